@@ -1,0 +1,70 @@
+import type { Backend, BufferStats, KernelTable } from '../backend.js';
+import { allocateArray, type DataArray, type DType, type DataArrayFor } from '../dtype.js';
+import { affine, binary, clamp, copy, unary, where } from './elementwise.js';
+import { gemmReference } from './gemmReference.js';
+import { argReduce, cumsum, gather, reduce, scatterAdd, softmax } from './reduce.js';
+
+/** The CPU kernels: plain loops over typed arrays, the reference every other backend matches. */
+export const cpuKernels = {
+  unary,
+  affine,
+  clamp,
+  binary,
+  where,
+  copy,
+  reduce,
+  argReduce,
+  softmax,
+  cumsum,
+  gather,
+  scatterAdd,
+  gemm: gemmReference,
+} satisfies KernelTable;
+
+/** Options of {@link createCpuBackend}. */
+export interface CpuBackendOptions {
+  /** Kernels to use instead of the defaults (a faster `gemm`, say). */
+  kernels?: Partial<KernelTable>;
+  /** Name shown in messages and benchmarks. */
+  name?: string;
+}
+
+/**
+ * Creates a CPU backend with its own buffer counters. Most code uses the shared {@link cpu}
+ * instance; a test that counts buffers makes its own.
+ *
+ * @example
+ * const backend = createCpuBackend();
+ * const t = zeros([2, 3], { backend });
+ * backend.stats.allocated; // 1
+ */
+export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
+  const stats: BufferStats = { allocated: 0, live: 0 };
+  const registry =
+    typeof FinalizationRegistry === 'function'
+      ? new FinalizationRegistry<undefined>(() => {
+          stats.live--;
+        })
+      : null;
+  const track = (data: DataArray) => {
+    stats.allocated++;
+    if (registry) {
+      stats.live++;
+      registry.register(data, undefined);
+    }
+  };
+  return {
+    name: options.name ?? 'cpu',
+    kernels: { ...cpuKernels, ...options.kernels },
+    allocate<D extends DType>(dtype: D, size: number): DataArrayFor[D] {
+      const data = allocateArray(dtype, size);
+      track(data);
+      return data;
+    },
+    track,
+    stats,
+  };
+}
+
+/** The default CPU backend that tensors use unless told otherwise. */
+export const cpu: Backend = createCpuBackend();

@@ -1,0 +1,173 @@
+import type { BinaryOp, Strided, UnaryOp } from '../backend.js';
+import type { DataArray } from '../dtype.js';
+
+
+/** `out[i] = f(x[i])`. One loop per function: a switch outside the loop keeps each loop tight. */
+export function unary(op: UnaryOp, x: DataArray, out: DataArray): void {
+  const n = x.length;
+  switch (op) {
+    case 'neg': for (let i = 0; i < n; i++) out[i] = -x[i]; return;
+    case 'abs': for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]); return;
+    case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]); return;
+    case 'log': for (let i = 0; i < n; i++) out[i] = Math.log(x[i]); return;
+    case 'log1p': for (let i = 0; i < n; i++) out[i] = Math.log1p(x[i]); return;
+    case 'expm1': for (let i = 0; i < n; i++) out[i] = Math.expm1(x[i]); return;
+    case 'sqrt': for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]); return;
+    case 'rsqrt': for (let i = 0; i < n; i++) out[i] = 1 / Math.sqrt(x[i]); return;
+    case 'square': for (let i = 0; i < n; i++) out[i] = x[i] * x[i]; return;
+    case 'reciprocal': for (let i = 0; i < n; i++) out[i] = 1 / x[i]; return;
+    case 'tanh': for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]); return;
+    case 'sigmoid': for (let i = 0; i < n; i++) out[i] = sigmoid(x[i]); return;
+    case 'relu': for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v > 0 ? v : v !== v ? v : 0; } return;
+    // softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^{-|x|}), stable for large |x|
+    case 'softplus': for (let i = 0; i < n; i++) { const v = x[i]; out[i] = Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))); } return;
+    case 'sign': for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v > 0 ? 1 : v < 0 ? -1 : v; } return;
+    case 'sin': for (let i = 0; i < n; i++) out[i] = Math.sin(x[i]); return;
+    case 'cos': for (let i = 0; i < n; i++) out[i] = Math.cos(x[i]); return;
+    case 'floor': for (let i = 0; i < n; i++) out[i] = Math.floor(x[i]); return;
+    case 'ceil': for (let i = 0; i < n; i++) out[i] = Math.ceil(x[i]); return;
+    // round half to even, as PyTorch and NumPy do
+    case 'round': for (let i = 0; i < n; i++) out[i] = roundHalfEven(x[i]); return;
+    default: throw new Error(`unary: unknown op ${String(op)}`);
+  }
+}
+
+/** The logistic function, written so that neither branch overflows. */
+export function sigmoid(v: number): number {
+  if (v >= 0) return 1 / (1 + Math.exp(-v));
+  const e = Math.exp(v);
+  return e / (1 + e);
+}
+
+function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** `out[i] = x[i]·scale + shift`. */
+export function affine(x: DataArray, scale: number, shift: number, out: DataArray): void {
+  for (let i = 0; i < x.length; i++) out[i] = x[i] * scale + shift;
+}
+
+/** `out[i] = min(max(x[i], low), high)`, NaN kept. */
+export function clamp(x: DataArray, low: number, high: number, out: DataArray): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    out[i] = v < low ? low : v > high ? high : v;
+  }
+}
+
+function isContiguous(view: Strided, shape: readonly number[]): boolean {
+  let stride = 1;
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    if (shape[axis] !== 1 && view.strides[axis] !== stride) return false;
+    stride *= shape[axis];
+  }
+  return true;
+}
+
+function isScalarRead(view: Strided): boolean {
+  return view.strides.every((s) => s === 0);
+}
+
+/** Binary elementwise op over broadcast operands. */
+export function binary(op: BinaryOp, a: Strided, b: Strided, out: DataArray, shape: readonly number[]): void {
+  const n = out.length;
+  if (n === 0) return;
+  const aContiguous = isContiguous(a, shape);
+  const bContiguous = isContiguous(b, shape);
+  if (aContiguous && bContiguous) return binaryFlat(op, a.data, a.offset, 1, b.data, b.offset, 1, out, 0, n);
+  if (aContiguous && isScalarRead(b)) return binaryFlat(op, a.data, a.offset, 1, b.data, b.offset, 0, out, 0, n);
+  if (isScalarRead(a) && bContiguous) return binaryFlat(op, a.data, a.offset, 0, b.data, b.offset, 1, out, 0, n);
+  // General case: walk all axes but the last with counters, run the last axis as a flat loop.
+  const rank = shape.length;
+  const last = shape[rank - 1];
+  const sa = a.strides[rank - 1];
+  const sb = b.strides[rank - 1];
+  const index = new Array<number>(rank - 1).fill(0);
+  let offsetA = a.offset;
+  let offsetB = b.offset;
+  for (let start = 0; start < n; start += last) {
+    binaryFlat(op, a.data, offsetA, sa, b.data, offsetB, sb, out, start, last);
+    for (let axis = rank - 2; axis >= 0; axis--) {
+      index[axis]++;
+      offsetA += a.strides[axis];
+      offsetB += b.strides[axis];
+      if (index[axis] < shape[axis]) break;
+      offsetA -= a.strides[axis] * shape[axis];
+      offsetB -= b.strides[axis] * shape[axis];
+      index[axis] = 0;
+    }
+  }
+}
+
+function binaryFlat(
+  op: BinaryOp, a: DataArray, ia: number, sa: number, b: DataArray, ib: number, sb: number,
+  out: DataArray, io: number, count: number,
+): void {
+  const end = io + count;
+  switch (op) {
+    case 'add': for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] + b[ib]; return;
+    case 'sub': for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] - b[ib]; return;
+    case 'mul': for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] * b[ib]; return;
+    case 'div': for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] / b[ib]; return;
+    case 'pow': for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = Math.pow(a[ia], b[ib]); return;
+    case 'maximum': for (let o = io; o < end; o++, ia += sa, ib += sb) { const x = a[ia], y = b[ib]; out[o] = x !== x || y !== y ? NaN : x > y ? x : y; } return;
+    case 'minimum': for (let o = io; o < end; o++, ia += sa, ib += sb) { const x = a[ia], y = b[ib]; out[o] = x !== x || y !== y ? NaN : x < y ? x : y; } return;
+    case 'eq': for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] === b[ib] ? 1 : 0; return;
+    case 'ne': for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] !== b[ib] ? 1 : 0; return;
+    case 'lt': for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] < b[ib] ? 1 : 0; return;
+    case 'le': for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] <= b[ib] ? 1 : 0; return;
+    case 'gt': for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] > b[ib] ? 1 : 0; return;
+    case 'ge': for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] >= b[ib] ? 1 : 0; return;
+    default: throw new Error(`binary: unknown op ${String(op)}`);
+  }
+}
+
+/** `out = condition ≠ 0 ? a : b` over broadcast operands. */
+export function where(condition: Strided, a: Strided, b: Strided, out: DataArray, shape: readonly number[]): void {
+  const n = out.length;
+  const rank = shape.length;
+  const index = new Array<number>(rank).fill(0);
+  let ic = condition.offset, ia = a.offset, ib = b.offset;
+  for (let o = 0; o < n; o++) {
+    out[o] = condition.data[ic] !== 0 ? a.data[ia] : b.data[ib];
+    for (let axis = rank - 1; axis >= 0; axis--) {
+      index[axis]++;
+      ic += condition.strides[axis];
+      ia += a.strides[axis];
+      ib += b.strides[axis];
+      if (index[axis] < shape[axis]) break;
+      ic -= condition.strides[axis] * shape[axis];
+      ia -= a.strides[axis] * shape[axis];
+      ib -= b.strides[axis] * shape[axis];
+      index[axis] = 0;
+    }
+  }
+}
+
+/** Copies a strided view into contiguous storage. */
+export function copy(source: Strided, out: DataArray, shape: readonly number[]): void {
+  const n = out.length;
+  if (n === 0) return;
+  if (isContiguous(source, shape)) {
+    out.set(source.data.subarray(source.offset, source.offset + n));
+    return;
+  }
+  const rank = shape.length;
+  const last = shape[rank - 1];
+  const step = source.strides[rank - 1];
+  const index = new Array<number>(Math.max(rank - 1, 0)).fill(0);
+  const data = source.data;
+  let offset = source.offset;
+  for (let start = 0; start < n; start += last) {
+    for (let j = 0, s = offset; j < last; j++, s += step) out[start + j] = data[s];
+    for (let axis = rank - 2; axis >= 0; axis--) {
+      index[axis]++;
+      offset += source.strides[axis];
+      if (index[axis] < shape[axis]) break;
+      offset -= source.strides[axis] * shape[axis];
+      index[axis] = 0;
+    }
+  }
+}

@@ -1,0 +1,20 @@
+export type { DType, DataArray, FloatArray, DataArrayFor } from './dtype.js';
+export { allocateArray, dtypeOf, isFloat, promoteTypes } from './dtype.js';
+export type { Shape } from './shape.js';
+export {
+  broadcastShapes, broadcastStrides, checkShape, fail, formatShape, normalizeAxes, normalizeAxis,
+  shapesEqual, sizeOf, stridesOf,
+} from './shape.js';
+export { Tensor, isTensor, type NestedArray } from './tensor.js';
+export {
+  type Backend, type BufferStats, type KernelTable, type Strided, type AxisLayout, type GemmArgs,
+  type UnaryOp, type BinaryOp, type ReduceOp, unaryOps, binaryOps, reduceOps,
+} from './backend.js';
+export { cpu, cpuKernels, createCpuBackend, type CpuBackendOptions } from './cpu/cpuBackend.js';
+export { gemmReference } from './cpu/gemmReference.js';
+export { Generator, type GeneratorState } from './random.js';
+export * from './ops/creation.js';
+export * from './ops/elementwise.js';
+export * from './ops/matmul.js';
+export * from './ops/reduce.js';
+export * from './ops/movement.js';

@@ -1,0 +1,129 @@
+import type { AxisLayout, ReduceOp } from '../backend.js';
+import { isFloat } from '../dtype.js';
+import { type Shape, fail, formatShape, normalizeAxes, normalizeAxis } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { affine } from './elementwise.js';
+import { empty } from './creation.js';
+
+/** Axes to reduce over (all when absent) and whether to keep them as size-1 axes. */
+export interface ReduceOptions {
+  axis?: number | readonly number[];
+  keepDims?: boolean;
+}
+
+/** Views `shape` as `[outer, shape[axis], inner]`. */
+export function axisLayout(shape: Shape, axis: number): AxisLayout {
+  let outer = 1;
+  let inner = 1;
+  for (let i = 0; i < axis; i++) outer *= shape[i];
+  for (let i = axis + 1; i < shape.length; i++) inner *= shape[i];
+  return { outer, length: shape[axis] ?? 1, inner };
+}
+
+function reduceWith(op: ReduceOp, name: string, x: Tensor, options: ReduceOptions): Tensor {
+  const axes = normalizeAxes(name, options.axis, x.rank);
+  if ((op === 'max' || op === 'min') && axes.some((axis) => x.shape[axis] === 0)) {
+    fail(name, 'non-empty axes to reduce', `shape ${formatShape(x.shape)}`);
+  }
+  const dtype = isFloat(x.dtype) || op === 'max' || op === 'min' ? x.dtype : 'float32';
+  let current = x;
+  const shape = [...x.shape];
+  if (axes.length === 0) {
+    current = empty(x.shape, { dtype, backend: x.backend });
+    current.data.set(x.data);
+  }
+  // Reduce the highest axis first so the lower axes keep their positions.
+  for (let i = axes.length - 1; i >= 0; i--) {
+    const axis = axes[i];
+    const layout = axisLayout(shape, axis);
+    shape[axis] = 1;
+    const out = empty(shape, { dtype, backend: x.backend });
+    x.backend.kernels.reduce(op, current.data, layout, out.data);
+    current = out;
+  }
+  const finalShape = options.keepDims ? shape : shape.filter((_, axis) => !axes.includes(axis));
+  return new Tensor(current.data, finalShape, x.backend);
+}
+
+/** Sum over axes. @example sum(x, { axis: 1, keepDims: true }) */
+export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
+  return reduceWith('sum', 'sum', x, options);
+}
+
+/** Product over axes. */
+export function prod(x: Tensor, options: ReduceOptions = {}): Tensor {
+  return reduceWith('prod', 'prod', x, options);
+}
+
+/** Mean over axes (NaN for an empty reduction, as PyTorch). */
+export function mean(x: Tensor, options: ReduceOptions = {}): Tensor {
+  const axes = normalizeAxes('mean', options.axis, x.rank);
+  let count = 1;
+  for (const axis of axes) count *= x.shape[axis];
+  return affine(sum(x, options), 1 / count);
+}
+
+/** Maximum over axes (NaN propagates). */
+export function max(x: Tensor, options: ReduceOptions = {}): Tensor {
+  return reduceWith('max', 'max', x, options);
+}
+
+/** Minimum over axes (NaN propagates). */
+export function min(x: Tensor, options: ReduceOptions = {}): Tensor {
+  return reduceWith('min', 'min', x, options);
+}
+
+/** `log Σ exp(x)` over axes, computed stably. */
+export function logsumexp(x: Tensor, options: ReduceOptions = {}): Tensor {
+  return reduceWith('logsumexp', 'logsumexp', x, options);
+}
+
+function argWith(op: 'argmax' | 'argmin', x: Tensor, axis: number | undefined, keepDims: boolean): Tensor {
+  if (x.size === 0) fail(op, 'a non-empty tensor', `shape ${formatShape(x.shape)}`);
+  if (axis === undefined) {
+    const flat = new Tensor(x.data, [x.size], x.backend);
+    return argWith(op, flat, 0, false);
+  }
+  const resolved = normalizeAxis(op, axis, x.rank);
+  const shape = [...x.shape];
+  shape[resolved] = 1;
+  const out = empty(shape, { dtype: 'int32', backend: x.backend });
+  x.backend.kernels.argReduce(op, x.data, axisLayout(x.shape, resolved), out.data);
+  return new Tensor(out.data, keepDims ? shape : shape.filter((_, i) => i !== resolved), x.backend);
+}
+
+/** Index of the largest value along an axis (of the flattened tensor when absent), as int32. */
+export function argmax(x: Tensor, axis?: number, keepDims = false): Tensor {
+  return argWith('argmax', x, axis, keepDims);
+}
+
+/** Index of the smallest value along an axis (of the flattened tensor when absent), as int32. */
+export function argmin(x: Tensor, axis?: number, keepDims = false): Tensor {
+  return argWith('argmin', x, axis, keepDims);
+}
+
+/** `exp(x) / Σ exp(x)` along an axis (default: the last). */
+export function softmax(x: Tensor, axis = -1): Tensor {
+  const resolved = normalizeAxis('softmax', axis, x.rank);
+  if (!isFloat(x.dtype)) fail('softmax', 'a float tensor', x.dtype);
+  const out = empty(x.shape, { dtype: x.dtype, backend: x.backend });
+  x.backend.kernels.softmax(x.data, axisLayout(x.shape, resolved), false, out.data);
+  return out;
+}
+
+/** `x − log Σ exp(x)` along an axis (default: the last). */
+export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  const resolved = normalizeAxis('logSoftmax', axis, x.rank);
+  if (!isFloat(x.dtype)) fail('logSoftmax', 'a float tensor', x.dtype);
+  const out = empty(x.shape, { dtype: x.dtype, backend: x.backend });
+  x.backend.kernels.softmax(x.data, axisLayout(x.shape, resolved), true, out.data);
+  return out;
+}
+
+/** Inclusive cumulative sum along an axis. */
+export function cumsum(x: Tensor, axis: number): Tensor {
+  const resolved = normalizeAxis('cumsum', axis, x.rank);
+  const out = empty(x.shape, { dtype: isFloat(x.dtype) ? x.dtype : 'float32', backend: x.backend });
+  x.backend.kernels.cumsum(x.data, axisLayout(x.shape, resolved), out.data);
+  return out;
+}

@@ -1,0 +1,28 @@
+import { readdirSync, existsSync } from 'node:fs';
+import { defineConfig } from 'vitest/config';
+
+// One project per workspace package: tests sit beside their sources, and imports of
+// @recurrent/* resolve to src/ through the "source" export condition (no build needed).
+const conditions = ['source', 'module', 'node', 'import', 'default'];
+const folders = [
+  ...['packages', 'apps'].flatMap((group) => (existsSync(group) ? readdirSync(group).map((name) => ({ group, name })) : [])),
+  { group: '.', name: 'test-vectors' },
+];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ['source'] } },
+  test: {
+    projects: folders
+      .filter(({ group, name }) => existsSync(`${group}/${name}/package.json`) && name !== 'docs')
+      .map(({ group, name }) => ({
+        extends: true,
+        test: {
+          name,
+          root: `${group}/${name}`,
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          testTimeout: 60_000,
+        },
+      })),
+  },
+});
