@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine (Debian, Node 20, npm): pnpm 10.34.9, Debian chromium for the browser
+# tests (when run as root with apt available), the workspace's dependencies, and a build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export TURBO_TELEMETRY_DISABLED=1
+
+if [ "$(pnpm --version 2>/dev/null || true)" != "10.34.9" ]; then
+  echo "bootstrap: installing pnpm 10.34.9"
+  npm install -g pnpm@10.34.9 >/dev/null
+fi
+export PATH="$(npm prefix -g)/bin:$PATH"
+
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "bootstrap: installing Debian chromium (browser tests)"
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  else
+    echo "bootstrap: chromium not found; install Debian's chromium for the browser tests (apt-get install chromium)"
+  fi
+fi
+
+pnpm install --frozen-lockfile
+pnpm turbo run build --output-logs=errors-only
