@@ -18,3 +18,7 @@ export * from './ops/elementwise.js';
 export * from './ops/matmul.js';
 export * from './ops/reduce.js';
 export * from './ops/movement.js';
+export {
+  encodeSafetensors, decodeSafetensors, type SafetensorsDType, type SafetensorsMetadata, type DecodedSafetensors,
+  type DecodeSafetensorsOptions,
+} from './io/safetensors.js';
