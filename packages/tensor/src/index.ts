@@ -18,6 +18,10 @@ export * from './ops/elementwise.js';
 export * from './ops/matmul.js';
 export * from './ops/reduce.js';
 export * from './ops/movement.js';
+export * from './ops/slice.js';
+export * from './ops/join.js';
+export * from './ops/indexing.js';
+export * from './ops/cast.js';
 export {
   encodeSafetensors, decodeSafetensors, type SafetensorsDType, type SafetensorsMetadata, type DecodedSafetensors,
   type DecodeSafetensorsOptions,

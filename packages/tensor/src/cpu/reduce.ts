@@ -29,8 +29,8 @@ export function reduce(op: ReduceOp, x: DataArray, layout: AxisLayout, out: Data
           break;
         case 'logsumexp': {
           let max = -Infinity;
-          for (let j = 0, q = p; j < length; j++, q += inner) if (x[q] > max) max = x[q];
-          if (max === -Infinity || max === Infinity) { acc = max; break; }
+          for (let j = 0, q = p; j < length; j++, q += inner) { const v = x[q]; if (v > max || v !== v) max = v; if (max !== max) break; }
+          if (max === -Infinity || max === Infinity || max !== max) { acc = max; break; }
           let sum = 0;
           for (let j = 0; j < length; j++, p += inner) sum += Math.exp(x[p] - max);
           acc = max + Math.log(sum);

@@ -45,8 +45,9 @@ export function tensor(values: NestedArray | ArrayLike<number>, options: Creatio
     shape = [flat.length];
   } else {
     shape = inferShape(values);
-    flat = (values as unknown[]).flat(Infinity as 1) as number[];
-    if (flat.length !== sizeOf(shape)) fail('tensor', `a rectangular nested array of shape ${formatShape(shape)}`, 'a ragged array');
+    const collected: number[] = [];
+    collect(values, shape, 0, collected);
+    flat = collected;
   }
   if (options.shape) {
     checkShape('tensor', options.shape);
@@ -61,6 +62,19 @@ export function tensor(values: NestedArray | ArrayLike<number>, options: Creatio
     out.data[i] = v;
   }
   return out;
+}
+
+/** Flattens a nested array, checking that every level has the inferred size. */
+function collect(level: NestedArray, shape: number[], depth: number, out: number[]): void {
+  if (depth === shape.length) {
+    if (Array.isArray(level)) fail('tensor', `a rectangular nested array of shape ${formatShape(shape)}`, 'a ragged array');
+    out.push(level as number);
+    return;
+  }
+  if (!Array.isArray(level) || level.length !== shape[depth]) {
+    fail('tensor', `a rectangular nested array of shape ${formatShape(shape)}`, `a ragged array (level ${depth})`);
+  }
+  for (const item of level) collect(item, shape, depth + 1, out);
 }
 
 function inferShape(values: NestedArray[]): number[] {
@@ -104,6 +118,7 @@ export function onesLike(like: Tensor, options: CreationOptions = {}): Tensor {
 /** `[start, start + step, …]` below `end` (one argument: `[0, end)`). */
 export function arange(start: number, end?: number, step = 1, options: CreationOptions = {}): Tensor {
   if (end === undefined) [start, end] = [0, start];
+  if (!Number.isFinite(start) || !Number.isFinite(end)) fail('arange', 'finite start and end', `${start} and ${end}`);
   if (step === 0 || !Number.isFinite(step)) fail('arange', 'a finite non-zero step', String(step));
   const count = Math.max(0, Math.ceil((end - start) / step));
   const out = empty([count], options);
@@ -113,6 +128,7 @@ export function arange(start: number, end?: number, step = 1, options: CreationO
 
 /** The `n × m` identity (ones on the diagonal). */
 export function eye(n: number, m = n, options: CreationOptions = {}): Tensor {
+  if (!Number.isInteger(n) || !Number.isInteger(m) || n < 0 || m < 0) fail('eye', 'non-negative integer sizes', `${n} and ${m}`);
   const out = empty([n, m], options);
   for (let i = 0; i < Math.min(n, m); i++) out.data[i * m + i] = 1;
   return out;

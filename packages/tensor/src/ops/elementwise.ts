@@ -2,6 +2,7 @@ import type { BinaryOp, Strided, UnaryOp } from '../backend.js';
 import { isFloat, promoteTypes } from '../dtype.js';
 import { broadcastShapes, broadcastStrides, fail } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { checkTensor, describe } from '../internal/check.js';
 import { empty, full } from './creation.js';
 
 /** A tensor, or a number that broadcasts as a scalar of the other operand's dtype. */
@@ -9,7 +10,7 @@ export type TensorLike = Tensor | number;
 
 function unaryOp(op: UnaryOp) {
   const run = (x: Tensor): Tensor => {
-    if (!(x instanceof Tensor)) fail(op, 'a Tensor', typeof x);
+    checkTensor(op, x);
     const dtype = x.dtype === 'int32' && op !== 'neg' && op !== 'abs' && op !== 'sign' && op !== 'square' ? 'float32' : x.dtype;
     const out = empty(x.shape, { dtype, backend: x.backend });
     x.backend.kernels.unary(op, x.data, out.data);
@@ -45,18 +46,22 @@ export function broadcastView(x: Tensor, shape: readonly number[]): Strided {
   return { data: x.data, offset: 0, strides: broadcastStrides(x.shape, shape) };
 }
 
+/** A number as a scalar of the other operand's dtype (float32 when an int32 operand meets a
+ * fractional or non-finite number, as PyTorch promotes `int_tensor + 0.5`). */
 function asTensor(value: TensorLike, like: Tensor): Tensor {
-  return typeof value === 'number' ? full([], value, { dtype: like.dtype, backend: like.backend }) : value;
+  if (typeof value !== 'number') return value;
+  const dtype = like.dtype === 'int32' && !Number.isInteger(value) ? 'float32' : like.dtype;
+  return full([], value, { dtype, backend: like.backend });
 }
 
 function binaryOp(op: BinaryOp) {
   const run = (a: TensorLike, b: TensorLike): Tensor => {
     if (typeof a === 'number' && typeof b === 'number') fail(op, 'at least one Tensor', 'two numbers');
+    if (!(a instanceof Tensor) && typeof a !== 'number') fail(op, 'a to be a Tensor or a number', describe(a));
+    if (!(b instanceof Tensor) && typeof b !== 'number') fail(op, 'b to be a Tensor or a number', describe(b));
     const first = typeof a === 'number' ? (b as Tensor) : a;
-    if (!(first instanceof Tensor)) fail(op, 'a Tensor or a number', typeof first);
     const left = asTensor(a, first);
     const right = asTensor(b, first);
-    if (!(left instanceof Tensor) || !(right instanceof Tensor)) fail(op, 'Tensors or numbers', `${typeof a} and ${typeof b}`);
     const shape = broadcastShapes(op, left.shape, right.shape);
     let dtype = promoteTypes(left.dtype, right.dtype);
     if (op === 'div' && !isFloat(dtype)) dtype = 'float32';
@@ -85,6 +90,9 @@ function binaryOp(op: BinaryOp) {
 
 /** `condition ≠ 0 ? a : b`, all broadcast together. */
 export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  checkTensor('where', condition, 'condition');
+  if (!(a instanceof Tensor) && typeof a !== 'number') fail('where', 'a to be a Tensor or a number', describe(a));
+  if (!(b instanceof Tensor) && typeof b !== 'number') fail('where', 'b to be a Tensor or a number', describe(b));
   const like = a instanceof Tensor ? a : b instanceof Tensor ? b : full([], 0, { backend: condition.backend });
   const left = asTensor(a, like);
   const right = asTensor(b, like);
@@ -98,6 +106,9 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
 
 /** Limits values to `[low, high]` (either bound may be omitted). */
 export function clamp(x: Tensor, low = -Infinity, high = Infinity): Tensor {
+  checkTensor('clamp', x);
+  if (typeof low !== 'number' || Number.isNaN(low)) fail('clamp', 'a number low bound', describe(low));
+  if (typeof high !== 'number' || Number.isNaN(high)) fail('clamp', 'a number high bound', describe(high));
   if (low > high) fail('clamp', 'low ≤ high', `low ${low}, high ${high}`);
   const out = empty(x.shape, { dtype: x.dtype, backend: x.backend });
   x.backend.kernels.clamp(x.data, low, high, out.data);
@@ -106,6 +117,8 @@ export function clamp(x: Tensor, low = -Infinity, high = Infinity): Tensor {
 
 /** `x·scale + shift` in one pass. */
 export function affine(x: Tensor, scale: number, shift = 0): Tensor {
+  checkTensor('affine', x);
+  if (typeof scale !== 'number' || typeof shift !== 'number') fail('affine', 'number scale and shift', `${describe(scale)} and ${describe(shift)}`);
   const out = empty(x.shape, { dtype: isFloat(x.dtype) ? x.dtype : 'float32', backend: x.backend });
   x.backend.kernels.affine(x.data, scale, shift, out.data);
   return out;

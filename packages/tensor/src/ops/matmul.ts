@@ -2,6 +2,7 @@ import { isFloat, promoteTypes } from '../dtype.js';
 import { broadcastShapes, fail, formatShape, sizeOf, stridesOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { empty } from './creation.js';
+import { checkTensor } from '../internal/check.js';
 
 /** Which operands of {@link matmul} are read transposed (their last two axes swapped). */
 export interface MatmulOptions {
@@ -21,6 +22,8 @@ export interface MatmulOptions {
  * matmul(ones([5, 3]), ones([4, 3]), { transposeB: true }).shape;  // [5, 4]
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+  checkTensor('matmul', a, 'a');
+  checkTensor('matmul', b, 'b');
   const transA = options.transposeA ?? false;
   const transB = options.transposeB ?? false;
   if (!isFloat(a.dtype) || !isFloat(b.dtype)) fail('matmul', 'float tensors', `${a.dtype} and ${b.dtype}`);

@@ -4,6 +4,7 @@ import { type Shape, fail, formatShape, normalizeAxes, normalizeAxis } from '../
 import { Tensor } from '../tensor.js';
 import { affine } from './elementwise.js';
 import { empty } from './creation.js';
+import { checkTensor } from '../internal/check.js';
 
 /** Axes to reduce over (all when absent) and whether to keep them as size-1 axes. */
 export interface ReduceOptions {
@@ -21,6 +22,7 @@ export function axisLayout(shape: Shape, axis: number): AxisLayout {
 }
 
 function reduceWith(op: ReduceOp, name: string, x: Tensor, options: ReduceOptions): Tensor {
+  checkTensor(name, x);
   const axes = normalizeAxes(name, options.axis, x.rank);
   if ((op === 'max' || op === 'min') && axes.some((axis) => x.shape[axis] === 0)) {
     fail(name, 'non-empty axes to reduce', `shape ${formatShape(x.shape)}`);
@@ -57,6 +59,7 @@ export function prod(x: Tensor, options: ReduceOptions = {}): Tensor {
 
 /** Mean over axes (NaN for an empty reduction, as PyTorch). */
 export function mean(x: Tensor, options: ReduceOptions = {}): Tensor {
+  checkTensor('mean', x);
   const axes = normalizeAxes('mean', options.axis, x.rank);
   let count = 1;
   for (const axis of axes) count *= x.shape[axis];
@@ -79,6 +82,7 @@ export function logsumexp(x: Tensor, options: ReduceOptions = {}): Tensor {
 }
 
 function argWith(op: 'argmax' | 'argmin', x: Tensor, axis: number | undefined, keepDims: boolean): Tensor {
+  checkTensor(op, x);
   if (x.size === 0) fail(op, 'a non-empty tensor', `shape ${formatShape(x.shape)}`);
   if (axis === undefined) {
     const flat = new Tensor(x.data, [x.size], x.backend);
@@ -104,6 +108,7 @@ export function argmin(x: Tensor, axis?: number, keepDims = false): Tensor {
 
 /** `exp(x) / Σ exp(x)` along an axis (default: the last). */
 export function softmax(x: Tensor, axis = -1): Tensor {
+  checkTensor('softmax', x);
   const resolved = normalizeAxis('softmax', axis, x.rank);
   if (!isFloat(x.dtype)) fail('softmax', 'a float tensor', x.dtype);
   const out = empty(x.shape, { dtype: x.dtype, backend: x.backend });
@@ -113,6 +118,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
 
 /** `x − log Σ exp(x)` along an axis (default: the last). */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  checkTensor('logSoftmax', x);
   const resolved = normalizeAxis('logSoftmax', axis, x.rank);
   if (!isFloat(x.dtype)) fail('logSoftmax', 'a float tensor', x.dtype);
   const out = empty(x.shape, { dtype: x.dtype, backend: x.backend });
@@ -122,6 +128,7 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
 
 /** Inclusive cumulative sum along an axis. */
 export function cumsum(x: Tensor, axis: number): Tensor {
+  checkTensor('cumsum', x);
   const resolved = normalizeAxis('cumsum', axis, x.rank);
   const out = empty(x.shape, { dtype: isFloat(x.dtype) ? x.dtype : 'float32', backend: x.backend });
   x.backend.kernels.cumsum(x.data, axisLayout(x.shape, resolved), out.data);
