@@ -1,1 +1,8 @@
-export {};
+export { JordanCell, type JordanCellOptions, type JordanStep } from './jordanCell.js';
+export { ClockworkCell, type ClockworkCellOptions, type ClockworkStep } from './clockworkCell.js';
+export { SCRNCell, type SCRNCellOptions, type SCRNStep } from './scrnCell.js';
+export { RNNCell, ElmanCell, type RNNCellOptions } from './rnnCell.js';
+export { LSTMCell, type LSTMCellOptions, type LSTMState, type LSTMStateInput } from './lstmCell.js';
+export { GRUCell, type GRUCellOptions } from './gruCell.js';
+export { type InitOptions, type RecurrentInit, orthogonalBlocks, uniformParameter } from './init.js';
+export type { StepInput } from './stepTools.js';

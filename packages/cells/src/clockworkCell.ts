@@ -1,0 +1,205 @@
+import { type DType, type Tensor, Generator, fail, uniform, zeros } from '@recurrent/tensor';
+import { Module, Parameter, type Variable, definePrimitive, valueOf } from '@recurrent/autograd';
+import { checkInput, checkSize, checkState, gemmInto, zerosOf } from './internal/dense.js';
+
+/** Options of {@link ClockworkCell}. */
+export interface ClockworkCellOptions {
+  inputSize: number;
+  hiddenSize: number;
+  /** Periods `T_i` of the modules, strictly increasing positive integers (e.g. `[1, 2, 4, 8]`). */
+  periods: readonly number[];
+  /** Units per module (default `hiddenSize / periods.length`, which must then be an integer). */
+  moduleSize?: number;
+  /** Learn `bias_ih` and `bias_hh` (default true). */
+  bias?: boolean;
+  generator?: Generator;
+  /** Seed used when no generator is given (default 0). */
+  seed?: number;
+  dtype?: DType;
+}
+
+/** What one step of a {@link ClockworkCell} returns. */
+export interface ClockworkStep {
+  /** `h_t`: `[batch, hiddenSize]`. */
+  output: Variable;
+  /** `[h_t]`. */
+  state: Variable[];
+}
+
+interface ClockworkOptions {
+  moduleSize: number;
+  /** Modules active at this step. */
+  active: boolean[];
+}
+
+/**
+ * The fused step: inputs `[x, hPrev, W_ih, W_hh, b_ih, b_hh]`, output `[h]`. Only the active
+ * modules are computed, and module `i` reads only units `[i·k, H)` of `h_{t−1}` (the block
+ * upper-triangular mask), so the masked blocks of `W_hh` are never read and get zero gradient.
+ */
+const clockworkStep = definePrimitive<ClockworkOptions>({
+  name: 'ClockworkCell',
+  forward(context, [x, hPrev, weightIh, weightHh, biasIh, biasHh], { moduleSize, active }) {
+    const backend = x!.backend;
+    const batch = x!.shape[0], inputSize = x!.shape[1], hiddenSize = weightHh!.shape[0];
+    const h = zerosOf(x!, [batch, hiddenSize]);
+    const hd = h.data as Float32Array, hp = hPrev!.data as Float32Array;
+    hd.set(hp);
+    for (let module = 0; module < active.length; module++) {
+      if (!active[module]) continue;
+      const start = module * moduleSize, width = hiddenSize - start;
+      // a[:, module] = x W_ih[module]ᵀ + h_{t−1}[:, start:] W_hh[module, start:]ᵀ + b
+      const out = { data: hd, offset: start, ld: hiddenSize };
+      gemmInto(backend, out, { data: x!.data as Float32Array }, { data: weightIh!.data as Float32Array, offset: start * inputSize, ld: inputSize }, batch, moduleSize, inputSize, { transB: true });
+      gemmInto(backend, out, { data: hp, offset: start, ld: hiddenSize }, { data: weightHh!.data as Float32Array, offset: start * hiddenSize + start, ld: hiddenSize }, batch, moduleSize, width, { transB: true, beta: 1 });
+      for (let b = 0; b < batch; b++) {
+        for (let j = start, o = b * hiddenSize + start; j < start + moduleSize; j++, o++) {
+          let a = hd[o];
+          if (biasIh) a += biasIh.data[j];
+          if (biasHh) a += biasHh.data[j];
+          hd[o] = Math.tanh(a);
+        }
+      }
+    }
+    Object.assign(context.saved, { x, hPrev, weightIh, weightHh, h });
+    return [h];
+  },
+  backward(context, [gh], { moduleSize, active }) {
+    const { x, hPrev, weightIh, weightHh, h } = context.saved as Record<string, Tensor>;
+    const backend = x.backend;
+    const batch = x.shape[0], inputSize = x.shape[1], hiddenSize = weightHh.shape[0];
+    const [needX, needH, needWih, needWhh, needBih, needBhh] = context.needsGrad;
+    const dx = needX ? zerosOf(x, x.shape) : null;
+    const dhPrev = needH ? zerosOf(x, hPrev.shape) : null;
+    const dWih = needWih ? zerosOf(x, weightIh.shape) : null;
+    const dWhh = needWhh ? zerosOf(x, weightHh.shape) : null;
+    const db = needBih || needBhh ? zerosOf(x, [hiddenSize]) : null;
+    const ghd = gh.data, hd = h.data;
+    const da = zerosOf(x, [batch, hiddenSize]).data as Float32Array;
+    for (let module = 0; module < active.length; module++) {
+      const start = module * moduleSize;
+      for (let b = 0; b < batch; b++) {
+        for (let j = start, o = b * hiddenSize + start; j < start + moduleSize; j++, o++) {
+          // an idle module copies h_{t−1}; an active one: d a = (1 − h²)·dh
+          if (active[module]) da[o] = ghd[o] * (1 - hd[o] * hd[o]);
+          else if (dhPrev) dhPrev.data[o] += ghd[o];
+        }
+      }
+    }
+    for (let module = 0; module < active.length; module++) {
+      if (!active[module]) continue;
+      const start = module * moduleSize, width = hiddenSize - start;
+      const daView = { data: da, offset: start, ld: hiddenSize };
+      if (dx) gemmInto(backend, { data: dx.data as Float32Array }, daView, { data: weightIh.data as Float32Array, offset: start * inputSize, ld: inputSize }, batch, inputSize, moduleSize, { beta: 1 });
+      if (dhPrev) {
+        gemmInto(backend, { data: dhPrev.data as Float32Array, offset: start, ld: hiddenSize }, daView, { data: weightHh.data as Float32Array, offset: start * hiddenSize + start, ld: hiddenSize }, batch, width, moduleSize, { beta: 1 });
+      }
+      if (dWih) gemmInto(backend, { data: dWih.data as Float32Array, offset: start * inputSize, ld: inputSize }, daView, { data: x.data as Float32Array }, moduleSize, inputSize, batch, { transA: true });
+      if (dWhh) {
+        gemmInto(backend, { data: dWhh.data as Float32Array, offset: start * hiddenSize + start, ld: hiddenSize }, daView, { data: hPrev.data as Float32Array, offset: start, ld: hiddenSize }, moduleSize, width, batch, { transA: true });
+      }
+      if (db) for (let b = 0; b < batch; b++) for (let j = start; j < start + moduleSize; j++) db.data[j] += da[b * hiddenSize + j];
+    }
+    return [dx, dhPrev, dWih, dWhh, needBih ? db : null, needBhh ? db : null];
+  },
+});
+
+/**
+ * A Clockwork RNN step (Koutník et al., 2014). The `H = g·k` hidden units form `g` modules of `k`
+ * units; module `i` has period `T_i` (strictly increasing) and updates only at steps where
+ * `t mod T_i == 0`, time counted from 0. A module receives recurrent input from itself and from
+ * slower modules (block upper-triangular mask `M`), never from faster ones.
+ *
+ * ```
+ * a_t = W_ih x_t + b_ih + (W_hh ⊙ M) h_{t−1} + b_hh
+ * h_t[module i] = tanh(a_t[module i])  if t mod T_i == 0,  else h_{t−1}[module i]
+ * ```
+ * Parameters: `weight_ih [H, I]`, `weight_hh [H, H]` (stored dense; masked blocks are zero and
+ * get zero gradient), `bias_ih [H]`, `bias_hh [H]`; uniform ±1/√H. Only the active modules are
+ * computed at each step.
+ *
+ * Shapes: input `[batch, inputSize]`; state `[h]`, `h: [batch, hiddenSize]`; output = `h_t`.
+ *
+ * @example
+ * const cell = new ClockworkCell({ inputSize: 2, hiddenSize: 12, periods: [1, 2, 4, 8] });
+ * let state = cell.initialState(batch);
+ * for (let t = 0; t < steps; t++) ({ state } = cell.step(xs[t], state, t));
+ */
+export class ClockworkCell extends Module {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly moduleSize: number;
+  readonly periods: readonly number[];
+  readonly stateSizes: number[];
+  readonly weight_ih: Parameter;
+  readonly weight_hh: Parameter;
+  readonly bias_ih: Parameter | null;
+  readonly bias_hh: Parameter | null;
+
+  constructor(options: ClockworkCellOptions) {
+    super();
+    const { inputSize, hiddenSize, periods } = options;
+    checkSize('ClockworkCell', 'inputSize', inputSize);
+    checkSize('ClockworkCell', 'hiddenSize', hiddenSize);
+    if (!Array.isArray(periods) || periods.length === 0) fail('ClockworkCell', 'periods, a non-empty list', String(periods));
+    for (let i = 0; i < periods.length; i++) {
+      if (!Number.isInteger(periods[i]) || periods[i] <= 0 || (i > 0 && periods[i] <= periods[i - 1])) {
+        fail('ClockworkCell', 'periods of strictly increasing positive integers', `[${periods.join(', ')}]`);
+      }
+    }
+    const moduleSize = options.moduleSize ?? hiddenSize / periods.length;
+    if (!Number.isInteger(moduleSize) || moduleSize <= 0 || moduleSize * periods.length !== hiddenSize) {
+      fail('ClockworkCell', `hiddenSize ${hiddenSize} split into ${periods.length} modules${options.moduleSize ? ` of ${options.moduleSize} units` : ''}`, `periods [${periods.join(', ')}] that do not split it`);
+    }
+    this.inputSize = inputSize;
+    this.hiddenSize = hiddenSize;
+    this.moduleSize = moduleSize;
+    this.periods = [...periods];
+    this.stateSizes = [hiddenSize];
+    const generator = options.generator ?? new Generator(options.seed ?? 0);
+    const bound = 1 / Math.sqrt(hiddenSize);
+    const dtype = options.dtype ?? 'float32';
+    const draw = (shape: number[]) => new Parameter(uniform(shape, -bound, bound, generator, { dtype }));
+    const bias = options.bias ?? true;
+    this.weight_ih = this.registerParameter('weight_ih', draw([hiddenSize, inputSize]));
+    const recurrent = draw([hiddenSize, hiddenSize]);
+    // Zero the blocks below the diagonal: faster modules never feed slower ones.
+    for (let row = 0; row < hiddenSize; row++) {
+      for (let column = 0; column < Math.floor(row / moduleSize) * moduleSize; column++) recurrent.value.data[row * hiddenSize + column] = 0;
+    }
+    this.weight_hh = this.registerParameter('weight_hh', recurrent);
+    this.bias_ih = this.registerParameter('bias_ih', bias ? draw([hiddenSize]) : null);
+    this.bias_hh = this.registerParameter('bias_hh', bias ? draw([hiddenSize]) : null);
+  }
+
+  /** Whether module `i` updates at step `time` (`time mod T_i == 0`). */
+  activeModules(time: number): boolean[] {
+    if (!Number.isInteger(time) || time < 0) fail('ClockworkCell', 'a time index, an integer ≥ 0', String(time));
+    return this.periods.map((period) => time % period === 0);
+  }
+
+  /** Zeros: `[h_{−1}]`. */
+  initialState(batch: number): Tensor[] {
+    return [zeros([batch, this.hiddenSize], { dtype: this.weight_ih.dtype, backend: this.weight_ih.value.backend })];
+  }
+
+  /** One step at time index `time` (counted from 0; decides which modules update). */
+  step(input: Variable | Tensor, state: readonly (Variable | Tensor)[] | undefined, time: number): ClockworkStep {
+    const x = valueOf(input);
+    const batch = checkInput('ClockworkCell', x, this.inputSize);
+    if (state && state.length !== 1) fail('ClockworkCell', 'state [h]', `${state.length} tensors`);
+    const previous = state?.[0] ?? this.initialState(batch)[0];
+    checkState('ClockworkCell', 'h', valueOf(previous), batch, this.hiddenSize);
+    if (x.dtype !== this.weight_ih.dtype) fail('ClockworkCell', `input of dtype ${this.weight_ih.dtype}`, `${x.dtype}`);
+    const [h] = clockworkStep([input, previous, this.weight_ih, this.weight_hh, this.bias_ih, this.bias_hh], {
+      moduleSize: this.moduleSize,
+      active: this.activeModules(time),
+    });
+    return { output: h, state: [h] };
+  }
+
+  /** Same as {@link ClockworkCell.step}. */
+  forward(input: Variable | Tensor, state: readonly (Variable | Tensor)[] | undefined, time: number): ClockworkStep {
+    return this.step(input, state, time);
+  }
+}

@@ -1,0 +1,213 @@
+import { type DType, type Tensor, Generator, fail, uniform, zeros } from '@recurrent/tensor';
+import { Module, Parameter, type Variable, definePrimitive, valueOf } from '@recurrent/autograd';
+import { addColumnSums, addRowVector, checkInput, checkSize, checkState, gemmInto, zerosOf } from './internal/dense.js';
+
+/** Options of {@link JordanCell}. */
+export interface JordanCellOptions {
+  inputSize: number;
+  hiddenSize: number;
+  outputSize: number;
+  /** `act_h`, the hidden nonlinearity (default `tanh`). */
+  nonlinearity?: 'tanh' | 'relu';
+  /** `act_y`, the output nonlinearity (default `sigmoid`). */
+  outputNonlinearity?: 'sigmoid' | 'tanh' | 'identity';
+  /** Learn `bias_ih`, `bias_oh`, `bias_ho` (default true). */
+  bias?: boolean;
+  /** Generator for the initial weights (default: a fresh one seeded with `seed`). */
+  generator?: Generator;
+  /** Seed used when no generator is given (default 0). */
+  seed?: number;
+  /** Parameter dtype (default `float32`; `float64` for finite-difference checks). */
+  dtype?: DType;
+}
+
+/** What one step of a {@link JordanCell} returns. */
+export interface JordanStep {
+  /** `y_t`, the output, also the state fed back: `[batch, outputSize]`. */
+  output: Variable;
+  /** The state to pass to the next step: `[y_t]`. */
+  state: Variable[];
+  /** `h_t`, the hidden layer: `[batch, hiddenSize]`. */
+  hidden: Variable;
+}
+
+interface JordanOptions {
+  relu: boolean;
+  outputKind: 'sigmoid' | 'tanh' | 'identity';
+}
+
+/** The fused step: inputs `[x, yPrev, W_ih, b_ih, W_oh, b_oh, W_ho, b_ho]`, outputs `[y, h]`. */
+const jordanStep = definePrimitive<JordanOptions>({
+  name: 'JordanCell',
+  forward(context, [x, yPrev, weightIh, biasIh, weightOh, biasOh, weightHo, biasHo], options) {
+    const backend = x!.backend;
+    const batch = x!.shape[0], inputSize = x!.shape[1];
+    const hiddenSize = weightIh!.shape[0], outputSize = weightHo!.shape[0];
+    const h = zerosOf(x!, [batch, hiddenSize]);
+    const y = zerosOf(x!, [batch, outputSize]);
+    const hd = h.data as Float32Array, yd = y.data as Float32Array;
+    // a = x W_ihᵀ + y_{t−1} W_ohᵀ + b_ih + b_oh
+    gemmInto(backend, { data: hd }, { data: x!.data as Float32Array }, { data: weightIh!.data as Float32Array }, batch, hiddenSize, inputSize, { transB: true });
+    gemmInto(backend, { data: hd }, { data: yPrev!.data as Float32Array }, { data: weightOh!.data as Float32Array }, batch, hiddenSize, outputSize, { transB: true, beta: 1 });
+    if (biasIh) addRowVector(hd, biasIh.data as Float32Array, batch, hiddenSize);
+    if (biasOh) addRowVector(hd, biasOh.data as Float32Array, batch, hiddenSize);
+    if (options.relu) for (let i = 0; i < hd.length; i++) hd[i] = hd[i] > 0 ? hd[i] : 0;
+    else for (let i = 0; i < hd.length; i++) hd[i] = Math.tanh(hd[i]);
+    // y = act_y(h W_hoᵀ + b_ho)
+    gemmInto(backend, { data: yd }, { data: hd }, { data: weightHo!.data as Float32Array }, batch, outputSize, hiddenSize, { transB: true });
+    if (biasHo) addRowVector(yd, biasHo.data as Float32Array, batch, outputSize);
+    if (options.outputKind === 'sigmoid') for (let i = 0; i < yd.length; i++) yd[i] = 1 / (1 + Math.exp(-yd[i]));
+    else if (options.outputKind === 'tanh') for (let i = 0; i < yd.length; i++) yd[i] = Math.tanh(yd[i]);
+    Object.assign(context.saved, { x, yPrev, weightIh, weightOh, weightHo, h, y });
+    return [y, h];
+  },
+  backward(context, [gy, gh], options) {
+    const { x, yPrev, weightIh, weightOh, weightHo, h, y } = context.saved as Record<string, Tensor>;
+    const backend = x.backend;
+    const batch = x.shape[0], inputSize = x.shape[1];
+    const hiddenSize = weightIh.shape[0], outputSize = weightHo.shape[0];
+    const yd = y.data, hd = h.data;
+    // dz = act_y'(z)·dy
+    const dz = zerosOf(x, [batch, outputSize]).data as Float32Array;
+    const gyd = gy.data;
+    for (let i = 0; i < dz.length; i++) {
+      const v = yd[i];
+      dz[i] = options.outputKind === 'sigmoid' ? gyd[i] * v * (1 - v) : options.outputKind === 'tanh' ? gyd[i] * (1 - v * v) : gyd[i];
+    }
+    // dh = gh + dz W_ho;  da = act_h'(a)·dh
+    const da = zerosOf(x, [batch, hiddenSize]);
+    const dad = da.data as Float32Array;
+    dad.set(gh.data);
+    gemmInto(backend, { data: dad }, { data: dz }, { data: weightHo.data as Float32Array }, batch, hiddenSize, outputSize, { beta: 1 });
+    for (let i = 0; i < dad.length; i++) dad[i] *= options.relu ? (hd[i] > 0 ? 1 : 0) : 1 - hd[i] * hd[i];
+    const [needX, needY, needWih, needBih, needWoh, needBoh, needWho, needBho] = context.needsGrad;
+    const result: (Tensor | null)[] = new Array(8).fill(null);
+    if (needX) {
+      result[0] = zerosOf(x, x.shape);
+      gemmInto(backend, { data: result[0].data as Float32Array }, { data: dad }, { data: weightIh.data as Float32Array }, batch, inputSize, hiddenSize);
+    }
+    if (needY) {
+      result[1] = zerosOf(x, yPrev.shape);
+      gemmInto(backend, { data: result[1].data as Float32Array }, { data: dad }, { data: weightOh.data as Float32Array }, batch, outputSize, hiddenSize);
+    }
+    if (needWih) {
+      result[2] = zerosOf(x, weightIh.shape);
+      gemmInto(backend, { data: result[2].data as Float32Array }, { data: dad }, { data: x.data as Float32Array }, hiddenSize, inputSize, batch, { transA: true });
+    }
+    if (needWoh) {
+      result[4] = zerosOf(x, weightOh.shape);
+      gemmInto(backend, { data: result[4].data as Float32Array }, { data: dad }, { data: yPrev.data as Float32Array }, hiddenSize, outputSize, batch, { transA: true });
+    }
+    if (needWho) {
+      result[6] = zerosOf(x, weightHo.shape);
+      gemmInto(backend, { data: result[6].data as Float32Array }, { data: dz }, { data: hd as Float32Array }, outputSize, hiddenSize, batch, { transA: true });
+    }
+    if (needBih || needBoh) {
+      const db = zerosOf(x, [hiddenSize]);
+      addColumnSums(db.data as Float32Array, dad, batch, hiddenSize);
+      if (needBih) result[3] = db;
+      if (needBoh) result[5] = db;
+    }
+    if (needBho) {
+      result[7] = zerosOf(x, [outputSize]);
+      addColumnSums(result[7].data as Float32Array, dz, batch, outputSize);
+    }
+    return result;
+  },
+});
+
+/**
+ * A Jordan network step: the state fed back is the previous **output** `y`, not the hidden layer.
+ *
+ * ```
+ * h_t = act_h(W_ih x_t + b_ih + W_oh y_{t−1} + b_oh)
+ * y_t = act_y(W_ho h_t + b_ho)
+ * ```
+ * `act_h` is `tanh` or `relu`, `act_y` is `sigmoid`, `tanh` or `identity`; `y_{−1}` is zeros when
+ * no state is given. Parameters (PyTorch-style names): `weight_ih [H, I]`, `bias_ih [H]`,
+ * `weight_oh [H, O]`, `bias_oh [H]`, `weight_ho [O, H]`, `bias_ho [O]`, all drawn uniform in
+ * ±1/√hiddenSize. One step is one fused primitive with a hand-written backward.
+ *
+ * Shapes: input `[batch, inputSize]`; state `[y]` with `y: [batch, outputSize]`; output
+ * `[batch, outputSize]`; hidden `[batch, hiddenSize]`.
+ *
+ * @example
+ * const cell = new JordanCell({ inputSize: 4, hiddenSize: 8, outputSize: 2 });
+ * const { output, state } = cell.step(x);        // x: [batch, 4]
+ * const next = cell.step(x2, state);             // feeds y back
+ */
+export class JordanCell extends Module {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly outputSize: number;
+  readonly nonlinearity: 'tanh' | 'relu';
+  readonly outputNonlinearity: 'sigmoid' | 'tanh' | 'identity';
+  /** Width of each state tensor: `[outputSize]` (the fed-back output). */
+  readonly stateSizes: number[];
+  readonly weight_ih: Parameter;
+  readonly bias_ih: Parameter | null;
+  readonly weight_oh: Parameter;
+  readonly bias_oh: Parameter | null;
+  readonly weight_ho: Parameter;
+  readonly bias_ho: Parameter | null;
+
+  constructor(options: JordanCellOptions) {
+    super();
+    const { inputSize, hiddenSize, outputSize } = options;
+    checkSize('JordanCell', 'inputSize', inputSize);
+    checkSize('JordanCell', 'hiddenSize', hiddenSize);
+    checkSize('JordanCell', 'outputSize', outputSize);
+    this.nonlinearity = options.nonlinearity ?? 'tanh';
+    this.outputNonlinearity = options.outputNonlinearity ?? 'sigmoid';
+    if (this.nonlinearity !== 'tanh' && this.nonlinearity !== 'relu') fail('JordanCell', "nonlinearity 'tanh' or 'relu'", String(this.nonlinearity));
+    if (!['sigmoid', 'tanh', 'identity'].includes(this.outputNonlinearity)) {
+      fail('JordanCell', "outputNonlinearity 'sigmoid', 'tanh' or 'identity'", String(this.outputNonlinearity));
+    }
+    this.inputSize = inputSize;
+    this.hiddenSize = hiddenSize;
+    this.outputSize = outputSize;
+    this.stateSizes = [outputSize];
+    const generator = options.generator ?? new Generator(options.seed ?? 0);
+    const bound = 1 / Math.sqrt(hiddenSize);
+    const dtype = options.dtype ?? 'float32';
+    const draw = (shape: number[]) => new Parameter(uniform(shape, -bound, bound, generator, { dtype }));
+    const bias = options.bias ?? true;
+    this.weight_ih = this.registerParameter('weight_ih', draw([hiddenSize, inputSize]));
+    this.bias_ih = this.registerParameter('bias_ih', bias ? draw([hiddenSize]) : null);
+    this.weight_oh = this.registerParameter('weight_oh', draw([hiddenSize, outputSize]));
+    this.bias_oh = this.registerParameter('bias_oh', bias ? draw([hiddenSize]) : null);
+    this.weight_ho = this.registerParameter('weight_ho', draw([outputSize, hiddenSize]));
+    this.bias_ho = this.registerParameter('bias_ho', bias ? draw([outputSize]) : null);
+  }
+
+  /** Zeros for every state tensor: `[y_{−1}]`. */
+  initialState(batch: number): Tensor[] {
+    return [zeros([batch, this.outputSize], { dtype: this.weight_ih.dtype, backend: this.weight_ih.value.backend })];
+  }
+
+  /** One step; `time` is accepted for the common cell interface and unused. */
+  step(input: Variable | Tensor, state?: readonly (Variable | Tensor)[], time = 0): JordanStep {
+    void time;
+    const x = valueOf(input);
+    const batch = checkInput('JordanCell', x, this.inputSize);
+    const previous = state?.[0] ?? this.initialState(batch)[0];
+    if (state && state.length !== 1) fail('JordanCell', 'state [y]', `${state.length} tensors`);
+    checkState('JordanCell', 'y', valueOf(previous), batch, this.outputSize);
+    if (x.dtype !== this.weight_ih.dtype) fail('JordanCell', `input of dtype ${this.weight_ih.dtype}`, `${x.dtype}`);
+    const [y, h] = jordanStep(
+      [input, previous, this.weight_ih, this.bias_ih, this.weight_oh, this.bias_oh, this.weight_ho, this.bias_ho],
+      { relu: this.nonlinearity === 'relu', outputKind: this.outputNonlinearity },
+    );
+    return { output: y, state: [y], hidden: h };
+  }
+
+  /** Same as {@link JordanCell.step}. */
+  forward(input: Variable | Tensor, state?: readonly (Variable | Tensor)[]): JordanStep {
+    return this.step(input, state);
+  }
+
+  override toString(): string {
+    return `JordanCell(${this.inputSize}, ${this.hiddenSize}, ${this.outputSize}, ${this.nonlinearity}, ${this.outputNonlinearity})`;
+  }
+}
+
