@@ -1,0 +1,118 @@
+import type { Tensor } from '@recurrent/tensor';
+import { Module, type Parameter, type Variable, definePrimitive } from '@recurrent/autograd';
+import { type GruTape, gruBackward, gruForward } from './kernels/gruSequence.js';
+import { type InitOptions, checkSize, generatorOf, orthogonalBlocks, uniformParameter } from './init.js';
+import { type StepInput, checkInput, checkState, dataOf, float32Of, valueOf, wrap } from './stepTools.js';
+
+/** Options of {@link GRUCell}. */
+export interface GRUCellOptions extends InitOptions {
+  /** Features of the input `x`. */
+  inputSize: number;
+  /** Features of the hidden state `h`. */
+  hiddenSize: number;
+  /** Learn `bias_ih` and `bias_hh` (default true). */
+  bias?: boolean;
+  /** `true` (default): PyTorch / cuDNN, the reset gate multiplies `W_hn h + b_hn`. `false`:
+   * Keras / TensorFlow.js `reset_after=False`, the reset gate multiplies `h` before `W_hn`. */
+  resetAfter?: boolean;
+}
+
+const gruStep = definePrimitive<{ resetAfter: boolean }>({
+  name: 'GRUCell',
+  forward(context, [x, h0, weightIh, weightHh, biasIh, biasHh], options) {
+    const value = x as Tensor;
+    const [batch, inputSize] = value.shape;
+    const hiddenSize = (weightIh as Tensor).shape[0] / 3;
+    const result = gruForward({
+      gemm: value.backend.kernels.gemm,
+      steps: 1, batch, inputSize, hiddenSize,
+      x: value.data as Float32Array, h0: dataOf(h0),
+      weightIh: dataOf(weightIh)!, weightHh: dataOf(weightHh)!, biasIh: dataOf(biasIh), biasHh: dataOf(biasHh),
+      resetAfter: options.resetAfter, reverse: false, lengths: null,
+    });
+    context.saved.tape = result.tape;
+    return [wrap(result.hN, [batch, hiddenSize], value.backend)];
+  },
+  backward(context, [dh]) {
+    const tape = context.saved.tape as GruTape;
+    const { batch, inputSize, hiddenSize } = tape.run;
+    const backend = dh.backend;
+    const g = gruBackward(tape, null, dh.data as Float32Array);
+    const needs = context.needsGrad;
+    return [
+      wrap(g.dx, [batch, inputSize], backend),
+      needs[1] ? wrap(g.dh0, [batch, hiddenSize], backend) : null,
+      wrap(g.dWeightIh, [3 * hiddenSize, inputSize], backend),
+      wrap(g.dWeightHh, [3 * hiddenSize, hiddenSize], backend),
+      needs[4] ? wrap(g.dBiasIh, [3 * hiddenSize], backend) : null,
+      needs[5] ? wrap(g.dBiasHh, [3 * hiddenSize], backend) : null,
+    ];
+  },
+});
+
+/**
+ * A gated recurrent unit (Cho et al., 2014), one time step, exactly as PyTorch's `nn.GRUCell`.
+ * Gates are stacked in the order `r, z, n` along the rows of `weight_ih` and `weight_hh`:
+ *
+ * ```
+ * r = σ(W_ir x + b_ir + W_hr h + b_hr)
+ * z = σ(W_iz x + b_iz + W_hz h + b_hz)
+ * n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))      resetAfter: true (PyTorch, cuDNN)
+ * n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn)      resetAfter: false (Keras, TensorFlow.js)
+ * h' = (1 − z) ⊙ n + z ⊙ h
+ * ```
+ *
+ * Each step is one fused primitive with a hand-written backward; both gate products go through the
+ * backend's `gemm`.
+ *
+ * Parameters (state-dict order): `weight_ih [3H, inputSize]`, `weight_hh [3H, H]`, `bias_ih [3H]`,
+ * `bias_hh [3H]`.
+ *
+ * Shapes:
+ * - `x`: `[batch, inputSize]`
+ * - `h`: `[batch, hiddenSize]` (zeros when omitted)
+ * - returns `h'`: `[batch, hiddenSize]`
+ *
+ * @example
+ * import { randn, Generator } from '@recurrent/tensor';
+ * const cell = new GRUCell({ inputSize: 10, hiddenSize: 20 });
+ * const h = cell.forward(randn([3, 10], new Generator(1)));
+ * h.shape; // [3, 20]
+ */
+export class GRUCell extends Module {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly resetAfter: boolean;
+  /** `weight_ih [3·hiddenSize, inputSize]`, gates `r, z, n`. */
+  readonly weightIh: Parameter;
+  /** `weight_hh [3·hiddenSize, hiddenSize]`. */
+  readonly weightHh: Parameter;
+  /** `bias_ih [3·hiddenSize]` or null. */
+  readonly biasIh: Parameter | null;
+  /** `bias_hh [3·hiddenSize]` or null. */
+  readonly biasHh: Parameter | null;
+
+  constructor(options: GRUCellOptions) {
+    super();
+    this.inputSize = checkSize('GRUCell', 'inputSize', options.inputSize);
+    const H = (this.hiddenSize = checkSize('GRUCell', 'hiddenSize', options.hiddenSize));
+    this.resetAfter = options.resetAfter ?? true;
+    const generator = generatorOf(options);
+    const make = (shape: number[]) => uniformParameter(shape, H, generator, options.backend);
+    this.weightIh = this.registerParameter('weight_ih', make([3 * H, this.inputSize]));
+    this.weightHh = this.registerParameter('weight_hh', make([3 * H, H]));
+    const bias = options.bias ?? true;
+    this.biasIh = this.registerParameter('bias_ih', bias ? make([3 * H]) : null);
+    this.biasHh = this.registerParameter('bias_hh', bias ? make([3 * H]) : null);
+    if (options.recurrentInit === 'orthogonal') orthogonalBlocks(this.weightHh.value, 3, generator);
+  }
+
+  /** One step: the new hidden state from `x [batch, inputSize]` and `h [batch, hiddenSize]`. */
+  forward(x: StepInput, h?: StepInput | null): Variable {
+    const value = valueOf(x);
+    const batch = checkInput('GRUCell', value, this.inputSize);
+    float32Of('GRUCell', 'input', value);
+    if (h) checkState('GRUCell', 'h', valueOf(h), batch, this.hiddenSize);
+    return gruStep([x, h, this.weightIh, this.weightHh, this.biasIh, this.biasHh], { resetAfter: this.resetAfter })[0];
+  }
+}

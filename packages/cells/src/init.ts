@@ -1,0 +1,79 @@
+import { type Backend, Generator, type Tensor, fail, uniform } from '@recurrent/tensor';
+import { Parameter } from '@recurrent/autograd';
+
+/** How the recurrent weights `weight_hh` of a built-in cell start. */
+export type RecurrentInit = 'uniform' | 'orthogonal';
+
+/** Initialisation options shared by the built-in cells and layers. */
+export interface InitOptions {
+  /** Seeded generator for the initial weights (default: `new Generator(0)`). */
+  generator?: Generator;
+  /** `uniform` (PyTorch's default, `U(−1/√H, 1/√H)`) or `orthogonal`: each gate's `[H, H]` block
+   * of `weight_hh` an orthogonal matrix (Saxe et al., 2014). */
+  recurrentInit?: RecurrentInit;
+  /** Backend the parameters live on (default: the CPU backend). */
+  backend?: Backend;
+}
+
+/** Checks a size option: a positive integer (`nonNegative` allows 0, as for `projSize`). */
+export function checkSize(owner: string, name: string, value: unknown, nonNegative = false): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < (nonNegative ? 0 : 1)) {
+    fail(owner, `${name} a ${nonNegative ? 'non-negative' : 'positive'} integer`, String(value));
+  }
+  return value;
+}
+
+/**
+ * A parameter drawn from PyTorch's default `U(−1/√H, 1/√H)` with `H` the hidden size.
+ *
+ * @example
+ * const weight = uniformParameter([80, 10], 20, new Generator(0));
+ */
+export function uniformParameter(shape: number[], hiddenSize: number, generator: Generator, backend?: Backend): Parameter {
+  const bound = 1 / Math.sqrt(hiddenSize);
+  return new Parameter(uniform(shape, -bound, bound, generator, { backend }));
+}
+
+/**
+ * Overwrites `weight [blocks·rows, columns]` so that each `[rows, columns]` block has orthonormal
+ * rows (or columns, when taller than wide): Gram–Schmidt on a Gaussian matrix, in float64.
+ *
+ * @example
+ * orthogonalBlocks(cell.weightHh.value, 4, new Generator(1)); // LSTM: one block per gate
+ */
+export function orthogonalBlocks(weight: Tensor, blocks: number, generator: Generator): void {
+  const [total, columns] = weight.shape;
+  const rows = total / blocks;
+  const tall = rows > columns;
+  const count = tall ? columns : rows; // vectors to orthonormalise
+  const length = tall ? rows : columns;
+  for (let block = 0; block < blocks; block++) {
+    const vectors: Float64Array[] = [];
+    for (let v = 0; v < count; v++) {
+      const u = new Float64Array(length);
+      for (let k = 0; k < length; k++) u[k] = generator.normal();
+      for (const q of vectors) {
+        let dot = 0;
+        for (let k = 0; k < length; k++) dot += u[k] * q[k];
+        for (let k = 0; k < length; k++) u[k] -= dot * q[k];
+      }
+      let norm = 0;
+      for (let k = 0; k < length; k++) norm += u[k] * u[k];
+      norm = Math.sqrt(norm) || 1;
+      for (let k = 0; k < length; k++) u[k] /= norm;
+      vectors.push(u);
+    }
+    const base = block * rows * columns;
+    for (let v = 0; v < count; v++) {
+      for (let k = 0; k < length; k++) {
+        const index = tall ? k * columns + v : v * columns + k;
+        weight.data[base + index] = vectors[v][k];
+      }
+    }
+  }
+}
+
+/** The generator from options, or a fresh seeded one. */
+export function generatorOf(options: InitOptions): Generator {
+  return options.generator ?? new Generator(0);
+}

@@ -1,0 +1,144 @@
+import type { GemmArgs } from '@recurrent/tensor';
+
+/** The backend's matrix-product kernel (`backend.kernels.gemm`). */
+export type Gemm = (args: GemmArgs) => void;
+
+/** A stored matrix operand: its storage, where it starts and its row stride. */
+export interface Operand {
+  data: Float32Array;
+  offset: number;
+  ld: number;
+  trans: boolean;
+}
+
+/** An operand with the given storage, offset, row stride and transposition. */
+export function operand(data: Float32Array, offset: number, ld: number, trans = false): Operand {
+  return { data, offset, ld, trans };
+}
+
+/** `C[m, n] ← op(A)·op(B) + beta·C` with `C` of row stride `ldc`. */
+export function product(
+  gemm: Gemm, m: number, n: number, k: number, a: Operand, b: Operand, beta: number,
+  c: Float32Array, cOffset: number, ldc = n,
+): void {
+  if (m === 0 || n === 0) return;
+  gemm({
+    transA: a.trans, transB: b.trans, m, n, k, alpha: 1,
+    a: a.data, aOffset: a.offset, lda: a.ld,
+    b: b.data, bOffset: b.offset, ldb: b.ld,
+    beta, c, cOffset, ldc,
+  });
+}
+
+/** The logistic function σ(x) = 1 / (1 + e^(−x)). */
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/** Fills every `width`-wide row of `out[rows, width]` with `a + b` (either may be absent). */
+export function fillRows(out: Float32Array, rows: number, width: number, a: Float32Array | null, b: Float32Array | null, bFrom = 0, bTo = width): boolean {
+  if (!a && !b) return false;
+  for (let r = 0; r < rows; r++) {
+    const base = r * width;
+    for (let j = 0; j < width; j++) out[base + j] = (a ? a[j] : 0) + (b && j >= bFrom && j < bTo ? b[j] : 0);
+  }
+  return true;
+}
+
+/** Column sums of `source[rows, width]` starting at `offset` with row stride `ld`, into `out[width]`. */
+export function columnSums(source: Float32Array, rows: number, width: number, out: Float32Array, offset = 0, ld = width): void {
+  out.fill(0);
+  for (let r = 0; r < rows; r++) {
+    const base = offset + r * ld;
+    for (let j = 0; j < width; j++) out[j] += source[base + j];
+  }
+}
+
+/** Whether batch row `b` is still inside its sequence at time `t` (always, without lengths). */
+export function isActive(lengths: Int32Array | null, t: number, b: number): boolean {
+  return lengths === null || t < lengths[b];
+}
+
+/** Shape and direction of a sequence run, shared by every sequence kernel. */
+export interface SequenceRun {
+  /** The backend's gemm kernel. */
+  gemm: Gemm;
+  /** Number of time steps `T`. */
+  steps: number;
+  /** Batch size `B`. */
+  batch: number;
+  /** Input features `I`. */
+  inputSize: number;
+  /** Hidden features `H`. */
+  hiddenSize: number;
+  /** Input, time-major `[T, B, I]`. */
+  x: Float32Array;
+  /** Initial hidden state `[B, H_out]` (zeros when null). */
+  h0: Float32Array | null;
+  /** Run from `t = T − 1` down to 0 (the reverse direction of a bidirectional layer). */
+  reverse: boolean;
+  /** Per-sequence lengths `[B]`: rows past their length keep their state and output 0. */
+  lengths: Int32Array | null;
+}
+
+/**
+ * Slot of the state after step `t` in a whole-sequence state buffer of `T + 1` slots. The forward
+ * direction keeps the initial state in slot 0 and `h_t` in slot `t + 1`; the reverse direction
+ * keeps it in slot `T` and `h_t` in slot `t`, so the previous states of all steps, in time order,
+ * are one contiguous block for the weight-gradient product.
+ */
+export function stateSlot(run: SequenceRun, t: number): number {
+  return run.reverse ? t : t + 1;
+}
+
+/** Slot of the state that step `t` reads. */
+export function previousSlot(run: SequenceRun, t: number): number {
+  return run.reverse ? t + 1 : t;
+}
+
+/** Time index of the `s`-th step processed. */
+export function timeOf(run: SequenceRun, s: number): number {
+  return run.reverse ? run.steps - 1 - s : s;
+}
+
+/** Copies the rows of slot `to` that are past their length from slot `from` (state carried). */
+export function carryInactive(run: SequenceRun, t: number, buffer: Float32Array, width: number, from: number, to: number): void {
+  const lengths = run.lengths;
+  if (lengths === null) return;
+  const size = run.batch * width;
+  for (let b = 0; b < run.batch; b++) {
+    if (t < lengths[b]) continue;
+    buffer.copyWithin(to * size + b * width, from * size + b * width, from * size + (b + 1) * width);
+  }
+}
+
+/** The output `[T, B, width]`: each step's state, 0 past each sequence's length. */
+export function gatherOutput(run: SequenceRun, states: Float32Array, width: number): Float32Array {
+  const { steps, batch, lengths } = run;
+  const size = batch * width;
+  const out = new Float32Array(steps * size);
+  for (let t = 0; t < steps; t++) {
+    const from = stateSlot(run, t) * size;
+    if (lengths === null) out.set(states.subarray(from, from + size), t * size);
+    else for (let b = 0; b < batch; b++) if (t < lengths[b]) out.set(states.subarray(from + b * width, from + (b + 1) * width), t * size + b * width);
+  }
+  return out;
+}
+
+/** Adds the output gradient of step `t` into the running state gradient (active rows only). */
+export function addOutputGradient(run: SequenceRun, t: number, dOutput: Float32Array | null, dh: Float32Array, width: number): void {
+  if (dOutput === null) return;
+  const { batch, lengths } = run;
+  const base = t * batch * width;
+  for (let b = 0; b < batch; b++) {
+    if (lengths !== null && t >= lengths[b]) continue;
+    for (let j = b * width, end = j + width; j < end; j++) dh[j] += dOutput[base + j];
+  }
+}
+
+/** Rows past their length pass their state gradient through unchanged to the previous step. */
+export function passInactive(run: SequenceRun, t: number, from: Float32Array, to: Float32Array, width: number): void {
+  const lengths = run.lengths;
+  if (lengths === null) return;
+  for (let b = 0; b < run.batch; b++) if (t >= lengths[b]) to.set(from.subarray(b * width, (b + 1) * width), b * width);
+}

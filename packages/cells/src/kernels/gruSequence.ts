@@ -1,0 +1,206 @@
+import {
+  type SequenceRun, addOutputGradient, carryInactive, columnSums, fillRows, gatherOutput, operand, passInactive,
+  previousSlot, product, sigmoid, stateSlot, timeOf,
+} from './common.js';
+
+/** A forward run of a GRU direction, PyTorch layout, gates `r, z, n` stacked by rows. */
+export interface GruRun extends SequenceRun {
+  /** `[3H, I]`. */
+  weightIh: Float32Array;
+  /** `[3H, H]`. */
+  weightHh: Float32Array;
+  /** `[3H]` or null. */
+  biasIh: Float32Array | null;
+  /** `[3H]` or null. */
+  biasHh: Float32Array | null;
+  /** PyTorch/cuDNN form `n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))` when true; Keras's
+   * `n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn)` when false. */
+  resetAfter: boolean;
+}
+
+/** What backward needs from forward. */
+export interface GruTape {
+  run: GruRun;
+  /** Activated `r, z, n` per step `[T, B, 3H]`. */
+  gates: Float32Array;
+  /** `W_hn h + b_hn` per step `[T, B, H]` (reset-after form) or `r ⊙ h` (reset-before form). */
+  recurrentN: Float32Array;
+  /** Hidden states, `T + 1` slots of `[B, H]`. */
+  hidden: Float32Array;
+}
+
+/** Results of {@link gruForward}. */
+export interface GruResult {
+  output: Float32Array;
+  hN: Float32Array;
+  tape: GruTape;
+}
+
+/**
+ * GRU over a whole sequence: the input projection `X·W_ihᵀ + b_ih` of all steps in one gemm, then
+ * per step `h_{t−1}·W_hhᵀ + b_hh` (one gemm; two in the reset-before form) and one fused pass for
+ * `r, z, n` and `h = (1 − z) ⊙ n + z ⊙ h_{t−1}`.
+ */
+export function gruForward(run: GruRun): GruResult {
+  const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, x, weightIh, weightHh, biasHh, resetAfter, lengths } = run;
+  const G = 3 * H;
+  const gates = new Float32Array(T * B * G);
+  const hasBias = fillRows(gates, T * B, G, run.biasIh, null);
+  product(gemm, T * B, G, I, operand(x, 0, I), operand(weightIh, 0, I, true), hasBias ? 1 : 0, gates, 0);
+  const hidden = new Float32Array((T + 1) * B * H);
+  if (run.h0) hidden.set(run.h0, (run.reverse ? T : 0) * B * H);
+  const recurrentN = new Float32Array(T * B * H);
+  const recurrent = new Float32Array(B * G);
+  const withBias = biasHh !== null;
+  for (let s = 0; s < T; s++) {
+    const t = timeOf(run, s);
+    const previous = previousSlot(run, t);
+    const current = stateSlot(run, t);
+    // reset-before needs r before the n product, so only the r, z rows of W_hh go in first
+    const width = resetAfter ? G : 2 * H;
+    if (withBias) fillRows(recurrent, B, G, biasHh, null);
+    product(gemm, B, width, H, operand(hidden, previous * B * H, H), operand(weightHh, 0, H, true), withBias ? 1 : 0, recurrent, 0, G);
+    if (!resetAfter) {
+      for (let b = 0; b < B; b++) {
+        const gate = (t * B + b) * G;
+        const hp = (previous * B + b) * H;
+        for (let j = 0; j < H; j++) {
+          const r = sigmoid(gates[gate + j] + recurrent[b * G + j]);
+          gates[gate + j] = r;
+          recurrentN[(t * B + b) * H + j] = r * hidden[hp + j];
+        }
+      }
+      product(gemm, B, H, H, operand(recurrentN, t * B * H, H), operand(weightHh, 2 * H * H, H, true), withBias ? 1 : 0, recurrent, 2 * H, G);
+    }
+    for (let b = 0; b < B; b++) {
+      if (lengths !== null && t >= lengths[b]) continue;
+      const gate = (t * B + b) * G;
+      const rec = b * G;
+      const hp = (previous * B + b) * H;
+      const hc = (current * B + b) * H;
+      const step = (t * B + b) * H;
+      for (let j = 0; j < H; j++) {
+        const r = resetAfter ? sigmoid(gates[gate + j] + recurrent[rec + j]) : gates[gate + j];
+        const z = sigmoid(gates[gate + H + j] + recurrent[rec + H + j]);
+        const hn = recurrent[rec + 2 * H + j];
+        const n = Math.tanh(gates[gate + 2 * H + j] + (resetAfter ? r * hn : hn));
+        gates[gate + j] = r;
+        gates[gate + H + j] = z;
+        gates[gate + 2 * H + j] = n;
+        if (resetAfter) recurrentN[step + j] = hn;
+        hidden[hc + j] = (1 - z) * n + z * hidden[hp + j];
+      }
+    }
+    carryInactive(run, t, hidden, H, previous, current);
+  }
+  const last = run.reverse ? 0 : T;
+  return {
+    output: gatherOutput(run, hidden, H),
+    hN: hidden.slice(last * B * H, (last + 1) * B * H),
+    tape: { run, gates, recurrentN, hidden },
+  };
+}
+
+/** Gradients from {@link gruBackward}. */
+export interface GruGradients {
+  dx: Float32Array;
+  dh0: Float32Array;
+  dWeightIh: Float32Array;
+  dWeightHh: Float32Array;
+  dBiasIh: Float32Array;
+  dBiasHh: Float32Array;
+}
+
+/**
+ * Backpropagation through time for {@link gruForward}: gate gradients of the input side (`dGi`)
+ * and the recurrent side (`dGh`, which differs in the `n` block: `r ⊙ dn`) collected over the
+ * whole sequence, one gemm per step for `dh_{t−1}`, weight and input gradients after the loop.
+ */
+export function gruBackward(tape: GruTape, dOutput: Float32Array | null, dhN: Float32Array | null): GruGradients {
+  const { run, gates, recurrentN, hidden } = tape;
+  const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, x, weightIh, weightHh, resetAfter, lengths } = run;
+  const G = 3 * H;
+  const dInput = new Float32Array(T * B * G);
+  const dRecurrent = new Float32Array(T * B * G);
+  let dh = new Float32Array(B * H);
+  let dhNext = new Float32Array(B * H);
+  const dResetHidden = resetAfter ? null : new Float32Array(B * H);
+  if (dhN) dh.set(dhN);
+  for (let s = T - 1; s >= 0; s--) {
+    const t = timeOf(run, s);
+    const previous = previousSlot(run, t);
+    addOutputGradient(run, t, dOutput, dh, H);
+    // first pass: dn and dz, which need nothing from the n product's backward
+    for (let b = 0; b < B; b++) {
+      if (lengths !== null && t >= lengths[b]) continue;
+      const gate = (t * B + b) * G;
+      const hp = (previous * B + b) * H;
+      for (let j = 0; j < H; j++) {
+        const r = gates[gate + j];
+        const z = gates[gate + H + j];
+        const n = gates[gate + 2 * H + j];
+        const dhv = dh[b * H + j];
+        const dNPre = dhv * (1 - z) * (1 - n * n);
+        const dZPre = dhv * (hidden[hp + j] - n) * z * (1 - z);
+        dInput[gate + H + j] = dZPre;
+        dRecurrent[gate + H + j] = dZPre;
+        dInput[gate + 2 * H + j] = dNPre;
+        if (resetAfter) {
+          const dRPre = dNPre * recurrentN[(t * B + b) * H + j] * r * (1 - r);
+          dInput[gate + j] = dRPre;
+          dRecurrent[gate + j] = dRPre;
+          dRecurrent[gate + 2 * H + j] = dNPre * r;
+        } else {
+          dRecurrent[gate + 2 * H + j] = dNPre;
+        }
+      }
+    }
+    if (dResetHidden) {
+      // d(r ⊙ h) = dn·W_hn, then d r = d(r ⊙ h) ⊙ h and d h gets d(r ⊙ h) ⊙ r
+      product(gemm, B, H, H, operand(dRecurrent, t * B * G + 2 * H, G), operand(weightHh, 2 * H * H, H), 0, dResetHidden, 0);
+      for (let b = 0; b < B; b++) {
+        if (lengths !== null && t >= lengths[b]) continue;
+        const gate = (t * B + b) * G;
+        const hp = (previous * B + b) * H;
+        for (let j = 0; j < H; j++) {
+          const r = gates[gate + j];
+          const drh = dResetHidden[b * H + j];
+          const dRPre = drh * hidden[hp + j] * r * (1 - r);
+          dInput[gate + j] = dRPre;
+          dRecurrent[gate + j] = dRPre;
+        }
+      }
+    }
+    // dh_{t−1} = z ⊙ dh (+ r ⊙ d(r ⊙ h)) + dGh·W_hh over the rows the step multiplied by h
+    product(gemm, B, H, resetAfter ? G : 2 * H, operand(dRecurrent, t * B * G, G), operand(weightHh, 0, H), 0, dhNext, 0);
+    for (let b = 0; b < B; b++) {
+      if (lengths !== null && t >= lengths[b]) continue;
+      const gate = (t * B + b) * G;
+      for (let j = 0; j < H; j++) {
+        let direct = dh[b * H + j] * gates[gate + H + j];
+        if (dResetHidden) direct += dResetHidden[b * H + j] * gates[gate + j];
+        dhNext[b * H + j] += direct;
+      }
+    }
+    passInactive(run, t, dh, dhNext, H);
+    [dh, dhNext] = [dhNext, dh];
+  }
+  const rows = T * B;
+  const dWeightIh = new Float32Array(G * I);
+  const dWeightHh = new Float32Array(G * H);
+  const dx = new Float32Array(rows * I);
+  const dBiasIh = new Float32Array(G);
+  const dBiasHh = new Float32Array(G);
+  const previousStates = operand(hidden, (run.reverse ? 1 : 0) * B * H, H);
+  product(gemm, G, I, rows, operand(dInput, 0, G, true), operand(x, 0, I), 0, dWeightIh, 0);
+  if (resetAfter) {
+    product(gemm, G, H, rows, operand(dRecurrent, 0, G, true), previousStates, 0, dWeightHh, 0);
+  } else {
+    product(gemm, 2 * H, H, rows, operand(dRecurrent, 0, G, true), previousStates, 0, dWeightHh, 0);
+    product(gemm, H, H, rows, operand(dRecurrent, 2 * H, G, true), operand(recurrentN, 0, H), 0, dWeightHh, 2 * H * H);
+  }
+  product(gemm, rows, I, G, operand(dInput, 0, G), operand(weightIh, 0, I), 0, dx, 0);
+  columnSums(dInput, rows, G, dBiasIh);
+  columnSums(dRecurrent, rows, G, dBiasHh);
+  return { dx, dh0: dh, dWeightIh, dWeightHh, dBiasIh, dBiasHh };
+}

@@ -1,0 +1,230 @@
+import {
+  type SequenceRun, addOutputGradient, carryInactive, columnSums, fillRows, gatherOutput, operand, passInactive,
+  previousSlot, product, sigmoid, stateSlot, timeOf,
+} from './common.js';
+
+/** Weights of an LSTM direction, PyTorch layout, gates `i, f, g, o` stacked by rows. */
+export interface LstmWeights {
+  /** `[4H, I]`. */
+  weightIh: Float32Array;
+  /** `[4H, R]` with `R = P` when projecting, else `H`. */
+  weightHh: Float32Array;
+  /** `[4H]` or null. */
+  biasIh: Float32Array | null;
+  /** `[4H]` or null. */
+  biasHh: Float32Array | null;
+  /** Projection `[P, H]` (LSTMP) or null. */
+  weightHr: Float32Array | null;
+  /** Peephole weights `w_ci, w_cf, w_co`, `[H]` each, or null. */
+  peephole: [Float32Array, Float32Array, Float32Array] | null;
+}
+
+/** A forward run of an LSTM direction. */
+export interface LstmRun extends SequenceRun, LstmWeights {
+  /** Projection size `P` (0: none). */
+  projSize: number;
+  /** Initial cell state `[B, H]` (zeros when null). */
+  c0: Float32Array | null;
+}
+
+/** What backward needs from forward: activated gates and the states of every step. */
+export interface LstmTape {
+  run: LstmRun;
+  /** Activated gates `i, f, g, o` per step, `[T, B, 4H]`. */
+  gates: Float32Array;
+  /** Hidden states, `T + 1` slots of `[B, R]` (see `stateSlot`). */
+  hidden: Float32Array;
+  /** Cell states, `T + 1` slots of `[B, H]`. */
+  cells: Float32Array;
+  /** `tanh(c_t)`, `[T, B, H]`. */
+  tanhCells: Float32Array;
+  /** Unprojected `o ⊙ tanh(c)` per step `[T, B, H]` (projection only; 0 past each length). */
+  unprojected: Float32Array | null;
+}
+
+/** Results of {@link lstmForward}. */
+export interface LstmResult {
+  /** `[T, B, R]`, 0 past each length. */
+  output: Float32Array;
+  /** Final hidden state `[B, R]`. */
+  hN: Float32Array;
+  /** Final cell state `[B, H]`. */
+  cN: Float32Array;
+  tape: LstmTape;
+}
+
+/**
+ * LSTM over a whole sequence (one step when `steps = 1`): one gemm for the input projection of all
+ * steps, then per step one gemm `h_{t−1}·W_hhᵀ` and one fused pass computing
+ * `c = σ(f)⊙c_{t−1} + σ(i)⊙tanh(g)`, `h = σ(o)⊙tanh(c)` (and `h = W_hr h` with a projection).
+ */
+export function lstmForward(run: LstmRun): LstmResult {
+  const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, projSize: P, x, weightIh, weightHh, weightHr, peephole } = run;
+  const R = P > 0 ? P : H;
+  const G = 4 * H;
+  const gates = new Float32Array(T * B * G);
+  const hasBias = fillRows(gates, T * B, G, run.biasIh, run.biasHh);
+  product(gemm, T * B, G, I, operand(x, 0, I), operand(weightIh, 0, I, true), hasBias ? 1 : 0, gates, 0);
+  const hidden = new Float32Array((T + 1) * B * R);
+  const cells = new Float32Array((T + 1) * B * H);
+  const first = run.reverse ? T : 0;
+  if (run.h0) hidden.set(run.h0, first * B * R);
+  if (run.c0) cells.set(run.c0, first * B * H);
+  const tanhCells = new Float32Array(T * B * H);
+  const unprojected = P > 0 ? new Float32Array(T * B * H) : null;
+  const lengths = run.lengths;
+  for (let s = 0; s < T; s++) {
+    const t = timeOf(run, s);
+    const previous = previousSlot(run, t);
+    const current = stateSlot(run, t);
+    product(gemm, B, G, R, operand(hidden, previous * B * R, R), operand(weightHh, 0, R, true), 1, gates, t * B * G);
+    for (let b = 0; b < B; b++) {
+      if (lengths !== null && t >= lengths[b]) continue;
+      const gate = (t * B + b) * G;
+      const cPrevious = (previous * B + b) * H;
+      const cCurrent = (current * B + b) * H;
+      const step = (t * B + b) * H;
+      const hOut = unprojected ?? hidden;
+      const hOffset = unprojected ? step : (current * B + b) * R;
+      for (let j = 0; j < H; j++) {
+        const cp = cells[cPrevious + j];
+        let iPre = gates[gate + j];
+        let fPre = gates[gate + H + j];
+        if (peephole) {
+          iPre += peephole[0][j] * cp;
+          fPre += peephole[1][j] * cp;
+        }
+        const i = sigmoid(iPre);
+        const f = sigmoid(fPre);
+        const g = Math.tanh(gates[gate + 2 * H + j]);
+        const c = f * cp + i * g;
+        const o = sigmoid(gates[gate + 3 * H + j] + (peephole ? peephole[2][j] * c : 0));
+        const tc = Math.tanh(c);
+        gates[gate + j] = i;
+        gates[gate + H + j] = f;
+        gates[gate + 2 * H + j] = g;
+        gates[gate + 3 * H + j] = o;
+        cells[cCurrent + j] = c;
+        tanhCells[step + j] = tc;
+        hOut[hOffset + j] = o * tc;
+      }
+    }
+    if (unprojected && weightHr) {
+      product(gemm, B, P, H, operand(unprojected, t * B * H, H), operand(weightHr, 0, H, true), 0, hidden, current * B * R);
+    }
+    carryInactive(run, t, hidden, R, previous, current);
+    carryInactive(run, t, cells, H, previous, current);
+  }
+  const last = run.reverse ? 0 : T;
+  return {
+    output: gatherOutput(run, hidden, R),
+    hN: hidden.slice(last * B * R, (last + 1) * B * R),
+    cN: cells.slice(last * B * H, (last + 1) * B * H),
+    tape: { run, gates, hidden, cells, tanhCells, unprojected },
+  };
+}
+
+/** Gradients from {@link lstmBackward}. */
+export interface LstmGradients {
+  dx: Float32Array;
+  dh0: Float32Array;
+  dc0: Float32Array;
+  dWeightIh: Float32Array;
+  dWeightHh: Float32Array;
+  /** Gradient of both `b_ih` and `b_hh` (they enter the gates as one sum). */
+  dBias: Float32Array;
+  dWeightHr: Float32Array | null;
+  dPeephole: [Float32Array, Float32Array, Float32Array] | null;
+}
+
+/**
+ * Backpropagation through time for {@link lstmForward}: steps run in reverse processing order,
+ * gate gradients go into one whole-sequence buffer `dG [T, B, 4H]` with one gemm per step for
+ * `dh_{t−1} = dG_t·W_hh`; then `dW_ih = dGᵀ·X`, `dW_hh = dGᵀ·H_prev`, `dX = dG·W_ih` and the bias
+ * gradients come from a few large products after the loop.
+ */
+export function lstmBackward(tape: LstmTape, dOutput: Float32Array | null, dhN: Float32Array | null, dcN: Float32Array | null): LstmGradients {
+  const { run, gates, hidden, cells, tanhCells, unprojected } = tape;
+  const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, projSize: P, x, weightIh, weightHh, weightHr, peephole, lengths } = run;
+  const R = P > 0 ? P : H;
+  const G = 4 * H;
+  const dGates = new Float32Array(T * B * G);
+  let dh = new Float32Array(B * R);
+  let dhNext = new Float32Array(B * R);
+  const dc = new Float32Array(B * H);
+  if (dhN) dh.set(dhN);
+  if (dcN) dc.set(dcN);
+  const dHidden = P > 0 ? new Float32Array(T * B * P) : null;
+  const dm = P > 0 ? new Float32Array(B * H) : null;
+  const dPeephole: [Float32Array, Float32Array, Float32Array] | null = peephole
+    ? [new Float32Array(H), new Float32Array(H), new Float32Array(H)]
+    : null;
+  for (let s = T - 1; s >= 0; s--) {
+    const t = timeOf(run, s);
+    const previous = previousSlot(run, t);
+    const current = stateSlot(run, t);
+    addOutputGradient(run, t, dOutput, dh, R);
+    if (dHidden && dm && weightHr) {
+      for (let b = 0; b < B; b++) {
+        if (lengths === null || t < lengths[b]) dHidden.set(dh.subarray(b * P, (b + 1) * P), (t * B + b) * P);
+      }
+      product(gemm, B, H, P, operand(dh, 0, P), operand(weightHr, 0, H), 0, dm, 0);
+    }
+    for (let b = 0; b < B; b++) {
+      if (lengths !== null && t >= lengths[b]) continue;
+      const gate = (t * B + b) * G;
+      const cPrevious = (previous * B + b) * H;
+      const cCurrent = (current * B + b) * H;
+      const step = (t * B + b) * H;
+      const dmSource = dm ?? dh;
+      const dmOffset = b * (dm ? H : R);
+      for (let j = 0; j < H; j++) {
+        const i = gates[gate + j];
+        const f = gates[gate + H + j];
+        const g = gates[gate + 2 * H + j];
+        const o = gates[gate + 3 * H + j];
+        const tc = tanhCells[step + j];
+        const cp = cells[cPrevious + j];
+        const dmv = dmSource[dmOffset + j];
+        const dOPre = dmv * tc * o * (1 - o); // d σ = σ(1 − σ)
+        let dcv = dc[b * H + j] + dmv * o * (1 - tc * tc); // d tanh = 1 − tanh²
+        if (peephole && dPeephole) {
+          dcv += dOPre * peephole[2][j];
+          dPeephole[2][j] += dOPre * cells[cCurrent + j];
+        }
+        const dIPre = dcv * g * i * (1 - i);
+        const dFPre = dcv * cp * f * (1 - f);
+        const dGPre = dcv * i * (1 - g * g);
+        let dcPrevious = dcv * f;
+        if (peephole && dPeephole) {
+          dcPrevious += dIPre * peephole[0][j] + dFPre * peephole[1][j];
+          dPeephole[0][j] += dIPre * cp;
+          dPeephole[1][j] += dFPre * cp;
+        }
+        dc[b * H + j] = dcPrevious;
+        dGates[gate + j] = dIPre;
+        dGates[gate + H + j] = dFPre;
+        dGates[gate + 2 * H + j] = dGPre;
+        dGates[gate + 3 * H + j] = dOPre;
+      }
+    }
+    product(gemm, B, R, G, operand(dGates, t * B * G, G), operand(weightHh, 0, R), 0, dhNext, 0);
+    passInactive(run, t, dh, dhNext, R);
+    [dh, dhNext] = [dhNext, dh];
+  }
+  const rows = T * B;
+  const dWeightIh = new Float32Array(G * I);
+  const dWeightHh = new Float32Array(G * R);
+  const dx = new Float32Array(rows * I);
+  const dBias = new Float32Array(G);
+  product(gemm, G, I, rows, operand(dGates, 0, G, true), operand(x, 0, I), 0, dWeightIh, 0);
+  product(gemm, G, R, rows, operand(dGates, 0, G, true), operand(hidden, (run.reverse ? 1 : 0) * B * R, R), 0, dWeightHh, 0);
+  product(gemm, rows, I, G, operand(dGates, 0, G), operand(weightIh, 0, I), 0, dx, 0);
+  columnSums(dGates, rows, G, dBias);
+  let dWeightHr: Float32Array | null = null;
+  if (dHidden && unprojected) {
+    dWeightHr = new Float32Array(P * H);
+    product(gemm, P, H, rows, operand(dHidden, 0, P, true), operand(unprojected, 0, H), 0, dWeightHr, 0);
+  }
+  return { dx, dh0: dh, dc0: dc, dWeightIh, dWeightHh, dBias, dWeightHr, dPeephole };
+}

@@ -1,0 +1,111 @@
+import {
+  type SequenceRun, addOutputGradient, carryInactive, columnSums, fillRows, gatherOutput, operand, passInactive,
+  previousSlot, product, stateSlot, timeOf,
+} from './common.js';
+
+/** A forward run of an Elman RNN direction, PyTorch layout. */
+export interface RnnRun extends SequenceRun {
+  /** `[H, I]`. */
+  weightIh: Float32Array;
+  /** `[H, H]`. */
+  weightHh: Float32Array;
+  /** `[H]` or null. */
+  biasIh: Float32Array | null;
+  /** `[H]` or null. */
+  biasHh: Float32Array | null;
+  /** `tanh` or `relu`. */
+  nonlinearity: 'tanh' | 'relu';
+}
+
+/** What backward needs from forward: the states of every step. */
+export interface RnnTape {
+  run: RnnRun;
+  /** Hidden states, `T + 1` slots of `[B, H]`. */
+  hidden: Float32Array;
+}
+
+/** Results of {@link rnnForward}. */
+export interface RnnResult {
+  output: Float32Array;
+  hN: Float32Array;
+  tape: RnnTape;
+}
+
+/**
+ * Elman RNN over a whole sequence: `h_t = act(x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh)`, the
+ * input projection of all steps in one gemm, one gemm and one pass per step.
+ */
+export function rnnForward(run: RnnRun): RnnResult {
+  const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, x, weightIh, weightHh, lengths } = run;
+  const relu = run.nonlinearity === 'relu';
+  const hidden = new Float32Array((T + 1) * B * H);
+  const pre = new Float32Array(T * B * H);
+  const hasBias = fillRows(pre, T * B, H, run.biasIh, run.biasHh);
+  product(gemm, T * B, H, I, operand(x, 0, I), operand(weightIh, 0, I, true), hasBias ? 1 : 0, pre, 0);
+  if (run.h0) hidden.set(run.h0, (run.reverse ? T : 0) * B * H);
+  for (let s = 0; s < T; s++) {
+    const t = timeOf(run, s);
+    const previous = previousSlot(run, t);
+    const current = stateSlot(run, t);
+    product(gemm, B, H, H, operand(hidden, previous * B * H, H), operand(weightHh, 0, H, true), 1, pre, t * B * H);
+    for (let b = 0; b < B; b++) {
+      if (lengths !== null && t >= lengths[b]) continue;
+      const from = (t * B + b) * H;
+      const to = (current * B + b) * H;
+      if (relu) for (let j = 0; j < H; j++) hidden[to + j] = Math.max(pre[from + j], 0);
+      else for (let j = 0; j < H; j++) hidden[to + j] = Math.tanh(pre[from + j]);
+    }
+    carryInactive(run, t, hidden, H, previous, current);
+  }
+  const last = run.reverse ? 0 : T;
+  return { output: gatherOutput(run, hidden, H), hN: hidden.slice(last * B * H, (last + 1) * B * H), tape: { run, hidden } };
+}
+
+/** Gradients from {@link rnnBackward}. */
+export interface RnnGradients {
+  dx: Float32Array;
+  dh0: Float32Array;
+  dWeightIh: Float32Array;
+  dWeightHh: Float32Array;
+  /** Gradient of both `b_ih` and `b_hh`. */
+  dBias: Float32Array;
+}
+
+/** Backpropagation through time for {@link rnnForward} (one gemm per step, weights after the loop). */
+export function rnnBackward(tape: RnnTape, dOutput: Float32Array | null, dhN: Float32Array | null): RnnGradients {
+  const { run, hidden } = tape;
+  const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, x, weightIh, weightHh, lengths } = run;
+  const relu = run.nonlinearity === 'relu';
+  const dPre = new Float32Array(T * B * H);
+  let dh = new Float32Array(B * H);
+  let dhNext = new Float32Array(B * H);
+  if (dhN) dh.set(dhN);
+  for (let s = T - 1; s >= 0; s--) {
+    const t = timeOf(run, s);
+    const current = stateSlot(run, t);
+    addOutputGradient(run, t, dOutput, dh, H);
+    for (let b = 0; b < B; b++) {
+      if (lengths !== null && t >= lengths[b]) continue;
+      const to = (t * B + b) * H;
+      const from = (current * B + b) * H;
+      for (let j = 0; j < H; j++) {
+        const h = hidden[from + j];
+        // d tanh = (1 − h²)·dh;  d relu = dh where h > 0
+        dPre[to + j] = relu ? (h > 0 ? dh[b * H + j] : 0) : (1 - h * h) * dh[b * H + j];
+      }
+    }
+    product(gemm, B, H, H, operand(dPre, t * B * H, H), operand(weightHh, 0, H), 0, dhNext, 0);
+    passInactive(run, t, dh, dhNext, H);
+    [dh, dhNext] = [dhNext, dh];
+  }
+  const rows = T * B;
+  const dWeightIh = new Float32Array(H * I);
+  const dWeightHh = new Float32Array(H * H);
+  const dx = new Float32Array(rows * I);
+  const dBias = new Float32Array(H);
+  product(gemm, H, I, rows, operand(dPre, 0, H, true), operand(x, 0, I), 0, dWeightIh, 0);
+  product(gemm, H, H, rows, operand(dPre, 0, H, true), operand(hidden, (run.reverse ? 1 : 0) * B * H, H), 0, dWeightHh, 0);
+  product(gemm, rows, I, H, operand(dPre, 0, H), operand(weightIh, 0, I), 0, dx, 0);
+  columnSums(dPre, rows, H, dBias);
+  return { dx, dh0: dh, dWeightIh, dWeightHh, dBias };
+}

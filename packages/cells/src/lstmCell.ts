@@ -1,0 +1,187 @@
+import { type Tensor, fail } from '@recurrent/tensor';
+import { Module, type Parameter, type Variable, definePrimitive } from '@recurrent/autograd';
+import { type LstmTape, lstmBackward, lstmForward } from './kernels/lstmSequence.js';
+import { type InitOptions, checkSize, generatorOf, orthogonalBlocks, uniformParameter } from './init.js';
+import { type StepInput, checkInput, checkState, dataOf, float32Of, valueOf, wrap, wrapOrNull } from './stepTools.js';
+
+/** Options of {@link LSTMCell}. */
+export interface LSTMCellOptions extends InitOptions {
+  /** Features of the input `x`. */
+  inputSize: number;
+  /** Features of the cell state `c` (and of `h` without a projection). */
+  hiddenSize: number;
+  /** Learn `bias_ih` and `bias_hh` (default true). */
+  bias?: boolean;
+  /** Project `h` to this many features with `weight_hr` (LSTMP; 0, the default, for none). */
+  projSize?: number;
+  /** Peephole connections from the cell state into the gates (Gers & Schmidhuber, 2000). */
+  peephole?: boolean;
+  /** Start the forget gate's bias at 1 (`bias_ih` forget block 1, `bias_hh` forget block 0). */
+  unitForgetBias?: boolean;
+}
+
+/** An LSTM state: hidden `h [batch, H_out]` and cell `c [batch, hiddenSize]`. */
+export interface LSTMState {
+  h: Variable;
+  c: Variable;
+}
+
+/** An initial LSTM state given by the caller (variables or plain tensors). */
+export interface LSTMStateInput {
+  h: StepInput;
+  c: StepInput;
+}
+
+interface StepOptions {
+  projSize: number;
+  peephole: boolean;
+}
+
+const lstmStep = definePrimitive<StepOptions>({
+  name: 'LSTMCell',
+  forward(context, [x, h0, c0, weightIh, weightHh, biasIh, biasHh, weightHr, wci, wcf, wco], options) {
+    const value = x as Tensor;
+    const [batch, inputSize] = value.shape;
+    const hiddenSize = (weightIh as Tensor).shape[0] / 4;
+    const width = options.projSize > 0 ? options.projSize : hiddenSize;
+    const result = lstmForward({
+      gemm: value.backend.kernels.gemm,
+      steps: 1, batch, inputSize, hiddenSize, projSize: options.projSize,
+      x: value.data as Float32Array, h0: dataOf(h0), c0: dataOf(c0),
+      weightIh: dataOf(weightIh)!, weightHh: dataOf(weightHh)!, biasIh: dataOf(biasIh), biasHh: dataOf(biasHh),
+      weightHr: dataOf(weightHr),
+      peephole: options.peephole ? [dataOf(wci)!, dataOf(wcf)!, dataOf(wco)!] : null,
+      reverse: false, lengths: null,
+    });
+    context.saved.tape = result.tape;
+    return [wrap(result.hN, [batch, width], value.backend), wrap(result.cN, [batch, hiddenSize], value.backend)];
+  },
+  backward(context, [dh, dc], options) {
+    const tape = context.saved.tape as LstmTape;
+    const { batch, inputSize, hiddenSize } = tape.run;
+    const width = options.projSize > 0 ? options.projSize : hiddenSize;
+    const backend = dh.backend;
+    const g = lstmBackward(tape, null, dh.data as Float32Array, dc.data as Float32Array);
+    const needs = context.needsGrad;
+    // b_ih and b_hh get equal gradients, in separate buffers so no two parameters share one
+    const bias = (i: number) => (needs[i] ? wrap(i === 6 ? g.dBias.slice() : g.dBias, [4 * hiddenSize], backend) : null);
+    const peep = (k: number) => (g.dPeephole ? wrap(g.dPeephole[k], [hiddenSize], backend) : null);
+    return [
+      wrap(g.dx, [batch, inputSize], backend),
+      needs[1] ? wrap(g.dh0, [batch, width], backend) : null,
+      needs[2] ? wrap(g.dc0, [batch, hiddenSize], backend) : null,
+      wrap(g.dWeightIh, [4 * hiddenSize, inputSize], backend),
+      wrap(g.dWeightHh, [4 * hiddenSize, width], backend),
+      bias(5),
+      bias(6),
+      wrapOrNull(g.dWeightHr, [options.projSize, hiddenSize], backend),
+      peep(0), peep(1), peep(2),
+    ];
+  },
+});
+
+/**
+ * A long short-term memory cell (Hochreiter & Schmidhuber, 1997), one time step, exactly as
+ * PyTorch's `nn.LSTMCell` (with `projSize`, as `nn.LSTM`'s LSTMP projection). Gates are stacked
+ * in the order `i, f, g, o` along the rows of `weight_ih` and `weight_hh`:
+ *
+ * ```
+ * i = σ(W_ii x + b_ii + W_hi h + b_hi)
+ * f = σ(W_if x + b_if + W_hf h + b_hf)
+ * g = tanh(W_ig x + b_ig + W_hg h + b_hg)
+ * o = σ(W_io x + b_io + W_ho h + b_ho)
+ * c' = f ⊙ c + i ⊙ g
+ * h' = o ⊙ tanh(c')                 (projSize > 0:  h' = W_hr (o ⊙ tanh(c')))
+ * ```
+ *
+ * With `peephole: true` the gates also see the cell state through diagonal weights
+ * `weight_ci`, `weight_cf`, `weight_co` (`[hiddenSize]` each):
+ *
+ * ```
+ * i = σ(W_ii x + W_hi h + w_ci ⊙ c + b_i)
+ * f = σ(W_if x + W_hf h + w_cf ⊙ c + b_f)
+ * c' = f ⊙ c + i ⊙ g
+ * o = σ(W_io x + W_ho h + w_co ⊙ c' + b_o)
+ * h' = o ⊙ tanh(c')
+ * ```
+ *
+ * Each step is one fused primitive: both gate products through the backend's `gemm`, the gate
+ * arithmetic in one pass, and a hand-written backward.
+ *
+ * Parameters (state-dict order): `weight_ih [4H, inputSize]`, `weight_hh [4H, H_out]`,
+ * `bias_ih [4H]`, `bias_hh [4H]`, `weight_hr [projSize, H]` (projection only), then
+ * `weight_ci`, `weight_cf`, `weight_co` (peephole only); `H_out = projSize || hiddenSize`.
+ *
+ * Shapes:
+ * - `x`: `[batch, inputSize]`
+ * - `state.h`: `[batch, H_out]`, `state.c`: `[batch, hiddenSize]` (zeros when omitted)
+ * - returns `{ h: [batch, H_out], c: [batch, hiddenSize] }`
+ *
+ * @example
+ * import { randn, Generator } from '@recurrent/tensor';
+ * const cell = new LSTMCell({ inputSize: 10, hiddenSize: 20 });
+ * let state = cell.forward(randn([3, 10], new Generator(1)));
+ * state = cell.forward(randn([3, 10], new Generator(2)), state);
+ * state.h.shape; // [3, 20]
+ */
+export class LSTMCell extends Module {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly projSize: number;
+  readonly peephole: boolean;
+  /** `weight_ih [4·hiddenSize, inputSize]`, gates `i, f, g, o`. */
+  readonly weightIh: Parameter;
+  /** `weight_hh [4·hiddenSize, H_out]`. */
+  readonly weightHh: Parameter;
+  /** `bias_ih [4·hiddenSize]` or null. */
+  readonly biasIh: Parameter | null;
+  /** `bias_hh [4·hiddenSize]` or null (kept apart so PyTorch checkpoints load one-to-one). */
+  readonly biasHh: Parameter | null;
+  /** `weight_hr [projSize, hiddenSize]` or null. */
+  readonly weightHr: Parameter | null;
+  /** Peephole weights `weight_ci`, `weight_cf`, `weight_co` (`[hiddenSize]` each) or null. */
+  readonly peepholeWeights: [Parameter, Parameter, Parameter] | null;
+
+  constructor(options: LSTMCellOptions) {
+    super();
+    this.inputSize = checkSize('LSTMCell', 'inputSize', options.inputSize);
+    const H = (this.hiddenSize = checkSize('LSTMCell', 'hiddenSize', options.hiddenSize));
+    this.projSize = checkSize('LSTMCell', 'projSize', options.projSize ?? 0, true);
+    if (this.projSize >= H) fail('LSTMCell', `projSize smaller than hiddenSize ${H}`, String(this.projSize));
+    this.peephole = options.peephole ?? false;
+    const width = this.projSize || H;
+    const generator = generatorOf(options);
+    const make = (shape: number[]) => uniformParameter(shape, H, generator, options.backend);
+    this.weightIh = this.registerParameter('weight_ih', make([4 * H, this.inputSize]));
+    this.weightHh = this.registerParameter('weight_hh', make([4 * H, width]));
+    const bias = options.bias ?? true;
+    this.biasIh = this.registerParameter('bias_ih', bias ? make([4 * H]) : null);
+    this.biasHh = this.registerParameter('bias_hh', bias ? make([4 * H]) : null);
+    this.weightHr = this.projSize > 0 ? this.registerParameter('weight_hr', make([this.projSize, H])) : null;
+    this.peepholeWeights = this.peephole
+      ? [this.registerParameter('weight_ci', make([H])), this.registerParameter('weight_cf', make([H])), this.registerParameter('weight_co', make([H]))]
+      : null;
+    if (options.recurrentInit === 'orthogonal') orthogonalBlocks(this.weightHh.value, 4, generator);
+    if (options.unitForgetBias && this.biasIh && this.biasHh) {
+      this.biasIh.value.data.fill(1, H, 2 * H);
+      this.biasHh.value.data.fill(0, H, 2 * H);
+    }
+  }
+
+  /** One step: the new state `{ h, c }` from `x [batch, inputSize]` and the previous state. */
+  forward(x: StepInput, state?: LSTMStateInput | null): LSTMState {
+    const value = valueOf(x);
+    const batch = checkInput('LSTMCell', value, this.inputSize);
+    float32Of('LSTMCell', 'input', value);
+    if (state) {
+      checkState('LSTMCell', 'h', valueOf(state.h), batch, this.projSize || this.hiddenSize);
+      checkState('LSTMCell', 'c', valueOf(state.c), batch, this.hiddenSize);
+    }
+    const peep = this.peepholeWeights ?? [null, null, null];
+    const [h, c] = lstmStep(
+      [x, state?.h, state?.c, this.weightIh, this.weightHh, this.biasIh, this.biasHh, this.weightHr, ...peep],
+      { projSize: this.projSize, peephole: this.peephole },
+    );
+    return { h, c };
+  }
+}
