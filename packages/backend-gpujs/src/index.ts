@@ -1,1 +1,4 @@
-export {};
+export { createGpujsBackend, type GpujsBackend, type GpujsBackendOptions, type GpujsRecurrent } from './createGpujsBackend.js';
+export type { DeviceCounters, GpujsMode } from './device.js';
+export { gpujsKernelNames, maxBinaryRank, type KernelName } from './gpuKernels.js';
+export type { RecurrentMode, RunCost, SequenceInput, SequenceOutput } from './recurrentRunner.js';

@@ -1,0 +1,110 @@
+import { allocateArray, type Backend, type BufferStats, type DataArray, type DataArrayFor, type DType, type KernelTable } from '@recurrent/tensor';
+import { Device, type DeviceCounters, type GpujsMode } from './device.js';
+import { createGpujsKernels } from './gpuKernels.js';
+import { RecurrentRunner, type RunCost, type SequenceInput, type SequenceOutput } from './recurrentRunner.js';
+
+/** Options of {@link createGpujsBackend}. */
+export interface GpujsBackendOptions {
+  /**
+   * The gpu.js mode. Omitted: gpu.js chooses (WebGL2 or WebGL in a browser, headless-gl in Node
+   * when it is installed, else WebAssembly, else plain JavaScript).
+   */
+  mode?: GpujsMode;
+  /** A WebGL context to run on (browser), passed to gpu.js as is. */
+  context?: unknown;
+  /** The canvas of `context`. */
+  canvas?: unknown;
+  /** Name shown in messages and benchmarks (default `gpujs-<mode>`). */
+  name?: string;
+}
+
+/**
+ * Fused whole-sequence recurrent kernels (see {@link SequenceInput} for shapes): the state stays
+ * on the device for the whole sequence, one launch per step, one download per sequence.
+ */
+export interface GpujsRecurrent {
+  /** LSTM over a sequence: `[i, f, g, o] = W_ih x + b_ih + W_hh h + b_hh`, `c' = σ(f)·c + σ(i)·tanh(g)`, `h' = σ(o)·tanh(c')`. */
+  lstmSequence(input: SequenceInput): SequenceOutput;
+  /** GRU over a sequence: `r, z = σ(W_i· x + b_i· + W_h· h + b_h·)`, `n = tanh(W_in x + b_in + r·(W_hn h + b_hn))`, `h' = (1 − z)·n + z·h`. */
+  gruSequence(input: SequenceInput): SequenceOutput;
+  /** Elman network over a sequence: `h' = act(W_ih x + b_ih + W_hh h + b_hh)`, `act` tanh or relu. */
+  rnnSequence(input: SequenceInput, nonlinearity?: 'tanh' | 'relu'): SequenceOutput;
+  /** Launches, uploads and downloads of the last sequence run. */
+  readonly lastCost: RunCost;
+}
+
+/** A @recurrent/tensor backend running on gpu.js, with its own GPU instance. */
+export interface GpujsBackend extends Backend {
+  /** The mode gpu.js runs in (`'cpu'`, `'webasm'`, `'webgl2'`, …). */
+  readonly mode: string;
+  /** How many times each kernel ran on the CPU instead (other dtypes, kernels not on the device). */
+  readonly fallbacks: ReadonlyMap<string, number>;
+  /** Launches, transfers and live device buffers since the backend was created. */
+  readonly device: Readonly<DeviceCounters>;
+  /** Fused recurrent sequence kernels. */
+  readonly recurrent: GpujsRecurrent;
+  /** Destroys the GPU instance, its kernels and textures; the backend cannot be used afterwards. */
+  dispose(): void;
+}
+
+/**
+ * Creates a tensor backend whose matrix product, elementwise, reduction and softmax kernels run
+ * on gpu.js (float32), with every other kernel (and every float64 or int32 call) on the CPU
+ * kernels, counted in {@link GpujsBackend.fallbacks}. Each backend owns its GPU instance: call
+ * {@link GpujsBackend.dispose} when done.
+ *
+ * Float32 arithmetic on the device differs from the CPU kernels by rounding: expect agreement
+ * within `1e-5 + 1e-4·|x|` in the `cpu` and `webasm` modes, and within `1e-4 + 1e-3·|x|` on WebGL,
+ * whose `exp`, `log`, `pow` and division are not correctly rounded.
+ *
+ * @example
+ * import { tensor, matmul } from '@recurrent/tensor';
+ * const backend = createGpujsBackend({ mode: 'webasm' });
+ * const a = tensor([[1, 2], [3, 4]], { backend });
+ * matmul(a, a).toArray(); // [[7, 10], [15, 22]]
+ * backend.dispose();
+ */
+export function createGpujsBackend(options: GpujsBackendOptions = {}): GpujsBackend {
+  const device = new Device(options.mode, options.context, options.canvas);
+  const fallbacks = new Map<string, number>();
+  const kernels: KernelTable = createGpujsKernels(device, fallbacks);
+  const runner = new RecurrentRunner(device);
+  const stats: BufferStats = { allocated: 0, live: 0 };
+  const registry =
+    typeof FinalizationRegistry === 'function'
+      ? new FinalizationRegistry<undefined>(() => {
+          stats.live--;
+        })
+      : null;
+  const track = (data: DataArray): void => {
+    stats.allocated++;
+    if (registry) {
+      stats.live++;
+      registry.register(data, undefined);
+    }
+  };
+  const recurrent: GpujsRecurrent = {
+    lstmSequence: (input) => runner.run('LSTM', input),
+    gruSequence: (input) => runner.run('GRU', input),
+    rnnSequence: (input, nonlinearity = 'tanh') => runner.run(nonlinearity === 'relu' ? 'RNN_RELU' : 'RNN_TANH', input),
+    get lastCost() {
+      return runner.lastCost;
+    },
+  };
+  return {
+    name: options.name ?? `gpujs-${device.mode}`,
+    mode: device.mode,
+    kernels,
+    allocate<D extends DType>(dtype: D, size: number): DataArrayFor[D] {
+      const data = allocateArray(dtype, size);
+      track(data);
+      return data;
+    },
+    track,
+    stats,
+    fallbacks,
+    device: device.counters,
+    recurrent,
+    dispose: () => device.dispose(),
+  };
+}
