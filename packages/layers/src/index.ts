@@ -1,1 +1,5 @@
 export {};
+export {
+  kerasLSTMToStateDict, kerasGRUToStateDict, stateDictToKerasLSTM, stateDictToKerasGRU,
+  type KerasLSTMWeights, type KerasGRUWeights, type KerasConversionOptions, type KerasGRUConversionOptions,
+} from './interchange/keras.js';
