@@ -1,5 +1,8 @@
-export {};
 export {
   kerasLSTMToStateDict, kerasGRUToStateDict, stateDictToKerasLSTM, stateDictToKerasGRU,
   type KerasLSTMWeights, type KerasGRUWeights, type KerasConversionOptions, type KerasGRUConversionOptions,
 } from './interchange/keras.js';
+export {
+  Recurrent, type RecurrentCell, type RecurrentOptions, type SequenceLayer, type SequenceOptions, type SequenceResult, type CellStepResult,
+} from './recurrent.js';
+export { unbind, stack, selectRows, reverseWithinLengths, concatFeatures } from './sequenceOps.js';

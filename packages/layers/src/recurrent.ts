@@ -1,0 +1,162 @@
+import { type Tensor, fail, formatShape } from '@recurrent/tensor';
+import { Module, type Parameter, type Variable, valueOf } from '@recurrent/autograd';
+import { reverseWithinLengths, selectRows, stack, unbind } from './sequenceOps.js';
+
+/** What any cell gives for one step. */
+export interface CellStepResult {
+  output: Variable;
+  state: Variable[];
+}
+
+/**
+ * The cell interface {@link Recurrent} runs: every cell of @recurrent/cells that takes
+ * `(x_t, state, t)` and returns `{ output, state }` (`JordanCell`, `ClockworkCell`, `SCRNCell`),
+ * or any module shaped the same way.
+ */
+export interface RecurrentCell extends Module {
+  readonly inputSize: number;
+  /** Width of each state tensor, e.g. `[hiddenSize]` or `[hiddenSize, contextSize]`. */
+  readonly stateSizes: readonly number[];
+  /** Width of the output; defaults to `hiddenSize` when absent. */
+  readonly outputSize?: number;
+  readonly hiddenSize?: number;
+  /** Zero state tensors for a batch. */
+  initialState(batch: number): Tensor[];
+  /** One step at time index `time` (counted from 0). */
+  step(input: Variable | Tensor, state: readonly (Variable | Tensor)[] | undefined, time: number): CellStepResult;
+}
+
+/** Options of a sequence layer's forward pass. */
+export interface SequenceOptions {
+  /** Initial state tensors `[batch, size]` in the order of `stateSizes` (zeros when absent). */
+  initialState?: readonly (Variable | Tensor)[];
+  /** Per-sequence lengths (`1 ≤ lengths[b] ≤ T`, any order): PyTorch's packed semantics. */
+  lengths?: readonly number[] | Int32Array | Tensor;
+}
+
+/** What a sequence layer returns. */
+export interface SequenceResult {
+  /** All outputs: `[T, B, outputSize]` (or `[B, T, outputSize]` when batch-first). */
+  output: Variable;
+  /** Final state tensors `[B, size]`, each sequence's own last step when lengths are given. */
+  state: Variable[];
+}
+
+/** A module over whole sequences: {@link Recurrent}, {@link Stacked}, {@link Bidirectional}. */
+export interface SequenceLayer extends Module {
+  readonly batchFirst: boolean;
+  readonly outputSize: number;
+  readonly stateSizes: readonly number[];
+  forward(input: Variable | Tensor, options?: SequenceOptions): SequenceResult;
+}
+
+/** Checks and normalises lengths against a batch of `batch` sequences of `steps` steps. */
+export function checkLengths(op: string, lengths: SequenceOptions['lengths'], batch: number, steps: number): number[] | null {
+  if (lengths === undefined) return null;
+  const list = Array.from(lengths instanceof Object && 'data' in lengths ? (lengths as Tensor).data : (lengths as ArrayLike<number>));
+  if (list.length !== batch) fail(op, `${batch} lengths (one per sequence)`, `${list.length}`);
+  list.forEach((length, b) => {
+    if (!Number.isInteger(length) || length < 1 || length > steps) fail(op, `lengths in [1, ${steps}]`, `${length} at index ${b}`);
+  });
+  return list;
+}
+
+/** Whether a value is a sequence layer rather than a cell. */
+export function isSequenceLayer(value: RecurrentCell | SequenceLayer): value is SequenceLayer {
+  return typeof (value as SequenceLayer).forward === 'function' && typeof (value as RecurrentCell).step !== 'function';
+}
+
+/** Options of {@link Recurrent}. */
+export interface RecurrentOptions {
+  /** Input and output as `[batch, time, features]` (default false: `[time, batch, features]`). */
+  batchFirst?: boolean;
+  /** Run from each sequence's last step to its first (the reverse direction of a bidirectional layer). */
+  reverse?: boolean;
+}
+
+/**
+ * Runs any cell over a whole sequence: `(state_t, output_t) = cell.step(x_t, state_{t−1}, t)` for
+ * `t = 0 … T−1`. With `lengths`, PyTorch's packed semantics: for `t ≥ lengths[b]` sequence `b`
+ * keeps its state, emits 0, and gets no gradient; final states are each sequence's own last.
+ * The state dict is the cell's (same names). `reverse` runs each sequence from `lengths[b] − 1`
+ * down to 0.
+ *
+ * Shapes: input `[T, B, inputSize]` (`[B, T, inputSize]` with `batchFirst`); output
+ * `[T, B, outputSize]`; `state[k]: [B, cell.stateSizes[k]]`.
+ *
+ * @example
+ * const layer = new Recurrent(new JordanCell({ inputSize: 4, hiddenSize: 8, outputSize: 2 }));
+ * const { output, state } = layer.forward(x, { lengths: [7, 4, 3] }); // x: [7, 3, 4]
+ */
+export class Recurrent<C extends RecurrentCell = RecurrentCell> extends Module implements SequenceLayer {
+  readonly cell: C;
+  readonly batchFirst: boolean;
+  readonly reverse: boolean;
+  readonly outputSize: number;
+  readonly stateSizes: readonly number[];
+
+  constructor(cell: C, options: RecurrentOptions = {}) {
+    super();
+    this.cell = cell;
+    this.batchFirst = options.batchFirst ?? false;
+    this.reverse = options.reverse ?? false;
+    this.outputSize = cell.outputSize ?? cell.hiddenSize ?? fail('Recurrent', 'a cell with outputSize or hiddenSize', String(cell));
+    this.stateSizes = cell.stateSizes;
+    // The cell's parameters under their own names, so the state dict reads like the cell's.
+    for (const [name, parameter] of cell.namedParameters()) this.registerParameter(name, parameter as Parameter);
+  }
+
+  override train(mode = true): this {
+    super.train(mode);
+    this.cell.train(mode);
+    return this;
+  }
+
+  forward(input: Variable | Tensor, options: SequenceOptions = {}): SequenceResult {
+    const x = valueOf(input);
+    const name = `Recurrent(${this.cell.constructor.name})`;
+    const order = this.batchFirst ? '[batch, time, features]' : '[time, batch, features]';
+    if (x.rank !== 3) fail(name, `input ${order}`, formatShape(x.shape));
+    const timeAxis = this.batchFirst ? 1 : 0;
+    const steps = x.shape[timeAxis], batch = x.shape[1 - timeAxis];
+    if (x.shape[2] !== this.cell.inputSize) fail(name, `input with ${this.cell.inputSize} features ${order}`, formatShape(x.shape));
+    if (steps === 0) fail(name, 'a sequence of at least one step', formatShape(x.shape));
+    const lengths = checkLengths(name, options.lengths, batch, steps);
+    if (options.initialState && options.initialState.length !== this.stateSizes.length) {
+      fail(name, `${this.stateSizes.length} initial state tensors`, `${options.initialState.length}`);
+    }
+    options.initialState?.forEach((s, k) => {
+      const shape = valueOf(s).shape;
+      if (shape.length !== 2 || shape[0] !== batch || shape[1] !== this.stateSizes[k]) {
+        fail(name, `initial state ${k} of shape [${batch}, ${this.stateSizes[k]}]`, formatShape(shape));
+      }
+    });
+    const fullLengths = lengths ?? new Array<number>(batch).fill(steps);
+    const source = this.reverse ? reverseWithinLengths(input, fullLengths, timeAxis) : input;
+    const inputs = unbind(source, timeAxis);
+    let state: (Variable | Tensor)[] = options.initialState ? [...options.initialState] : this.cell.initialState(batch);
+    const outputs: Variable[] = [];
+    for (let t = 0; t < steps; t++) {
+      const result = this.cell.step(inputs[t], state, t);
+      // A fresh mask per step: the graph keeps it for backward.
+      const mask = new Uint8Array(batch);
+      let active = batch;
+      if (lengths) {
+        active = 0;
+        for (let b = 0; b < batch; b++) active += mask[b] = t < lengths[b] ? 1 : 0;
+      }
+      if (active === batch) {
+        outputs.push(result.output);
+        state = result.state;
+      } else {
+        // Past a sequence's end: keep its state, emit zeros.
+        outputs.push(selectRows(mask, result.output, null));
+        const previous = state;
+        state = result.state.map((s, k) => selectRows(mask, s, previous[k]));
+      }
+    }
+    const stacked = stack(outputs, timeAxis);
+    const output = this.reverse ? reverseWithinLengths(stacked, fullLengths, timeAxis) : stacked;
+    return { output, state: state as Variable[] };
+  }
+}

@@ -1,0 +1,13 @@
+// Parity runner for clockwork.json: a ClockworkCell run by Recurrent against PyTorch's values.
+import { ClockworkCell } from '@recurrent/cells';
+import type { VectorCase } from '@recurrent/test-vectors';
+import { runCellCase } from './cellFamilies.js';
+
+/** Runs one case of clockwork.json; throws on any mismatch. */
+export function runCase(testCase: VectorCase, root: string): void {
+  void root;
+  const c = testCase.config;
+  if (c.time_origin !== 0) throw new Error(`${testCase.name}: expected time_origin 0, got ${c.time_origin}`);
+  const cell = new ClockworkCell({ inputSize: c.input_size, hiddenSize: c.hidden_size, moduleSize: c.module_size, periods: c.periods, bias: c.bias });
+  runCellCase(testCase, cell, ['h0'], ['h_n']);
+}
