@@ -1,0 +1,20 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadVectors } from '@recurrent/test-vectors';
+import { createGpujsBackend } from '../src/index.js';
+import { checkRecurrentBookkeeping } from './recurrentChecks.js';
+import { exactLimits, runLayerCase, type LayerCase } from './recurrentVectorCase.js';
+
+const families = ['lstm.json', 'gru.json', 'rnn_tanh.json', 'rnn_relu.json'];
+
+for (const mode of ['webasm', 'cpu'] as const) {
+  const backend = createGpujsBackend({ mode });
+  afterAll(() => backend.dispose());
+  for (const file of families) {
+    describe(`${file} on fused gpu.js ${mode} sequences`, () => {
+      it.each(loadVectors(file).cases.map((testCase) => [testCase.name, testCase]))('%s', (_name, testCase) => {
+        runLayerCase(backend, testCase as LayerCase, exactLimits);
+      });
+    });
+  }
+  checkRecurrentBookkeeping(backend, { describe, it, expect });
+}

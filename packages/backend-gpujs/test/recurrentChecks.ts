@@ -1,0 +1,78 @@
+import type { GpujsBackend, SequenceInput } from '../src/index.js';
+import type { Harness } from './kernelChecks.js';
+import { seeded } from './kernelChecks.js';
+
+/**
+ * Checks the device bookkeeping of the fused sequence kernels: launches, transfers and live
+ * buffers per sequence, and a 1,000-step stateful loop (one step per call, the state fed back)
+ * that must end with as many live device buffers as it started with. `textures`, when given,
+ * counts the WebGL textures that exist right now (browser).
+ */
+export function checkRecurrentBookkeeping(backend: GpujsBackend, { describe, it, expect }: Harness, textures?: () => number): void {
+  const B = 2, I = 3, H = 4;
+  const lstm = (T: number, h0?: Float32Array, c0?: Float32Array): SequenceInput => ({
+    x: seeded(T * B * I, 11), sequenceLength: T, batch: B, inputSize: I, hiddenSize: H,
+    weightIh: seeded(4 * H * I, 12, -0.5, 0.5), weightHh: seeded(4 * H * H, 13, -0.5, 0.5),
+    biasIh: seeded(4 * H, 14), biasHh: seeded(4 * H, 15), h0, c0,
+  });
+  describe(`fused sequences on gpu.js ${backend.mode}`, () => {
+    it('one upload per array, one launch per step, one download per sequence, nothing left on the device', () => {
+      for (const T of [1, 7]) {
+        backend.recurrent.lstmSequence(lstm(T));
+        // projection, W_hh upload, initial state, then one launch per step
+        expect(backend.recurrent.lastCost.launches).toBe(3 + T);
+        // x, W_ih, the folded bias, W_hh, the initial state
+        expect(backend.recurrent.lastCost.uploads).toBe(5);
+        expect(backend.recurrent.lastCost.downloads).toBe(1);
+        expect(backend.device.liveBuffers).toBe(0);
+      }
+    });
+    it('a 1,000-step loop does not grow the live device buffers', () => {
+      let h: Float32Array | undefined;
+      let c: Float32Array | undefined;
+      const startBuffers = backend.device.liveBuffers;
+      const startTextures = textures?.();
+      const created = backend.device.createdBuffers;
+      const input = lstm(1);
+      for (let step = 0; step < 1000; step++) {
+        const result = backend.recurrent.lstmSequence({ ...input, h0: h, c0: c });
+        h = result.hN;
+        c = result.cN;
+        if (step === 0 || step === 999) {
+          expect(backend.device.liveBuffers).toBe(startBuffers);
+          if (textures) expect(textures()).toBe(startTextures);
+        }
+      }
+      expect(backend.device.createdBuffers - created).toBe(4000);
+      expect(Number.isFinite(h![0])).toBe(true);
+    });
+    it('a run over 1,000 steps matches the same 1,000 steps run one call at a time', () => {
+      const T = 1000;
+      const whole = backend.recurrent.lstmSequence({ ...lstm(T), x: seeded(T * B * I, 21) });
+      expect(backend.recurrent.lastCost.downloads).toBe(1);
+      expect(backend.recurrent.lastCost.launches).toBe(3 + T);
+      const x = seeded(T * B * I, 21);
+      let h: Float32Array | undefined;
+      let c: Float32Array | undefined;
+      let worst = 0;
+      for (const t of [0, 1, 2]) {
+        const step = backend.recurrent.lstmSequence({ ...lstm(1, h, c), x: x.subarray(t * B * I, (t + 1) * B * I) });
+        h = step.hN;
+        c = step.cN;
+        for (let i = 0; i < B * H; i++) worst = Math.max(worst, Math.abs(h[i] - whole.output[t * B * H + i]));
+      }
+      expect(worst).toBeLessThanOrEqual(1e-6);
+    });
+    it('names the op and the shapes on bad input', () => {
+      expect(() => backend.recurrent.lstmSequence({ ...lstm(2), x: new Float32Array(5) })).toThrow(
+        'lstmSequence: expected x [2, 2, 3] (12 values), got 5 values',
+      );
+      expect(() => backend.recurrent.gruSequence({ ...lstm(2), weightIh: seeded(3 * H * I, 1), weightHh: seeded(3 * H * H, 1), biasIh: undefined, biasHh: undefined, h0: undefined, c0: new Float32Array(B * H) })).toThrow(
+        'gruSequence: expected no c0 (only an LSTM has a cell state), got c0 of length 8',
+      );
+      expect(() => backend.recurrent.rnnSequence({ ...lstm(2), hiddenSize: 0 })).toThrow(
+        'rnnSequence: expected hiddenSize a positive integer, got 0',
+      );
+    });
+  });
+}
