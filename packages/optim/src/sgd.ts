@@ -1,0 +1,63 @@
+import type { Variable } from '@recurrent/autograd';
+import type { FloatArray } from '@recurrent/tensor';
+import { type OptimizerOptions, type ParameterState, Optimizer, buffer, checkNonNegative } from './optimizer.js';
+
+/** Options of {@link SGD} (PyTorch's, in TS casing). */
+export interface SGDOptions extends OptimizerOptions {
+  /** Learning rate γ (required). */
+  lr: number;
+  /** Momentum μ (default 0). */
+  momentum?: number;
+  /** Dampening τ of the momentum (default 0). */
+  dampening?: number;
+  /** L2 penalty λ folded into the gradient (default 0). */
+  weightDecay?: number;
+  /** Nesterov momentum (default false; needs μ > 0 and τ = 0). */
+  nesterov?: boolean;
+}
+
+/**
+ * Stochastic gradient descent with momentum, as PyTorch's `torch.optim.SGD`:
+ *
+ * ```
+ * g ← g + λ·p
+ * μ ≠ 0:  b ← g at the first step, else b ← μ·b + (1 − τ)·g
+ *         g ← g + μ·b (nesterov)  or  g ← b
+ * p ← p − γ·g
+ * ```
+ *
+ * State: `momentum_buffer` (with μ ≠ 0).
+ *
+ * @example
+ * const optimizer = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ */
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(parameters: Iterable<Variable>, options: SGDOptions) {
+    const filled = { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, ...options };
+    if (options?.lr === undefined) throw new Error('SGD: expected an lr option, got none');
+    for (const name of ['momentum', 'dampening', 'weightDecay'] as const) checkNonNegative('SGD', name, filled[name]);
+    if (filled.nesterov && (filled.momentum <= 0 || filled.dampening !== 0)) {
+      throw new Error(`SGD: expected momentum > 0 and dampening 0 with nesterov, got momentum ${filled.momentum} and dampening ${filled.dampening}`);
+    }
+    super('SGD', parameters, filled);
+  }
+
+  protected initialState(p: FloatArray): ParameterState {
+    return this.options.momentum !== 0 ? { step: 0, momentum_buffer: buffer(p) } : { step: 0 };
+  }
+
+  protected update(p: FloatArray, g: FloatArray, state: ParameterState): void {
+    const { lr, momentum: mu, dampening, weightDecay: lambda, nesterov } = this.options;
+    const first = state.step === 0;
+    state.step = (state.step as number) + 1;
+    const b = state.momentum_buffer as FloatArray | undefined;
+    for (let i = 0; i < p.length; i++) {
+      let gi = g[i] + lambda * p[i];
+      if (b) {
+        b[i] = first ? gi : mu * b[i] + (1 - dampening) * gi;
+        gi = nesterov ? gi + mu * b[i] : b[i];
+      }
+      p[i] -= lr * gi;
+    }
+  }
+}
