@@ -37,10 +37,10 @@ const gruStep = definePrimitive<{ resetAfter: boolean }>({
     const tape = context.saved.tape as GruTape;
     const { batch, inputSize, hiddenSize } = tape.run;
     const backend = dh.backend;
-    const g = gruBackward(tape, null, dh.data as Float32Array);
+    const g = gruBackward(tape, null, dh.data as Float32Array, context.needsGrad[0]);
     const needs = context.needsGrad;
     return [
-      wrap(g.dx, [batch, inputSize], backend),
+      g.dx ? wrap(g.dx, [batch, inputSize], backend) : null,
       needs[1] ? wrap(g.dh0, [batch, hiddenSize], backend) : null,
       wrap(g.dWeightIh, [3 * hiddenSize, inputSize], backend),
       wrap(g.dWeightHh, [3 * hiddenSize, hiddenSize], backend),

@@ -61,13 +61,13 @@ const lstmStep = definePrimitive<StepOptions>({
     const { batch, inputSize, hiddenSize } = tape.run;
     const width = options.projSize > 0 ? options.projSize : hiddenSize;
     const backend = dh.backend;
-    const g = lstmBackward(tape, null, dh.data as Float32Array, dc.data as Float32Array);
+    const g = lstmBackward(tape, null, dh.data as Float32Array, dc.data as Float32Array, context.needsGrad[0]);
     const needs = context.needsGrad;
     // b_ih and b_hh get equal gradients, in separate buffers so no two parameters share one
     const bias = (i: number) => (needs[i] ? wrap(i === 6 ? g.dBias.slice() : g.dBias, [4 * hiddenSize], backend) : null);
     const peep = (k: number) => (g.dPeephole ? wrap(g.dPeephole[k], [hiddenSize], backend) : null);
     return [
-      wrap(g.dx, [batch, inputSize], backend),
+      g.dx ? wrap(g.dx, [batch, inputSize], backend) : null,
       needs[1] ? wrap(g.dh0, [batch, width], backend) : null,
       needs[2] ? wrap(g.dc0, [batch, hiddenSize], backend) : null,
       wrap(g.dWeightIh, [4 * hiddenSize, inputSize], backend),

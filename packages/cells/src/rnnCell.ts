@@ -36,10 +36,10 @@ const rnnStep = definePrimitive<{ nonlinearity: 'tanh' | 'relu' }>({
     const tape = context.saved.tape as RnnTape;
     const { batch, inputSize, hiddenSize } = tape.run;
     const backend = dh.backend;
-    const g = rnnBackward(tape, null, dh.data as Float32Array);
+    const g = rnnBackward(tape, null, dh.data as Float32Array, context.needsGrad[0]);
     const needs = context.needsGrad;
     return [
-      wrap(g.dx, [batch, inputSize], backend),
+      g.dx ? wrap(g.dx, [batch, inputSize], backend) : null,
       needs[1] ? wrap(g.dh0, [batch, hiddenSize], backend) : null,
       wrap(g.dWeightIh, [hiddenSize, inputSize], backend),
       wrap(g.dWeightHh, [hiddenSize, hiddenSize], backend),

@@ -6,3 +6,7 @@ export {
   Recurrent, type RecurrentCell, type RecurrentOptions, type SequenceLayer, type SequenceOptions, type SequenceResult, type CellStepResult,
 } from './recurrent.js';
 export { unbind, stack, selectRows, reverseWithinLengths, concatFeatures } from './sequenceOps.js';
+export { RNN, type RNNOptions } from './rnn.js';
+export { LSTM, type LSTMOptions, type LSTMOutput } from './lstm.js';
+export { GRU, type GRUOptions } from './gru.js';
+export type { FusedLayerOptions, FusedLayerState, FusedLayerOutput, LayerInput } from './sequence/fusedLayer.js';

@@ -103,7 +103,8 @@ export function gruForward(run: GruRun): GruResult {
 
 /** Gradients from {@link gruBackward}. */
 export interface GruGradients {
-  dx: Float32Array;
+  /** Input gradient `[T, B, I]`, null when not asked for. */
+  dx: Float32Array | null;
   dh0: Float32Array;
   dWeightIh: Float32Array;
   dWeightHh: Float32Array;
@@ -116,7 +117,7 @@ export interface GruGradients {
  * and the recurrent side (`dGh`, which differs in the `n` block: `r ⊙ dn`) collected over the
  * whole sequence, one gemm per step for `dh_{t−1}`, weight and input gradients after the loop.
  */
-export function gruBackward(tape: GruTape, dOutput: Float32Array | null, dhN: Float32Array | null): GruGradients {
+export function gruBackward(tape: GruTape, dOutput: Float32Array | null, dhN: Float32Array | null, inputGradient = true): GruGradients {
   const { run, gates, recurrentN, hidden } = tape;
   const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, x, weightIh, weightHh, resetAfter, lengths } = run;
   const G = 3 * H;
@@ -188,7 +189,7 @@ export function gruBackward(tape: GruTape, dOutput: Float32Array | null, dhN: Fl
   const rows = T * B;
   const dWeightIh = new Float32Array(G * I);
   const dWeightHh = new Float32Array(G * H);
-  const dx = new Float32Array(rows * I);
+  const dx = inputGradient ? new Float32Array(rows * I) : null;
   const dBiasIh = new Float32Array(G);
   const dBiasHh = new Float32Array(G);
   const previousStates = operand(hidden, (run.reverse ? 1 : 0) * B * H, H);
@@ -199,7 +200,7 @@ export function gruBackward(tape: GruTape, dOutput: Float32Array | null, dhN: Fl
     product(gemm, 2 * H, H, rows, operand(dRecurrent, 0, G, true), previousStates, 0, dWeightHh, 0);
     product(gemm, H, H, rows, operand(dRecurrent, 2 * H, G, true), operand(recurrentN, 0, H), 0, dWeightHh, 2 * H * H);
   }
-  product(gemm, rows, I, G, operand(dInput, 0, G), operand(weightIh, 0, I), 0, dx, 0);
+  if (dx) product(gemm, rows, I, G, operand(dInput, 0, G), operand(weightIh, 0, I), 0, dx, 0);
   columnSums(dInput, rows, G, dBiasIh);
   columnSums(dRecurrent, rows, G, dBiasHh);
   return { dx, dh0: dh, dWeightIh, dWeightHh, dBiasIh, dBiasHh };

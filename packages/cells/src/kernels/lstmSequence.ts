@@ -126,7 +126,8 @@ export function lstmForward(run: LstmRun): LstmResult {
 
 /** Gradients from {@link lstmBackward}. */
 export interface LstmGradients {
-  dx: Float32Array;
+  /** Input gradient `[T, B, I]`, null when not asked for. */
+  dx: Float32Array | null;
   dh0: Float32Array;
   dc0: Float32Array;
   dWeightIh: Float32Array;
@@ -143,7 +144,7 @@ export interface LstmGradients {
  * `dh_{t−1} = dG_t·W_hh`; then `dW_ih = dGᵀ·X`, `dW_hh = dGᵀ·H_prev`, `dX = dG·W_ih` and the bias
  * gradients come from a few large products after the loop.
  */
-export function lstmBackward(tape: LstmTape, dOutput: Float32Array | null, dhN: Float32Array | null, dcN: Float32Array | null): LstmGradients {
+export function lstmBackward(tape: LstmTape, dOutput: Float32Array | null, dhN: Float32Array | null, dcN: Float32Array | null, inputGradient = true): LstmGradients {
   const { run, gates, hidden, cells, tanhCells, unprojected } = tape;
   const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, projSize: P, x, weightIh, weightHh, weightHr, peephole, lengths } = run;
   const R = P > 0 ? P : H;
@@ -215,11 +216,11 @@ export function lstmBackward(tape: LstmTape, dOutput: Float32Array | null, dhN: 
   const rows = T * B;
   const dWeightIh = new Float32Array(G * I);
   const dWeightHh = new Float32Array(G * R);
-  const dx = new Float32Array(rows * I);
+  const dx = inputGradient ? new Float32Array(rows * I) : null;
   const dBias = new Float32Array(G);
   product(gemm, G, I, rows, operand(dGates, 0, G, true), operand(x, 0, I), 0, dWeightIh, 0);
   product(gemm, G, R, rows, operand(dGates, 0, G, true), operand(hidden, (run.reverse ? 1 : 0) * B * R, R), 0, dWeightHh, 0);
-  product(gemm, rows, I, G, operand(dGates, 0, G), operand(weightIh, 0, I), 0, dx, 0);
+  if (dx) product(gemm, rows, I, G, operand(dGates, 0, G), operand(weightIh, 0, I), 0, dx, 0);
   columnSums(dGates, rows, G, dBias);
   let dWeightHr: Float32Array | null = null;
   if (dHidden && unprojected) {

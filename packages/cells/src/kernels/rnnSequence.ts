@@ -63,7 +63,8 @@ export function rnnForward(run: RnnRun): RnnResult {
 
 /** Gradients from {@link rnnBackward}. */
 export interface RnnGradients {
-  dx: Float32Array;
+  /** Input gradient `[T, B, I]`, null when not asked for. */
+  dx: Float32Array | null;
   dh0: Float32Array;
   dWeightIh: Float32Array;
   dWeightHh: Float32Array;
@@ -72,7 +73,7 @@ export interface RnnGradients {
 }
 
 /** Backpropagation through time for {@link rnnForward} (one gemm per step, weights after the loop). */
-export function rnnBackward(tape: RnnTape, dOutput: Float32Array | null, dhN: Float32Array | null): RnnGradients {
+export function rnnBackward(tape: RnnTape, dOutput: Float32Array | null, dhN: Float32Array | null, inputGradient = true): RnnGradients {
   const { run, hidden } = tape;
   const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, x, weightIh, weightHh, lengths } = run;
   const relu = run.nonlinearity === 'relu';
@@ -101,11 +102,11 @@ export function rnnBackward(tape: RnnTape, dOutput: Float32Array | null, dhN: Fl
   const rows = T * B;
   const dWeightIh = new Float32Array(H * I);
   const dWeightHh = new Float32Array(H * H);
-  const dx = new Float32Array(rows * I);
+  const dx = inputGradient ? new Float32Array(rows * I) : null;
   const dBias = new Float32Array(H);
   product(gemm, H, I, rows, operand(dPre, 0, H, true), operand(x, 0, I), 0, dWeightIh, 0);
   product(gemm, H, H, rows, operand(dPre, 0, H, true), operand(hidden, (run.reverse ? 1 : 0) * B * H, H), 0, dWeightHh, 0);
-  product(gemm, rows, I, H, operand(dPre, 0, H), operand(weightIh, 0, I), 0, dx, 0);
+  if (dx) product(gemm, rows, I, H, operand(dPre, 0, H), operand(weightIh, 0, I), 0, dx, 0);
   columnSums(dPre, rows, H, dBias);
   return { dx, dh0: dh, dWeightIh, dWeightHh, dBias };
 }

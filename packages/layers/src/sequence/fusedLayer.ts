@@ -1,0 +1,190 @@
+import { type Backend, Generator, type Tensor, fail, formatShape, isTensor } from '@recurrent/tensor';
+import { Module, type Parameter, Variable } from '@recurrent/autograd';
+import { type RecurrentInit, orthogonalBlocks, uniformParameter } from '@recurrent/cells';
+import { type RecurrentMode, sequenceDirection } from './directionPrimitive.js';
+import { concatDirections, dropoutBetweenLayers, stackStates, swapLeadingAxes, unstackStates } from './plumbing.js';
+
+/** A sequence-layer input: a variable or a plain tensor (a constant). */
+export type LayerInput = Variable | Tensor;
+
+/** Options shared by {@link RNN}, {@link LSTM} and {@link GRU} (PyTorch's, in TS casing). */
+export interface FusedLayerOptions {
+  /** Features of each input step. */
+  inputSize: number;
+  /** Features of the hidden state. */
+  hiddenSize: number;
+  /** Stacked layers (default 1). */
+  numLayers?: number;
+  /** Learn `bias_ih_l*` and `bias_hh_l*` (default true). */
+  bias?: boolean;
+  /** Inputs and outputs are `[batch, time, features]` (default false: `[time, batch, features]`). */
+  batchFirst?: boolean;
+  /** Dropout probability on the outputs of every layer but the last, in training mode (default 0). */
+  dropout?: number;
+  /** Run a reverse direction too and concatenate both (default false). */
+  bidirectional?: boolean;
+  /** Seeded generator for the initial weights and the dropout masks (default `new Generator(0)`). */
+  generator?: Generator;
+  /** `uniform` (PyTorch's `U(−1/√H, 1/√H)`, default) or `orthogonal` recurrent weights. */
+  recurrentInit?: RecurrentInit;
+  /** Backend the parameters live on (default: the CPU backend). */
+  backend?: Backend;
+}
+
+/** What a fused layer's `forward` takes besides the input. */
+export interface FusedLayerState {
+  /** Initial hidden state `[numLayers·D, batch, H_out]` (zeros when omitted; never batch-first). */
+  h0?: LayerInput | null;
+  /** Initial cell state `[numLayers·D, batch, hiddenSize]` (LSTM only). */
+  c0?: LayerInput | null;
+  /** Per-sequence lengths `[batch]` (int32 tensor or numbers), in batch order, unsorted allowed:
+   * PyTorch's packed-sequence semantics. */
+  lengths?: Tensor | readonly number[] | Int32Array | null;
+}
+
+/** A fused layer's result, laid out as PyTorch's. */
+export interface FusedLayerOutput {
+  /** `[T, B, D·H_out]` (or `[B, T, D·H_out]` batch-first), 0 past each sequence's length. */
+  output: Variable;
+  /** `[numLayers·D, B, H_out]`, row `layer·D + direction`. */
+  h_n: Variable;
+  /** `[numLayers·D, B, hiddenSize]` (LSTM only). */
+  c_n?: Variable;
+}
+
+/** Parameters of one direction of one layer. */
+interface DirectionParameters {
+  weightIh: Parameter;
+  weightHh: Parameter;
+  biasIh: Parameter | null;
+  biasHh: Parameter | null;
+  weightHr: Parameter | null;
+}
+
+const valueOf = (x: LayerInput): Tensor => (x instanceof Variable ? x.value : x);
+
+/**
+ * The common body of the fused {@link RNN}, {@link LSTM} and {@link GRU} layers: PyTorch's
+ * parameter names and order, and a forward pass made of one fused sequence primitive per layer
+ * and direction.
+ */
+export abstract class FusedLayer extends Module {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly bias: boolean;
+  readonly batchFirst: boolean;
+  readonly dropout: number;
+  readonly bidirectional: boolean;
+  readonly projSize: number;
+  /** Parameters per layer and direction (`[layer][direction]`). */
+  readonly directions: DirectionParameters[][] = [];
+  private readonly mode: RecurrentMode;
+  private readonly generator: Generator;
+  private readonly layerName: string;
+
+  protected constructor(layerName: string, mode: RecurrentMode, options: FusedLayerOptions, projSize = 0) {
+    super();
+    this.layerName = layerName;
+    this.mode = mode;
+    const positive = (name: string, value: unknown, minimum = 1) => {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) fail(layerName, `${name} an integer ≥ ${minimum}`, String(value));
+      return value;
+    };
+    this.inputSize = positive('inputSize', options.inputSize);
+    const H = (this.hiddenSize = positive('hiddenSize', options.hiddenSize));
+    this.numLayers = positive('numLayers', options.numLayers ?? 1);
+    this.projSize = positive('projSize', projSize, 0);
+    if (this.projSize >= H) fail(layerName, `projSize smaller than hiddenSize ${H}`, String(this.projSize));
+    this.bias = options.bias ?? true;
+    this.batchFirst = options.batchFirst ?? false;
+    this.bidirectional = options.bidirectional ?? false;
+    this.dropout = options.dropout ?? 0;
+    if (!(this.dropout >= 0 && this.dropout < 1)) fail(layerName, 'dropout in [0, 1)', String(this.dropout));
+    this.generator = options.generator ?? new Generator(0);
+    const gates = mode === 'LSTM' ? 4 : mode === 'GRU' ? 3 : 1;
+    const width = this.projSize || H;
+    const D = this.bidirectional ? 2 : 1;
+    const make = (shape: number[]) => uniformParameter(shape, H, this.generator, options.backend);
+    for (let layer = 0; layer < this.numLayers; layer++) {
+      const inputs = layer === 0 ? this.inputSize : D * width;
+      const row: DirectionParameters[] = [];
+      for (let direction = 0; direction < D; direction++) {
+        const suffix = `_l${layer}${direction === 1 ? '_reverse' : ''}`;
+        const parameters: DirectionParameters = {
+          weightIh: this.registerParameter(`weight_ih${suffix}`, make([gates * H, inputs])),
+          weightHh: this.registerParameter(`weight_hh${suffix}`, make([gates * H, width])),
+          biasIh: this.bias ? this.registerParameter(`bias_ih${suffix}`, make([gates * H])) : null,
+          biasHh: this.bias ? this.registerParameter(`bias_hh${suffix}`, make([gates * H])) : null,
+          weightHr: this.projSize > 0 ? this.registerParameter(`weight_hr${suffix}`, make([this.projSize, H])) : null,
+        };
+        if (options.recurrentInit === 'orthogonal') orthogonalBlocks(parameters.weightHh.value, gates, this.generator);
+        row.push(parameters);
+      }
+      this.directions.push(row);
+    }
+  }
+
+  /** Runs the whole stack over `x`; see the subclass for equations and shapes. */
+  protected run(x: LayerInput, state: FusedLayerState): FusedLayerOutput {
+    const name = this.layerName;
+    const input = valueOf(x);
+    if (input.rank !== 3 || input.shape[2] !== this.inputSize) {
+      fail(name, `input ${this.batchFirst ? '[batch, time' : '[time, batch'}, ${this.inputSize}]`, formatShape(input.shape));
+    }
+    if (input.dtype !== 'float32') fail(name, 'input of dtype float32', input.dtype);
+    const [T, B] = this.batchFirst ? [input.shape[1], input.shape[0]] : [input.shape[0], input.shape[1]];
+    const D = this.bidirectional ? 2 : 1;
+    const rows = this.numLayers * D;
+    const width = this.projSize || this.hiddenSize;
+    const lengths = this.checkLengths(state.lengths ?? null, T, B);
+    const isLSTM = this.mode === 'LSTM';
+    if (!isLSTM && state.c0) fail(name, 'no c0 (only LSTM has a cell state)', 'c0');
+    const h0 = state.h0 ? this.checkState('h0', state.h0, [rows, B, width]) : null;
+    const c0 = isLSTM && state.c0 ? this.checkState('c0', state.c0, [rows, B, this.hiddenSize]) : null;
+    let layerInput: LayerInput = this.batchFirst ? swapLeadingAxes([x], undefined)[0] : x;
+    const finalH: Variable[] = [];
+    const finalC: Variable[] = [];
+    for (let layer = 0; layer < this.numLayers; layer++) {
+      const outputs: Variable[] = [];
+      for (let direction = 0; direction < D; direction++) {
+        const p = this.directions[layer][direction];
+        const row = layer * D + direction;
+        const [output, hN, cN] = sequenceDirection(
+          [layerInput, h0?.[row], c0?.[row], p.weightIh, p.weightHh, p.biasIh, p.biasHh, p.weightHr],
+          { mode: this.mode, reverse: direction === 1, lengths, projSize: this.projSize },
+        );
+        outputs.push(output);
+        finalH.push(hN);
+        if (cN) finalC.push(cN);
+      }
+      let joined: Variable = D === 2 ? concatDirections(outputs, undefined)[0] : outputs[0];
+      if (this.dropout > 0 && this.training && layer < this.numLayers - 1) {
+        joined = dropoutBetweenLayers([joined], { p: this.dropout, generator: this.generator })[0];
+      }
+      layerInput = joined;
+    }
+    const output = this.batchFirst ? swapLeadingAxes([layerInput], undefined)[0] : (layerInput as Variable);
+    const result: FusedLayerOutput = { output, h_n: stackStates(finalH, undefined)[0] };
+    if (isLSTM) result.c_n = stackStates(finalC, undefined)[0];
+    return result;
+  }
+
+  private checkState(label: string, state: LayerInput, shape: number[]): Variable[] {
+    const value = valueOf(state);
+    if (value.rank !== 3 || value.shape.some((d, i) => d !== shape[i])) {
+      fail(this.layerName, `${label} [numLayers·directions, batch, features] = ${formatShape(shape)}`, formatShape(value.shape));
+    }
+    return unstackStates([state], undefined);
+  }
+
+  private checkLengths(lengths: FusedLayerState['lengths'], T: number, B: number): Int32Array | null {
+    if (lengths === null || lengths === undefined) return null;
+    const values = Array.from(isTensor(lengths) ? lengths.data : lengths);
+    if (values.length !== B) fail(this.layerName, `lengths with one entry per sequence (${B})`, `${values.length} entries`);
+    for (const length of values) {
+      if (!Number.isInteger(length) || length < 1 || length > T) fail(this.layerName, `lengths in [1, ${T}] (the sequence length)`, `[${values.join(', ')}]`);
+    }
+    return Int32Array.from(values);
+  }
+}
