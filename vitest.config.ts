@@ -13,16 +13,21 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: ['source'] } },
   test: {
-    projects: folders
-      .filter(({ group, name }) => existsSync(`${group}/${name}/package.json`) && name !== 'docs')
+    projects: [
+      ...folders
+      .filter(({ group, name }) => existsSync(`${group}/${name}/package.json`))
       .map(({ group, name }) => ({
         extends: true,
         test: {
           name,
           root: `${group}/${name}`,
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          testTimeout: 60_000,
+          // The docs project drives a real browser over the built site: slower tests.
+          testTimeout: name === 'docs' ? 120_000 : 60_000,
         },
       })),
+      // the gpu.js backend in headless chromium (WebGL2)
+      'packages/backend-gpujs/vitest.browser.config.ts',
+    ],
   },
 });

@@ -41,6 +41,8 @@ export interface GpujsBackend extends Backend {
   readonly fallbacks: ReadonlyMap<string, number>;
   /** Launches, transfers and live device buffers since the backend was created. */
   readonly device: Readonly<DeviceCounters>;
+  /** Class names of the gpu.js kernels that ran so far (`WebGL2Kernel`, `WebAssemblyKernel`, `CPUKernel`). */
+  readonly kernelClasses: ReadonlySet<string>;
   /** Fused recurrent sequence kernels. */
   readonly recurrent: GpujsRecurrent;
   /** Destroys the GPU instance, its kernels and textures; the backend cannot be used afterwards. */
@@ -104,6 +106,7 @@ export function createGpujsBackend(options: GpujsBackendOptions = {}): GpujsBack
     stats,
     fallbacks,
     device: device.counters,
+    kernelClasses: device.kernelClasses,
     recurrent,
     dispose: () => device.dispose(),
   };

@@ -54,6 +54,11 @@ export class Device {
   readonly mode: string;
   /** What the device has done so far. */
   readonly counters: DeviceCounters = { launches: 0, uploads: 0, downloads: 0, liveBuffers: 0, createdBuffers: 0 };
+  /**
+   * Class names of the gpu.js kernels that actually ran (`WebGL2Kernel`, `WebAssemblyKernel`,
+   * `CPUKernel`, …): gpu.js degrades a kernel it cannot run to its CPU kernel, and this shows it.
+   */
+  readonly kernelClasses = new Set<string>();
   private readonly live = new Set<DeviceBuffer>();
   private readonly deviceValues = new WeakSet<object>();
   private disposed = false;
@@ -90,6 +95,7 @@ export class Device {
     this.launch(kernel, size, args);
     this.counters.downloads++;
     const result = kernel.run(...(args as never[])) as unknown;
+    this.noteClass(kernel);
     return toFloat32(result);
   }
 
@@ -97,6 +103,7 @@ export class Device {
   keep(kernel: CompiledKernel, size: number, args: unknown[]): DeviceBuffer {
     this.launch(kernel, size, args);
     const value = kernel.run(...(args as never[])) as unknown;
+    this.noteClass(kernel);
     const buffer: DeviceBuffer = { value, size };
     if (typeof value === 'object' && value !== null) this.deviceValues.add(value);
     this.live.add(buffer);
@@ -136,6 +143,11 @@ export class Device {
       // in the cpu and webasm modes a kept buffer is a typed array too: only host arrays count
       if ((ArrayBuffer.isView(arg) || Array.isArray(arg)) && !this.deviceValues.has(arg)) this.counters.uploads++;
     }
+  }
+
+  private noteClass(kernel: CompiledKernel): void {
+    const name = (kernel.run as unknown as { kernel?: { constructor?: { name?: string } } }).kernel?.constructor?.name;
+    if (name) this.kernelClasses.add(name);
   }
 
   private checkAlive(): void {

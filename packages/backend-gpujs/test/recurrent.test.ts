@@ -17,4 +17,9 @@ for (const mode of ['webasm', 'cpu'] as const) {
     });
   }
   checkRecurrentBookkeeping(backend, { describe, it, expect });
+  describe(`gpu.js ${mode}`, () => {
+    it('ran every kernel on its own backend (gpu.js degraded none to its CPU kernel)', () => {
+      expect([...backend.kernelClasses]).toEqual([mode === 'webasm' ? 'WebAssemblyKernel' : 'CPUKernel']);
+    });
+  });
 }

@@ -1,0 +1,26 @@
+import { playwright } from '@vitest/browser-playwright';
+import { defineProject } from 'vitest/config';
+
+// The gpu.js backend in headless Debian chromium (WebGL2 on SwiftShader). The browser is the
+// system's: no tool downloads one. CI installs it when a package.json names this provider.
+const args = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export default defineProject({
+  resolve: { conditions: ['source', 'module', 'browser', 'import', 'default'] },
+  optimizeDeps: { include: ['gpu.js'] },
+  test: {
+    name: 'backend-gpujs-browser',
+    root: import.meta.dirname,
+    include: ['browser/**/*.test.ts'],
+    testTimeout: 60_000,
+    browser: {
+      enabled: true,
+      headless: true,
+      provider: playwright({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args } }),
+      instances: [{ browser: 'chromium' }],
+    },
+  },
+});
