@@ -10,3 +10,7 @@ export { RNN, type RNNOptions } from './rnn.js';
 export { LSTM, type LSTMOptions, type LSTMOutput } from './lstm.js';
 export { GRU, type GRUOptions } from './gru.js';
 export type { FusedLayerOptions, FusedLayerState, FusedLayerOutput, LayerInput } from './sequence/fusedLayer.js';
+export { ctcLoss, type CTCLossOptions, type CTCReduction, type IntegerList } from './ctcLoss.js';
+export {
+  ctcCollapse, ctcGreedyDecode, ctcBeamSearch, type CTCGreedyOptions, type CTCBeamSearchOptions, type CTCHypothesis, type CTCScorer,
+} from './ctcDecode.js';

@@ -1,0 +1,32 @@
+// Parity runner for ctc.json: logSoftmax (from @recurrent/autograd) then ctcLoss, against
+// PyTorch's losses, the logits gradient and the exact log-probability gradient.
+import { tensor } from '@recurrent/tensor';
+import { Variable, grad, logSoftmax, mul, sum } from '@recurrent/autograd';
+import { type VectorCase, type VectorTensor, assertClose, decode } from '@recurrent/test-vectors';
+import { ctcLoss } from '../../src/ctcLoss.js';
+
+function load(stored: VectorTensor) {
+  const { shape, dtype, data } = decode(stored);
+  return tensor(data, { shape, dtype: dtype === 'float64' ? 'float32' : dtype });
+}
+
+/** Runs one case of ctc.json; throws on any mismatch. */
+export function runCase(testCase: VectorCase, root: string): void {
+  void root;
+  const { config, inputs, outputs, grads, loss } = testCase;
+  const label = testCase.name;
+  const logits = new Variable(load(inputs!.logits), { requiresGrad: true });
+  const logProbs = logSoftmax(logits, -1);
+  const targets = load(config.targets_format === 'concat' ? inputs!.targets_concat : inputs!.targets_padded);
+  const result = ctcLoss(logProbs, targets, load(inputs!.input_lengths), load(inputs!.target_lengths), {
+    blank: config.blank,
+    reduction: config.reduction,
+    zeroInfinity: config.zero_infinity,
+  });
+  assertClose(`${label} outputs.ctc_loss`, result.value, outputs!.ctc_loss);
+  const total = sum(mul(result, load(loss!.weights.ctc_loss)));
+  assertClose(`${label} loss`, total.item(), loss!.value as unknown as VectorTensor);
+  const [dLogits, dLogProbs] = grad([total], [logits, logProbs]);
+  assertClose(`${label} grads.logits`, dLogits!, grads!.logits);
+  assertClose(`${label} grads.log_probs_exact`, dLogProbs!, grads!.log_probs_exact);
+}
