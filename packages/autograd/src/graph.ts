@@ -1,4 +1,4 @@
-import { type Backend, type DType, type Tensor, add, formatShape, shapesEqual, zeros, zerosLike } from '@recurrent/tensor';
+import { type Backend, type DType, type Tensor, add, clone, formatShape, shapesEqual, zeros, zerosLike } from '@recurrent/tensor';
 import { Variable } from './variable.js';
 
 /**
@@ -211,8 +211,16 @@ function propagate(op: string, outputs: Variable[], seeds: Tensor[], options: Ba
  */
 export function backward(output: Variable, options: BackwardOptions & { seed?: Tensor } = {}): void {
   const seed = checkSeed('backward', output, options.seed);
+  // Each leaf gets a gradient with its own storage (rules may pass one gradient on to several
+  // inputs, or the caller's seed), so that in-place updates such as clipping touch one leaf only.
+  const owned = new Set<ArrayBufferLike>([seed.data.buffer]);
   for (const [leaf, gradient] of propagate('backward', [output], [seed], options)) {
-    leaf.grad = accumulate(leaf.grad, gradient);
+    if (leaf.grad) {
+      leaf.grad = add(leaf.grad, gradient);
+    } else {
+      leaf.grad = owned.has(gradient.data.buffer) ? clone(gradient) : gradient;
+      owned.add(leaf.grad.data.buffer);
+    }
   }
 }
 

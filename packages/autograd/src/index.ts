@@ -9,6 +9,8 @@ export {
   pow, maximum, minimum, where, abs, log1p, expm1, sqrt, rsqrt, square, reciprocal, softplus, sin, cos, affine, clamp,
   sign, floor, ceil, round, prod, max, min, logsumexp, softmax, logSoftmax, cumsum, permute,
   eq, ne, lt, le, gt, ge, argmax, argmin,
+  squeeze, unsqueeze, flatten, expand, broadcastTo, flip, cast, clone, slice, narrow, pad, gather, indexSelect, indexAdd,
+  concat, stack, split, chunk,
 } from './ops.js';
 export { crossEntropy, type ClassLossOptions, type CrossEntropyOptions, type Reduction } from './crossEntropy.js';
 export { nllLoss, mseLoss, l1Loss, binaryCrossEntropyWithLogits, type BinaryCrossEntropyOptions } from './losses.js';
