@@ -3,3 +3,17 @@ export { decodeText, type TextSource } from './textSource.js';
 export { type ColumnType, type Columns, type RowOf } from './columns.js';
 export { CsvReader, parseCsv, type CsvOptions } from './csv.js';
 export { JsonlReader, parseJsonl, type JsonlOptions } from './jsonl.js';
+export { Vocabulary, compareCodePoints, type SpecialTokens, type VocabularyJSON, type VocabularyOptions, type VocabularyOrder } from './vocabulary.js';
+export { CharacterTokenizer, WordTokenizer, tokenizerFromJSON, type EncodeOptions, type Tokenizer, type TokenizerJSON } from './tokenizer.js';
+export { TextStream, type TextStreamBatch, type TextStreamOptions, type TextStreamState } from './textStream.js';
+export { padFeatures, padSequences, paddedLength, type PadOptions, type PadTo, type PaddedBatch } from './collate.js';
+export {
+  BucketBatchSampler, RandomBatchSampler, epochGenerator,
+  type BatchSampler, type BucketBatchSamplerOptions, type RandomBatchSamplerOptions,
+} from './batchSampler.js';
+export { DataLoader, type DataLoaderOptions, type Dataset } from './dataLoader.js';
+export {
+  SequenceClassificationDataset, SequenceLabellingDataset,
+  type ClassificationBatch, type ClassificationExample, type LabellingBatch, type LabellingExample, type SequenceDatasetOptions,
+} from './sequenceDatasets.js';
+export { Standardizer, WindowDataset, splitSeries, type SplitSeriesOptions, type WindowExample, type WindowOptions } from './timeSeries.js';

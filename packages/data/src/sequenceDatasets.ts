@@ -1,0 +1,168 @@
+import { type Tensor, tensor } from '@recurrent/tensor';
+import { type PadOptions, type PaddedBatch, padFeatures, padSequences } from './collate.js';
+import type { Dataset } from './dataLoader.js';
+
+/** Options shared by the sequence datasets. */
+export interface SequenceDatasetOptions {
+  /** Features per step when inputs are feature vectors (flat `[length · featureSize]`); omitted: inputs are token ids. */
+  featureSize?: number;
+  /** Number of classes: labels must be integers in `[0, numClasses)` (checked when given). */
+  numClasses?: number;
+}
+
+/** One example of a {@link SequenceClassificationDataset}. */
+export interface ClassificationExample {
+  input: ArrayLike<number>;
+  label: number;
+}
+
+/**
+ * A collated classification batch: the padded inputs (see {@link PaddedBatch}) and `targets`:
+ * `[B]` int32 labels.
+ */
+export interface ClassificationBatch extends PaddedBatch {
+  targets: Tensor;
+}
+
+function checkInputs(op: string, inputs: readonly ArrayLike<number>[], featureSize: number | undefined): void {
+  if (featureSize !== undefined && (!Number.isInteger(featureSize) || featureSize <= 0)) {
+    throw new Error(`${op}: expected a positive integer featureSize, got ${featureSize}`);
+  }
+  const width = featureSize ?? 1;
+  inputs.forEach((input, i) => {
+    if (input === null || typeof input !== 'object' || typeof input.length !== 'number') throw new Error(`${op}: expected array-like inputs, got ${String(input)} at example ${i}`);
+    if (input.length === 0) throw new Error(`${op}: expected non-empty sequences, got an empty sequence at example ${i}`);
+    if (input.length % width !== 0) {
+      throw new Error(`${op}: expected example ${i} to hold whole steps of ${width} features, got ${input.length} values (a ragged step)`);
+    }
+  });
+}
+
+function checkLabel(op: string, label: number, numClasses: number | undefined, where: string): void {
+  if (!Number.isInteger(label) || label < 0 || (numClasses !== undefined && label >= numClasses)) {
+    throw new Error(`${op}: expected an integer label in [0, ${numClasses ?? '∞'}), got ${label} ${where}`);
+  }
+}
+
+function padInputs(inputs: ArrayLike<number>[], featureSize: number | undefined, options: PadOptions): PaddedBatch {
+  return featureSize === undefined ? padSequences(inputs, options) : padFeatures(inputs, featureSize, options);
+}
+
+/**
+ * Many-to-one examples: a sequence (token ids or feature vectors) and one class label. Inputs and
+ * labels are checked up front (counts equal, no empty or ragged sequence, labels in range), so a
+ * batch can never pair a sequence with another's label.
+ *
+ * @example
+ * const dataset = new SequenceClassificationDataset([[1, 2, 3], [4]], [0, 1], { numClasses: 2 });
+ * const batch = dataset.collator()([dataset.get(0), dataset.get(1)]);
+ * batch.data.shape; // [3, 2]; batch.targets: int32 [2]
+ */
+export class SequenceClassificationDataset implements Dataset<ClassificationExample> {
+  constructor(
+    readonly inputs: readonly ArrayLike<number>[],
+    readonly labels: ArrayLike<number>,
+    readonly options: SequenceDatasetOptions = {},
+  ) {
+    const op = 'SequenceClassificationDataset';
+    if (inputs.length !== labels.length) throw new Error(`${op}: expected as many labels as inputs (${inputs.length}), got ${labels.length}`);
+    checkInputs(op, inputs, options.featureSize);
+    for (let i = 0; i < labels.length; i++) checkLabel(op, labels[i], options.numClasses, `at example ${i}`);
+  }
+
+  get length(): number {
+    return this.inputs.length;
+  }
+
+  get(index: number): ClassificationExample {
+    return { input: this.inputs[index], label: this.labels[index] };
+  }
+
+  /**
+   * A collate function for a {@link DataLoader}: pads inputs, stacks labels.
+   *
+   * @example
+   * const loader = new DataLoader(dataset, { batchSize: 32, collate: dataset.collator({ batchFirst: true }) });
+   */
+  collator(options: PadOptions = {}): (items: ClassificationExample[]) => ClassificationBatch {
+    return (items) => {
+      const padded = padInputs(
+        items.map((item) => item.input),
+        this.options.featureSize,
+        options,
+      );
+      return { ...padded, targets: tensor(Int32Array.from(items, (item) => item.label), { dtype: 'int32' }) };
+    };
+  }
+}
+
+/** One example of a {@link SequenceLabellingDataset}. */
+export interface LabellingExample {
+  input: ArrayLike<number>;
+  labels: ArrayLike<number>;
+}
+
+/**
+ * A collated labelling batch: the padded inputs and `targets`: `[T, B]` (or `[B, T]`) int32 labels,
+ * `ignoreIndex` in the padding.
+ */
+export interface LabellingBatch extends PaddedBatch {
+  targets: Tensor;
+}
+
+/**
+ * Many-to-many examples: a sequence and one label per step. A labels sequence whose length differs
+ * from its input's is an error naming the example, never a silent shift.
+ *
+ * @example
+ * const dataset = new SequenceLabellingDataset([[1, 2, 3], [4]], [[0, 1, 0], [1]]);
+ * const batch = dataset.collator({ batchFirst: true })([dataset.get(0), dataset.get(1)]);
+ * Array.from(batch.targets.data); // [0, 1, 0, 1, -100, -100]
+ */
+export class SequenceLabellingDataset implements Dataset<LabellingExample> {
+  constructor(
+    readonly inputs: readonly ArrayLike<number>[],
+    readonly labels: readonly ArrayLike<number>[],
+    readonly options: SequenceDatasetOptions & { ignoreIndex?: number } = {},
+  ) {
+    const op = 'SequenceLabellingDataset';
+    if (inputs.length !== labels.length) throw new Error(`${op}: expected as many label sequences as inputs (${inputs.length}), got ${labels.length}`);
+    checkInputs(op, inputs, options.featureSize);
+    const width = options.featureSize ?? 1;
+    labels.forEach((sequence, i) => {
+      const steps = inputs[i].length / width;
+      if (sequence.length !== steps) throw new Error(`${op}: expected ${steps} labels for example ${i} (one per step), got ${sequence.length}`);
+      for (let t = 0; t < sequence.length; t++) checkLabel(op, sequence[t], options.numClasses, `at example ${i}, step ${t}`);
+    });
+  }
+
+  get length(): number {
+    return this.inputs.length;
+  }
+
+  get(index: number): LabellingExample {
+    return { input: this.inputs[index], labels: this.labels[index] };
+  }
+
+  /**
+   * A collate function for a {@link DataLoader}: pads inputs and labels alike (labels with
+   * `ignoreIndex`, default −100 as PyTorch's losses).
+   *
+   * @example
+   * const loader = new DataLoader(dataset, { batchSize: 32, collate: dataset.collator() });
+   */
+  collator(options: PadOptions = {}): (items: LabellingExample[]) => LabellingBatch {
+    return (items) => {
+      const padded = padInputs(
+        items.map((item) => item.input),
+        this.options.featureSize,
+        options,
+      );
+      const targets = padSequences(
+        items.map((item) => item.labels),
+        { ...options, padValue: this.options.ignoreIndex ?? -100, padTo: padded.length },
+      );
+      return { ...padded, targets: targets.data };
+    };
+  }
+}
