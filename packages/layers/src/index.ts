@@ -14,3 +14,10 @@ export { ctcLoss, type CTCLossOptions, type CTCReduction, type IntegerList } fro
 export {
   ctcCollapse, ctcGreedyDecode, ctcBeamSearch, type CTCGreedyOptions, type CTCBeamSearchOptions, type CTCHypothesis, type CTCScorer,
 } from './ctcDecode.js';
+export { Linear, type LinearOptions } from './linear.js';
+export { Embedding, type EmbeddingOptions } from './embedding.js';
+export { Dropout, type DropoutOptions } from './dropout.js';
+export { LayerNorm, type LayerNormOptions } from './layerNorm.js';
+export {
+  MSELoss, L1Loss, CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss, mseLoss, l1Loss, crossEntropy, nllLoss, binaryCrossEntropyWithLogits,
+} from './losses.js';

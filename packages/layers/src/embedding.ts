@@ -1,0 +1,89 @@
+import { type DType, type Tensor, Generator, empty, fail, randn, tensor } from '@recurrent/tensor';
+import { Module, Parameter, type Variable, definePrimitive } from '@recurrent/autograd';
+
+/** Options of {@link Embedding}. */
+export interface EmbeddingOptions {
+  numEmbeddings: number;
+  embeddingDim: number;
+  /** An index whose row is zero and never receives gradient (negative counts from the end). */
+  paddingIdx?: number;
+  generator?: Generator;
+  /** Seed used when no generator is given (default 0). */
+  seed?: number;
+  dtype?: DType;
+}
+
+const lookup = definePrimitive<{ indices: Int32Array; shape: readonly number[]; paddingIdx: number }>({
+  name: 'Embedding',
+  forward(context, [weight], { indices, shape }) {
+    const dim = weight!.shape[1];
+    const out = empty([...shape, dim], { dtype: weight!.dtype, backend: weight!.backend });
+    for (let i = 0; i < indices.length; i++) out.data.set(weight!.data.subarray(indices[i] * dim, (indices[i] + 1) * dim), i * dim);
+    context.saved.weightShape = weight!.shape;
+    return [out];
+  },
+  backward(context, [g], { indices, paddingIdx }) {
+    const weightShape = context.saved.weightShape as number[];
+    const dim = weightShape[1];
+    const dw = empty(weightShape, { dtype: g.dtype, backend: g.backend });
+    // Rows used several times add up; the padding row gets none.
+    for (let i = 0; i < indices.length; i++) {
+      if (indices[i] === paddingIdx) continue;
+      const row = indices[i] * dim;
+      for (let j = 0; j < dim; j++) dw.data[row + j] += g.data[i * dim + j];
+    }
+    return [dw];
+  },
+});
+
+/**
+ * A lookup table of `numEmbeddings` vectors, as PyTorch's `nn.Embedding`: `y[..., :] =
+ * weight[index[...], :]`. Rows start as standard normals (PyTorch's default); the
+ * `paddingIdx` row starts at zero and gets no gradient.
+ *
+ * Shapes: indices of any shape (int32 tensor or numbers) → `[...indices.shape, embeddingDim]`;
+ * `weight: [numEmbeddings, embeddingDim]`.
+ *
+ * @example
+ * const embed = new Embedding({ numEmbeddings: 100, embeddingDim: 8, paddingIdx: 0 });
+ * embed.forward(tensor([[5, 3, 0]], { dtype: 'int32' })).shape; // [1, 3, 8]
+ */
+export class Embedding extends Module {
+  readonly numEmbeddings: number;
+  readonly embeddingDim: number;
+  /** The padding row (normalised to a non-negative index), or null. */
+  readonly paddingIdx: number | null;
+  readonly weight: Parameter;
+
+  constructor(options: EmbeddingOptions) {
+    super();
+    const { numEmbeddings, embeddingDim } = options;
+    for (const [name, value] of Object.entries({ numEmbeddings, embeddingDim })) {
+      if (!Number.isInteger(value) || value <= 0) fail('Embedding', `${name} a positive integer`, String(value));
+    }
+    this.numEmbeddings = numEmbeddings;
+    this.embeddingDim = embeddingDim;
+    let padding = options.paddingIdx ?? null;
+    if (padding !== null) {
+      if (!Number.isInteger(padding) || padding < -numEmbeddings || padding >= numEmbeddings) {
+        fail('Embedding', `paddingIdx in [${-numEmbeddings}, ${numEmbeddings - 1}]`, String(padding));
+      }
+      if (padding < 0) padding += numEmbeddings;
+    }
+    this.paddingIdx = padding;
+    const generator = options.generator ?? new Generator(options.seed ?? 0);
+    const weight = randn([numEmbeddings, embeddingDim], generator, { dtype: options.dtype ?? 'float32' });
+    if (padding !== null) weight.data.fill(0, padding * embeddingDim, (padding + 1) * embeddingDim);
+    this.weight = this.registerParameter('weight', new Parameter(weight));
+  }
+
+  forward(indices: Tensor | readonly number[]): Variable {
+    const values = Array.isArray(indices) ? tensor(indices as number[], { dtype: 'int32' }) : (indices as Tensor);
+    if (values.dtype !== 'int32') fail('Embedding', 'int32 indices', values.dtype);
+    const flat = values.data as Int32Array;
+    for (let i = 0; i < flat.length; i++) {
+      if (flat[i] < 0 || flat[i] >= this.numEmbeddings) fail('Embedding', `indices in [0, ${this.numEmbeddings - 1}]`, `${flat[i]} at position ${i}`);
+    }
+    return lookup([this.weight], { indices: flat, shape: values.shape, paddingIdx: this.paddingIdx ?? -1 })[0];
+  }
+}

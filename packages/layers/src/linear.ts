@@ -1,0 +1,57 @@
+import { type DType, type Tensor, Generator, fail, formatShape, uniform } from '@recurrent/tensor';
+import { Module, Parameter, type Variable, add, matmul, reshape, valueOf } from '@recurrent/autograd';
+
+/** Options of {@link Linear}. */
+export interface LinearOptions {
+  inFeatures: number;
+  outFeatures: number;
+  /** Learn an additive bias (default true). */
+  bias?: boolean;
+  generator?: Generator;
+  /** Seed used when no generator is given (default 0). */
+  seed?: number;
+  dtype?: DType;
+}
+
+/**
+ * A dense layer `y = x Wᵀ + b`, as PyTorch's `nn.Linear`. Weights and bias start uniform in
+ * ±1/√inFeatures (PyTorch's default). The product runs on the backend's `gemm`.
+ *
+ * Shapes: input `[..., inFeatures]` → `[..., outFeatures]`; `weight: [outFeatures, inFeatures]`,
+ * `bias: [outFeatures]`.
+ *
+ * @example
+ * const head = new Linear({ inFeatures: 16, outFeatures: 4 });
+ * const logits = head.forward(hidden); // hidden: [batch, 16] → [batch, 4]
+ */
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+
+  constructor(options: LinearOptions) {
+    super();
+    const { inFeatures, outFeatures } = options;
+    for (const [name, value] of Object.entries({ inFeatures, outFeatures })) {
+      if (!Number.isInteger(value) || value <= 0) fail('Linear', `${name} a positive integer`, String(value));
+    }
+    this.inFeatures = inFeatures;
+    this.outFeatures = outFeatures;
+    const generator = options.generator ?? new Generator(options.seed ?? 0);
+    const bound = 1 / Math.sqrt(inFeatures);
+    const dtype = options.dtype ?? 'float32';
+    this.weight = this.registerParameter('weight', new Parameter(uniform([outFeatures, inFeatures], -bound, bound, generator, { dtype })));
+    this.bias = this.registerParameter('bias', options.bias ?? true ? new Parameter(uniform([outFeatures], -bound, bound, generator, { dtype })) : null);
+  }
+
+  forward(input: Variable | Tensor): Variable {
+    const shape = valueOf(input).shape;
+    if (shape.length === 0 || shape[shape.length - 1] !== this.inFeatures) fail('Linear', `input [..., ${this.inFeatures}]`, formatShape(shape));
+    const rows = shape.slice(0, -1);
+    const flat = shape.length === 2 ? input : reshape(input, [rows.reduce((a, b) => a * b, 1), this.inFeatures]);
+    let y = matmul(flat, this.weight, { transposeB: true });
+    if (this.bias) y = add(y, this.bias);
+    return shape.length === 2 ? y : reshape(y, [...rows, this.outFeatures]);
+  }
+}
