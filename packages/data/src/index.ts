@@ -17,3 +17,9 @@ export {
   type ClassificationBatch, type ClassificationExample, type LabellingBatch, type LabellingExample, type SequenceDatasetOptions,
 } from './sequenceDatasets.js';
 export { Standardizer, WindowDataset, splitSeries, type SplitSeriesOptions, type WindowExample, type WindowOptions } from './timeSeries.js';
+export { addingProblem, type AddingProblemOptions } from './synthetic/addingProblem.js';
+export { copyTask, type CopyTaskOptions } from './synthetic/copyTask.js';
+export {
+  embeddedReber, embeddedReberNextSymbols, embeddedReberString, reberString, reberSymbols, type EmbeddedReberOptions,
+} from './synthetic/reberGrammar.js';
+export { mackeyGlass, sineMixture, type MackeyGlassOptions, type SineComponent, type SineMixtureOptions } from './synthetic/series.js';
