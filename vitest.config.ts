@@ -24,6 +24,8 @@ export default defineConfig({
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           // The docs project drives a real browser over the built site: slower tests.
           testTimeout: name === 'docs' ? 120_000 : 60_000,
+          // autograd's memory test calls gc() so live buffers are counted deterministically
+          ...(name === 'autograd' ? { execArgv: ['--expose-gc'] } : {}),
         },
       })),
       // the gpu.js backend in headless chromium (WebGL2)

@@ -1,7 +1,7 @@
 import { tensor } from '@recurrent/tensor';
 import { describe, expect, it } from 'vitest';
-import { backward, grad } from './graph.js';
-import { matmul, mul, sum, tanh } from './ops.js';
+import { backward, detach, grad, noGrad } from './graph.js';
+import { add, matmul, mul, sqrt, sum, tanh } from './ops.js';
 import { Variable } from './variable.js';
 
 describe('backward', () => {
@@ -33,5 +33,60 @@ describe('backward', () => {
     // y[i, j] = Σ_n a[n, i]·b[j, n]:  d a[n, i] = Σ_j b[j, n],  d b[j, n] = Σ_i a[n, i]
     expect(da?.toArray()).toEqual([[1, 1], [1, 1], [3, 3]]);
     expect(db?.toArray()).toEqual([[3, 7, 11], [3, 7, 11]]);
+  });
+});
+
+describe('backward: bad input', () => {
+  it('refuses a seed of the wrong shape', () => {
+    const x = new Variable(tensor([1, 2]), { requiresGrad: true });
+    expect(() => backward(tanh(x), { seed: tensor([1, 2, 3]) })).toThrow('backward: expected a seed of shape [2], got [3]');
+    expect(() => grad([tanh(x)], [x], [tensor([[1, 2]])])).toThrow('grad: expected a seed of shape [2], got [1, 2]');
+  });
+
+  it('names the released op and the way out when run twice', () => {
+    const x = new Variable(tensor([1, 2]), { requiresGrad: true });
+    const y = sum(tanh(x));
+    backward(y);
+    expect(() => backward(y)).toThrow(
+      "backward: expected a graph that is still alive, got one already released by an earlier backward through 'sum' (pass { retainGraph: true } to the first call to backward twice)",
+    );
+  });
+
+  it('runs twice through a retained graph and accumulates', () => {
+    const x = new Variable(tensor([1, 2]), { requiresGrad: true });
+    const y = sum(mul(x, x));
+    backward(y, { retainGraph: true });
+    backward(y);
+    expect(x.grad?.toArray()).toEqual([4, 8]);
+  });
+
+  it('names the op whose gradient turned NaN in checkNaN mode', () => {
+    const x = new Variable(tensor([4, -1]), { requiresGrad: true });
+    const y = sum(mul(sqrt(x), 2));
+    expect(() => backward(y, { checkNaN: true })).toThrow('sqrt backward: the gradient of input 0 turned NaN');
+  });
+
+  it('refuses an output that does not require grad', () => {
+    expect(() => backward(sum(tensor([1, 2])))).toThrow('backward: expected an output that requires grad, got a constant');
+  });
+
+  it('gives each leaf its own gradient storage, so in-place clipping touches one leaf only', () => {
+    const a = new Variable(tensor([1, 2]), { requiresGrad: true });
+    const b = new Variable(tensor([3, 4]), { requiresGrad: true });
+    const seed = tensor([1, 1]);
+    backward(add(a, b), { seed });
+    expect(a.grad!.data.buffer).not.toBe(b.grad!.data.buffer);
+    expect(a.grad!.data.buffer).not.toBe(seed.data.buffer);
+  });
+});
+
+describe('noGrad and detach', () => {
+  it('records nothing inside noGrad and cuts the graph at detach', () => {
+    const x = new Variable(tensor([1, 2]), { requiresGrad: true });
+    expect(noGrad(() => mul(x, x)).requiresGrad).toBe(false);
+    const y = add(mul(detach(mul(x, x)), x), x);
+    backward(sum(y));
+    // d/dx (c·x + x) with c = x² held constant = c + 1
+    expect(x.grad?.toArray()).toEqual([2, 5]);
   });
 });

@@ -1,0 +1,35 @@
+import * as T from '@recurrent/tensor';
+import { Generator } from '@recurrent/tensor';
+import { describe, expect, it } from 'vitest';
+import { values } from '../test/shapes.js';
+import { gradcheck } from './gradcheck.js';
+import { record, valueOf } from './graph.js';
+import { mul } from './ops/binary.js';
+import type { Variable } from './variable.js';
+
+describe('gradcheck', () => {
+  const generator = new Generator(41);
+
+  it('casts float32 inputs to float64 and reports what it checked', () => {
+    const result = gradcheck((a, b) => mul(a, b), [T.randn([2, 3], generator), T.randn([3], generator)]);
+    expect(result.checked).toBe(9);
+    expect(result.maxError).toBeLessThan(1e-6);
+  });
+
+  it('catches a wrong rule, naming the input and the element', () => {
+    // d x² would be 2x·dy; this rule forgets the 2
+    const wrongSquare = (x: Variable) => {
+      const v = valueOf(x);
+      return record('wrongSquare', [x], [T.square(v)], ([dy]) => [T.mul(dy, v)])[0];
+    };
+    expect(() => gradcheck(wrongSquare, [values(generator, [3], 0.5, 1)])).toThrow(
+      /^gradcheck: expected the analytic gradient of input 0 \[3\] at element 0 to match central differences .*, got .*/,
+    );
+  });
+
+  it('refuses a function whose output is a constant', () => {
+    expect(() => gradcheck(() => mul(T.ones([2], { dtype: 'float64' }), 2), [values(generator, [2])])).toThrow(
+      'gradcheck: expected an output that depends on a differentiated input, got a constant',
+    );
+  });
+});
