@@ -1,7 +1,7 @@
 import type { Backend, BufferStats, KernelTable } from '../backend.js';
 import { allocateArray, type DataArray, type DType, type DataArrayFor } from '../dtype.js';
 import { affine, binary, clamp, copy, unary, where } from './elementwise.js';
-import { gemmReference } from './gemmReference.js';
+import { gemm } from './gemm.js';
 import { argReduce, cumsum, gather, reduce, scatterAdd, softmax } from './reduce.js';
 
 /** The CPU kernels: plain loops over typed arrays, the reference every other backend matches. */
@@ -18,7 +18,7 @@ export const cpuKernels = {
   cumsum,
   gather,
   scatterAdd,
-  gemm: gemmReference,
+  gemm,
 } satisfies KernelTable;
 
 /** Options of {@link createCpuBackend}. */

@@ -1,0 +1,40 @@
+/**
+ * Copies ("stages") a `rows × columns` block of a row-major float32 matrix into `target` with row
+ * stride `targetStride ≥ columns`, zeroing the columns past `columns` and the rows from `rows`
+ * to `paddedRows`: the WebAssembly packing then works on whole panels with no edge cases.
+ * Long rows are copied with `set` (a memory copy), short ones element by element.
+ */
+export function stageBlock(
+  source: Float32Array, sourceIndex: number, sourceStride: number, rows: number, columns: number,
+  target: Float32Array, targetIndex: number, targetStride: number, paddedRows: number,
+): void {
+  if (sourceStride === columns && targetStride === columns) {
+    target.set(source.subarray(sourceIndex, sourceIndex + rows * columns), targetIndex);
+  } else {
+    for (let r = 0; r < rows; r++) {
+      const from = sourceIndex + r * sourceStride;
+      const to = targetIndex + r * targetStride;
+      if (columns >= 32) target.set(source.subarray(from, from + columns), to);
+      else for (let j = 0; j < columns; j++) target[to + j] = source[from + j];
+      if (targetStride > columns) target.fill(0, to + columns, to + targetStride);
+    }
+  }
+  if (paddedRows > rows) target.fill(0, targetIndex + rows * targetStride, targetIndex + paddedRows * targetStride);
+}
+
+/** Copies a `rows × columns` block between two row-major float32 matrices with their own row strides. */
+export function copyBlock(
+  source: Float32Array, sourceIndex: number, sourceStride: number,
+  target: Float32Array, targetIndex: number, targetStride: number, rows: number, columns: number,
+): void {
+  if (sourceStride === columns && targetStride === columns) {
+    target.set(source.subarray(sourceIndex, sourceIndex + rows * columns), targetIndex);
+    return;
+  }
+  for (let r = 0; r < rows; r++) {
+    const from = sourceIndex + r * sourceStride;
+    const to = targetIndex + r * targetStride;
+    if (columns >= 32) target.set(source.subarray(from, from + columns), to);
+    else for (let j = 0; j < columns; j++) target[to + j] = source[from + j];
+  }
+}

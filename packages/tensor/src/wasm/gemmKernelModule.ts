@@ -1,0 +1,75 @@
+import { gemmKernelBase64, gemmKernelSharedBase64 } from './gemmKernelBytes.js';
+
+/** The exports of an instance of the gemm kernel module (see scripts/gemmWat.ts). */
+export interface GemmKernelExports {
+  /**
+   * `C[0:mc, 0:nc] ← alpha·A·B` (mode 0), `+ C` (mode 1) or `+ beta·C` (mode 2), over packed
+   * panels of `A` at byte `pa` and of `B` at byte `pb`; `C` at byte `pc` with row stride `ldc` bytes.
+   */
+  kernel(
+    mc: number, nc: number, kc: number, pa: number, pb: number, pc: number, ldc: number,
+    alpha: number, beta: number, mode: number,
+  ): void;
+  /**
+   * Copies `panels` panels of `width` bytes per step of k from a staged block whose rows (the
+   * steps) are `stride` bytes apart, to `dst`.
+   */
+  packDirect(src: number, stride: number, panels: number, width: number, depth: number, dst: number): void;
+  /**
+   * Packs a staged block whose rows (`stride` bytes apart) are the panel lanes: panel `s`, step
+   * `p`, lane `r` ← the float at `src + (s·width/4 + r)·stride + 4p`.
+   */
+  packTransposed(src: number, stride: number, panels: number, width: number, depth: number, dst: number): void;
+}
+
+const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Decodes base64 (no `atob` or `Buffer` needed, so it runs anywhere). */
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const clean = text.replace(/=+$/, '');
+  const bytes = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let bits = 0;
+  let value = 0;
+  let index = 0;
+  for (const character of clean) {
+    const digit = alphabet.indexOf(character);
+    if (digit < 0) throw new Error(`decodeBase64: expected base64 text, got the character ${JSON.stringify(character)}`);
+    value = (value << 6) | digit;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes[index++] = (value >> bits) & 0xff;
+    }
+  }
+  return bytes;
+}
+
+const cache: { plain?: WebAssembly.Module | null; shared?: WebAssembly.Module | null } = {};
+
+/**
+ * The compiled kernel module (compiled once, synchronously, from the bytes in gemmKernelBytes.ts),
+ * or `null` where WebAssembly or its SIMD (or, for `shared`, its threads) is unavailable.
+ */
+export function gemmKernelModule(shared: boolean): WebAssembly.Module | null {
+  const key = shared ? 'shared' : 'plain';
+  let module = cache[key];
+  if (module === undefined) {
+    module = null;
+    if (typeof WebAssembly === 'object') {
+      const bytes = decodeBase64(shared ? gemmKernelSharedBase64 : gemmKernelBase64);
+      try {
+        if (WebAssembly.validate(bytes)) module = new WebAssembly.Module(bytes);
+      } catch {
+        module = null;
+      }
+    }
+    cache[key] = module;
+  }
+  return module;
+}
+
+/** Instantiates the kernel on `memory` (plain or shared, matching the module). */
+export function instantiateGemmKernel(module: WebAssembly.Module, memory: WebAssembly.Memory): GemmKernelExports {
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  return instance.exports as unknown as GemmKernelExports;
+}
