@@ -1,6 +1,7 @@
 import { type Tensor, fail, formatShape } from '@recurrent/tensor';
 import { Module, type Parameter, type Variable, valueOf } from '@recurrent/autograd';
 import { reverseWithinLengths, selectRows, stack, unbind } from './sequenceOps.js';
+import { type AnyCell, BuiltInCellAdapter, asRecurrentCell } from './cellAdapter.js';
 
 /** What any cell gives for one step. */
 export interface CellStepResult {
@@ -46,7 +47,8 @@ export interface SequenceResult {
 export interface SequenceLayer extends Module {
   readonly batchFirst: boolean;
   readonly outputSize: number;
-  readonly stateSizes: readonly number[];
+  /** How many state tensors `initialState` takes and `state` returns. */
+  readonly stateCount: number;
   forward(input: Variable | Tensor, options?: SequenceOptions): SequenceResult;
 }
 
@@ -59,11 +61,6 @@ export function checkLengths(op: string, lengths: SequenceOptions['lengths'], ba
     if (!Number.isInteger(length) || length < 1 || length > steps) fail(op, `lengths in [1, ${steps}]`, `${length} at index ${b}`);
   });
   return list;
-}
-
-/** Whether a value is a sequence layer rather than a cell. */
-export function isSequenceLayer(value: RecurrentCell | SequenceLayer): value is SequenceLayer {
-  return typeof (value as SequenceLayer).forward === 'function' && typeof (value as RecurrentCell).step !== 'function';
 }
 
 /** Options of {@link Recurrent}. */
@@ -79,7 +76,8 @@ export interface RecurrentOptions {
  * `t = 0 … T−1`. With `lengths`, PyTorch's packed semantics: for `t ≥ lengths[b]` sequence `b`
  * keeps its state, emits 0, and gets no gradient; final states are each sequence's own last.
  * The state dict is the cell's (same names). `reverse` runs each sequence from `lengths[b] − 1`
- * down to 0.
+ * down to 0. Built-in cells (`RNNCell`, `GRUCell`, `LSTMCell`) are adapted with
+ * `asRecurrentCell` (state `[h]` or `[h, c]`).
  *
  * Shapes: input `[T, B, inputSize]` (`[B, T, inputSize]` with `batchFirst`); output
  * `[T, B, outputSize]`; `state[k]: [B, cell.stateSizes[k]]`.
@@ -88,22 +86,25 @@ export interface RecurrentOptions {
  * const layer = new Recurrent(new JordanCell({ inputSize: 4, hiddenSize: 8, outputSize: 2 }));
  * const { output, state } = layer.forward(x, { lengths: [7, 4, 3] }); // x: [7, 3, 4]
  */
-export class Recurrent<C extends RecurrentCell = RecurrentCell> extends Module implements SequenceLayer {
-  readonly cell: C;
+export class Recurrent extends Module implements SequenceLayer {
+  readonly cell: RecurrentCell;
   readonly batchFirst: boolean;
   readonly reverse: boolean;
   readonly outputSize: number;
   readonly stateSizes: readonly number[];
+  readonly stateCount: number;
 
-  constructor(cell: C, options: RecurrentOptions = {}) {
+  /** `cell`: any cell with a `step`, or a built-in `RNNCell` / `GRUCell` / `LSTMCell`. */
+  constructor(cell: AnyCell, options: RecurrentOptions = {}) {
     super();
-    this.cell = cell;
+    this.cell = asRecurrentCell(cell);
     this.batchFirst = options.batchFirst ?? false;
     this.reverse = options.reverse ?? false;
-    this.outputSize = cell.outputSize ?? cell.hiddenSize ?? fail('Recurrent', 'a cell with outputSize or hiddenSize', String(cell));
-    this.stateSizes = cell.stateSizes;
+    this.outputSize = this.cell.outputSize ?? this.cell.hiddenSize ?? fail('Recurrent', 'a cell with outputSize or hiddenSize', String(cell));
+    this.stateSizes = this.cell.stateSizes;
+    this.stateCount = this.stateSizes.length;
     // The cell's parameters under their own names, so the state dict reads like the cell's.
-    for (const [name, parameter] of cell.namedParameters()) this.registerParameter(name, parameter as Parameter);
+    for (const [name, parameter] of this.cell.namedParameters()) this.registerParameter(name, parameter as Parameter);
   }
 
   override train(mode = true): this {
@@ -114,7 +115,8 @@ export class Recurrent<C extends RecurrentCell = RecurrentCell> extends Module i
 
   forward(input: Variable | Tensor, options: SequenceOptions = {}): SequenceResult {
     const x = valueOf(input);
-    const name = `Recurrent(${this.cell.constructor.name})`;
+    const inner = this.cell instanceof BuiltInCellAdapter ? this.cell.cell : this.cell;
+    const name = `Recurrent(${inner.constructor.name})`;
     const order = this.batchFirst ? '[batch, time, features]' : '[time, batch, features]';
     if (x.rank !== 3) fail(name, `input ${order}`, formatShape(x.shape));
     const timeAxis = this.batchFirst ? 1 : 0;
