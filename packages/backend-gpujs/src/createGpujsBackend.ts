@@ -1,7 +1,8 @@
 import { allocateArray, type Backend, type BufferStats, type DataArray, type DataArrayFor, type DType, type KernelTable } from '@recurrent/tensor';
 import { Device, type DeviceCounters, type GpujsMode } from './device.js';
 import { createGpujsKernels } from './gpuKernels.js';
-import { RecurrentRunner, type RunCost, type SequenceInput, type SequenceOutput } from './recurrentRunner.js';
+import { RecurrentRunner } from './recurrentRunner.js';
+import type { RunCost, SequenceGradientInput, SequenceGradients, SequenceInput, SequenceOutput } from './sequenceInput.js';
 
 /** Options of {@link createGpujsBackend}. */
 export interface GpujsBackendOptions {
@@ -29,6 +30,21 @@ export interface GpujsRecurrent {
   gruSequence(input: SequenceInput): SequenceOutput;
   /** Elman network over a sequence: `h' = act(W_ih x + b_ih + W_hh h + b_hh)`, `act` tanh or relu. */
   rnnSequence(input: SequenceInput, nonlinearity?: 'tanh' | 'relu'): SequenceOutput;
+  /**
+   * LSTM forward and backpropagation through time: the forward runs again on the device, then
+   * `dgates_t = [dc·g·σ′(i), dc·c_{t−1}·σ′(f), dc·i·(1 − g²), dh·tanh(c_t)·σ′(o)]` with
+   * `dh = ∂L/∂output_t + W_hhᵀ dgates_{t+1}` and `dc = dh·o·(1 − tanh²c_t) + dc_{t+1}·f_{t+1}`;
+   * the weight gradients are sums of `dgates_tᵀ x_t` and `dgates_tᵀ h_{t−1}` over all steps.
+   */
+  lstmSequenceBackward(input: SequenceInput, grads: SequenceGradientInput): SequenceGradients;
+  /**
+   * GRU forward and backpropagation through time: with `dh = ∂L/∂h'`, `dn = dh·(1 − z)`,
+   * `dz = dh·(h − n)`, `da_n = dn·(1 − n²)`, `da_r = da_n·(W_hn h + b_hn)·σ′(r)`; the hidden-side
+   * gradient of `n` is `da_n·r`, and `∂L/∂h = dh·z + W_hhᵀ [da_r, da_z, da_n·r]`.
+   */
+  gruSequenceBackward(input: SequenceInput, grads: SequenceGradientInput): SequenceGradients;
+  /** Elman forward and backpropagation through time: `da = dh·act′`, `∂L/∂h_{t−1} = W_hhᵀ da`. */
+  rnnSequenceBackward(input: SequenceInput, grads: SequenceGradientInput, nonlinearity?: 'tanh' | 'relu'): SequenceGradients;
   /** Launches, uploads and downloads of the last sequence run. */
   readonly lastCost: RunCost;
 }
@@ -89,6 +105,10 @@ export function createGpujsBackend(options: GpujsBackendOptions = {}): GpujsBack
     lstmSequence: (input) => runner.run('LSTM', input),
     gruSequence: (input) => runner.run('GRU', input),
     rnnSequence: (input, nonlinearity = 'tanh') => runner.run(nonlinearity === 'relu' ? 'RNN_RELU' : 'RNN_TANH', input),
+    lstmSequenceBackward: (input, grads) => runner.runBackward('LSTM', input, grads),
+    gruSequenceBackward: (input, grads) => runner.runBackward('GRU', input, grads),
+    rnnSequenceBackward: (input, grads, nonlinearity = 'tanh') =>
+      runner.runBackward(nonlinearity === 'relu' ? 'RNN_RELU' : 'RNN_TANH', input, grads),
     get lastCost() {
       return runner.lastCost;
     },

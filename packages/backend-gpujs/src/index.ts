@@ -1,4 +1,6 @@
 export { createGpujsBackend, type GpujsBackend, type GpujsBackendOptions, type GpujsRecurrent } from './createGpujsBackend.js';
 export type { DeviceCounters, GpujsMode } from './device.js';
 export { gpujsKernelNames, maxBinaryRank, type KernelName } from './gpuKernels.js';
-export type { RecurrentMode, RunCost, SequenceInput, SequenceOutput } from './recurrentRunner.js';
+export type {
+  RecurrentMode, RunCost, SequenceGradientInput, SequenceGradients, SequenceInput, SequenceOutput,
+} from './sequenceInput.js';

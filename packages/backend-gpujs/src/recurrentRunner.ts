@@ -1,60 +1,17 @@
-import { fail, formatShape } from '@recurrent/tensor';
-import type { CompiledKernel, Device, DeviceBuffer } from './device.js';
+import type { CompiledKernel, Device, DeviceBuffer, DeviceCounters } from './device.js';
+import {
+  gatherGradientsKernel, gruBackwardKernel, initialBackwardKernel, lstmBackwardKernel, rnnBackwardKernel,
+} from './recurrentBackwardSources.js';
 import {
   gruStepKernel, initialHistoryKernel, lstmStepKernel, projectionKernel, rnnStepKernel, uploadKernel,
 } from './recurrentSources.js';
+import {
+  checkGradients, checkSequence, gates, swapFirstAxes,
+  type RecurrentMode, type RunCost, type SequenceGradientInput, type SequenceGradients, type SequenceInput, type SequenceOutput,
+} from './sequenceInput.js';
 
-/** Which recurrent network a sequence runs. */
-export type RecurrentMode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
-
-/**
- * Inputs of a whole-sequence run, with PyTorch's parameter layouts (gate blocks stacked along the
- * first dimension: LSTM `i, f, g, o`, GRU `r, z, n`, `G` = 4, 3 or 1).
- *
- * Shapes:
- * - `x`: `[sequenceLength, batch, inputSize]`, or `[batch, sequenceLength, inputSize]` with `batchFirst`
- * - `weightIh`: `[G·hiddenSize, inputSize]`, `weightHh`: `[G·hiddenSize, hiddenSize]`
- * - `biasIh`, `biasHh`: `[G·hiddenSize]` (omitted: no bias)
- * - `h0`, `c0` (LSTM only): `[batch, hiddenSize]` (omitted: zeros)
- */
-export interface SequenceInput {
-  x: Float32Array;
-  sequenceLength: number;
-  batch: number;
-  inputSize: number;
-  hiddenSize: number;
-  batchFirst?: boolean;
-  weightIh: Float32Array;
-  weightHh: Float32Array;
-  biasIh?: Float32Array;
-  biasHh?: Float32Array;
-  h0?: Float32Array;
-  c0?: Float32Array;
-}
-
-/**
- * Results of a whole-sequence run.
- *
- * Shapes: `output` `[sequenceLength, batch, hiddenSize]` (or batch-first like the input), `hN`
- * and `cN` (LSTM only) `[batch, hiddenSize]`.
- */
-export interface SequenceOutput {
-  output: Float32Array;
-  hN: Float32Array;
-  cN?: Float32Array;
-}
-
-/** What one sequence run cost on the device. */
-export interface RunCost {
-  /** Kernel launches (uploads included). */
-  launches: number;
-  /** Host arrays sent to the device. */
-  uploads: number;
-  /** Results read back. */
-  downloads: number;
-}
-
-const gates: Record<RecurrentMode, number> = { LSTM: 4, GRU: 3, RNN_TANH: 1, RNN_RELU: 1 };
+const opName = (mode: RecurrentMode, suffix: string): string =>
+  `${mode === 'LSTM' ? 'lstm' : mode === 'GRU' ? 'gru' : 'rnn'}Sequence${suffix}`;
 
 /**
  * Runs whole sequences with fused per-step kernels that keep the state on the device: one
@@ -70,26 +27,112 @@ export class RecurrentRunner {
 
   /** Runs `mode` over a whole sequence (see {@link SequenceInput} for shapes). */
   run(mode: RecurrentMode, input: SequenceInput): SequenceOutput {
-    const op = `${mode === 'LSTM' ? 'lstm' : mode === 'GRU' ? 'gru' : 'rnn'}Sequence`;
+    checkSequence(opName(mode, ''), mode, input);
+    const before = { ...this.device.counters };
+    const held: DeviceBuffer[] = [];
+    try {
+      const { history } = this.forward(mode, input, held);
+      const width = mode === 'LSTM' ? 2 * input.hiddenSize : input.hiddenSize;
+      return this.unpack(mode, this.device.download(history), input, width);
+    } finally {
+      this.finish(held, before);
+    }
+  }
+
+  /**
+   * Forward and backpropagation through time over a whole sequence: the forward runs again on
+   * the device (nothing is held between calls), the backward walks the steps in reverse with one
+   * launch per step, and one gathering launch forms `dx`, `dW_ih`, `dW_hh`, the bias gradients,
+   * `dh0`, `dc0` and the forward results in one buffer for one download.
+   */
+  runBackward(mode: RecurrentMode, input: SequenceInput, grads: SequenceGradientInput): SequenceGradients {
+    const op = opName(mode, 'Backward');
+    checkSequence(op, mode, input);
+    checkGradients(op, mode, input, grads);
     const { sequenceLength: T, batch: B, inputSize: I, hiddenSize: H } = input;
     const G = gates[mode];
-    for (const [name, value] of [['sequenceLength', T], ['batch', B], ['inputSize', I], ['hiddenSize', H]] as const) {
-      if (!Number.isInteger(value) || value < 1) fail(op, `${name} a positive integer`, String(value));
-    }
-    check(op, 'x', input.x, input.batchFirst ? [B, T, I] : [T, B, I]);
-    check(op, 'weightIh', input.weightIh, [G * H, I]);
-    check(op, 'weightHh', input.weightHh, [G * H, H]);
-    if (input.biasIh) check(op, 'biasIh', input.biasIh, [G * H]);
-    if (input.biasHh) check(op, 'biasHh', input.biasHh, [G * H]);
-    if (input.h0) check(op, 'h0', input.h0, [B, H]);
-    if (input.c0) {
-      if (mode !== 'LSTM') fail(op, 'no c0 (only an LSTM has a cell state)', `c0 of length ${input.c0.length}`);
-      check(op, 'c0', input.c0, [B, H]);
-    }
-
     const device = this.device;
     const before = { ...device.counters };
-    const x = input.batchFirst ? swapFirstAxes(input.x, B, T, I) : input.x;
+    const held: DeviceBuffer[] = [];
+    try {
+      const { history, projection, whh, bhh, x, wih } = this.forward(mode, input, held);
+      // ∂L/∂h_n joins the output gradient of the last step
+      const dOutput = input.batchFirst ? swapFirstAxes(grads.dOutput, B, T, H) : Float32Array.from(grads.dOutput);
+      if (grads.dhN) for (let i = 0; i < B * H; i++) dOutput[(T - 1) * B * H + i] += grads.dhN[i];
+      const width = mode === 'LSTM' ? 5 * H : mode === 'GRU' ? 7 * H : H;
+      const rowSize = B * width;
+      const carry = new Float32Array(rowSize);
+      if (grads.dcN) for (let b = 0; b < B; b++) carry.set(grads.dcN.subarray(b * H, (b + 1) * H), b * width + 4 * H);
+      const size = (T + 1) * rowSize;
+      const dOutputBuffer = device.keep(this.kernel('upload', uploadKernel), T * B * H, [dOutput]);
+      held.push(dOutputBuffer);
+      let backward = device.keep(this.kernel('initialBackward', initialBackwardKernel), size, [carry, rowSize, T]);
+      for (let t = T - 1; t >= 0; t--) {
+        let next: DeviceBuffer;
+        if (mode === 'LSTM') {
+          next = device.keep(this.kernel('lstmBackward', lstmBackwardKernel), size, [
+            backward.value, history.value, projection.value, whh.value, dOutputBuffer.value, t, B, H,
+          ]);
+        } else if (mode === 'GRU') {
+          next = device.keep(this.kernel('gruBackward', gruBackwardKernel), size, [
+            backward.value, history.value, projection.value, whh.value, bhh!.value, dOutputBuffer.value, t, B, H,
+          ]);
+        } else {
+          next = device.keep(this.kernel('rnnBackward', rnnBackwardKernel), size, [
+            backward.value, history.value, whh.value, dOutputBuffer.value, t, B, H, mode === 'RNN_RELU' ? 1 : 0,
+          ]);
+        }
+        device.release(backward);
+        backward = next;
+      }
+      held.push(backward);
+      const GH = G * H;
+      const lengths = [T * B * I, GH * I, GH * H, GH, GH, B * H, B * H, T * B * H, B * H, B * H];
+      const ends = new Float32Array(9);
+      let total = 0;
+      for (let i = 0; i < 9; i++) ends[i] = total += lengths[i];
+      total += lengths[9];
+      const forwardWidth = mode === 'LSTM' ? 2 * H : H;
+      const sizes = Float32Array.from([
+        T, B, I, H, GH, width, forwardWidth, 0, mode === 'GRU' ? 3 * H : 0, mode === 'GRU' ? 6 * H : -1, mode === 'LSTM' ? 4 * H : -1,
+      ]);
+      const gathered = device.keep(this.kernel('gatherGradients', gatherGradientsKernel), total, [
+        backward.value, history.value, x.value, wih.value, whh.value, ends, sizes,
+      ]);
+      held.push(gathered);
+      const all = device.download(gathered);
+      const part = (i: number): Float32Array => all.slice(i === 0 ? 0 : ends[i - 1], i < 9 ? ends[i] : total);
+      const output = part(7);
+      const dx = part(0);
+      const result: SequenceGradients = {
+        output: input.batchFirst ? swapFirstAxes(output, T, B, H) : output,
+        hN: part(8),
+        dx: input.batchFirst ? swapFirstAxes(dx, T, B, I) : dx,
+        dh0: part(5),
+        dWeightIh: part(1),
+        dWeightHh: part(2),
+        dBiasIh: part(3),
+        dBiasHh: part(4),
+      };
+      if (mode === 'LSTM') {
+        result.cN = part(9);
+        result.dc0 = part(6);
+      }
+      if (!input.biasIh) result.dBiasIh.fill(0);
+      if (!input.biasHh) result.dBiasHh.fill(0);
+      return result;
+    } finally {
+      this.finish(held, before);
+    }
+  }
+
+  /** The forward pass, its buffers left on the device (and in `held`, to be released). */
+  private forward(mode: RecurrentMode, input: SequenceInput, held: DeviceBuffer[]): {
+    history: DeviceBuffer; projection: DeviceBuffer; whh: DeviceBuffer; bhh?: DeviceBuffer; x: DeviceBuffer; wih: DeviceBuffer;
+  } {
+    const device = this.device;
+    const { sequenceLength: T, batch: B, inputSize: I, hiddenSize: H } = input;
+    const G = gates[mode];
     const width = mode === 'LSTM' ? 2 * H : H;
     const rowSize = B * width;
     // b_hh folds into the projection except for the GRU, whose reset gate multiplies W_hn h + b_hn
@@ -101,50 +144,50 @@ export class RecurrentRunner {
       if (input.h0) initial.set(input.h0.subarray(b * H, (b + 1) * H), b * width);
       if (input.c0) initial.set(input.c0.subarray(b * H, (b + 1) * H), b * width + H);
     }
-
-    const held: DeviceBuffer[] = [];
-    try {
-      const projection = device.keep(this.kernel('projection', projectionKernel), T * B * G * H, [
-        x, input.weightIh, projectionBias, I, G * H,
-      ]);
-      held.push(projection);
-      const whh = device.keep(this.kernel('upload', uploadKernel), G * H * H, [input.weightHh]);
-      held.push(whh);
-      let bhh: DeviceBuffer | undefined;
-      if (mode === 'GRU') {
-        bhh = device.keep(this.kernel('upload', uploadKernel), G * H, [input.biasHh ?? new Float32Array(G * H)]);
-        held.push(bhh);
+    const x = this.upload(input.batchFirst ? swapFirstAxes(input.x, B, T, I) : input.x, held);
+    const wih = this.upload(input.weightIh, held);
+    const projection = device.keep(this.kernel('projection', projectionKernel), T * B * G * H, [
+      x.value, wih.value, projectionBias, I, G * H,
+    ]);
+    held.push(projection);
+    const whh = this.upload(input.weightHh, held);
+    const bhh = mode === 'GRU' ? this.upload(input.biasHh ?? new Float32Array(G * H), held) : undefined;
+    const historySize = (T + 1) * rowSize;
+    let history = device.keep(this.kernel('initialHistory', initialHistoryKernel), historySize, [initial, rowSize]);
+    for (let t = 0; t < T; t++) {
+      let next: DeviceBuffer;
+      if (mode === 'LSTM') {
+        next = device.keep(this.kernel('lstmStep', lstmStepKernel), historySize, [history.value, projection.value, whh.value, t, B, H]);
+      } else if (mode === 'GRU') {
+        next = device.keep(this.kernel('gruStep', gruStepKernel), historySize, [
+          history.value, projection.value, whh.value, bhh!.value, t, B, H,
+        ]);
+      } else {
+        next = device.keep(this.kernel('rnnStep', rnnStepKernel), historySize, [
+          history.value, projection.value, whh.value, t, B, H, mode === 'RNN_RELU' ? 1 : 0,
+        ]);
       }
-      const historySize = (T + 1) * rowSize;
-      let history = device.keep(this.kernel('initialHistory', initialHistoryKernel), historySize, [initial, rowSize]);
-      for (let t = 0; t < T; t++) {
-        let next: DeviceBuffer;
-        if (mode === 'LSTM') {
-          next = device.keep(this.kernel('lstmStep', lstmStepKernel), historySize, [history.value, projection.value, whh.value, t, B, H]);
-        } else if (mode === 'GRU') {
-          next = device.keep(this.kernel('gruStep', gruStepKernel), historySize, [
-            history.value, projection.value, whh.value, bhh!.value, t, B, H,
-          ]);
-        } else {
-          next = device.keep(this.kernel('rnnStep', rnnStepKernel), historySize, [
-            history.value, projection.value, whh.value, t, B, H, mode === 'RNN_RELU' ? 1 : 0,
-          ]);
-        }
-        device.release(history);
-        history = next;
-      }
-      held.push(history);
-      const all = device.download(history);
-      return this.unpack(mode, all, input, width);
-    } finally {
-      for (const buffer of held) device.release(buffer);
-      const after = device.counters;
-      this.lastCost = {
-        launches: after.launches - before.launches,
-        uploads: after.uploads - before.uploads,
-        downloads: after.downloads - before.downloads,
-      };
+      device.release(history);
+      history = next;
     }
+    held.push(history);
+    return { history, projection, whh, bhh, x, wih };
+  }
+
+  private upload(data: Float32Array, held: DeviceBuffer[]): DeviceBuffer {
+    const buffer = this.device.keep(this.kernel('upload', uploadKernel), data.length, [data]);
+    held.push(buffer);
+    return buffer;
+  }
+
+  private finish(held: DeviceBuffer[], before: DeviceCounters): void {
+    for (const buffer of held) this.device.release(buffer);
+    const after = this.device.counters;
+    this.lastCost = {
+      launches: after.launches - before.launches,
+      uploads: after.uploads - before.uploads,
+      downloads: after.downloads - before.downloads,
+    };
   }
 
   private unpack(mode: RecurrentMode, all: Float32Array, input: SequenceInput, width: number): SequenceOutput {
@@ -177,16 +220,3 @@ export class RecurrentRunner {
   }
 }
 
-function check(op: string, name: string, data: Float32Array, shape: number[]): void {
-  let size = 1;
-  for (const d of shape) size *= d;
-  if (!(data instanceof Float32Array)) fail(op, `${name} as a Float32Array`, Object.prototype.toString.call(data));
-  if (data.length !== size) fail(op, `${name} ${formatShape(shape)} (${size} values)`, `${data.length} values`);
-}
-
-/** `[a, b, rest] → [b, a, rest]` on the host (batch-first ↔ time-major). */
-function swapFirstAxes(x: Float32Array, a: number, b: number, rest: number): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) out.set(x.subarray((i * b + j) * rest, (i * b + j + 1) * rest), (j * a + i) * rest);
-  return out;
-}

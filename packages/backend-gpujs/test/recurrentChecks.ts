@@ -19,38 +19,60 @@ export function checkRecurrentBookkeeping(backend: GpujsBackend, { describe, it,
     it('one upload per array, one launch per step, one download per sequence, nothing left on the device', () => {
       for (const T of [1, 7]) {
         backend.recurrent.lstmSequence(lstm(T));
-        // projection, W_hh upload, initial state, then one launch per step
-        expect(backend.recurrent.lastCost.launches).toBe(3 + T);
+        // uploads of x, W_ih and W_hh, the projection, the initial state, then one launch per step
+        expect(backend.recurrent.lastCost.launches).toBe(5 + T);
         // x, W_ih, the folded bias, W_hh, the initial state
         expect(backend.recurrent.lastCost.uploads).toBe(5);
         expect(backend.recurrent.lastCost.downloads).toBe(1);
         expect(backend.device.liveBuffers).toBe(0);
+        backend.recurrent.lstmSequenceBackward(lstm(T), { dOutput: seeded(T * B * H, 16), dhN: seeded(B * H, 17), dcN: seeded(B * H, 18) });
+        // the forward again, the dOutput upload, the initial carry, one launch per step, one gathering launch
+        expect(backend.recurrent.lastCost.launches).toBe(5 + T + 3 + T);
+        // the forward's five, dOutput, the carry of dc_n, the two index tables of the gathering launch
+        expect(backend.recurrent.lastCost.uploads).toBe(9);
+        expect(backend.recurrent.lastCost.downloads).toBe(1);
+        expect(backend.device.liveBuffers).toBe(0);
       }
     });
-    it('a 1,000-step loop does not grow the live device buffers', () => {
+    it('a 1,000-step training loop (state carried, SGD on the weights) does not grow the live device buffers', () => {
       let h: Float32Array | undefined;
       let c: Float32Array | undefined;
       const startBuffers = backend.device.liveBuffers;
       const startTextures = textures?.();
       const created = backend.device.createdBuffers;
       const input = lstm(1);
+      const target = seeded(B * H, 19, -0.5, 0.5);
+      let firstLoss = 0;
+      let lastLoss = 0;
       for (let step = 0; step < 1000; step++) {
-        const result = backend.recurrent.lstmSequence({ ...input, h0: h, c0: c });
-        h = result.hN;
-        c = result.cN;
+        // loss = mean((h_1 − target)²), gradient 2(h_1 − target)/n
+        const forward = backend.recurrent.lstmSequence({ ...input, h0: h, c0: c });
+        const dOutput = forward.output.map((v, i) => (2 * (v - target[i])) / (B * H));
+        const loss = forward.output.reduce((sum, v, i) => sum + (v - target[i]) ** 2, 0) / (B * H);
+        // steps 0, 10, 20, … start from a zero state on the same input: comparable losses
+        if (step === 0) firstLoss = loss;
+        if (step % 10 === 0) lastLoss = loss;
+        const grads = backend.recurrent.lstmSequenceBackward({ ...input, h0: h, c0: c }, { dOutput });
+        for (const [weight, grad] of [[input.weightIh, grads.dWeightIh], [input.weightHh, grads.dWeightHh], [input.biasIh!, grads.dBiasIh], [input.biasHh!, grads.dBiasHh]]) {
+          for (let i = 0; i < weight.length; i++) weight[i] -= 0.5 * grad[i];
+        }
+        h = step % 10 === 9 ? undefined : forward.hN; // truncated: a fresh state every 10 steps
+        c = step % 10 === 9 ? undefined : forward.cN;
         if (step === 0 || step === 999) {
           expect(backend.device.liveBuffers).toBe(startBuffers);
           if (textures) expect(textures()).toBe(startTextures);
         }
       }
-      expect(backend.device.createdBuffers - created).toBe(4000);
-      expect(Number.isFinite(h![0])).toBe(true);
+      // forward: x, W_ih, projection, W_hh, history ×2; backward: those 6, dOutput, carry, 1 step, gathered
+      expect(backend.device.createdBuffers - created).toBe(16_000);
+      // a wrong gradient would not make the loss fall by a quarter
+      expect(lastLoss).toBeLessThanOrEqual(firstLoss * 0.75);
     });
     it('a run over 1,000 steps matches the same 1,000 steps run one call at a time', () => {
       const T = 1000;
       const whole = backend.recurrent.lstmSequence({ ...lstm(T), x: seeded(T * B * I, 21) });
       expect(backend.recurrent.lastCost.downloads).toBe(1);
-      expect(backend.recurrent.lastCost.launches).toBe(3 + T);
+      expect(backend.recurrent.lastCost.launches).toBe(5 + T);
       const x = seeded(T * B * I, 21);
       let h: Float32Array | undefined;
       let c: Float32Array | undefined;

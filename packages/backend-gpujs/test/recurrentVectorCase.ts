@@ -1,4 +1,4 @@
-import type { GpujsBackend, SequenceInput, SequenceOutput } from '../src/index.js';
+import type { GpujsBackend, SequenceGradientInput, SequenceGradients, SequenceInput, SequenceOutput } from '../src/index.js';
 
 /** A stored tensor of the PyTorch vectors (see test-vectors/README.md). */
 export interface StoredTensor {
@@ -13,6 +13,8 @@ export interface LayerCase {
   params?: Record<string, StoredTensor>;
   inputs?: Record<string, StoredTensor>;
   outputs?: Record<string, StoredTensor>;
+  loss?: { weights: Record<string, StoredTensor> };
+  grads?: Record<string, StoredTensor>;
 }
 
 /** Error budget `|actual − expected| ≤ absolute + relative·|expected|`. */
@@ -45,7 +47,8 @@ export function expectClose(label: string, actual: Float32Array, expected: Store
 /**
  * Runs one `lstm`/`gru`/`rnn_*` layer case on the backend's fused sequence kernels — layers and
  * directions composed here on the host: the reverse direction runs on the time-reversed input —
- * and checks `output`, `h_n` and `c_n`.
+ * and checks `output`, `h_n` and `c_n`; then, seeded with the loss weights, backpropagates
+ * through the layers with the fused backward kernels and checks every gradient of the case.
  */
 export function runLayerCase(backend: GpujsBackend, testCase: LayerCase, limits: Limits): void {
   const config = testCase.config;
@@ -62,10 +65,12 @@ export function runLayerCase(backend: GpujsBackend, testCase: LayerCase, limits:
   // time-major [T, B, features] throughout; batch-first cases are transposed in and out
   let layerInput = toTimeMajor(floats(inputs.x), config.batch_first, T, B, config.input_size);
   let inputSize = config.input_size as number;
+  const runs: SequenceInput[][] = [];
   const hN = new Float32Array(L * D * B * H);
   const cN = new Float32Array(L * D * B * H);
   for (let layer = 0; layer < L; layer++) {
     const layerOutput = new Float32Array(T * B * D * H);
+    runs.push([]);
     for (let d = 0; d < D; d++) {
       const suffix = `_l${layer}${d === 1 ? '_reverse' : ''}`;
       const stateRow = layer * D + d;
@@ -78,6 +83,7 @@ export function runLayerCase(backend: GpujsBackend, testCase: LayerCase, limits:
         h0: inputs.h0 && floats(inputs.h0).subarray(stateRow * B * H, (stateRow + 1) * B * H),
         c0: inputs.c0 && floats(inputs.c0).subarray(stateRow * B * H, (stateRow + 1) * B * H),
       };
+      runs[layer].push(sequence);
       const result: SequenceOutput =
         mode === 'LSTM' ? backend.recurrent.lstmSequence(sequence)
           : mode === 'GRU' ? backend.recurrent.gruSequence(sequence)
@@ -93,6 +99,53 @@ export function runLayerCase(backend: GpujsBackend, testCase: LayerCase, limits:
   expectClose(`${testCase.name} output`, toBatchFirst(layerInput, config.batch_first, T, B, D * H), outputs.output, limits);
   expectClose(`${testCase.name} h_n`, hN, outputs.h_n, limits);
   if (outputs.c_n) expectClose(`${testCase.name} c_n`, cN, outputs.c_n, limits);
+  if (testCase.grads && testCase.loss) checkGradients(backend, testCase, runs, limits);
+}
+
+function checkGradients(backend: GpujsBackend, testCase: LayerCase, runs: SequenceInput[][], limits: Limits): void {
+  const { config, grads = {}, loss } = testCase;
+  const mode = config.mode as string;
+  const T = config.seq_len as number;
+  const B = config.batch_size as number;
+  const H = config.hidden_size as number;
+  const D = config.bidirectional ? 2 : 1;
+  const weights = loss!.weights;
+  const dh0 = new Float32Array(runs.length * D * B * H);
+  const dc0 = new Float32Array(runs.length * D * B * H);
+  let dLayerOutput = toTimeMajor(floats(weights.output), config.batch_first, T, B, D * H);
+  for (let layer = runs.length - 1; layer >= 0; layer--) {
+    const inputSize = runs[layer][0].inputSize;
+    const dLayerInput = new Float32Array(T * B * inputSize);
+    for (let d = 0; d < D; d++) {
+      const stateRow = layer * D + d;
+      const dOutput = new Float32Array(T * B * H);
+      for (let row = 0; row < T * B; row++) dOutput.set(dLayerOutput.subarray((row * D + d) * H, (row * D + d + 1) * H), row * H);
+      const seed: SequenceGradientInput = {
+        dOutput: d === 1 ? reverseTime(dOutput, T, B * H) : dOutput,
+        dhN: weights.h_n && floats(weights.h_n).subarray(stateRow * B * H, (stateRow + 1) * B * H),
+        dcN: weights.c_n && floats(weights.c_n).subarray(stateRow * B * H, (stateRow + 1) * B * H),
+      };
+      const sequence = runs[layer][d];
+      const result: SequenceGradients =
+        mode === 'LSTM' ? backend.recurrent.lstmSequenceBackward(sequence, seed)
+          : mode === 'GRU' ? backend.recurrent.gruSequenceBackward(sequence, seed)
+            : backend.recurrent.rnnSequenceBackward(sequence, seed, mode === 'RNN_RELU' ? 'relu' : 'tanh');
+      const suffix = `_l${layer}${d === 1 ? '_reverse' : ''}`;
+      const label = `${testCase.name} grad`;
+      expectClose(`${label} weight_ih${suffix}`, result.dWeightIh, grads[`weight_ih${suffix}`], limits);
+      expectClose(`${label} weight_hh${suffix}`, result.dWeightHh, grads[`weight_hh${suffix}`], limits);
+      if (grads[`bias_ih${suffix}`]) expectClose(`${label} bias_ih${suffix}`, result.dBiasIh, grads[`bias_ih${suffix}`], limits);
+      if (grads[`bias_hh${suffix}`]) expectClose(`${label} bias_hh${suffix}`, result.dBiasHh, grads[`bias_hh${suffix}`], limits);
+      const dx = d === 1 ? reverseTime(result.dx, T, B * inputSize) : result.dx;
+      for (let i = 0; i < dx.length; i++) dLayerInput[i] += dx[i];
+      dh0.set(result.dh0, stateRow * B * H);
+      if (result.dc0) dc0.set(result.dc0, stateRow * B * H);
+    }
+    dLayerOutput = dLayerInput;
+  }
+  expectClose(`${testCase.name} grad x`, toBatchFirst(dLayerOutput, config.batch_first, T, B, config.input_size), grads.x, limits);
+  if (grads.h0) expectClose(`${testCase.name} grad h0`, dh0, grads.h0, limits);
+  if (grads.c0) expectClose(`${testCase.name} grad c0`, dc0, grads.c0, limits);
 }
 
 function reverseTime(x: Float32Array, T: number, row: number): Float32Array {
