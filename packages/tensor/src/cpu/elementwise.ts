@@ -5,6 +5,9 @@ import type { DataArray } from '../dtype.js';
 /** `out[i] = f(x[i])`. One loop per function: a switch outside the loop keeps each loop tight. */
 export function unary(op: UnaryOp, x: DataArray, out: DataArray): void {
   const n = x.length;
+  if ((op === 'neg' || op === 'abs' || op === 'relu') && x instanceof Float32Array && out instanceof Float32Array) {
+    return signBits(op, new Int32Array(x.buffer, x.byteOffset, n), new Int32Array(out.buffer, out.byteOffset, n));
+  }
   switch (op) {
     case 'neg': for (let i = 0; i < n; i++) out[i] = -x[i]; return;
     case 'abs': for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]); return;
@@ -29,6 +32,26 @@ export function unary(op: UnaryOp, x: DataArray, out: DataArray): void {
     // round half to even, as PyTorch and NumPy do
     case 'round': for (let i = 0; i < n; i++) out[i] = roundHalfEven(x[i]); return;
     default: throw new Error(`unary: unknown op ${String(op)}`);
+  }
+}
+
+/**
+ * neg, abs and relu of float32 values as integer operations on their bits, with no branch to
+ * mispredict on random signs: flip the sign bit, clear it, or zero every word whose sign bit is set
+ * unless it is a NaN (exponent all ones, mantissa non-zero), which relu keeps.
+ */
+function signBits(op: 'neg' | 'abs' | 'relu', x: Int32Array, out: Int32Array): void {
+  const n = x.length;
+  switch (op) {
+    case 'neg': for (let i = 0; i < n; i++) out[i] = x[i] ^ 0x80000000; return;
+    case 'abs': for (let i = 0; i < n; i++) out[i] = x[i] & 0x7fffffff; return;
+    case 'relu':
+      for (let i = 0; i < n; i++) {
+        const b = x[i];
+        const nan = (0x7f800000 - (b & 0x7fffffff)) >> 31; // −1 for NaN, else 0
+        out[i] = b & ~((b >> 31) & ~nan);
+      }
+      return;
   }
 }
 

@@ -1,45 +1,71 @@
 import type { AxisLayout, ReduceOp } from '../backend.js';
 import type { DataArray } from '../dtype.js';
 
+// Layout [outer, length, inner]: with inner = 1 a reduction runs down one contiguous row; with
+// inner > 1 it adds whole rows of `inner` values into a float64 accumulator row, so memory is
+// read in order (walking a column with stride `inner` is several times slower).
+
 /** Reduces the middle axis of `[outer, length, inner]`. Empty sums are 0, empty products 1,
- * empty max/min are -∞/+∞ (the op refuses those before calling), empty logsumexp is -∞. */
+ * empty max/min are -∞/+∞ (the op refuses those before calling), empty logsumexp is -∞.
+ * NaN propagates through every reduction. */
 export function reduce(op: ReduceOp, x: DataArray, layout: AxisLayout, out: DataArray): void {
   const { outer, length, inner } = layout;
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) out[o] = reduceRow(op, x, o * length, length);
+    return;
+  }
+  const acc = new Float64Array(inner);
+  const extra = op === 'logsumexp' ? new Float64Array(inner) : acc;
   for (let o = 0; o < outer; o++) {
     const base = o * length * inner;
-    for (let i = 0; i < inner; i++) {
-      let p = base + i;
-      let acc: number;
-      switch (op) {
-        case 'sum':
-          acc = 0;
-          for (let j = 0; j < length; j++, p += inner) acc += x[p];
-          break;
-        case 'prod':
-          acc = 1;
-          for (let j = 0; j < length; j++, p += inner) acc *= x[p];
-          break;
-        case 'max':
-          acc = -Infinity;
-          for (let j = 0; j < length; j++, p += inner) { const v = x[p]; if (v > acc || v !== v) acc = v; if (acc !== acc) break; }
-          break;
-        case 'min':
-          acc = Infinity;
-          for (let j = 0; j < length; j++, p += inner) { const v = x[p]; if (v < acc || v !== v) acc = v; if (acc !== acc) break; }
-          break;
-        case 'logsumexp': {
-          let max = -Infinity;
-          for (let j = 0, q = p; j < length; j++, q += inner) { const v = x[q]; if (v > max || v !== v) max = v; if (max !== max) break; }
-          if (max === -Infinity || max === Infinity || max !== max) { acc = max; break; }
-          let sum = 0;
-          for (let j = 0; j < length; j++, p += inner) sum += Math.exp(x[p] - max);
-          acc = max + Math.log(sum);
-          break;
-        }
-        default:
-          throw new Error(`reduce: unknown op ${String(op)}`);
+    reduceRows(op === 'logsumexp' ? 'max' : op, x, base, length, inner, acc);
+    if (op === 'logsumexp') {
+      // acc holds the column maxima m; sum exp(x − m) row by row, then m + log(sum)
+      extra.fill(0);
+      for (let j = 0; j < length; j++) {
+        const row = base + j * inner;
+        for (let i = 0; i < inner; i++) extra[i] += Math.exp(x[row + i] - acc[i]);
       }
-      out[o * inner + i] = acc;
+      for (let i = 0; i < inner; i++) {
+        const m = acc[i];
+        out[o * inner + i] = m === Infinity || m === -Infinity || m !== m ? m : m + Math.log(extra[i]);
+      }
+    } else {
+      for (let i = 0; i < inner; i++) out[o * inner + i] = acc[i];
+    }
+  }
+}
+
+function reduceRow(op: ReduceOp, x: DataArray, start: number, length: number): number {
+  const end = start + length;
+  switch (op) {
+    case 'sum': { let acc = 0; for (let p = start; p < end; p++) acc += x[p]; return acc; }
+    case 'prod': { let acc = 1; for (let p = start; p < end; p++) acc *= x[p]; return acc; }
+    // NaN is sticky: once acc is NaN neither comparison is true again
+    case 'max': { let acc = -Infinity; for (let p = start; p < end; p++) { const v = x[p]; if (v > acc || v !== v) acc = v; } return acc; }
+    case 'min': { let acc = Infinity; for (let p = start; p < end; p++) { const v = x[p]; if (v < acc || v !== v) acc = v; } return acc; }
+    case 'logsumexp': {
+      const m = reduceRow('max', x, start, length);
+      if (m === Infinity || m === -Infinity || m !== m) return m;
+      let sum = 0;
+      for (let p = start; p < end; p++) sum += Math.exp(x[p] - m);
+      return m + Math.log(sum);
+    }
+    default: throw new Error(`reduce: unknown op ${String(op)}`);
+  }
+}
+
+/** `acc[i] = fold over j of x[base + j·inner + i]`, reading rows in order. */
+function reduceRows(op: 'sum' | 'prod' | 'max' | 'min', x: DataArray, base: number, length: number, inner: number, acc: Float64Array): void {
+  acc.fill(op === 'sum' ? 0 : op === 'prod' ? 1 : op === 'max' ? -Infinity : Infinity);
+  for (let j = 0; j < length; j++) {
+    const row = base + j * inner;
+    switch (op) {
+      case 'sum': for (let i = 0; i < inner; i++) acc[i] += x[row + i]; break;
+      case 'prod': for (let i = 0; i < inner; i++) acc[i] *= x[row + i]; break;
+      case 'max': for (let i = 0; i < inner; i++) { const v = x[row + i]; if (v > acc[i] || v !== v) acc[i] = v; } break;
+      case 'min': for (let i = 0; i < inner; i++) { const v = x[row + i]; if (v < acc[i] || v !== v) acc[i] = v; } break;
+      default: throw new Error(`reduce: unknown op ${String(op)}`);
     }
   }
 }
@@ -67,33 +93,60 @@ export function argReduce(op: 'argmax' | 'argmin', x: DataArray, layout: AxisLay
 /** Softmax or log-softmax along the middle axis, shifted by the maximum for stability. */
 export function softmax(x: DataArray, layout: AxisLayout, log: boolean, out: DataArray): void {
   const { outer, length, inner } = layout;
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const start = o * length * inner + i;
+  if (inner === 1) {
+    for (let o = 0, start = 0; o < outer; o++, start += length) {
+      const end = start + length;
       let max = -Infinity;
-      for (let j = 0, p = start; j < length; j++, p += inner) if (x[p] > max) max = x[p];
+      for (let p = start; p < end; p++) if (x[p] > max) max = x[p];
       if (max === -Infinity) max = 0;
       let sum = 0;
-      for (let j = 0, p = start; j < length; j++, p += inner) sum += Math.exp(x[p] - max);
       if (log) {
+        for (let p = start; p < end; p++) sum += Math.exp(x[p] - max);
         const logSum = Math.log(sum) + max;
-        for (let j = 0, p = start; j < length; j++, p += inner) out[p] = x[p] - logSum;
+        for (let p = start; p < end; p++) out[p] = x[p] - logSum;
       } else {
-        for (let j = 0, p = start; j < length; j++, p += inner) out[p] = Math.exp(x[p] - max) / sum;
+        // exp once per element: store e^{x − max}, then scale by 1 / Σ
+        for (let p = start; p < end; p++) { const e = Math.exp(x[p] - max); out[p] = e; sum += e; }
+        const scale = 1 / sum;
+        for (let p = start; p < end; p++) out[p] *= scale;
       }
+    }
+    return;
+  }
+  const max = new Float64Array(inner);
+  const sum = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    const base = o * length * inner;
+    max.fill(-Infinity);
+    sum.fill(0);
+    for (let j = 0; j < length; j++) {
+      const row = base + j * inner;
+      for (let i = 0; i < inner; i++) if (x[row + i] > max[i]) max[i] = x[row + i];
+    }
+    for (let i = 0; i < inner; i++) if (max[i] === -Infinity) max[i] = 0;
+    for (let j = 0; j < length; j++) {
+      const row = base + j * inner;
+      for (let i = 0; i < inner; i++) sum[i] += Math.exp(x[row + i] - max[i]);
+    }
+    for (let j = 0; j < length; j++) {
+      const row = base + j * inner;
+      if (log) for (let i = 0; i < inner; i++) out[row + i] = x[row + i] - (Math.log(sum[i]) + max[i]);
+      else for (let i = 0; i < inner; i++) out[row + i] = Math.exp(x[row + i] - max[i]) / sum[i];
     }
   }
 }
 
-/** Inclusive cumulative sum along the middle axis. */
+/** Inclusive cumulative sum along the middle axis (accumulated in float64). */
 export function cumsum(x: DataArray, layout: AxisLayout, out: DataArray): void {
   const { outer, length, inner } = layout;
+  const acc = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      let acc = 0;
-      for (let j = 0, p = o * length * inner + i; j < length; j++, p += inner) {
-        acc += x[p];
-        out[p] = acc;
+    acc.fill(0);
+    for (let j = 0; j < length; j++) {
+      const row = (o * length + j) * inner;
+      for (let i = 0; i < inner; i++) {
+        acc[i] += x[row + i];
+        out[row + i] = acc[i];
       }
     }
   }
@@ -107,7 +160,8 @@ export function gather(x: DataArray, layout: AxisLayout, indices: Int32Array, ou
     for (let j = 0; j < count; j++) {
       const from = (o * length + indices[j]) * inner;
       const to = (o * count + j) * inner;
-      for (let i = 0; i < inner; i++) out[to + i] = x[from + i];
+      if (inner === 1) out[to] = x[from];
+      else for (let i = 0; i < inner; i++) out[to + i] = x[from + i];
     }
   }
 }
