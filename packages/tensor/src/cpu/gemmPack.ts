@@ -1,7 +1,9 @@
 /**
  * Copies ("stages") a `rows × columns` block of a row-major float32 matrix into `target` with row
  * stride `targetStride ≥ columns`, zeroing the columns past `columns` and the rows from `rows`
- * to `paddedRows`: the WebAssembly packing then works on whole panels with no edge cases.
+ * to `paddedRows`: the WebAssembly packing then works on whole panels with no edge cases. The
+ * padded lanes only feed padded rows and columns of C, which are never copied out; they are
+ * zeroed so that the kernel never computes on stale values (denormals are slow on x86).
  * Long rows are copied with `set` (a memory copy), short ones element by element.
  */
 export function stageBlock(

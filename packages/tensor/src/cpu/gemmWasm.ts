@@ -5,14 +5,22 @@ import { copyBlock, stageBlock } from './gemmPack.js';
 import { scaleC } from './gemmBlocked.js';
 
 const { mr, nr } = gemmKernelShape;
-/** Steps of k per packed block: one packed panel of B (depth · nr floats, 8 KiB) stays in L1. */
-const blockDepth = 256;
-/** Rows of op(A) per packed block: the packed block of A (rows · depth floats) stays in L2. */
-const blockRows = 256;
-/** Columns of C per tile: the packed block of B (depth · columns floats) stays in L2 or L3. */
-const tileColumns = 4096;
-/** Floats of C held in WebAssembly memory at once, so huge products do not grow memory without end. */
-const tileFloats = 1 << 22;
+
+/** Block sizes of the WebAssembly gemm (tests shrink them to reach every edge with small matrices). */
+export interface GemmBlocking {
+  /** Steps of k per packed block: one packed panel of B (depth · nr floats) stays in L1. */
+  depth: number;
+  /** Rows of op(A) per packed block (a multiple of mr): the packed block of A stays in L2. */
+  rows: number;
+  /** Columns of C per tile (a multiple of nr): the packed block of B stays in L2 or L3. */
+  columns: number;
+  /** Floats of C held in WebAssembly memory at once, so huge products do not grow memory without end. */
+  tileFloats: number;
+}
+
+/** The block sizes used unless told otherwise, tuned with bench/matmul.bench.ts. */
+export const defaultGemmBlocking: GemmBlocking = { depth: 256, rows: 256, columns: 4096, tileFloats: 1 << 22 };
+
 /** Bytes at the start of memory kept for the threaded gemm's control words. */
 export const controlBytes = 64;
 
@@ -39,7 +47,13 @@ export class WasmGemm {
   run: KernelRunner;
   private floats: Float32Array;
 
-  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory) {
+  private readonly blocking: GemmBlocking;
+
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, blocking: GemmBlocking = defaultGemmBlocking) {
+    if (blocking.rows % mr !== 0 || blocking.columns % nr !== 0) {
+      throw new Error(`WasmGemm: expected rows a multiple of ${mr} and columns of ${nr}, got ${blocking.rows} and ${blocking.columns}`);
+    }
+    this.blocking = blocking;
     this.memory = memory;
     this.exports = instantiateGemmKernel(module, memory);
     this.run = this.exports.kernel;
@@ -58,6 +72,7 @@ export class WasmGemm {
       return;
     }
     // Block sizes, balanced so that the last block is not a sliver.
+    const { depth: blockDepth, rows: blockRows, columns: tileColumns, tileFloats } = this.blocking;
     const depthMax = Math.ceil(k / Math.ceil(k / blockDepth));
     const columnsMax = roundUp(Math.ceil(n / Math.ceil(n / tileColumns)), nr);
     const rowsLimit = Math.max(blockRows, Math.floor(tileFloats / columnsMax / blockRows) * blockRows);
@@ -128,7 +143,7 @@ export class WasmGemm {
  * if (fast) fast.gemm({ transA: false, transB: true, m, n, k, alpha: 1, a, aOffset: 0, lda: k,
  *   b, bOffset: 0, ldb: k, beta: 0, c, cOffset: 0, ldc: n });
  */
-export function createWasmGemm(): WasmGemm | null {
+export function createWasmGemm(blocking: GemmBlocking = defaultGemmBlocking): WasmGemm | null {
   const module = gemmKernelModule(false);
-  return module ? new WasmGemm(module, new WebAssembly.Memory({ initial: 1 })) : null;
+  return module ? new WasmGemm(module, new WebAssembly.Memory({ initial: 1 }), blocking) : null;
 }
