@@ -3,6 +3,7 @@ import { Generator } from '../random.js';
 import { stridesOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { randn, tensor, zeros } from './creation.js';
+import { transpose } from './movement.js';
 import { argmax, argmin, cumsum, logSoftmax, logsumexp, max, mean, min, prod, softmax, sum } from './reduce.js';
 
 /** Plain-loop reduction: folds every element into the output cell its kept coordinates name. */
@@ -67,7 +68,7 @@ describe('reductions', () => {
   it('propagates NaN and handles infinities', () => {
     const y = tensor([[1, NaN, 3], [-Infinity, -Infinity, -Infinity], [Infinity, 1, NaN], [Infinity, 1, 2]]);
     for (const name of Object.keys(reducers) as (keyof typeof reducers)[]) {
-      expectClose(reducers[name](y, { axis: 1 }).data, reference(y, [1], false, folds[name]).data);
+      for (const axis of [0, 1]) expectClose(reducers[name](y, { axis }).data, reference(y, [axis], false, folds[name]).data);
     }
   });
 
@@ -122,6 +123,10 @@ describe('softmax, logSoftmax, cumsum', () => {
   it('softmax is stable for large inputs and NaN where a row holds NaN', () => {
     expectClose(softmax(tensor([1000, 1000])).data, [0.5, 0.5]);
     expectClose(softmax(tensor([[NaN, 1], [2, 2]])).data, [NaN, NaN, 0.5, 0.5]);
+    const columns = tensor([[NaN, 1], [2, 2], [3, -Infinity]]);
+    expectClose(softmax(columns, 0).data, transpose(softmax(transpose(columns))).data);
+    expectClose(logSoftmax(columns, 0).data, transpose(logSoftmax(transpose(columns))).data);
+    expectClose(cumsum(tensor([[1, NaN], [2, 3]]), 0).data, [1, NaN, 3, NaN]);
     expect(softmax(zeros([2, 0])).shape).toEqual([2, 0]);
     expect(() => softmax(tensor([1, 2], { dtype: 'int32' }))).toThrow('softmax: expected a float tensor, got int32');
   });
