@@ -53,11 +53,13 @@ export function checkClass(op: string, y: number, classes: number, ignoreIndex: 
   }
 }
 
-/** The multiplier of each position's loss in the reduced loss, times the incoming gradient. */
-export function positionScale(dy: Tensor, reduction: Reduction, divisor: number): (position: number) => number {
-  if (reduction === 'none') return (position) => dy.data[position];
-  const scale = reduction === 'sum' ? dy.data[0] : dy.data[0] / divisor;
-  return () => scale;
+/**
+ * The multiplier of position `p`'s loss in the reduced loss, times the incoming gradient:
+ * `dy[p]` for `none`, else `dy` (sum) or `dy / divisor` (mean) for every position.
+ */
+export function positionScale(dy: Tensor, reduction: Reduction, divisor: number, position: number): number {
+  if (reduction === 'none') return dy.data[position];
+  return reduction === 'sum' ? dy.data[0] : dy.data[0] / divisor;
 }
 
 interface CrossEntropySaved {
@@ -133,8 +135,6 @@ const crossEntropyPrimitive = definePrimitive<{ target: Tensor; weight: Tensor |
   backward(context, [dy], { target, weight, ignoreIndex, reduction, smoothing }) {
     const { probabilities, weightOfTarget, layout, nllDivisor, smoothDivisor } = context.saved as unknown as CrossEntropySaved;
     const { outer, classes: C, inner } = layout;
-    const nllScale = positionScale(dy, reduction, nllDivisor);
-    const smoothScale = positionScale(dy, reduction, smoothDivisor);
     const dx = T.empty(T.shapesEqual(layout.positions, []) ? [C] : [outer, C, ...layout.positions.slice(1)], { dtype: dy.dtype, backend: dy.backend });
     const w = weight?.data;
     for (let o = 0; o < outer; o++) {
@@ -144,8 +144,8 @@ const crossEntropyPrimitive = definePrimitive<{ target: Tensor; weight: Tensor |
         if (y === ignoreIndex) continue;
         const base = o * C * inner + i;
         // a = (1 − ε)·w_y·r,  b_c = ε/C·w_c·s:  d x_c = p_c·(a + Σ b) − a·[c = y] − b_c
-        const a = (1 - smoothing) * weightOfTarget[position] * nllScale(position);
-        const s = (smoothing / C) * smoothScale(position);
+        const a = (1 - smoothing) * weightOfTarget[position] * positionScale(dy, reduction, nllDivisor, position);
+        const s = (smoothing / C) * positionScale(dy, reduction, smoothDivisor, position);
         let bTotal = 0;
         if (s !== 0) for (let c = 0; c < C; c++) bTotal += (w ? w[c] : 1) * s;
         for (let c = 0; c < C; c++) {

@@ -50,14 +50,14 @@ const nllPrimitive = definePrimitive<{ target: Tensor; weight: Tensor | null; ig
   backward(context, [dy], { target, weight, ignoreIndex, reduction }) {
     const shape = context.saved.shape as readonly number[];
     const layout = context.saved.layout as { outer: number; classes: number; inner: number };
-    const scale = positionScale(dy, reduction, context.saved.weightSum as number);
+    const weightSum = context.saved.weightSum as number;
     const dx = T.empty(shape, { dtype: dy.dtype, backend: dy.backend });
     const { outer, classes: C, inner } = layout;
     for (let p = 0; p < outer * inner; p++) {
       const y = target.data[p];
       if (y === ignoreIndex) continue;
       // d x_y = −w_y·dℓ
-      dx.data[Math.floor(p / inner) * C * inner + y * inner + (p % inner)] = -(weight ? weight.data[y] : 1) * scale(p);
+      dx.data[Math.floor(p / inner) * C * inner + y * inner + (p % inner)] = -(weight ? weight.data[y] : 1) * positionScale(dy, reduction, weightSum, p);
     }
     return [dx];
   },
