@@ -24,3 +24,5 @@ export {
 export { asRecurrentCell, asSequenceLayer, BuiltInCellAdapter, type AnyCell, type BuiltInCell } from './cellAdapter.js';
 export { Stacked, type StackedOptions, type StackedResult, type CellOrLayer } from './stacked.js';
 export { Bidirectional, type BidirectionalOptions, type MergeMode } from './bidirectional.js';
+export { sampleLogits, samplingDistribution, type SamplingOptions } from './sampling.js';
+export { EncoderDecoder, type EncoderDecoderOptions, type DecodedSequence } from './seq2seq.js';

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { Generator, tensor } from '@recurrent/tensor';
+import { sampleLogits, samplingDistribution } from './sampling.js';
+
+describe('sampling', () => {
+  const logits = [1.5, -0.5, 0.25, 1.0];
+
+  it('scales by temperature and truncates to the top k', () => {
+    const plain = logits.map((v) => Math.exp(v / 0.7));
+    const total = plain.reduce((a, b) => a + b, 0);
+    const distribution = samplingDistribution(logits, { temperature: 0.7 });
+    plain.forEach((v, i) => expect(distribution[i]).toBeCloseTo(v / total, 12));
+    const top2 = samplingDistribution(logits, { topK: 2 });
+    const kept = Math.exp(1.5) + Math.exp(1.0);
+    [Math.exp(1.5) / kept, 0, 0, Math.exp(1.0) / kept].forEach((v, i) => expect(top2[i]).toBeCloseTo(v, 12));
+    expect(Array.from(samplingDistribution(logits, { temperature: 0 }))).toEqual([1, 0, 0, 0]);
+  });
+
+  it('draws with the frequencies of the distribution, reproducibly from a seed', () => {
+    const rows = 20000;
+    const batch = tensor(Array.from({ length: rows }, () => logits));
+    const draws = sampleLogits(batch, { temperature: 1.3, topK: 3, generator: new Generator(5) });
+    const expected = samplingDistribution(logits, { temperature: 1.3, topK: 3 });
+    const counts = new Array(4).fill(0);
+    for (const d of draws) counts[d]++;
+    // Binomial standard deviation ≤ √(0.25/20000) ≈ 0.0035: allow four of them.
+    counts.forEach((count, i) => expect(Math.abs(count / rows - expected[i])).toBeLessThan(0.015));
+    expect(counts[1]).toBe(0);
+    expect(sampleLogits(batch, { temperature: 1.3, topK: 3, generator: new Generator(5) })).toEqual(draws);
+  });
+
+  it('is greedy at temperature 0 and rejects bad options', () => {
+    expect(sampleLogits(tensor([logits, [0, 3, 1, 2]]), { temperature: 0 })).toEqual([0, 1]);
+    expect(() => sampleLogits(tensor(logits), { topK: 0 })).toThrow('sampleLogits: expected topK a positive integer, got 0');
+    expect(() => sampleLogits(tensor(logits), { temperature: -1 })).toThrow('sampleLogits: expected temperature ≥ 0, got -1');
+  });
+});
