@@ -1,6 +1,6 @@
 import {
   type SequenceRun, addOutputGradient, carryInactive, columnSums, fillRows, gatherOutput, operand, passInactive,
-  previousSlot, product, sigmoid, stateSlot, timeOf,
+  previousSlot, product, tanh, sigmoid, stateSlot, timeOf,
 } from './common.js';
 
 /** A forward run of a GRU direction, PyTorch layout, gates `r, z, n` stacked by rows. */
@@ -83,7 +83,7 @@ export function gruForward(run: GruRun): GruResult {
         const r = resetAfter ? sigmoid(gates[gate + j] + recurrent[rec + j]) : gates[gate + j];
         const z = sigmoid(gates[gate + H + j] + recurrent[rec + H + j]);
         const hn = recurrent[rec + 2 * H + j];
-        const n = Math.tanh(gates[gate + 2 * H + j] + (resetAfter ? r * hn : hn));
+        const n = tanh(gates[gate + 2 * H + j] + (resetAfter ? r * hn : hn));
         gates[gate + j] = r;
         gates[gate + H + j] = z;
         gates[gate + 2 * H + j] = n;

@@ -1,6 +1,6 @@
 import {
   type SequenceRun, addOutputGradient, carryInactive, columnSums, fillRows, gatherOutput, operand, passInactive,
-  previousSlot, product, sigmoid, stateSlot, timeOf,
+  previousSlot, product, tanh, sigmoid, stateSlot, timeOf,
 } from './common.js';
 
 /** Weights of an LSTM direction, PyTorch layout, gates `i, f, g, o` stacked by rows. */
@@ -96,10 +96,10 @@ export function lstmForward(run: LstmRun): LstmResult {
         }
         const i = sigmoid(iPre);
         const f = sigmoid(fPre);
-        const g = Math.tanh(gates[gate + 2 * H + j]);
+        const g = tanh(gates[gate + 2 * H + j]);
         const c = f * cp + i * g;
         const o = sigmoid(gates[gate + 3 * H + j] + (peephole ? peephole[2][j] * c : 0));
-        const tc = Math.tanh(c);
+        const tc = tanh(c);
         gates[gate + j] = i;
         gates[gate + H + j] = f;
         gates[gate + 2 * H + j] = g;

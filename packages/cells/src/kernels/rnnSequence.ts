@@ -1,6 +1,6 @@
 import {
   type SequenceRun, addOutputGradient, carryInactive, columnSums, fillRows, gatherOutput, operand, passInactive,
-  previousSlot, product, stateSlot, timeOf,
+  previousSlot, product, tanh, stateSlot, timeOf,
 } from './common.js';
 
 /** A forward run of an Elman RNN direction, PyTorch layout. */
@@ -53,7 +53,7 @@ export function rnnForward(run: RnnRun): RnnResult {
       const from = (t * B + b) * H;
       const to = (current * B + b) * H;
       if (relu) for (let j = 0; j < H; j++) hidden[to + j] = Math.max(pre[from + j], 0);
-      else for (let j = 0; j < H; j++) hidden[to + j] = Math.tanh(pre[from + j]);
+      else for (let j = 0; j < H; j++) hidden[to + j] = tanh(pre[from + j]);
     }
     carryInactive(run, t, hidden, H, previous, current);
   }
