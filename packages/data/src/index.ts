@@ -23,3 +23,8 @@ export {
   embeddedReber, embeddedReberNextSymbols, embeddedReberString, reberString, reberSymbols, type EmbeddedReberOptions,
 } from './synthetic/reberGrammar.js';
 export { mackeyGlass, sineMixture, type MackeyGlassOptions, type SineComponent, type SineMixtureOptions } from './synthetic/series.js';
+export { loadSequentialMnist, type MnistExample, type MnistSplit, type SequentialMnist } from './datasets/sequentialMnist.js';
+export { loadMobyDick, type MobyDick } from './datasets/mobyDick.js';
+export { loadCmudict, type Cmudict, type G2PExample } from './datasets/cmudict.js';
+export { loadFirstNames, type FirstNames, type NameExample } from './datasets/firstNames.js';
+export { fnv1a32, importOptional } from './datasets/importOptional.js';
