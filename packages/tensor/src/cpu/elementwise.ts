@@ -19,8 +19,18 @@ export function unary(op: UnaryOp, x: DataArray, out: DataArray): void {
     case 'rsqrt': for (let i = 0; i < n; i++) out[i] = 1 / Math.sqrt(x[i]); return;
     case 'square': for (let i = 0; i < n; i++) out[i] = x[i] * x[i]; return;
     case 'reciprocal': for (let i = 0; i < n; i++) out[i] = 1 / x[i]; return;
-    case 'tanh': for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]); return;
-    case 'sigmoid': for (let i = 0; i < n; i++) out[i] = sigmoid(x[i]); return;
+    case 'tanh':
+      if (out instanceof Float32Array) {
+        // tanh v = 1 − 2/(e^{2v} + 1), about a third faster than Math.tanh and, computed in
+        // float64, within float32 rounding of it; below |v| < 1e-4, tanh v = v to float32 precision
+        for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v < 1e-4 && v > -1e-4 ? v : 1 - 2 / (Math.exp(2 * v) + 1); }
+      } else for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]);
+      return;
+    case 'sigmoid':
+      // for float32 results the one-line form is exact enough and branch-free (e^{−v} = ∞ gives 0)
+      if (out instanceof Float32Array) for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-x[i]));
+      else for (let i = 0; i < n; i++) out[i] = sigmoid(x[i]);
+      return;
     case 'relu': for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v > 0 ? v : v !== v ? v : 0; } return;
     // softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^{-|x|}), stable for large |x|
     case 'softplus': for (let i = 0; i < n; i++) { const v = x[i]; out[i] = Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))); } return;
@@ -93,6 +103,11 @@ function isScalarRead(view: Strided): boolean {
   return view.strides.every((s) => s === 0);
 }
 
+/** 1 when the view reads `shape` contiguously, 0 when it repeats one value, else −1. */
+function flatStep(view: Strided, shape: readonly number[]): number {
+  return isScalarRead(view) ? 0 : isContiguous(view, shape) ? 1 : -1;
+}
+
 /** Binary elementwise op over broadcast operands. */
 export function binary(op: BinaryOp, a: Strided, b: Strided, out: DataArray, shape: readonly number[]): void {
   const n = out.length;
@@ -150,6 +165,17 @@ function binaryFlat(
 /** `out = condition ≠ 0 ? a : b` over broadcast operands. */
 export function where(condition: Strided, a: Strided, b: Strided, out: DataArray, shape: readonly number[]): void {
   const n = out.length;
+  const sc = flatStep(condition, shape);
+  const sa = flatStep(a, shape);
+  const sb = flatStep(b, shape);
+  if (sc >= 0 && sa >= 0 && sb >= 0) {
+    // every operand is contiguous (step 1) or one value (step 0): one flat loop
+    const c = condition.data, x = a.data, y = b.data;
+    for (let o = 0, ic = condition.offset, ia = a.offset, ib = b.offset; o < n; o++, ic += sc, ia += sa, ib += sb) {
+      out[o] = c[ic] !== 0 ? x[ia] : y[ib];
+    }
+    return;
+  }
   const rank = shape.length;
   const index = new Array<number>(rank).fill(0);
   let ic = condition.offset, ia = a.offset, ib = b.offset;

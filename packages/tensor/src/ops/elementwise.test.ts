@@ -160,6 +160,11 @@ describe('where, clamp, affine', () => {
     const out = ops.where(condition, tensor([1, 2, 3]), -1);
     expect(out.toArray()).toEqual([[1, 2, 3], [-1, -1, -1]]);
     expect(ops.where(zeros([0, 2]), 1, 2).shape).toEqual([0, 2]);
+    const g = new Generator(12);
+    const c = ops.gt(randn([4, 5], g), 0);
+    const a = randn([4, 5], g);
+    const flat = ops.where(c, a, NaN);
+    expect(flat.toFlatArray()).toEqual(Array.from(c.data, (v, i) => (v !== 0 ? a.data[i] : NaN)));
   });
 
   it('clamp keeps NaN and follows plain min/max elsewhere', () => {
