@@ -1,1 +1,56 @@
-export {};
+// The `recurrent` command: `train`, `sample`, `eval`, `export`. User errors print one line on
+// stderr and exit non-zero; only a bug in recurrent itself prints a stack trace.
+import { CliError } from './cliError.js';
+
+const usage = `usage: recurrent <command> [options]
+
+  train <task>       train a model; tasks: char-lm, seq-mnist, g2p, names, forecast
+                     --cell lstm|gru|rnn --hidden-size N --layers N --embedding-size N --bidirectional
+                     --dropout P --optimizer adam|adamw|sgd|rmsprop|adagrad --lr X --batch N --bptt N
+                     --clip X --epochs N | --budget SECONDS --seed N --backend cpu|gpujs --out DIR
+                     --resume DIR --log-json FILE --eval-every SECONDS --checkpoint-every STEPS
+                     --keep N --no-progress; forecast: --csv FILE --target COLUMN
+  sample DIR         generate from a char-lm or names model: --length N --temperature T --prime TEXT --seed N
+  eval DIR           evaluate a checkpoint on its task's validation split
+  export DIR         --format safetensors|pytorch --output PATH`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'train':
+      return (await import('./commands/train.js')).trainCommand(rest);
+    case 'sample':
+      return (await import('./commands/sample.js')).sampleCommand(rest);
+    case 'eval':
+      return (await import('./commands/evaluate.js')).evalCommand(rest);
+    case 'export':
+      return (await import('./commands/export.js')).exportCommand(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(usage);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new CliError(`recurrent: expected a command (train, sample, eval, export), got '${command}'`, 2);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof CliError) {
+      console.error(error.message.split('\n')[0]);
+      process.exitCode = error.exitCode;
+    } else if (error instanceof Error && /^(EACCES|EROFS|ENOSPC|ENOENT|ENOTDIR|EEXIST|EISDIR)/.test((error as NodeJS.ErrnoException).code ?? '')) {
+      const system = error as NodeJS.ErrnoException;
+      console.error(`recurrent: ${system.code}: cannot ${system.syscall ?? 'access'} ${system.path ?? ''}`.trimEnd());
+      process.exitCode = 1;
+    } else {
+      console.error(error);
+      process.exitCode = 70;
+    }
+  },
+);

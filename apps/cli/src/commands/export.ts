@@ -1,0 +1,36 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { encodeSafetensors } from '@recurrent/tensor';
+import { loadCheckpoint } from '../checkpoint/checkpoint.js';
+import { writeFileAtomic } from '../checkpoint/atomicWrite.js';
+import { CliError } from '../cliError.js';
+import { parse } from '../options.js';
+import { pytorchModule } from './pytorchModule.js';
+
+/**
+ * `recurrent export DIR --format safetensors|pytorch [--output PATH]`. `safetensors` writes the
+ * weights alone (PyTorch names; `model.load_state_dict(safetensors.torch.load_file(path))` reads
+ * them); `pytorch` writes a folder with the weights, `model.py` defining the equivalent
+ * `nn.Module` and loading them, and the vocabulary.
+ */
+export async function exportCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse('export', argv, { format: { type: 'string' }, output: { type: 'string' } } as const);
+  if (positionals.length !== 1) throw new CliError(`recurrent export: expected one checkpoint directory, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`, 2);
+  const format = values.format ?? 'safetensors';
+  if (format !== 'safetensors' && format !== 'pytorch') throw new CliError(`recurrent export: --format expected safetensors or pytorch, got '${format}'`, 2);
+  const loaded = loadCheckpoint(positionals[0]);
+  const bytes = encodeSafetensors(loaded.weights, { format: 'pt' });
+  if (format === 'safetensors') {
+    const output = resolve(values.output ?? 'model.safetensors');
+    writeFileAtomic(output, bytes);
+    console.log(`wrote ${output} (${Object.keys(loaded.weights).length} tensors, ${bytes.length} bytes)`);
+    return 0;
+  }
+  const folder = resolve(values.output ?? 'model_pytorch');
+  mkdirSync(folder, { recursive: true });
+  writeFileAtomic(join(folder, 'model.safetensors'), bytes);
+  writeFileSync(join(folder, 'model.py'), pytorchModule(loaded.state.model, loaded.state.task));
+  writeFileSync(join(folder, 'vocabulary.json'), `${JSON.stringify(loaded.state.vocabulary)}\n`);
+  console.log(`wrote ${folder}: model.safetensors, model.py (python model.py loads it), vocabulary.json`);
+  return 0;
+}

@@ -1,0 +1,20 @@
+import { Generator } from '@recurrent/tensor';
+import { CliError } from '../cliError.js';
+import { numberOption, parse } from '../options.js';
+import { restoreTask } from './restoreModel.js';
+
+/** `recurrent sample DIR --length N --temperature T --prime TEXT --seed N`. */
+export async function sampleCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse('sample', argv, {
+    length: { type: 'string' }, temperature: { type: 'string' }, prime: { type: 'string' }, seed: { type: 'string' },
+  } as const);
+  if (positionals.length !== 1) throw new CliError(`recurrent sample: expected one checkpoint directory, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`, 2);
+  const length = numberOption('sample', 'length', values.length, { integer: true, min: 1 }) ?? 500;
+  const temperature = numberOption('sample', 'temperature', values.temperature, { min: 0 }) ?? 0.8;
+  const seed = numberOption('sample', 'seed', values.seed, { integer: true, min: 0 }) ?? 0;
+  const { task } = await restoreTask(positionals[0]);
+  if (!task.sample) throw new CliError(`recurrent sample: expected a checkpoint of a generative task (char-lm, names), got one of '${task.name}'`);
+  const prime = values.prime ?? '';
+  process.stdout.write(`${prime}${task.sample(length, temperature, prime, new Generator(seed))}\n`);
+  return 0;
+}

@@ -1,0 +1,73 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Generator } from '@recurrent/tensor';
+import { loadCheckpoint } from '../checkpoint/checkpoint.js';
+import { CliError } from '../cliError.js';
+import { type TrainOptions, parseTrainOptions } from '../options.js';
+import { buildTask, taskDefaults } from '../tasks/registry.js';
+import { clipping, createOptimizer } from '../training/optimizers.js';
+import { restore, train } from '../training/trainer.js';
+
+/** Checks that the output directory exists or can be made, and is writable. */
+export function prepareOutputDirectory(path: string): string {
+  const directory = resolve(path);
+  try {
+    mkdirSync(directory, { recursive: true });
+    accessSync(directory, constants.W_OK);
+  } catch (error) {
+    throw new CliError(`recurrent train: expected a writable output directory, got '${path}' (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  return directory;
+}
+
+/** `recurrent train <task> [options]`. */
+export async function trainCommand(argv: string[]): Promise<number> {
+  const options = parseTrainOptions(argv);
+  return runTraining(options);
+}
+
+/** Trains a task with parsed options; prints the final metric line. */
+export async function runTraining(options: TrainOptions): Promise<number> {
+  const defaults = taskDefaults(options.task);
+  const out = prepareOutputDirectory(options.out);
+  const loaded = options.resume ? loadCheckpoint(options.resume) : null;
+  // a resumed run takes its model and training settings from the checkpoint unless given again
+  const saved = (loaded?.state.training ?? {}) as Partial<TrainOptions>;
+  const given = loaded ? ({ ...saved, ...definedOnly(options), resume: options.resume, out: options.out } as TrainOptions) : options;
+  const settings: TrainOptions = { ...given, cell: given.cell ?? 'lstm', dropout: given.dropout ?? 0, optimizer: given.optimizer ?? 'adam', seed: given.seed ?? 0 };
+  const lr = settings.lr ?? defaults.lr;
+  const clip = settings.clip ?? defaults.clip;
+  const task = await buildTask(settings);
+  const optimizer = createOptimizer(settings.optimizer, task.model.parameters(), lr);
+  let start = { step: 0, trainSeconds: 0 };
+  if (loaded) {
+    start = restore(task, optimizer, loaded);
+    console.error(`resumed from ${loaded.directory} at step ${start.step} (${start.trainSeconds.toFixed(1)} s of training)`);
+  }
+  const budgetSeconds = settings.budget ?? (settings.epochs === undefined ? defaults.budget : undefined);
+  const maxSteps = settings.epochs !== undefined ? Math.ceil(settings.epochs * task.stepsPerEpoch) : undefined;
+  const sampler = new Generator(settings.seed! + 1);
+  const result = await train(task, {
+    optimizer,
+    clip: clipping(clip),
+    budgetSeconds,
+    maxSteps,
+    evalEverySeconds: settings.evalEvery,
+    checkpointEvery: settings.checkpointEvery,
+    keep: settings.keep,
+    outDirectory: out,
+    trainingConfig: { ...settings, lr, clip, resume: undefined, logJson: undefined },
+    logJson: settings.logJson,
+    progress: settings.progress,
+    onEvaluation: task.sample && settings.sampleLength > 0
+      ? (log) => log(`sample: ${JSON.stringify(task.sample!(settings.sampleLength, 0.8, defaults.prime ?? '', sampler)).slice(1, -1)}`)
+      : undefined,
+  }, start);
+  console.log(`checkpoint: ${result.checkpoint}`);
+  if (result.lastMetric !== null) console.log(`${defaults.finalLabel}: ${result.lastMetric.toFixed(4)}`);
+  return result.interrupted ? 130 : 0;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,143 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+
+type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+import { CliError } from './cliError.js';
+
+/** The tasks `recurrent train` knows. */
+export const tasks = ['char-lm', 'seq-mnist', 'g2p', 'names', 'forecast'] as const;
+export type TaskName = (typeof tasks)[number];
+
+/** Options of `recurrent train`, after defaults; `undefined` means "the task's default". */
+export interface TrainOptions {
+  task: TaskName;
+  cell?: 'lstm' | 'gru' | 'rnn';
+  hiddenSize?: number;
+  layers?: number;
+  embeddingSize?: number;
+  bidirectional?: boolean;
+  dropout?: number;
+  optimizer?: 'adam' | 'adamw' | 'sgd' | 'rmsprop' | 'adagrad';
+  lr?: number;
+  batch?: number;
+  bptt?: number;
+  clip?: number;
+  epochs?: number;
+  budget?: number;
+  seed?: number;
+  backend: 'cpu' | 'gpujs';
+  out: string;
+  resume?: string;
+  logJson?: string;
+  evalEvery: number;
+  /** Validation items scored at intermediate evaluations (all at the last one). */
+  evalLimit?: number;
+  checkpointEvery: number;
+  keep: number;
+  csv?: string;
+  target?: string;
+  progress: boolean;
+  sampleLength: number;
+}
+
+const trainSpec = {
+  cell: { type: 'string' },
+  'hidden-size': { type: 'string' },
+  layers: { type: 'string' },
+  'embedding-size': { type: 'string' },
+  bidirectional: { type: 'boolean' },
+  dropout: { type: 'string' },
+  optimizer: { type: 'string' },
+  lr: { type: 'string' },
+  batch: { type: 'string' },
+  bptt: { type: 'string' },
+  clip: { type: 'string' },
+  epochs: { type: 'string' },
+  budget: { type: 'string' },
+  seed: { type: 'string' },
+  backend: { type: 'string' },
+  out: { type: 'string' },
+  resume: { type: 'string' },
+  'log-json': { type: 'string' },
+  'eval-every': { type: 'string' },
+  'eval-limit': { type: 'string' },
+  'checkpoint-every': { type: 'string' },
+  keep: { type: 'string' },
+  csv: { type: 'string' },
+  target: { type: 'string' },
+  'no-progress': { type: 'boolean' },
+  'sample-length': { type: 'string' },
+} as const;
+
+/** Parses argv with unknown options rejected, turning parse errors into one-line CliErrors. */
+export function parse<T extends OptionSpec>(command: string, argv: string[], options: T): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>> {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new CliError(`recurrent ${command}: ${(error as Error).message.split('\n')[0]}`, 2);
+  }
+}
+
+/** A numeric option: finite, within [min, max], an integer when asked. */
+export function numberOption(command: string, name: string, text: string | undefined, rule: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  const ok = text.trim() !== '' && Number.isFinite(value) && (!rule.integer || Number.isInteger(value)) && value >= (rule.min ?? -Infinity) && value <= (rule.max ?? Infinity);
+  if (!ok) {
+    const kind = rule.integer ? 'an integer' : 'a number';
+    const range = rule.min !== undefined ? (rule.max !== undefined ? ` in [${rule.min}, ${rule.max}]` : ` ≥ ${rule.min}`) : '';
+    throw new CliError(`recurrent ${command}: --${name} expected ${kind}${range}, got '${text}'`, 2);
+  }
+  return value;
+}
+
+function choice<T extends string>(command: string, name: string, text: string | undefined, allowed: readonly T[]): T | undefined {
+  if (text === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(text)) throw new CliError(`recurrent ${command}: --${name} expected one of ${allowed.join(', ')}, got '${text}'`, 2);
+  return text as T;
+}
+
+/** Parses `recurrent train <task> [options]`. */
+export function parseTrainOptions(argv: string[]): TrainOptions {
+  const { values, positionals } = parse('train', argv, trainSpec);
+  if (positionals.length !== 1) throw new CliError(`recurrent train: expected one task (${tasks.join(', ')}), got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`, 2);
+  if (!(tasks as readonly string[]).includes(positionals[0])) throw new CliError(`recurrent train: expected a task (${tasks.join(', ')}), got '${positionals[0]}'`, 2);
+  const task = positionals[0] as TaskName;
+  const int = (name: keyof typeof trainSpec, min = 1) => numberOption('train', name, values[name] as string | undefined, { integer: true, min });
+  const num = (name: keyof typeof trainSpec, min = 0, max?: number) => numberOption('train', name, values[name] as string | undefined, { min, max });
+  const options: TrainOptions = {
+    task,
+    cell: choice('train', 'cell', values.cell, ['lstm', 'gru', 'rnn'] as const),
+    hiddenSize: int('hidden-size'),
+    layers: int('layers'),
+    embeddingSize: int('embedding-size'),
+    bidirectional: values.bidirectional,
+    dropout: num('dropout', 0, 0.99),
+    optimizer: choice('train', 'optimizer', values.optimizer, ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad'] as const),
+    lr: num('lr'),
+    batch: int('batch'),
+    bptt: int('bptt'),
+    clip: num('clip'),
+    epochs: num('epochs'),
+    budget: num('budget'),
+    seed: int('seed', 0),
+    backend: choice('train', 'backend', values.backend, ['cpu', 'gpujs'] as const) ?? 'cpu',
+    out: values.out ?? `runs/${task}`,
+    resume: values.resume,
+    logJson: values['log-json'],
+    evalEvery: num('eval-every') ?? 30,
+    evalLimit: int('eval-limit'),
+    checkpointEvery: int('checkpoint-every') ?? 200,
+    keep: int('keep') ?? 3,
+    csv: values.csv,
+    target: values.target,
+    progress: !values['no-progress'],
+    sampleLength: int('sample-length', 0) ?? 200,
+  };
+  if (task === 'forecast' && (options.csv === undefined || options.target === undefined)) {
+    throw new CliError('recurrent train forecast: expected --csv FILE and --target COLUMN, got ' + (options.csv === undefined ? 'no --csv' : 'no --target'), 2);
+  }
+  if (task !== 'forecast' && (options.csv !== undefined || options.target !== undefined)) {
+    throw new CliError(`recurrent train ${task}: --csv and --target belong to the forecast task, got them for ${task}`, 2);
+  }
+  return options;
+}

@@ -1,0 +1,163 @@
+import { backward, crossEntropy, noGrad } from '@recurrent/autograd';
+import { Generator, type Tensor, fromData } from '@recurrent/tensor';
+import type { TrainingTask } from '../training/task.js';
+import { type CharacterCorpus, loadMobyDick } from './mobyDick.js';
+import { type CarriedState, TokenModel } from './models.js';
+
+/** Settings of the character language model (bench/learning.md's by default). */
+export interface CharLmSettings {
+  cell: 'lstm' | 'gru' | 'rnn';
+  embeddingSize: number;
+  hiddenSize: number;
+  numLayers: number;
+  dropout: number;
+  /** Contiguous training streams (the batch). */
+  batch: number;
+  /** Truncated back-propagation length. */
+  bptt: number;
+  /** Validation characters scored at intermediate evaluations (the final one scores all). */
+  evalLimit?: number;
+  seed: number;
+}
+
+/** The defaults of bench/learning.md: Embedding(89, 64) → LSTM(64→256, 2 layers) → Linear. */
+export const charLmDefaults = { embeddingSize: 64, hiddenSize: 256, numLayers: 2, batch: 32, bptt: 100, lr: 2e-3, clip: 1 };
+
+/**
+ * Character-level language modelling on Moby Dick: `batch` contiguous streams over the training
+ * text, BPTT windows of `bptt` characters with the state carried (detached) from one window to
+ * the next; metric: validation bits per character over 10 contiguous streams, state carried.
+ */
+export function charLmTask(settings: CharLmSettings, corpus: CharacterCorpus = loadMobyDick()): TrainingTask & { corpus: CharacterCorpus; model: TokenModel } {
+  const vocabularySize = corpus.vocabulary.length;
+  const modelConfig = {
+    kind: 'TokenModel', cell: settings.cell, vocabularySize, embeddingSize: settings.embeddingSize,
+    hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, bidirectional: false, outputSize: vocabularySize,
+  };
+  // one generator draws the initial weights and then the dropout masks; checkpoints carry it
+  const generator = new Generator(settings.seed);
+  const model = new TokenModel({ ...modelConfig, dropout: settings.dropout }, generator);
+  const streamLength = Math.floor(corpus.train.length / settings.batch);
+  const stepsPerEpoch = Math.floor((streamLength - 1) / settings.bptt);
+  let position = 0;
+  let epoch = 0;
+  let carried: CarriedState | null = null;
+  const inputs = new Int32Array(settings.bptt * settings.batch);
+  const targets = new Int32Array(settings.bptt * settings.batch);
+  return {
+    name: 'char-lm', model, modelConfig, corpus, vocabulary: corpus.vocabulary,
+    metric: { name: 'bits_per_char', direction: 'lower' },
+    unit: { name: 'chars', perStep: settings.bptt * settings.batch },
+    stepsPerEpoch,
+    generators: { model: generator },
+    trainStep() {
+      if (position + settings.bptt + 1 > streamLength) {
+        position = 0;
+        epoch++;
+        carried = null;
+      }
+      // time-major [bptt, batch]: row t holds character position+t of every stream
+      for (let t = 0; t < settings.bptt; t++) {
+        for (let b = 0; b < settings.batch; b++) {
+          const at = b * streamLength + position + t;
+          inputs[t * settings.batch + b] = corpus.train[at];
+          targets[t * settings.batch + b] = corpus.train[at + 1];
+        }
+      }
+      const { logits, state } = model.forward(fromData(inputs.slice(), [settings.bptt, settings.batch]), carried);
+      const loss = crossEntropy(logits, fromData(targets.slice(), [settings.bptt * settings.batch]));
+      backward(loss);
+      carried = state;
+      position += settings.bptt;
+      return loss.item();
+    },
+    evaluate(final = true) {
+      const limit = final ? corpus.validation.length : Math.min(corpus.validation.length, settings.evalLimit ?? corpus.validation.length);
+      return bitsPerChar(model, corpus.validation.subarray(0, limit), 10, 100);
+    },
+    getDataState() {
+      return { position, epoch, h: carried?.h ?? null, c: carried?.c ?? null };
+    },
+    setDataState(state) {
+      position = state.position as number;
+      epoch = state.epoch as number;
+      carried = state.h ? { h: state.h as Tensor, c: (state.c as Tensor | null) ?? undefined } : null;
+    },
+    sample(length, temperature, prime, generator) {
+      return sampleText(model, corpus.vocabulary, length, temperature, prime, generator);
+    },
+  };
+}
+
+/** Bits per character of `text` read as `streams` contiguous streams, `window` steps at a time. */
+export function bitsPerChar(model: TokenModel, text: Int32Array, streams: number, window: number): number {
+  model.eval();
+  const streamLength = Math.floor(text.length / streams);
+  let total = 0;
+  let count = 0;
+  noGrad(() => {
+    let state: CarriedState | null = null;
+    for (let start = 0; start < streamLength - 1; start += window) {
+      const steps = Math.min(window, streamLength - 1 - start);
+      const inputs = new Int32Array(steps * streams);
+      const targets = new Int32Array(steps * streams);
+      for (let t = 0; t < steps; t++) {
+        for (let b = 0; b < streams; b++) {
+          inputs[t * streams + b] = text[b * streamLength + start + t];
+          targets[t * streams + b] = text[b * streamLength + start + t + 1];
+        }
+      }
+      const result = model.forward(fromData(inputs, [steps, streams]), state);
+      state = result.state;
+      total += crossEntropy(result.logits, fromData(targets, [steps * streams]), { reduction: 'sum' }).item();
+      count += steps * streams;
+    }
+  });
+  return total / count / Math.LN2;
+}
+
+/** Generates `length` characters after `prime`, sampling from softmax(logits / temperature). */
+export function sampleText(model: TokenModel, vocabulary: string[], length: number, temperature: number, prime: string, generator: Generator): string {
+  model.eval();
+  const index = new Map(vocabulary.map((symbol, k) => [symbol, k]));
+  const primeIds = Array.from(prime).map((symbol) => index.get(symbol) ?? 0);
+  if (primeIds.length === 0) primeIds.push(index.get('\n') ?? 0);
+  let out = '';
+  noGrad(() => {
+    let state: CarriedState | null = null;
+    let logits: Float32Array | null = null;
+    for (const id of primeIds) {
+      const result = model.forward(fromData(Int32Array.of(id), [1, 1]), state);
+      state = result.state;
+      logits = result.logits.value.data as Float32Array;
+    }
+    for (let k = 0; k < length; k++) {
+      const id = drawIndex(logits!, temperature, generator);
+      out += vocabulary[id];
+      const result = model.forward(fromData(Int32Array.of(id), [1, 1]), state);
+      state = result.state;
+      logits = result.logits.value.data as Float32Array;
+    }
+  });
+  model.train();
+  return out;
+}
+
+/** An index drawn from softmax(logits / temperature) (the argmax at temperature 0). */
+export function drawIndex(logits: ArrayLike<number>, temperature: number, generator: Generator): number {
+  let best = 0;
+  for (let k = 1; k < logits.length; k++) if (logits[k] > logits[best]) best = k;
+  if (temperature <= 0) return best;
+  const weights = new Float64Array(logits.length);
+  let total = 0;
+  for (let k = 0; k < logits.length; k++) {
+    weights[k] = Math.exp((logits[k] - logits[best]) / temperature);
+    total += weights[k];
+  }
+  let u = generator.uniform() * total;
+  for (let k = 0; k < logits.length; k++) {
+    u -= weights[k];
+    if (u < 0) return k;
+  }
+  return logits.length - 1;
+}

@@ -1,0 +1,89 @@
+import { Module, type Variable, reshape } from '@recurrent/autograd';
+import { Embedding, GRU, LSTM, Linear, RNN, unbind } from '@recurrent/layers';
+import type { Generator, Tensor } from '@recurrent/tensor';
+
+/** The recurrent core of every task's model. */
+export interface RecurrentConfig {
+  cell: 'lstm' | 'gru' | 'rnn';
+  inputSize: number;
+  hiddenSize: number;
+  numLayers: number;
+  bidirectional: boolean;
+  dropout: number;
+}
+
+/** A recurrent state carried between calls: `h` (and `c` for an LSTM), `[layers·D, batch, H]`. */
+export interface CarriedState {
+  h: Tensor;
+  c?: Tensor;
+}
+
+type RecurrentLayer = LSTM | GRU | RNN;
+
+/** `nn.LSTM` / `nn.GRU` / `nn.RNN` from a {@link RecurrentConfig}, time-major. */
+export function recurrentLayer(config: RecurrentConfig, generator: Generator): RecurrentLayer {
+  const options = {
+    inputSize: config.inputSize, hiddenSize: config.hiddenSize, numLayers: config.numLayers,
+    bidirectional: config.bidirectional, dropout: config.dropout, generator,
+  };
+  if (config.cell === 'lstm') return new LSTM(options);
+  if (config.cell === 'gru') return new GRU(options);
+  return new RNN(options);
+}
+
+/** Runs a recurrent layer and returns its output and the final state as plain tensors. */
+export function runRecurrent(layer: RecurrentLayer, x: Variable | Tensor, state: CarriedState | null, lengths?: readonly number[]): { output: Variable; state: CarriedState; h_n: Variable } {
+  const result = layer.forward(x, { h0: state?.h ?? null, c0: state?.c ?? null, lengths: lengths ?? null }) as { output: Variable; h_n: Variable; c_n?: Variable };
+  return { output: result.output, h_n: result.h_n, state: { h: result.h_n.value, c: result.c_n?.value } };
+}
+
+/**
+ * Embedding → RNN/LSTM/GRU → Linear over token ids `[T, B]`, giving logits `[T·B, vocabulary]`.
+ * State-dict names are PyTorch's for the same `nn.Module` with submodules `embedding`, `rnn`,
+ * `linear` (`embedding.weight`, `rnn.weight_ih_l0`, `linear.weight`, …).
+ */
+export class TokenModel extends Module {
+  readonly embedding: Embedding;
+  readonly rnn: RecurrentLayer;
+  readonly linear: Linear;
+
+  constructor(readonly config: { vocabularySize: number; embeddingSize: number; outputSize: number } & Omit<RecurrentConfig, 'inputSize'>, generator: Generator) {
+    super();
+    this.embedding = this.registerModule('embedding', new Embedding({ numEmbeddings: config.vocabularySize, embeddingDim: config.embeddingSize, generator }));
+    this.rnn = this.registerModule('rnn', recurrentLayer({ ...config, inputSize: config.embeddingSize }, generator));
+    const width = config.hiddenSize * (config.bidirectional ? 2 : 1);
+    this.linear = this.registerModule('linear', new Linear({ inFeatures: width, outFeatures: config.outputSize, generator }));
+  }
+
+  /** Logits `[T·B, outputSize]` and the final state, for ids `[T, B]` (int32). */
+  forward(ids: Tensor, state: CarriedState | null, lengths?: readonly number[]): { logits: Variable; state: CarriedState } {
+    const [steps, batch] = ids.shape;
+    const embedded = this.embedding.forward(ids);
+    const { output, state: next } = runRecurrent(this.rnn, embedded, state, lengths);
+    const flat = reshape(output, [steps * batch, output.shape[2]]);
+    return { logits: this.linear.forward(flat), state: next };
+  }
+}
+
+/**
+ * An RNN/LSTM/GRU over real-valued steps `[T, B, inputSize]` with a Linear head on the last
+ * state (`seq-mnist`, `forecast`).
+ */
+export class SequenceModel extends Module {
+  readonly rnn: RecurrentLayer;
+  readonly linear: Linear;
+
+  constructor(readonly config: { outputSize: number } & RecurrentConfig, generator: Generator) {
+    super();
+    this.rnn = this.registerModule('rnn', recurrentLayer(config, generator));
+    const width = config.hiddenSize * (config.bidirectional ? 2 : 1);
+    this.linear = this.registerModule('linear', new Linear({ inFeatures: width, outFeatures: config.outputSize, generator }));
+  }
+
+  /** Outputs `[B, outputSize]` from the last time step's output `[B, D·H]`. */
+  forward(x: Tensor): Variable {
+    const { output } = runRecurrent(this.rnn, x, null);
+    const steps = unbind(output, 0);
+    return this.linear.forward(steps[steps.length - 1]);
+  }
+}

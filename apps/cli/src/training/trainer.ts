@@ -1,0 +1,153 @@
+import { appendFileSync } from 'node:fs';
+import { type Parameter } from '@recurrent/autograd';
+import { type Generator, type GeneratorState } from '@recurrent/tensor';
+import { type CheckpointState, type LoadedCheckpoint, checkSameModel, saveCheckpoint } from '../checkpoint/checkpoint.js';
+import { CliError } from '../cliError.js';
+import { type Progress, createProgress } from './progress.js';
+import type { TrainingTask } from './task.js';
+
+/** The optimizer as the trainer uses it. */
+export interface TrainerOptimizer {
+  step(): void;
+  zeroGrad(): void;
+  stateDict(): unknown;
+  loadStateDict(state: never): void;
+}
+
+/** Settings of {@link train}. */
+export interface TrainerSettings {
+  optimizer: TrainerOptimizer;
+  /** Global gradient-norm clipping (none when undefined). */
+  clip?: (parameters: Parameter[]) => void;
+  /** Stop after this many seconds of training (evaluation excluded). */
+  budgetSeconds?: number;
+  /** Stop after this many optimizer steps. */
+  maxSteps?: number;
+  /** Evaluate every this many seconds of training. */
+  evalEverySeconds: number;
+  /** Checkpoint every this many steps (and at the end and on SIGINT). */
+  checkpointEvery: number;
+  keep: number;
+  outDirectory: string;
+  /** Everything about the run worth keeping (optimizer name, lr, batch…). */
+  trainingConfig: Record<string, unknown>;
+  logJson?: string;
+  progress: boolean;
+  /** Printed after each evaluation (samples for generative tasks). */
+  onEvaluation?: (log: (line: string) => void) => void;
+  /** Called with each step's loss (tests compare curves). */
+  onStep?: (step: number, loss: number) => void;
+  /** Evaluate at all (tests switch it off to stay fast). */
+  evaluate?: boolean;
+}
+
+/** What a run ended with. */
+export interface TrainerResult {
+  step: number;
+  trainSeconds: number;
+  lastMetric: number | null;
+  interrupted: boolean;
+  checkpoint: string;
+}
+
+/** Restores a task, its optimizer and its generators from a checkpoint (validated first). */
+export function restore(task: TrainingTask, optimizer: TrainerOptimizer, loaded: LoadedCheckpoint): { step: number; trainSeconds: number } {
+  checkSameModel(loaded.state, task.name, task.modelConfig);
+  try {
+    task.model.loadStateDict(loaded.weights, { strict: true });
+  } catch (error) {
+    throw new CliError(`checkpoint: ${(error as Error).message.replace(/\n\s*/g, '; ')}`);
+  }
+  optimizer.loadStateDict(loaded.optimizer as never);
+  task.setDataState(loaded.data);
+  for (const [name, generator] of Object.entries(task.generators)) {
+    const state = loaded.state.rng[name] as GeneratorState | undefined;
+    if (!state) throw new CliError(`checkpoint: expected generator state '${name}', got none`);
+    generator.setState(state);
+  }
+  return { step: loaded.state.step, trainSeconds: loaded.state.trainSeconds };
+}
+
+/**
+ * Trains a task: steps until the budget or step limit, evaluating every `evalEverySeconds` of
+ * training time (evaluation time excluded), logging `{"train_s", "step", "metric", "value"}`
+ * lines, checkpointing every `checkpointEvery` steps, at the end and on SIGINT.
+ */
+export async function train(task: TrainingTask, settings: TrainerSettings, start = { step: 0, trainSeconds: 0 }): Promise<TrainerResult> {
+  let { step, trainSeconds } = start;
+  let interrupted = false;
+  let firstSignal = 0;
+  const onSignal = () => {
+    const now = Date.now();
+    if (interrupted && now - firstSignal > 2000) process.exit(130);
+    if (!interrupted) firstSignal = now;
+    interrupted = true;
+  };
+  process.on('SIGINT', onSignal);
+  const progress: Progress = createProgress(settings.progress, task, settings);
+  const log = (line: string) => progress.log(line);
+  let lastMetric: number | null = null;
+  let nextEval = settings.evalEverySeconds > 0 ? (Math.floor(trainSeconds / settings.evalEverySeconds) + 1) * settings.evalEverySeconds : Infinity;
+  const evaluate = (final: boolean) => {
+    if (settings.evaluate === false) return;
+    lastMetric = task.evaluate(final);
+    task.model.train();
+    if (settings.logJson) appendFileSync(settings.logJson, `${JSON.stringify({ train_s: round(trainSeconds), step, metric: task.metric.name, value: lastMetric })}\n`);
+    log(`step ${step} · ${round(trainSeconds)} s · ${task.metric.name} ${lastMetric.toFixed(4)}`);
+    settings.onEvaluation?.(log);
+  };
+  const checkpoint = () => saveCheckpoint(settings.outDirectory, { weights: task.model.stateDict(), optimizer: settings.optimizer.stateDict(), data: task.getDataState(), state: stateOf(task, settings, step, trainSeconds, lastMetric) }, settings.keep);
+  const done = () => (settings.budgetSeconds !== undefined && trainSeconds >= settings.budgetSeconds) || (settings.maxSteps !== undefined && step >= settings.maxSteps);
+  let lastCheckpoint = '';
+  task.model.train();
+  try {
+    while (!done() && !interrupted) {
+      const began = performance.now();
+      settings.optimizer.zeroGrad();
+      const loss = task.trainStep();
+      if (!Number.isFinite(loss)) throw new CliError(`train: the loss became ${loss} at step ${step + 1}; try a lower --lr or --clip 1`);
+      settings.clip?.(task.model.parameters());
+      settings.optimizer.step();
+      step++;
+      const seconds = (performance.now() - began) / 1000;
+      trainSeconds += seconds;
+      settings.onStep?.(step, loss);
+      progress.update(step, trainSeconds, loss, lastMetric, task.unit.perStep / seconds);
+      // the last evaluation is the full one after the loop
+      if (trainSeconds >= nextEval && !done()) {
+        evaluate(false);
+        nextEval += settings.evalEverySeconds * Math.max(1, Math.ceil((trainSeconds - nextEval) / settings.evalEverySeconds + 1e-9));
+      }
+      if (step % settings.checkpointEvery === 0) lastCheckpoint = checkpoint();
+      // yields to the event loop so a SIGINT handler can run between steps
+      if (step % 5 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (!interrupted) evaluate(true);
+    lastCheckpoint = checkpoint();
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSignal);
+  }
+  if (interrupted) console.error(`interrupted at step ${step}: checkpoint saved to ${lastCheckpoint}`);
+  return { step, trainSeconds, lastMetric, interrupted, checkpoint: lastCheckpoint };
+}
+
+function stateOf(task: TrainingTask, settings: TrainerSettings, step: number, trainSeconds: number, lastMetric: number | null): Omit<CheckpointState, 'format' | 'version' | 'optimizer' | 'data'> {
+  const rng: Record<string, unknown> = {};
+  for (const [name, generator] of Object.entries(task.generators) as [string, Generator][]) rng[name] = generator.getState();
+  return {
+    task: task.name,
+    model: task.modelConfig,
+    training: settings.trainingConfig,
+    vocabulary: task.vocabulary,
+    schedule: null,
+    rng,
+    step,
+    trainSeconds,
+    extra: { metric: task.metric.name, value: lastMetric },
+  };
+}
+
+function round(seconds: number): number {
+  return Math.round(seconds * 1000) / 1000;
+}
