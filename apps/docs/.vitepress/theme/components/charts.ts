@@ -1,0 +1,106 @@
+// Chart.js drawing for the demos: a loss curve, named series, and heatmaps (chartjs-chart-matrix).
+import { Chart, registerables } from 'chart.js';
+import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
+
+Chart.register(...registerables, MatrixController, MatrixElement);
+
+/** Charts a demo keeps so it can update them in place. */
+export type Charts = Record<string, Chart | undefined>;
+
+const palette = ['#3e63dd', '#e5484d', '#30a46c', '#f76b15', '#8e4ec6'];
+
+/** The loss after each round. */
+export function drawLoss(charts: Charts, canvas: HTMLCanvasElement | undefined, losses: number[]): void {
+  if (!canvas) return;
+  const labels = losses.map((_, i) => i + 1);
+  if (!charts.loss) {
+    charts.loss = new Chart(canvas, {
+      type: 'line',
+      data: { labels, datasets: [{ label: 'training loss', data: losses, borderColor: palette[0], pointRadius: 0, tension: 0.2 }] },
+      options: { animation: false, maintainAspectRatio: false, scales: { x: { title: { display: true, text: 'round' } } } },
+    });
+    return;
+  }
+  charts.loss.data.labels = labels;
+  charts.loss.data.datasets[0].data = losses;
+  charts.loss.update('none');
+}
+
+/** Named curves over a shared x axis. */
+export function drawSeries(
+  charts: Charts,
+  canvas: HTMLCanvasElement | undefined,
+  series: { label: string; x: number[]; y: number[] }[],
+  logY: boolean,
+): void {
+  if (!canvas) return;
+  const datasets = series.map((s, i) => ({
+    label: s.label,
+    data: s.x.map((x, j) => ({ x, y: s.y[j] })),
+    borderColor: palette[i % palette.length],
+    pointRadius: 0,
+    tension: 0.1,
+  }));
+  if (!charts.series) {
+    charts.series = new Chart(canvas, {
+      type: 'line',
+      data: { datasets },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        parsing: false,
+        scales: { x: { type: 'linear' }, y: { type: logY ? 'logarithmic' : 'linear' } },
+      },
+    });
+    return;
+  }
+  charts.series.data.datasets = datasets;
+  charts.series.update('none');
+}
+
+/** One matrix chart per heatmap, values in [0, 1] as colour intensity. */
+export function drawHeatmaps(
+  charts: Charts,
+  box: HTMLDivElement | undefined,
+  heatmaps: { rows: string[]; values: number[][]; title: string }[],
+): void {
+  if (!box) return;
+  heatmaps.forEach((map, index) => {
+    const key = `heatmap${index}`;
+    const columns = map.values[0]?.length ?? 0;
+    const data = map.values.flatMap((row, r) => row.map((v, c) => ({ x: c, y: map.rows[r], v })));
+    const dataset = {
+      label: map.title,
+      data,
+      backgroundColor: (context: { raw?: unknown }) => `rgba(62, 99, 221, ${(context.raw as { v: number } | undefined)?.v ?? 0})`,
+      width: ({ chart }: { chart: Chart }) => (chart.chartArea?.width ?? 200) / Math.max(columns, 1) - 1,
+      height: ({ chart }: { chart: Chart }) => (chart.chartArea?.height ?? 100) / Math.max(map.rows.length, 1) - 1,
+    };
+    let chart = charts[key];
+    if (!chart) {
+      const holder = document.createElement('div');
+      holder.style.position = 'relative';
+      holder.style.height = `${Math.max(120, 18 * map.rows.length + 60)}px`;
+      const canvas = document.createElement('canvas');
+      holder.appendChild(canvas);
+      box.appendChild(holder);
+      chart = new Chart(canvas, {
+        type: 'matrix',
+        data: { datasets: [dataset as never] },
+        options: {
+          animation: false,
+          maintainAspectRatio: false,
+          plugins: { legend: { display: false }, title: { display: true, text: map.title } },
+          scales: {
+            x: { type: 'linear', offset: true, min: -0.5, max: columns - 0.5, ticks: { stepSize: 1 } },
+            y: { type: 'category', labels: map.rows, offset: true },
+          },
+        },
+      });
+      charts[key] = chart;
+      return;
+    }
+    chart.data.datasets[0] = dataset as never;
+    chart.update('none');
+  });
+}
