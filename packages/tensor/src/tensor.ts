@@ -8,7 +8,8 @@ export type NestedArray = number | NestedArray[];
 /**
  * An n-dimensional array: a contiguous row-major storage array, a shape and the backend whose
  * kernels run on it. Tensors are values: ops return new tensors and never change their inputs
- * (`reshape` and first-axis slices share storage, which is why storage is never written twice).
+ * (`reshape`, `squeeze`, `unsqueeze`, `flatten` and slices that are one contiguous run, such as a
+ * range of the first axis, share storage, which is why storage is never written twice).
  *
  * Shapes: a scalar has shape `[]`; a dimension may be 0.
  *

@@ -13,14 +13,22 @@ export interface CreationOptions {
   backend?: Backend;
 }
 
-/** A zero-filled tensor made by a backend. Ops use it for their results. */
+/**
+ * A zero-filled tensor made by a backend (counted in its stats). Ops use it for their results.
+ *
+ * @example empty([2, 3], { dtype: 'int32' }).data; // Int32Array(6) of zeros
+ */
 export function empty(shape: Shape, options: CreationOptions = {}): Tensor {
   checkShape('empty', shape);
   const backend = options.backend ?? cpu;
   return new Tensor(backend.allocate(options.dtype ?? 'float32', sizeOf(shape)), shape, backend);
 }
 
-/** Wraps an existing storage array without copying (its dtype is the array's). */
+/**
+ * Wraps an existing storage array without copying (its dtype is the array's).
+ *
+ * @example fromData(new Float32Array([1, 2, 3, 4]), [2, 2]).shape; // [2, 2]
+ */
 export function fromData(data: DataArray, shape: Shape, options: { backend?: Backend } = {}): Tensor {
   const backend = options.backend ?? cpu;
   backend.track(data);
@@ -88,34 +96,60 @@ function inferShape(values: NestedArray[]): number[] {
   return shape;
 }
 
-/** A tensor filled with `value`. */
+/**
+ * A tensor filled with `value`.
+ *
+ * @example full([2], 7).toArray(); // [7, 7]
+ */
 export function full(shape: Shape, value: number, options: CreationOptions = {}): Tensor {
   const out = empty(shape, options);
   if (value !== 0) out.data.fill(value);
   return out;
 }
 
-/** A tensor of zeros. */
+/**
+ * A tensor of zeros.
+ *
+ * @example zeros([2, 3], { dtype: 'float64' }).shape; // [2, 3]
+ */
 export function zeros(shape: Shape, options: CreationOptions = {}): Tensor {
   return empty(shape, options);
 }
 
-/** A tensor of ones. */
+/**
+ * A tensor of ones.
+ *
+ * @example ones([3]).toArray(); // [1, 1, 1]
+ */
 export function ones(shape: Shape, options: CreationOptions = {}): Tensor {
   return full(shape, 1, options);
 }
 
-/** Zeros with another tensor's shape, dtype and backend. */
+/**
+ * Zeros with another tensor's shape, dtype and backend.
+ *
+ * @example zerosLike(ones([2, 2])).toArray(); // [[0, 0], [0, 0]]
+ */
 export function zerosLike(like: Tensor, options: CreationOptions = {}): Tensor {
   return empty(like.shape, { dtype: options.dtype ?? like.dtype, backend: options.backend ?? like.backend });
 }
 
-/** Ones with another tensor's shape, dtype and backend. */
+/**
+ * Ones with another tensor's shape, dtype and backend.
+ *
+ * @example onesLike(zeros([2])).toArray(); // [1, 1]
+ */
 export function onesLike(like: Tensor, options: CreationOptions = {}): Tensor {
   return full(like.shape, 1, { dtype: options.dtype ?? like.dtype, backend: options.backend ?? like.backend });
 }
 
-/** `[start, start + step, …]` below `end` (one argument: `[0, end)`). */
+/**
+ * `[start, start + step, …]` up to but excluding `end` (one argument: `[0, end)`), as Python's `range`.
+ *
+ * Shapes: `[ceil((end − start) / step)]`.
+ *
+ * @example arange(1, 7, 2).toArray(); // [1, 3, 5]
+ */
 export function arange(start: number, end?: number, step = 1, options: CreationOptions = {}): Tensor {
   if (end === undefined) [start, end] = [0, start];
   if (!Number.isFinite(start) || !Number.isFinite(end)) fail('arange', 'finite start and end', `${start} and ${end}`);
@@ -126,7 +160,11 @@ export function arange(start: number, end?: number, step = 1, options: CreationO
   return out;
 }
 
-/** The `n × m` identity (ones on the diagonal). */
+/**
+ * The `n × m` identity (ones on the diagonal).
+ *
+ * @example eye(2).toArray(); // [[1, 0], [0, 1]]
+ */
 export function eye(n: number, m = n, options: CreationOptions = {}): Tensor {
   if (!Number.isInteger(n) || !Number.isInteger(m) || n < 0 || m < 0) fail('eye', 'non-negative integer sizes', `${n} and ${m}`);
   const out = empty([n, m], options);
@@ -134,7 +172,11 @@ export function eye(n: number, m = n, options: CreationOptions = {}): Tensor {
   return out;
 }
 
-/** Uniform samples in `[low, high)` from a seeded generator. */
+/**
+ * Uniform samples in `[low, high)` from a seeded generator, drawn in row-major order.
+ *
+ * @example uniform([2, 3], -0.1, 0.1, new Generator(0)).shape; // [2, 3]
+ */
 export function uniform(shape: Shape, low: number, high: number, generator: Generator, options: CreationOptions = {}): Tensor {
   if (!(high >= low)) fail('uniform', 'low ≤ high', `low ${low}, high ${high}`);
   const out = empty(shape, options);
@@ -142,12 +184,20 @@ export function uniform(shape: Shape, low: number, high: number, generator: Gene
   return out;
 }
 
-/** Uniform samples in `[0, 1)` from a seeded generator. */
+/**
+ * Uniform samples in `[0, 1)` from a seeded generator.
+ *
+ * @example rand([4], new Generator(1));
+ */
 export function rand(shape: Shape, generator: Generator, options: CreationOptions = {}): Tensor {
   return uniform(shape, 0, 1, generator, options);
 }
 
-/** Standard normal samples from a seeded generator. */
+/**
+ * Standard normal samples from a seeded generator (Box–Muller).
+ *
+ * @example randn([2, 2], new Generator(1));
+ */
 export function randn(shape: Shape, generator: Generator, options: CreationOptions = {}): Tensor {
   const out = empty(shape, options);
   for (let i = 0; i < out.size; i++) out.data[i] = generator.normal();

@@ -8,10 +8,13 @@ import { empty, full } from './creation.js';
 /** A tensor, or a number that broadcasts as a scalar of the other operand's dtype. */
 export type TensorLike = Tensor | number;
 
+/** Unary ops that map integers to integers keep int32; the rest give float32 for int32 input. */
+const integerOps: ReadonlySet<UnaryOp> = new Set<UnaryOp>(['neg', 'abs', 'sign', 'square', 'relu']);
+
 function unaryOp(op: UnaryOp) {
   const run = (x: Tensor): Tensor => {
     checkTensor(op, x);
-    const dtype = x.dtype === 'int32' && op !== 'neg' && op !== 'abs' && op !== 'sign' && op !== 'square' ? 'float32' : x.dtype;
+    const dtype = x.dtype === 'int32' && !integerOps.has(op) ? 'float32' : x.dtype;
     const out = empty(x.shape, { dtype, backend: x.backend });
     x.backend.kernels.unary(op, x.data, out.data);
     return out;
@@ -88,7 +91,11 @@ function binaryOp(op: BinaryOp) {
 /** 1 where `a > b`, else 0. */ export const gt = binaryOp('gt');
 /** 1 where `a ≥ b`, else 0. */ export const ge = binaryOp('ge');
 
-/** `condition ≠ 0 ? a : b`, all broadcast together. */
+/**
+ * `condition ≠ 0 ? a : b`, all three broadcast together; numbers act as scalars.
+ *
+ * @example where(tensor([1, 0]), tensor([1, 2]), -1).toArray(); // [1, -1]
+ */
 export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   checkTensor('where', condition, 'condition');
   if (!(a instanceof Tensor) && typeof a !== 'number') fail('where', 'a to be a Tensor or a number', describe(a));
@@ -104,7 +111,11 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   return out;
 }
 
-/** Limits values to `[low, high]` (either bound may be omitted). */
+/**
+ * Limits values to `[low, high]` (either bound may be omitted); NaN stays NaN.
+ *
+ * @example clamp(tensor([-2, 0.5, 3]), 0, 1).toArray(); // [0, 0.5, 1]
+ */
 export function clamp(x: Tensor, low = -Infinity, high = Infinity): Tensor {
   checkTensor('clamp', x);
   if (typeof low !== 'number' || Number.isNaN(low)) fail('clamp', 'a number low bound', describe(low));
@@ -115,7 +126,11 @@ export function clamp(x: Tensor, low = -Infinity, high = Infinity): Tensor {
   return out;
 }
 
-/** `x·scale + shift` in one pass. */
+/**
+ * `x·scale + shift` in one pass (float32 for int32 input).
+ *
+ * @example affine(tensor([1, 2]), 2, 1).toArray(); // [3, 5]
+ */
 export function affine(x: Tensor, scale: number, shift = 0): Tensor {
   checkTensor('affine', x);
   if (typeof scale !== 'number' || typeof shift !== 'number') fail('affine', 'number scale and shift', `${describe(scale)} and ${describe(shift)}`);

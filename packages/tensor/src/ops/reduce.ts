@@ -47,17 +47,31 @@ function reduceWith(op: ReduceOp, name: string, x: Tensor, options: ReduceOption
   return new Tensor(current.data, finalShape, x.backend);
 }
 
-/** Sum over axes. @example sum(x, { axis: 1, keepDims: true }) */
+/**
+ * Sum over axes (all when absent); int32 sums to float32.
+ *
+ * Shapes: `[a, b, c]` with `axis: 1` → `[a, c]` (`[a, 1, c]` with `keepDims`).
+ *
+ * @example sum(ones([2, 3]), { axis: 1, keepDims: true }).toArray(); // [[3], [3]]
+ */
 export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
   return reduceWith('sum', 'sum', x, options);
 }
 
-/** Product over axes. */
+/**
+ * Product over axes (1 over an empty axis).
+ *
+ * @example prod(tensor([[1, 2], [3, 4]]), { axis: 0 }).toArray(); // [3, 8]
+ */
 export function prod(x: Tensor, options: ReduceOptions = {}): Tensor {
   return reduceWith('prod', 'prod', x, options);
 }
 
-/** Mean over axes (NaN for an empty reduction, as PyTorch). */
+/**
+ * Mean over axes (NaN for an empty reduction, as PyTorch).
+ *
+ * @example mean(tensor([[1, 2], [3, 4]]), { axis: -1 }).toArray(); // [1.5, 3.5]
+ */
 export function mean(x: Tensor, options: ReduceOptions = {}): Tensor {
   checkTensor('mean', x);
   const axes = normalizeAxes('mean', options.axis, x.rank);
@@ -66,17 +80,30 @@ export function mean(x: Tensor, options: ReduceOptions = {}): Tensor {
   return affine(sum(x, options), 1 / count);
 }
 
-/** Maximum over axes (NaN propagates). */
+/**
+ * Maximum over axes; NaN propagates, an empty axis is an error.
+ *
+ * @example max(tensor([[1, 5], [3, 4]]), { axis: 0 }).toArray(); // [3, 5]
+ */
 export function max(x: Tensor, options: ReduceOptions = {}): Tensor {
   return reduceWith('max', 'max', x, options);
 }
 
-/** Minimum over axes (NaN propagates). */
+/**
+ * Minimum over axes; NaN propagates, an empty axis is an error.
+ *
+ * @example min(tensor([[1, 5], [3, 4]]), { axis: 1 }).toArray(); // [1, 3]
+ */
 export function min(x: Tensor, options: ReduceOptions = {}): Tensor {
   return reduceWith('min', 'min', x, options);
 }
 
-/** `log Σ exp(x)` over axes, computed stably. */
+/**
+ * `log Σ exp(x)` over axes, computed stably as `m + log Σ exp(x − m)` with `m` the maximum
+ * (−∞ over an empty axis).
+ *
+ * @example logsumexp(tensor([1000, 1000]), { axis: 0 }).item(); // 1000 + log 2
+ */
 export function logsumexp(x: Tensor, options: ReduceOptions = {}): Tensor {
   return reduceWith('logsumexp', 'logsumexp', x, options);
 }
@@ -96,17 +123,34 @@ function argWith(op: 'argmax' | 'argmin', x: Tensor, axis: number | undefined, k
   return new Tensor(out.data, keepDims ? shape : shape.filter((_, i) => i !== resolved), x.backend);
 }
 
-/** Index of the largest value along an axis (of the flattened tensor when absent), as int32. */
+/**
+ * Index of the first largest value along an axis (of the flattened tensor when absent), as int32;
+ * NaN counts as the largest.
+ *
+ * @example argmax(tensor([[1, 9], [4, 2]]), 1).toArray(); // [1, 0]
+ */
 export function argmax(x: Tensor, axis?: number, keepDims = false): Tensor {
   return argWith('argmax', x, axis, keepDims);
 }
 
-/** Index of the smallest value along an axis (of the flattened tensor when absent), as int32. */
+/**
+ * Index of the first smallest value along an axis (of the flattened tensor when absent), as int32;
+ * NaN counts as the smallest.
+ *
+ * @example argmin(tensor([3, 1, 2])).item(); // 1
+ */
 export function argmin(x: Tensor, axis?: number, keepDims = false): Tensor {
   return argWith('argmin', x, axis, keepDims);
 }
 
-/** `exp(x) / Σ exp(x)` along an axis (default: the last). */
+/**
+ * `softmax(x)_i = exp(x_i − m) / Σ_j exp(x_j − m)` along an axis (default: the last), `m` the
+ * maximum. A row holding NaN gives NaN.
+ *
+ * Shapes: same as `x`.
+ *
+ * @example softmax(tensor([[0, 0]])).toArray(); // [[0.5, 0.5]]
+ */
 export function softmax(x: Tensor, axis = -1): Tensor {
   checkTensor('softmax', x);
   const resolved = normalizeAxis('softmax', axis, x.rank);
@@ -116,7 +160,13 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   return out;
 }
 
-/** `x − log Σ exp(x)` along an axis (default: the last). */
+/**
+ * `logSoftmax(x)_i = x_i − log Σ_j exp(x_j)` along an axis (default: the last), computed stably.
+ *
+ * Shapes: same as `x`.
+ *
+ * @example logSoftmax(tensor([0, 0])).toArray(); // [−log 2, −log 2]
+ */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   checkTensor('logSoftmax', x);
   const resolved = normalizeAxis('logSoftmax', axis, x.rank);
@@ -126,7 +176,11 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
   return out;
 }
 
-/** Inclusive cumulative sum along an axis. */
+/**
+ * Inclusive cumulative sum along an axis: `out_i = Σ_{j ≤ i} x_j`.
+ *
+ * @example cumsum(tensor([1, 2, 3]), 0).toArray(); // [1, 3, 6]
+ */
 export function cumsum(x: Tensor, axis: number): Tensor {
   checkTensor('cumsum', x);
   const resolved = normalizeAxis('cumsum', axis, x.rank);
