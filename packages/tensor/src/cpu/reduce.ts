@@ -58,7 +58,15 @@ function reduceRow(op: ReduceOp, x: DataArray, start: number, length: number): n
 /** `acc[i] = fold over j of x[base + j·inner + i]`, reading rows in order. */
 function reduceRows(op: 'sum' | 'prod' | 'max' | 'min', x: DataArray, base: number, length: number, inner: number, acc: Float64Array): void {
   acc.fill(op === 'sum' ? 0 : op === 'prod' ? 1 : op === 'max' ? -Infinity : Infinity);
-  for (let j = 0; j < length; j++) {
+  let j = 0;
+  if (op === 'sum') {
+    // four rows per pass: one load and store of the accumulator per four values read
+    for (; j + 4 <= length; j += 4) {
+      const r0 = base + j * inner, r1 = r0 + inner, r2 = r1 + inner, r3 = r2 + inner;
+      for (let i = 0; i < inner; i++) acc[i] += x[r0 + i] + x[r1 + i] + x[r2 + i] + x[r3 + i];
+    }
+  }
+  for (; j < length; j++) {
     const row = base + j * inner;
     switch (op) {
       case 'sum': for (let i = 0; i < inner; i++) acc[i] += x[row + i]; break;
