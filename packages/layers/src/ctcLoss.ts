@@ -40,35 +40,41 @@ function logAdd(a: number, b: number): number {
   return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
 }
 
-/** Label `s` of the extended sequence `l'` (blanks around and between labels). */
-function extended(problem: Problem, n: number, s: number): number {
-  return s % 2 === 0 ? problem.blank : problem.labels[problem.offsets[n] + (s >> 1)];
-}
-
-/** Whether α may skip from `s − 2` to `s` (a label that differs from the one before it). */
-function canSkip(problem: Problem, n: number, s: number): boolean {
-  return s % 2 === 1 && s >= 2 && problem.labels[problem.offsets[n] + (s >> 1)] !== problem.labels[problem.offsets[n] + (s >> 1) - 1];
+/**
+ * The extended target `l'` of sample `n` (a blank around and between labels) into `labels`, and
+ * into `skip` whether α may jump from `s − 2` to `s` (a label that differs from the one before).
+ * Returns `|l'|`.
+ */
+function extend(problem: Problem, n: number, labels: Int32Array, skip: Uint8Array): number {
+  const length = problem.targetLengths[n], start = problem.offsets[n];
+  const width = 2 * length + 1;
+  for (let s = 0; s < width; s++) {
+    const odd = s % 2 === 1;
+    labels[s] = odd ? problem.labels[start + (s >> 1)] : problem.blank;
+    skip[s] = odd && s >= 2 && problem.labels[start + (s >> 1)] !== problem.labels[start + (s >> 1) - 1] ? 1 : 0;
+  }
+  return width;
 }
 
 /**
  * Forward variables in log space, `alpha[t·S' + s] = log α_t(s)` (Graves 2006, eq. 5–8), into a
  * preallocated array; returns `log p(l | x)`.
  */
-function forwardVariables(problem: Problem, lp: Tensor['data'], n: number, alpha: Float64Array): number {
+function forwardVariables(problem: Problem, lp: Tensor['data'], n: number, alpha: Float64Array, labels: Int32Array, skip: Uint8Array): number {
   const { N, C } = problem;
-  const steps = problem.inputLengths[n], width = 2 * problem.targetLengths[n] + 1;
+  const steps = problem.inputLengths[n];
+  const width = extend(problem, n, labels, skip);
   if (steps === 0) return width === 1 ? 0 : NEG;
   alpha.fill(NEG, 0, steps * width);
   const row0 = n * C;
-  alpha[0] = lp[row0 + problem.blank];
-  if (width > 1) alpha[1] = lp[row0 + extended(problem, n, 1)];
+  alpha[0] = lp[row0 + labels[0]];
+  if (width > 1) alpha[1] = lp[row0 + labels[1]];
   for (let t = 1; t < steps; t++) {
     const row = (t * N + n) * C, here = t * width, before = here - width;
-    // Only states that can still reach the end and were reachable from the start are finite.
     for (let s = 0; s < width; s++) {
       let total = logAdd(alpha[before + s], s > 0 ? alpha[before + s - 1] : NEG);
-      if (canSkip(problem, n, s)) total = logAdd(total, alpha[before + s - 2]);
-      alpha[here + s] = total === NEG ? NEG : total + lp[row + extended(problem, n, s)];
+      if (skip[s]) total = logAdd(total, alpha[before + s - 2]);
+      alpha[here + s] = total === NEG ? NEG : total + lp[row + labels[s]];
     }
   }
   const last = (steps - 1) * width;
@@ -76,21 +82,23 @@ function forwardVariables(problem: Problem, lp: Tensor['data'], n: number, alpha
 }
 
 /** Backward variables in log space, `beta[t·S' + s] = log β_t(s)` (Graves 2006, eq. 10–13). */
-function backwardVariables(problem: Problem, lp: Tensor['data'], n: number, beta: Float64Array): void {
+function backwardVariables(problem: Problem, lp: Tensor['data'], n: number, beta: Float64Array, labels: Int32Array, skip: Uint8Array): number {
   const { N, C } = problem;
-  const steps = problem.inputLengths[n], width = 2 * problem.targetLengths[n] + 1;
+  const steps = problem.inputLengths[n];
+  const width = extend(problem, n, labels, skip);
   beta.fill(NEG, 0, steps * width);
   const last = (steps - 1) * width, rowLast = ((steps - 1) * N + n) * C;
-  beta[last + width - 1] = lp[rowLast + problem.blank];
-  if (width > 1) beta[last + width - 2] = lp[rowLast + extended(problem, n, width - 2)];
+  beta[last + width - 1] = lp[rowLast + labels[width - 1]];
+  if (width > 1) beta[last + width - 2] = lp[rowLast + labels[width - 2]];
   for (let t = steps - 2; t >= 0; t--) {
     const row = (t * N + n) * C, here = t * width, after = here + width;
     for (let s = 0; s < width; s++) {
       let total = logAdd(beta[after + s], s + 1 < width ? beta[after + s + 1] : NEG);
-      if (s + 2 < width && canSkip(problem, n, s + 2)) total = logAdd(total, beta[after + s + 2]);
-      beta[here + s] = total === NEG ? NEG : total + lp[row + extended(problem, n, s)];
+      if (s + 2 < width && skip[s + 2]) total = logAdd(total, beta[after + s + 2]);
+      beta[here + s] = total === NEG ? NEG : total + lp[row + labels[s]];
     }
   }
+  return width;
 }
 
 const ctcPrimitive = definePrimitive<Problem>({
@@ -101,8 +109,9 @@ const ctcPrimitive = definePrimitive<Problem>({
     for (let n = 0; n < N; n++) widest = Math.max(widest, 2 * problem.targetLengths[n] + 1);
     const alpha = new Float64Array(N * T * widest);
     const losses = new Float64Array(N);
+    const labels = new Int32Array(widest), skip = new Uint8Array(widest);
     for (let n = 0; n < N; n++) {
-      losses[n] = -forwardVariables(problem, logProbs!.data, n, alpha.subarray(n * T * widest, (n + 1) * T * widest));
+      losses[n] = -forwardVariables(problem, logProbs!.data, n, alpha.subarray(n * T * widest, (n + 1) * T * widest), labels, skip);
     }
     const perSample = losses.map((loss) => (problem.zeroInfinity && loss === Infinity ? 0 : loss));
     let out: Tensor;
@@ -125,6 +134,7 @@ const ctcPrimitive = definePrimitive<Problem>({
     const gradient = empty(logProbs.shape, { dtype: logProbs.dtype, backend: logProbs.backend });
     const g = gradient.data;
     const beta = new Float64Array(T * widest);
+    const labels = new Int32Array(widest), skip = new Uint8Array(widest);
     // γ[c] of one time step, summed over the extended positions that carry label c.
     const occupation = new Float64Array(C);
     for (let n = 0; n < N; n++) {
@@ -138,15 +148,12 @@ const ctcPrimitive = definePrimitive<Problem>({
         continue;
       }
       if (steps === 0) continue;
-      backwardVariables(problem, lp, n, beta);
+      backwardVariables(problem, lp, n, beta, labels, skip);
       const a = alpha.subarray(n * T * widest);
       for (let t = 0; t < steps; t++) {
         const row = (t * N + n) * C;
         occupation.fill(NEG);
-        for (let s = 0; s < width; s++) {
-          const label = extended(problem, n, s);
-          occupation[label] = logAdd(occupation[label], a[t * width + s] + beta[t * width + s]);
-        }
+        for (let s = 0; s < width; s++) occupation[labels[s]] = logAdd(occupation[labels[s]], a[t * width + s] + beta[t * width + s]);
         // ∂(−log p)/∂ log y_t(c) = −γ_t(c), γ_t(c) = Σ_{s: l'_s = c} α_t(s) β_t(s) / (y_t(c) p)
         for (let c = 0; c < C; c++) {
           g[row + c] = occupation[c] === NEG ? 0 : -weight * Math.exp(occupation[c] - lp[row + c] - logLikelihood);
