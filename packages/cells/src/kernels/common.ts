@@ -145,15 +145,21 @@ export function carryInactive(run: SequenceRun, t: number, buffer: Float32Array,
   }
 }
 
-/** The output `[T, B, width]`: each step's state, 0 past each sequence's length. */
+/**
+ * The output `[T, B, width]`: each step's state, 0 past each sequence's length. Without lengths
+ * it is a view of the state buffer (the slots of `h_0 … h_{T−1}` lie in time order), not a copy.
+ */
 export function gatherOutput(run: SequenceRun, states: Float32Array, width: number): Float32Array {
   const { steps, batch, lengths } = run;
   const size = batch * width;
+  if (lengths === null) {
+    const first = run.reverse ? 0 : 1;
+    return states.subarray(first * size, (first + steps) * size);
+  }
   const out = new Float32Array(steps * size);
   for (let t = 0; t < steps; t++) {
     const from = stateSlot(run, t) * size;
-    if (lengths === null) out.set(states.subarray(from, from + size), t * size);
-    else for (let b = 0; b < batch; b++) if (t < lengths[b]) out.set(states.subarray(from + b * width, from + (b + 1) * width), t * size + b * width);
+    for (let b = 0; b < batch; b++) if (t < lengths[b]) out.set(states.subarray(from + b * width, from + (b + 1) * width), t * size + b * width);
   }
   return out;
 }
