@@ -46,6 +46,19 @@ export function defineConformanceSuite(backend: Backend, harness: ConformanceHar
   const reference = createCpuBackend({ name: 'cpu-reference', kernels: { gemm: gemmReference } });
   const kernels = [...new Set(conformanceCases.map((c) => c.kernel))];
   harness.describe(`conformance of backend ${backend.name}`, () => {
+    harness.it('allocate gives zero-filled storage of each dtype and counts it', () => {
+      const expectedTypes = { float32: Float32Array, float64: Float64Array, int32: Int32Array } as const;
+      const problems: string[] = [];
+      for (const dtype of dtypes) {
+        const before = backend.stats.allocated;
+        const data = backend.allocate(dtype, 5);
+        if (!(data instanceof expectedTypes[dtype]) || data.length !== 5 || data.some((v) => v !== 0)) {
+          problems.push(`allocate('${dtype}', 5) gave ${Object.prototype.toString.call(data)} of length ${data.length}`);
+        }
+        if (backend.stats.allocated !== before + 1) problems.push(`allocate('${dtype}') did not count the buffer`);
+      }
+      harness.expect(problems.join('; ') || null).toBe(null);
+    });
     for (const kernel of kernels) {
       harness.describe(kernel, () => {
         conformanceCases.forEach((testCase, seed) => {
