@@ -1,7 +1,7 @@
 export { DataError, type DataLocation, type ErrorPolicy } from './dataError.js';
 export { decodeText, type TextSource } from './textSource.js';
 export { type ColumnType, type Columns, type RowOf } from './columns.js';
-export { CsvReader, parseCsv, type CsvOptions } from './csv.js';
+export { CsvReader, parseCsv, type ColumnBatch, type CsvOptions } from './csv.js';
 export { JsonlReader, parseJsonl, type JsonlOptions } from './jsonl.js';
 export { Vocabulary, compareCodePoints, type SpecialTokens, type VocabularyJSON, type VocabularyOptions, type VocabularyOrder } from './vocabulary.js';
 export { CharacterTokenizer, WordTokenizer, tokenizerFromJSON, type EncodeOptions, type Tokenizer, type TokenizerJSON } from './tokenizer.js';
