@@ -79,7 +79,9 @@ export interface KernelTable {
   binary(op: BinaryOp, a: Strided, b: Strided, out: DataArray, shape: readonly number[]): void;
   /** `out = condition ≠ 0 ? a : b`, all three broadcast to `shape`. */
   where(condition: Strided, a: Strided, b: Strided, out: DataArray, shape: readonly number[]): void;
-  /** Copies a strided view of `shape` into contiguous `out` (transpose, slice, broadcast, flip). */
+  /** Copies a strided view of `shape` into contiguous `out` (permute, slice, expand, flip; with
+   * `out` of another dtype it is also `cast`, converting as typed arrays do). Strides may be
+   * negative or 0. */
   copy(source: Strided, out: DataArray, shape: readonly number[]): void;
   /** Reduces the middle axis of `[outer, length, inner]` into `out[outer, inner]`. */
   reduce(op: ReduceOp, x: DataArray, layout: AxisLayout, out: DataArray): void;
@@ -91,7 +93,9 @@ export interface KernelTable {
   cumsum(x: DataArray, layout: AxisLayout, out: DataArray): void;
   /** Rows `indices[j]` of the middle axis: `out[o, j, i] = x[o, indices[j], i]`. */
   gather(x: DataArray, layout: AxisLayout, indices: Int32Array, out: DataArray): void;
-  /** Adds `source[o, j, i]` into `out[o, indices[j], i]` (the adjoint of gather). */
+  /** Adds `source[o, j, i]` into `out[o, indices[j], i]` (the adjoint of gather; repeated indices
+   * accumulate). Into a buffer of −0 it places values exactly, which is how concat, stack and pad
+   * are built. */
   scatterAdd(source: DataArray, layout: AxisLayout, indices: Int32Array, out: DataArray): void;
   /** `C ← alpha·op(A)·op(B) + beta·C`. */
   gemm(args: GemmArgs): void;

@@ -97,6 +97,8 @@ describe('argmax and argmin', () => {
     expect(argmax(tensor([[1, 9], [4, 2]])).item()).toBe(1);
     expect(argmax(y).dtype).toBe('int32');
     expect(() => argmax(zeros([0]))).toThrow('argmax: expected a non-empty tensor, got shape [0]');
+    expect(() => argmin(zeros([2, 0]), 1)).toThrow('argmin: expected a non-empty axis 1, got shape [2, 0]');
+    expect(argmax(zeros([0, 3]), 1).shape).toEqual([0]);
   });
 });
 

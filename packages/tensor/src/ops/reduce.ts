@@ -110,12 +110,13 @@ export function logsumexp(x: Tensor, options: ReduceOptions = {}): Tensor {
 
 function argWith(op: 'argmax' | 'argmin', x: Tensor, axis: number | undefined, keepDims: boolean): Tensor {
   checkTensor(op, x);
-  if (x.size === 0) fail(op, 'a non-empty tensor', `shape ${formatShape(x.shape)}`);
   if (axis === undefined) {
+    if (x.size === 0) fail(op, 'a non-empty tensor', `shape ${formatShape(x.shape)}`);
     const flat = new Tensor(x.data, [x.size], x.backend);
     return argWith(op, flat, 0, false);
   }
   const resolved = normalizeAxis(op, axis, x.rank);
+  if (x.shape[resolved] === 0) fail(op, `a non-empty axis ${resolved}`, `shape ${formatShape(x.shape)}`);
   const shape = [...x.shape];
   shape[resolved] = 1;
   const out = empty(shape, { dtype: 'int32', backend: x.backend });
