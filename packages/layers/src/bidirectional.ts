@@ -53,6 +53,7 @@ export class Bidirectional extends Module implements SequenceLayer {
     this.stateCount = this.forwardLayer.stateCount + this.reverseLayer.stateCount;
   }
 
+  /** Runs both directions and merges their outputs; `state` is the forward's, then the reverse's. */
   forward(input: Variable | Tensor, options: SequenceOptions = {}): SequenceResult {
     const x = valueOf(input);
     if (x.rank !== 3) fail('Bidirectional', this.batchFirst ? 'input [batch, time, features]' : 'input [time, batch, features]', formatShape(x.shape));

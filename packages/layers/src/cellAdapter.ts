@@ -47,10 +47,12 @@ export class BuiltInCellAdapter extends Module implements RecurrentCell {
     return this;
   }
 
+  /** Zeros for every state tensor. */
   initialState(batch: number): Tensor[] {
     return this.stateSizes.map((size) => zeros([batch, size]));
   }
 
+  /** One step of the wrapped cell; the output is `h`. */
   step(input: Variable | Tensor, state: readonly (Variable | Tensor)[] | undefined): CellStepResult {
     if (this.cell instanceof LSTMCell) {
       const { h, c } = this.cell.forward(input, state ? { h: state[0], c: state[1] } : null);

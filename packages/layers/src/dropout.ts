@@ -33,6 +33,7 @@ export class Dropout extends Module {
     this.generator = options.generator ?? new Generator(options.seed ?? 0);
   }
 
+  /** A freshly masked copy in training mode; the input itself in evaluation mode. */
   forward(input: Variable | Tensor): Variable {
     if (!this.training || this.p === 0) return input instanceof Variable ? input : new Variable(input);
     const x = valueOf(input);

@@ -77,6 +77,7 @@ export class Embedding extends Module {
     this.weight = this.registerParameter('weight', new Parameter(weight));
   }
 
+  /** The rows of `weight` at `indices` (int32), shape `[...indices.shape, embeddingDim]`. */
   forward(indices: Tensor | readonly number[]): Variable {
     const values = Array.isArray(indices) ? tensor(indices as number[], { dtype: 'int32' }) : (indices as Tensor);
     if (values.dtype !== 'int32') fail('Embedding', 'int32 indices', values.dtype);

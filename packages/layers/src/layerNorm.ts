@@ -92,6 +92,7 @@ export class LayerNorm extends Module {
     this.bias = this.registerParameter('bias', affine ? new Parameter(full(shape, 0, { dtype })) : null);
   }
 
+  /** Normalises over the trailing `normalizedShape` axes. */
   forward(input: Variable | Tensor): Variable {
     const shape = valueOf(input).shape;
     const trailing = shape.slice(shape.length - this.normalizedShape.length);

@@ -45,6 +45,7 @@ export class Linear extends Module {
     this.bias = this.registerParameter('bias', options.bias ?? true ? new Parameter(uniform([outFeatures], -bound, bound, generator, { dtype })) : null);
   }
 
+  /** `x Wᵀ + b` over the last axis. */
   forward(input: Variable | Tensor): Variable {
     const shape = valueOf(input).shape;
     if (shape.length === 0 || shape[shape.length - 1] !== this.inFeatures) fail('Linear', `input [..., ${this.inFeatures}]`, formatShape(shape));

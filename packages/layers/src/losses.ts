@@ -20,6 +20,7 @@ export class MSELoss extends Module {
   constructor(readonly options: { reduction?: Reduction } = {}) {
     super();
   }
+  /** The loss of `input` against `target` with this module's options. */
   forward(input: Differentiable, target: Differentiable): Variable {
     return mseLoss(input, target, this.options);
   }
@@ -37,6 +38,7 @@ export class L1Loss extends Module {
   constructor(readonly options: { reduction?: Reduction } = {}) {
     super();
   }
+  /** The loss of `input` against `target` with this module's options. */
   forward(input: Differentiable, target: Differentiable): Variable {
     return l1Loss(input, target, this.options);
   }
@@ -55,6 +57,7 @@ export class CrossEntropyLoss extends Module {
   constructor(readonly options: CrossEntropyOptions = {}) {
     super();
   }
+  /** The loss of `input` against class indices `target` with this module's options. */
   forward(input: Variable | Tensor, target: Tensor): Variable {
     return crossEntropy(input, target, this.options);
   }
@@ -72,6 +75,7 @@ export class NLLLoss extends Module {
   constructor(readonly options: ClassLossOptions = {}) {
     super();
   }
+  /** The loss of `input` against class indices `target` with this module's options. */
   forward(input: Variable | Tensor, target: Tensor): Variable {
     return nllLoss(input, target, this.options);
   }
@@ -90,6 +94,7 @@ export class BCEWithLogitsLoss extends Module {
   constructor(readonly options: BinaryCrossEntropyOptions = {}) {
     super();
   }
+  /** The loss of `input` against `target` with this module's options. */
   forward(input: Differentiable, target: Differentiable): Variable {
     return binaryCrossEntropyWithLogits(input, target, this.options);
   }

@@ -33,6 +33,9 @@ export interface SequenceOptions {
   initialState?: readonly (Variable | Tensor)[];
   /** Per-sequence lengths (`1 ≤ lengths[b] ≤ T`, any order): PyTorch's packed semantics. */
   lengths?: readonly number[] | Int32Array | Tensor;
+  /** Time index of the first step (default 0): the chunk's offset in truncated BPTT, so cells
+   * that read the clock (`ClockworkCell`) see the global step. */
+  timeOffset?: number;
 }
 
 /** What a sequence layer returns. */
@@ -76,8 +79,10 @@ export interface RecurrentOptions {
  * `t = 0 … T−1`. With `lengths`, PyTorch's packed semantics: for `t ≥ lengths[b]` sequence `b`
  * keeps its state, emits 0, and gets no gradient; final states are each sequence's own last.
  * The state dict is the cell's (same names). `reverse` runs each sequence from `lengths[b] − 1`
- * down to 0. Built-in cells (`RNNCell`, `GRUCell`, `LSTMCell`) are adapted with
- * `asRecurrentCell` (state `[h]` or `[h, c]`).
+ * down to 0. For truncated backpropagation through time, pass each chunk the detached final
+ * state of the previous one (`detach` from @recurrent/autograd) and its `timeOffset`. Built-in
+ * cells (`RNNCell`, `GRUCell`, `LSTMCell`) are adapted with `asRecurrentCell` (state `[h]` or
+ * `[h, c]`).
  *
  * Shapes: input `[T, B, inputSize]` (`[B, T, inputSize]` with `batchFirst`); output
  * `[T, B, outputSize]`; `state[k]: [B, cell.stateSizes[k]]`.
@@ -113,6 +118,7 @@ export class Recurrent extends Module implements SequenceLayer {
     return this;
   }
 
+  /** Runs the cell over every step; see the class documentation for shapes and lengths. */
   forward(input: Variable | Tensor, options: SequenceOptions = {}): SequenceResult {
     const x = valueOf(input);
     const inner = this.cell instanceof BuiltInCellAdapter ? this.cell.cell : this.cell;
@@ -133,13 +139,15 @@ export class Recurrent extends Module implements SequenceLayer {
         fail(name, `initial state ${k} of shape [${batch}, ${this.stateSizes[k]}]`, formatShape(shape));
       }
     });
+    const timeOffset = options.timeOffset ?? 0;
+    if (!Number.isInteger(timeOffset) || timeOffset < 0) fail(name, 'timeOffset an integer ≥ 0', String(options.timeOffset));
     const fullLengths = lengths ?? new Array<number>(batch).fill(steps);
     const source = this.reverse ? reverseWithinLengths(input, fullLengths, timeAxis) : input;
     const inputs = unbind(source, timeAxis);
     let state: (Variable | Tensor)[] = options.initialState ? [...options.initialState] : this.cell.initialState(batch);
     const outputs: Variable[] = [];
     for (let t = 0; t < steps; t++) {
-      const result = this.cell.step(inputs[t], state, t);
+      const result = this.cell.step(inputs[t], state, timeOffset + t);
       // A fresh mask per step: the graph keeps it for backward.
       const mask = new Uint8Array(batch);
       let active = batch;

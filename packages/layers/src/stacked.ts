@@ -75,6 +75,7 @@ export class Stacked extends Module implements SequenceLayer {
     return this;
   }
 
+  /** Runs the layers in order; `initialState` lists every layer's state tensors in order. */
   forward(input: Variable | Tensor, options: SequenceOptions = {}): StackedResult {
     const initial = options.initialState;
     if (initial && initial.length !== this.stateCount) fail('Stacked', `${this.stateCount} initial state tensors (all layers, in order)`, `${initial.length}`);
