@@ -13,6 +13,8 @@
  * adds the products into `mr · nr / 4` f32x4 accumulators kept in locals (registers).
  */
 
+import { sharedMaximumPages } from '../src/wasm/gemmKernelShape.js';
+
 /** Options of {@link gemmWat}. */
 export interface GemmWatOptions {
   /** Import a shared memory (for the threaded gemm) instead of a plain one. */
@@ -25,8 +27,6 @@ export interface GemmWatOptions {
   unroll: number;
 }
 
-/** Largest memory, in 64 KiB pages, a shared memory may grow to (1 GiB). */
-export const sharedMaximumPages = 16384;
 
 /** The WAT text of the kernel module for the given register block. */
 export function gemmWat(options: GemmWatOptions): string {

@@ -12,6 +12,9 @@ export {
 } from './backend.js';
 export { cpu, cpuKernels, createCpuBackend, type CpuBackendOptions } from './cpu/cpuBackend.js';
 export { gemmReference } from './cpu/gemmReference.js';
+export { gemm, hasWasmGemm } from './cpu/gemm.js';
+export { gemmBlocked } from './cpu/gemmBlocked.js';
+export { createThreadedGemm, type ThreadedGemm, type ThreadedGemmOptions } from './cpu/gemmThreaded.js';
 export { Generator, type GeneratorState } from './random.js';
 export * from './ops/creation.js';
 export * from './ops/elementwise.js';

@@ -43,16 +43,18 @@ export function hasWasmGemm(): boolean {
  *   b, bOffset: 0, ldb: 3, beta: 0, c, cOffset: 0, ldc: 4 });
  */
 export function gemm(args: GemmArgs): void {
+  gemmOn(wasmGemm(), args);
+}
+
+/** {@link gemm} with float32 products of at least {@link wasmThreshold} multiply-adds run on `fast`. */
+export function gemmOn(fast: WasmGemm | null, args: GemmArgs): void {
   checkGemmArgs(args);
   const { a, b, c, m, n, k } = args;
-  if (a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array && m * n * k >= wasmThreshold) {
-    const fast = wasmGemm();
-    if (fast !== null) {
-      fast.gemm(args);
-      return;
-    }
+  if (fast !== null && a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array && m * n * k >= wasmThreshold) {
+    fast.gemm(args);
+  } else {
+    gemmBlocked(args);
   }
-  gemmBlocked(args);
 }
 
 /**
