@@ -74,6 +74,22 @@ describe('ClockworkCell', () => {
     for (let i = 0; i < mask.size; i++) expect(cell.weight_hh.value.data[i] === 0).toBe(mask.data[i] === 0);
   });
 
+  it('orthogonal init makes each module block orthogonal and keeps the mask', () => {
+    const cell = new ClockworkCell({ inputSize: 2, hiddenSize: 6, periods: [1, 2, 4], recurrentInit: 'orthogonal' });
+    const W = cell.weight_hh.value.data;
+    for (let start = 0; start < 6; start += 2) {
+      for (let i = 0; i < 2; i++) {
+        for (let j = 0; j < 2; j++) {
+          let dot = 0;
+          for (let k = 0; k < 2; k++) dot += W[(start + i) * 6 + start + k] * W[(start + j) * 6 + start + k];
+          expect(dot).toBeCloseTo(i === j ? 1 : 0, 5);
+        }
+      }
+    }
+    const mask = maskOf(cell);
+    for (let i = 0; i < mask.size; i++) if (mask.data[i] === 0) expect(W[i]).toBe(0);
+  });
+
   it('rejects bad options and shapes naming the cell', () => {
     expect(() => new ClockworkCell({ inputSize: 2, hiddenSize: 10, periods: [1, 2, 4] })).toThrow(
       'ClockworkCell: expected hiddenSize 10 split into 3 modules, got periods [1, 2, 4] that do not split it',

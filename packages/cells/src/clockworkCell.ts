@@ -1,5 +1,6 @@
-import { type DType, type Tensor, Generator, fail, uniform, zeros } from '@recurrent/tensor';
+import { type Backend, type DType, type Tensor, Generator, fail, uniform, zeros } from '@recurrent/tensor';
 import { Module, Parameter, type Variable, definePrimitive, valueOf } from '@recurrent/autograd';
+import { type RecurrentInit, orthogonalBlocks } from './init.js';
 import { checkInput, checkSize, checkState, gemmInto, zerosOf } from './internal/dense.js';
 
 /** Options of {@link ClockworkCell}. */
@@ -12,10 +13,14 @@ export interface ClockworkCellOptions {
   moduleSize?: number;
   /** Learn `bias_ih` and `bias_hh` (default true). */
   bias?: boolean;
+  /** `uniform` (default) or `orthogonal`: each module's own `[k, k]` block of `weight_hh` orthogonal. */
+  recurrentInit?: RecurrentInit;
   generator?: Generator;
   /** Seed used when no generator is given (default 0). */
   seed?: number;
   dtype?: DType;
+  /** Backend the parameters live on (default: the CPU backend). */
+  backend?: Backend;
 }
 
 /** What one step of a {@link ClockworkCell} returns. */
@@ -159,13 +164,20 @@ export class ClockworkCell extends Module {
     const generator = options.generator ?? new Generator(options.seed ?? 0);
     const bound = 1 / Math.sqrt(hiddenSize);
     const dtype = options.dtype ?? 'float32';
-    const draw = (shape: number[]) => new Parameter(uniform(shape, -bound, bound, generator, { dtype }));
+    const draw = (shape: number[]) => new Parameter(uniform(shape, -bound, bound, generator, { dtype, backend: options.backend }));
     const bias = options.bias ?? true;
     this.weight_ih = this.registerParameter('weight_ih', draw([hiddenSize, inputSize]));
     const recurrent = draw([hiddenSize, hiddenSize]);
     // Zero the blocks below the diagonal: faster modules never feed slower ones.
     for (let row = 0; row < hiddenSize; row++) {
       for (let column = 0; column < Math.floor(row / moduleSize) * moduleSize; column++) recurrent.value.data[row * hiddenSize + column] = 0;
+    }
+    if (options.recurrentInit === 'orthogonal') {
+      const block = zeros([moduleSize, moduleSize], { dtype: 'float64' });
+      for (let start = 0; start < hiddenSize; start += moduleSize) {
+        orthogonalBlocks(block, 1, generator);
+        for (let r = 0; r < moduleSize; r++) recurrent.value.data.set(block.data.subarray(r * moduleSize, (r + 1) * moduleSize), (start + r) * hiddenSize + start);
+      }
     }
     this.weight_hh = this.registerParameter('weight_hh', recurrent);
     this.bias_ih = this.registerParameter('bias_ih', bias ? draw([hiddenSize]) : null);

@@ -1,4 +1,4 @@
-import { type DType, type Tensor, Generator, fail, uniform, zeros } from '@recurrent/tensor';
+import { type Backend, type DType, type Tensor, Generator, fail, uniform, zeros } from '@recurrent/tensor';
 import { Module, Parameter, type Variable, definePrimitive, valueOf } from '@recurrent/autograd';
 import { addColumnSums, addRowVector, checkInput, checkSize, checkState, gemmInto, zerosOf } from './internal/dense.js';
 
@@ -19,6 +19,8 @@ export interface JordanCellOptions {
   seed?: number;
   /** Parameter dtype (default `float32`; `float64` for finite-difference checks). */
   dtype?: DType;
+  /** Backend the parameters live on (default: the CPU backend). */
+  backend?: Backend;
 }
 
 /** What one step of a {@link JordanCell} returns. */
@@ -170,7 +172,7 @@ export class JordanCell extends Module {
     const generator = options.generator ?? new Generator(options.seed ?? 0);
     const bound = 1 / Math.sqrt(hiddenSize);
     const dtype = options.dtype ?? 'float32';
-    const draw = (shape: number[]) => new Parameter(uniform(shape, -bound, bound, generator, { dtype }));
+    const draw = (shape: number[]) => new Parameter(uniform(shape, -bound, bound, generator, { dtype, backend: options.backend }));
     const bias = options.bias ?? true;
     this.weight_ih = this.registerParameter('weight_ih', draw([hiddenSize, inputSize]));
     this.bias_ih = this.registerParameter('bias_ih', bias ? draw([hiddenSize]) : null);

@@ -64,6 +64,18 @@ describe('SCRNCell', () => {
     expect(Array.from(learned.stateDict().alpha.data)).toEqual([Math.fround(0.9), Math.fround(0.9)]);
   });
 
+  it('orthogonal init gives R Rᵀ = I', () => {
+    const cell = new SCRNCell({ inputSize: 2, hiddenSize: 4, contextSize: 2, outputSize: 2, recurrentInit: 'orthogonal' });
+    const R = cell.weight_hh.value.data;
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < 4; j++) {
+        let dot = 0;
+        for (let k = 0; k < 4; k++) dot += R[i * 4 + k] * R[j * 4 + k];
+        expect(dot).toBeCloseTo(i === j ? 1 : 0, 5);
+      }
+    }
+  });
+
   it('softmax outputs sum to one', () => {
     const cell = new SCRNCell({ inputSize: 2, hiddenSize: 3, contextSize: 2, outputSize: 4, outputNonlinearity: 'softmax' });
     const y: Tensor = cell.step(randomVariable([2, 2], new Generator(1), 'float32')).output.value;

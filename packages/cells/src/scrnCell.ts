@@ -1,5 +1,6 @@
-import { type DType, type Tensor, Generator, fail, full, uniform, zeros } from '@recurrent/tensor';
+import { type Backend, type DType, type Tensor, Generator, fail, full, uniform, zeros } from '@recurrent/tensor';
 import { Module, Parameter, type Variable, definePrimitive, valueOf } from '@recurrent/autograd';
+import { type RecurrentInit, orthogonalBlocks } from './init.js';
 import { addColumnSums, addRowVector, checkInput, checkSize, checkState, gemmInto, zerosOf } from './internal/dense.js';
 
 /** Options of {@link SCRNCell}. */
@@ -17,10 +18,14 @@ export interface SCRNCellOptions {
   outputNonlinearity?: 'identity' | 'softmax' | 'tanh';
   /** Learn `bias_h` and `bias_o` (default true). */
   bias?: boolean;
+  /** `uniform` (default) or `orthogonal` recurrent weights `weight_hh` (R). */
+  recurrentInit?: RecurrentInit;
   generator?: Generator;
   /** Seed used when no generator is given (default 0). */
   seed?: number;
   dtype?: DType;
+  /** Backend the parameters live on (default: the CPU backend). */
+  backend?: Backend;
 }
 
 /** What one step of a {@link SCRNCell} returns. */
@@ -204,17 +209,18 @@ export class SCRNCell extends Module {
     const generator = options.generator ?? new Generator(options.seed ?? 0);
     const bound = 1 / Math.sqrt(hiddenSize);
     const dtype = options.dtype ?? 'float32';
-    const draw = (shape: number[]) => new Parameter(uniform(shape, -bound, bound, generator, { dtype }));
+    const draw = (shape: number[]) => new Parameter(uniform(shape, -bound, bound, generator, { dtype, backend: options.backend }));
     const bias = options.bias ?? true;
     this.weight_is = this.registerParameter('weight_is', draw([contextSize, inputSize]));
     this.weight_ih = this.registerParameter('weight_ih', draw([hiddenSize, inputSize]));
     this.weight_sh = this.registerParameter('weight_sh', draw([hiddenSize, contextSize]));
     this.weight_hh = this.registerParameter('weight_hh', draw([hiddenSize, hiddenSize]));
+    if (options.recurrentInit === 'orthogonal') orthogonalBlocks(this.weight_hh.value, 1, generator);
     this.weight_ho = this.registerParameter('weight_ho', draw([outputSize, hiddenSize]));
     this.weight_so = this.registerParameter('weight_so', draw([outputSize, contextSize]));
     this.bias_h = this.registerParameter('bias_h', bias ? draw([hiddenSize]) : null);
     this.bias_o = this.registerParameter('bias_o', bias ? draw([outputSize]) : null);
-    this.alphaParameter = options.learnAlpha ? this.registerParameter('alpha', new Parameter(full([contextSize], this.alpha, { dtype }))) : null;
+    this.alphaParameter = options.learnAlpha ? this.registerParameter('alpha', new Parameter(full([contextSize], this.alpha, { dtype, backend: options.backend }))) : null;
   }
 
   /** Zeros: `[h_{−1}, s_{−1}]`. */
