@@ -13,9 +13,10 @@ export function tensorOf(stored: VectorTensor): Tensor {
 
 /**
  * Runs one case: `stateInputs` names the initial-state inputs in the cell's state order
- * (`['y0']`), `stateOutputs` the final-state outputs (`['y_n']`).
+ * (`['y0']`), `stateOutputs` the final-state outputs (`['y_n']`); `timeOffset` is the time index
+ * of the first step.
  */
-export function runCellCase(testCase: VectorCase, cell: RecurrentCell & Module, stateInputs: string[], stateOutputs: string[]): void {
+export function runCellCase(testCase: VectorCase, cell: RecurrentCell & Module, stateInputs: string[], stateOutputs: string[], timeOffset = 0): void {
   const label = testCase.name;
   const dict: Record<string, Tensor> = {};
   for (const name of testCase.param_names ?? []) dict[name] = tensorOf(testCase.params![name]);
@@ -31,6 +32,7 @@ export function runCellCase(testCase: VectorCase, cell: RecurrentCell & Module, 
   const { output, state } = layer.forward(x, {
     initialState: given ? (initial as Variable[]) : undefined,
     lengths: testCase.config.lengths ?? undefined,
+    timeOffset,
   });
   const outputs: Record<string, Variable> = { output };
   stateOutputs.forEach((name, k) => (outputs[name] = state[k]));

@@ -7,7 +7,7 @@ import { runCellCase } from './cellFamilies.js';
 export function runCase(testCase: VectorCase, root: string): void {
   void root;
   const c = testCase.config;
-  if (c.time_origin !== 0) throw new Error(`${testCase.name}: expected time_origin 0, got ${c.time_origin}`);
   const cell = new ClockworkCell({ inputSize: c.input_size, hiddenSize: c.hidden_size, moduleSize: c.module_size, periods: c.periods, bias: c.bias });
-  runCellCase(testCase, cell, ['h0'], ['h_n']);
+  // t counts from config.time_origin (0 in the public vectors): module i updates iff t mod T_i == 0.
+  runCellCase(testCase, cell, ['h0'], ['h_n'], c.time_origin ?? 0);
 }
