@@ -1,6 +1,6 @@
 import { Generator } from '@recurrent/tensor';
 import { BucketBatchSampler } from '../src/batchSampler.js';
-import { padSequences } from '../src/collate.js';
+import { type PaddedBatch, padSequences } from '../src/collate.js';
 import { DataLoader } from '../src/dataLoader.js';
 import { TextStream } from '../src/textStream.js';
 import { type Figure, report, table } from './report.js';
@@ -12,14 +12,14 @@ const rng = new Generator(0);
 const sentences = Array.from({ length: 20_000 }, () => Int32Array.from({ length: 5 + rng.integer(120) }, () => 1 + rng.integer(9999)));
 const lengths = sentences.map((sentence) => sentence.length);
 
-function measure(name: string, loader: DataLoader<Int32Array, unknown>, epochs: number): void {
+function measure<T>(name: string, loader: DataLoader<T, PaddedBatch>, epochs: number): void {
   let batches = 0;
   let tokens = 0;
   const start = performance.now();
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (const batch of loader.batches(epoch)) {
       batches++;
-      tokens += (batch as { data: { size: number } }).data.size;
+      tokens += batch.data.size;
     }
   }
   const seconds = (performance.now() - start) / 1000;
