@@ -39,6 +39,14 @@ describe('slice', () => {
     expect(slice(x, ranges).toArray()).toEqual(nestedSlice(x.toArray(), ranges));
   });
 
+  it('copies long unit-stride rows of a wider tensor', () => {
+    const wide = randn([3, 2, 80], new Generator(2));
+    const ranges = [null, { start: 1 }, { start: 5, end: 75 }];
+    expect(slice(wide, ranges).toArray()).toEqual(nestedSlice(wide.toArray(), ranges));
+    const narrowRows = [{ start: 1 }, null, { start: 3, end: 40 }];
+    expect(slice(wide, narrowRows).toArray()).toEqual(nestedSlice(wide.toArray(), narrowRows));
+  });
+
   it('shares storage for a contiguous block and copies otherwise', () => {
     expect(slice(x, [{ start: 1, end: 3 }]).data.buffer).toBe(x.data.buffer);
     expect(slice(x, [2, 1]).data.buffer).toBe(x.data.buffer);
