@@ -68,13 +68,13 @@ export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
-/** Fills every `width`-wide row of `out[rows, width]` with `a + b` (either may be absent). */
-export function fillRows(out: Float32Array, rows: number, width: number, a: Float32Array | null, b: Float32Array | null, bFrom = 0, bTo = width): boolean {
+/** Fills every `width`-wide row of `out[rows, width]` with `a + b` (either may be absent); false
+ * when both are absent and nothing was written. */
+export function fillRows(out: Float32Array, rows: number, width: number, a: Float32Array | null, b: Float32Array | null): boolean {
   if (!a && !b) return false;
-  for (let r = 0; r < rows; r++) {
-    const base = r * width;
-    for (let j = 0; j < width; j++) out[base + j] = (a ? a[j] : 0) + (b && j >= bFrom && j < bTo ? b[j] : 0);
-  }
+  const row = new Float32Array(width);
+  for (let j = 0; j < width; j++) row[j] = (a ? a[j] : 0) + (b ? b[j] : 0);
+  for (let r = 0; r < rows; r++) out.set(row, r * width);
   return true;
 }
 

@@ -58,7 +58,7 @@ export function gruForward(run: GruRun): GruResult {
     const current = stateSlot(run, t);
     // reset-before needs r before the n product, so only the r, z rows of W_hh go in first
     const width = resetAfter ? G : 2 * H;
-    if (withBias) fillRows(recurrent, B, G, biasHh, null);
+    if (biasHh) for (let b = 0; b < B; b++) recurrent.set(biasHh, b * G);
     product(gemm, B, width, H, operand(hidden, previous * B * H, H), operand(weightHh, 0, H, true), withBias ? 1 : 0, recurrent, 0, G);
     if (!resetAfter) {
       for (let b = 0; b < B; b++) {
