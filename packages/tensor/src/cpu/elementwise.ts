@@ -205,20 +205,27 @@ export function where(condition: Strided, a: Strided, b: Strided, out: DataArray
     }
     return;
   }
-  const rank = shape.length;
-  const index = new Array<number>(rank).fill(0);
-  let ic = condition.offset, ia = a.offset, ib = b.offset;
-  for (let o = 0; o < n; o++) {
-    out[o] = condition.data[ic] !== 0 ? a.data[ia] : b.data[ib];
-    for (let axis = rank - 1; axis >= 0; axis--) {
+  // General case: rows of the last (collapsed) axis, counters for the others.
+  const { shape: walk, strides: [stridesC, stridesA, stridesB] } = collapse(shape, [condition.strides, a.strides, b.strides]);
+  const rank = walk.length;
+  const last = walk[rank - 1];
+  const stepC = stridesC[rank - 1], stepA = stridesA[rank - 1], stepB = stridesB[rank - 1];
+  const c = condition.data, x = a.data, y = b.data;
+  const index = new Array<number>(rank - 1).fill(0);
+  let rowC = condition.offset, rowA = a.offset, rowB = b.offset;
+  for (let start = 0; start < n; start += last) {
+    for (let o = start, end = start + last, ic = rowC, ia = rowA, ib = rowB; o < end; o++, ic += stepC, ia += stepA, ib += stepB) {
+      out[o] = c[ic] !== 0 ? x[ia] : y[ib];
+    }
+    for (let axis = rank - 2; axis >= 0; axis--) {
       index[axis]++;
-      ic += condition.strides[axis];
-      ia += a.strides[axis];
-      ib += b.strides[axis];
-      if (index[axis] < shape[axis]) break;
-      ic -= condition.strides[axis] * shape[axis];
-      ia -= a.strides[axis] * shape[axis];
-      ib -= b.strides[axis] * shape[axis];
+      rowC += stridesC[axis];
+      rowA += stridesA[axis];
+      rowB += stridesB[axis];
+      if (index[axis] < walk[axis]) break;
+      rowC -= stridesC[axis] * walk[axis];
+      rowA -= stridesA[axis] * walk[axis];
+      rowB -= stridesB[axis] * walk[axis];
       index[axis] = 0;
     }
   }

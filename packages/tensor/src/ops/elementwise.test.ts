@@ -163,6 +163,16 @@ describe('where, clamp, affine', () => {
     const g = new Generator(12);
     const c = ops.gt(randn([4, 5], g), 0);
     const a = randn([4, 5], g);
+    for (const [sc, sa, sb] of [[[3, 1, 4], [2, 4], [3, 2, 1]], [[5, 1], [1, 6], []], [[2, 3, 4], [2, 3, 4], [4]]]) {
+      const condition3 = ops.gt(randn(sc, g), 0);
+      const left = randn(sa, g);
+      const right = randn(sb, g);
+      const out = ops.where(condition3, left, right);
+      const shape = [...out.shape];
+      const expected = Array.from({ length: sizeOf(shape) }, (_, i) =>
+        broadcastRead(condition3, shape, i) !== 0 ? broadcastRead(left, shape, i) : broadcastRead(right, shape, i));
+      expect(out.toFlatArray()).toEqual(expected);
+    }
     const flat = ops.where(c, a, NaN);
     expect(flat.toFlatArray()).toEqual(Array.from(c.data, (v, i) => (v !== 0 ? a.data[i] : NaN)));
   });
