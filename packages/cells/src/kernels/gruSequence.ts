@@ -40,6 +40,13 @@ export interface GruResult {
  * GRU over a whole sequence: the input projection `X·W_ihᵀ + b_ih` of all steps in one gemm, then
  * per step `h_{t−1}·W_hhᵀ + b_hh` (one gemm; two in the reset-before form) and one fused pass for
  * `r, z, n` and `h = (1 − z) ⊙ n + z ⊙ h_{t−1}`.
+ *
+ * Shapes: `x [T, B, I]` time-major, `h0 [B, H]` → `output [T, B, H]`, `hN [B, H]`.
+ *
+ * @example
+ * const { output, hN, tape } = gruForward({ gemm: cpu.kernels.gemm, steps: 5, batch: 2, inputSize: 3,
+ *   hiddenSize: 4, x, h0: null, weightIh, weightHh, biasIh, biasHh, resetAfter: true,
+ *   reverse: false, lengths: null });
  */
 export function gruForward(run: GruRun): GruResult {
   const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, x, weightIh, weightHh, biasHh, resetAfter, lengths } = run;
@@ -116,6 +123,12 @@ export interface GruGradients {
  * Backpropagation through time for {@link gruForward}: gate gradients of the input side (`dGi`)
  * and the recurrent side (`dGh`, which differs in the `n` block: `r ⊙ dn`) collected over the
  * whole sequence, one gemm per step for `dh_{t−1}`, weight and input gradients after the loop.
+ *
+ * Shapes: `dOutput [T, B, H]`, `dhN [B, H]` (either may be null) → gradients of every input of
+ * {@link gruForward}.
+ *
+ * @example
+ * const { dx, dh0, dWeightIh, dWeightHh, dBiasIh, dBiasHh } = gruBackward(tape, dOutput, dhN);
  */
 export function gruBackward(tape: GruTape, dOutput: Float32Array | null, dhN: Float32Array | null, inputGradient = true): GruGradients {
   const { run, gates, recurrentN, hidden } = tape;

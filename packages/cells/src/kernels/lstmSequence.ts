@@ -57,6 +57,14 @@ export interface LstmResult {
  * LSTM over a whole sequence (one step when `steps = 1`): one gemm for the input projection of all
  * steps, then per step one gemm `h_{t−1}·W_hhᵀ` and one fused pass computing
  * `c = σ(f)⊙c_{t−1} + σ(i)⊙tanh(g)`, `h = σ(o)⊙tanh(c)` (and `h = W_hr h` with a projection).
+ *
+ * Shapes: `x [T, B, I]` time-major, `h0 [B, R]`, `c0 [B, H]` → `output [T, B, R]`, `hN [B, R]`,
+ * `cN [B, H]` (`R = projSize || hiddenSize`).
+ *
+ * @example
+ * const { output, hN, cN, tape } = lstmForward({ gemm: cpu.kernels.gemm, steps: 5, batch: 2, inputSize: 3,
+ *   hiddenSize: 4, projSize: 0, x, h0: null, c0: null, weightIh, weightHh, biasIh, biasHh,
+ *   weightHr: null, peephole: null, reverse: false, lengths: null });
  */
 export function lstmForward(run: LstmRun): LstmResult {
   const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, projSize: P, x, weightIh, weightHh, weightHr, peephole } = run;
@@ -143,6 +151,12 @@ export interface LstmGradients {
  * gate gradients go into one whole-sequence buffer `dG [T, B, 4H]` with one gemm per step for
  * `dh_{t−1} = dG_t·W_hh`; then `dW_ih = dGᵀ·X`, `dW_hh = dGᵀ·H_prev`, `dX = dG·W_ih` and the bias
  * gradients come from a few large products after the loop.
+ *
+ * Shapes: `dOutput [T, B, R]`, `dhN [B, R]`, `dcN [B, H]` (any may be null: zero) → gradients of
+ * every input of {@link lstmForward}, `dx` only when `inputGradient`.
+ *
+ * @example
+ * const { dx, dh0, dc0, dWeightIh, dWeightHh, dBias } = lstmBackward(tape, dOutput, null, null);
  */
 export function lstmBackward(tape: LstmTape, dOutput: Float32Array | null, dhN: Float32Array | null, dcN: Float32Array | null, inputGradient = true): LstmGradients {
   const { run, gates, hidden, cells, tanhCells, unprojected } = tape;

@@ -34,6 +34,13 @@ export interface RnnResult {
 /**
  * Elman RNN over a whole sequence: `h_t = act(x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh)`, the
  * input projection of all steps in one gemm, one gemm and one pass per step.
+ *
+ * Shapes: `x [T, B, I]` time-major, `h0 [B, H]` → `output [T, B, H]`, `hN [B, H]`.
+ *
+ * @example
+ * const { output, hN, tape } = rnnForward({ gemm: cpu.kernels.gemm, steps: 5, batch: 2, inputSize: 3,
+ *   hiddenSize: 4, x, h0: null, weightIh, weightHh, biasIh: null, biasHh: null, nonlinearity: 'tanh',
+ *   reverse: false, lengths: null });
  */
 export function rnnForward(run: RnnRun): RnnResult {
   const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, x, weightIh, weightHh, lengths } = run;
@@ -72,7 +79,13 @@ export interface RnnGradients {
   dBias: Float32Array;
 }
 
-/** Backpropagation through time for {@link rnnForward} (one gemm per step, weights after the loop). */
+/** Backpropagation through time for {@link rnnForward} (one gemm per step, weights after the loop). *
+ * Shapes: `dOutput [T, B, H]`, `dhN [B, H]` (either may be null) → gradients of every input of
+ * {@link rnnForward}.
+ *
+ * @example
+ * const { dx, dh0, dWeightIh, dWeightHh, dBias } = rnnBackward(tape, dOutput, null);
+ */
 export function rnnBackward(tape: RnnTape, dOutput: Float32Array | null, dhN: Float32Array | null, inputGradient = true): RnnGradients {
   const { run, hidden } = tape;
   const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, x, weightIh, weightHh, lengths } = run;
