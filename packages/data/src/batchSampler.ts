@@ -8,6 +8,7 @@ import { Generator } from '@recurrent/tensor';
  * const sampler: BatchSampler = new RandomBatchSampler({ size: 10, batchSize: 4 });
  */
 export interface BatchSampler {
+  /** The index batches of `epoch` (a pure function of the settings and `epoch`). */
   batches(epoch: number): number[][];
 }
 
@@ -22,7 +23,12 @@ export function epochGenerator(seed: number, epoch: number): Generator {
   return new Generator((Math.imul(seed >>> 0, 0x01000193) ^ Math.imul(epoch + 1, 0x9e3779b9)) >>> 0);
 }
 
-/** Options of {@link RandomBatchSampler}. */
+/**
+ * Options of {@link RandomBatchSampler}.
+ *
+ * @example
+ * const options: RandomBatchSamplerOptions = { size: 1000, batchSize: 32, shuffle: true, seed: 0, dropLast: true };
+ */
 export interface RandomBatchSamplerOptions {
   /** Number of examples. */
   size: number;
@@ -47,6 +53,7 @@ export class RandomBatchSampler implements BatchSampler {
     if (!Number.isInteger(options.size) || options.size < 0) throw new Error(`RandomBatchSampler: expected a non-negative integer size, got ${options.size}`);
   }
 
+  /** The index batches of `epoch`: a pure function of the options and `epoch`. */
   batches(epoch: number): number[][] {
     const { size, batchSize, shuffle = false, seed = 0, dropLast = false } = this.options;
     const order = Array.from({ length: size }, (_, i) => i);
@@ -55,7 +62,12 @@ export class RandomBatchSampler implements BatchSampler {
   }
 }
 
-/** Options of {@link BucketBatchSampler}. */
+/**
+ * Options of {@link BucketBatchSampler}.
+ *
+ * @example
+ * const options: BucketBatchSamplerOptions = { lengths: [3, 12, 40], batchSize: 32, boundaries: [16, 32, 64] };
+ */
 export interface BucketBatchSamplerOptions {
   /** Each example's sequence length. */
   lengths: ArrayLike<number>;
@@ -94,6 +106,7 @@ export class BucketBatchSampler implements BatchSampler {
     }
   }
 
+  /** The index batches of `epoch`: a pure function of the options and `epoch`. */
   batches(epoch: number): number[][] {
     const { batchSize, shuffle = false, seed = 0, dropLast = false } = this.options;
     const rng = shuffle ? epochGenerator(seed, epoch) : undefined;

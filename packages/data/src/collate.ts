@@ -10,7 +10,12 @@ import { type Tensor, tensor } from '@recurrent/tensor';
  */
 export type PadTo = 'longest' | number | { buckets: readonly number[] };
 
-/** Options of {@link padSequences} and {@link padFeatures}. */
+/**
+ * Options of {@link padSequences} and {@link padFeatures}.
+ *
+ * @example
+ * const options: PadOptions = { padValue: 0, padTo: { buckets: [32, 64, 128] }, batchFirst: true };
+ */
 export interface PadOptions {
   /** Value written after each sequence's end (default 0). */
   padValue?: number;
@@ -25,6 +30,9 @@ export interface PadOptions {
  * - `data`: `[T, B]` or `[B, T]` int32 ids, or `[T, B, F]` / `[B, T, F]` float32 features
  * - `lengths`: `[B]` int32, each sequence's true length
  * - `mask`: `[T, B]` or `[B, T]` float32, 1 inside a sequence and 0 in its padding
+ *
+ * @example
+ * const { data, lengths, mask }: PaddedBatch = padSequences([[1, 2], [3]]);
  */
 export interface PaddedBatch {
   data: Tensor;

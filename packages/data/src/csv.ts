@@ -4,7 +4,12 @@ import { ColumnBuffer } from './internal/columnBuffer.js';
 import { parseQuoted } from './internal/csvQuoted.js';
 import { type TextSource, decodeText } from './textSource.js';
 
-/** Options of {@link parseCsv}. */
+/**
+ * Options of {@link parseCsv}.
+ *
+ * @example
+ * const options: CsvOptions<{ price: 'number' }> = { columns: { price: 'number' }, file: 'prices.csv', onError: 'skip' };
+ */
 export interface CsvOptions<C extends Columns> {
   /** The columns to read, by header name, with their types: `{ price: 'number', label: 'string' }`. */
   columns: C;
@@ -26,6 +31,11 @@ export interface CsvOptions<C extends Columns> {
  * The rows of one chunk, column by column: `values[name]` is a Float64Array for `'number'` and
  * `'integer'` columns, a Uint8Array (1 = true) for `'boolean'`, a string array for `'string'`.
  * The arrays belong to the caller (a new set per batch).
+ *
+ * @example
+ * for await (const batch of parseCsv('x\n1\n2\n', { columns: { x: 'number' } }).columns()) {
+ *   batch.values.x; // Float64Array [1, 2]
+ * }
  */
 export interface ColumnBatch<C extends Columns> {
   length: number;

@@ -1,4 +1,9 @@
-/** Where in an input a problem was found: a file name (or `<input>`), a 1-based line and column. */
+/**
+ * Where in an input a problem was found: a file name (or `<input>`), a 1-based line and column.
+ *
+ * @example
+ * const where: DataLocation = { file: 'prices.csv', line: 12, column: 3 };
+ */
 export interface DataLocation {
   /** The file or source name given to the reader (`<input>` when none was given). */
   file: string;

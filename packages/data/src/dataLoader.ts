@@ -8,11 +8,18 @@ import { type BatchSampler, RandomBatchSampler } from './batchSampler.js';
  * const squares: Dataset<number> = { length: 10, get: (i) => i * i };
  */
 export interface Dataset<T> {
+  /** Number of examples. */
   readonly length: number;
+  /** Example `index`, for 0 ≤ index < length. */
   get(index: number): T;
 }
 
-/** Options of {@link DataLoader}. */
+/**
+ * Options of {@link DataLoader}.
+ *
+ * @example
+ * const options: DataLoaderOptions<number[], PaddedBatch> = { batchSize: 32, shuffle: true, seed: 0, collate: (items) => padSequences(items) };
+ */
 export interface DataLoaderOptions<T, B> {
   /** Turns one batch of examples (and their indices) into what a step consumes, e.g. padded tensors. */
   collate: (items: T[], indices: number[]) => B;

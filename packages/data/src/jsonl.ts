@@ -2,7 +2,12 @@ import { type Columns, type RowOf, checkColumns, describeType, matchesType } fro
 import { DataError, type ErrorPolicy } from './dataError.js';
 import { type TextSource, decodeText } from './textSource.js';
 
-/** Options of {@link parseJsonl}. */
+/**
+ * Options of {@link parseJsonl}.
+ *
+ * @example
+ * const options: JsonlOptions<{ t: 'number' }> = { columns: { t: 'number' }, file: 'events.jsonl' };
+ */
 export interface JsonlOptions<C extends Columns | undefined> {
   /** Keys to read with their types; omitted: each line's parsed value is yielded as it is. */
   columns?: C;

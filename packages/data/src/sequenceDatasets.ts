@@ -2,7 +2,12 @@ import { type Tensor, tensor } from '@recurrent/tensor';
 import { type PadOptions, type PaddedBatch, padFeatures, padSequences } from './collate.js';
 import type { Dataset } from './dataLoader.js';
 
-/** Options shared by the sequence datasets. */
+/**
+ * Options shared by the sequence datasets.
+ *
+ * @example
+ * const options: SequenceDatasetOptions = { featureSize: 28, numClasses: 10 };
+ */
 export interface SequenceDatasetOptions {
   /** Features per step when inputs are feature vectors (flat `[length · featureSize]`); omitted: inputs are token ids. */
   featureSize?: number;
@@ -10,7 +15,12 @@ export interface SequenceDatasetOptions {
   numClasses?: number;
 }
 
-/** One example of a {@link SequenceClassificationDataset}. */
+/**
+ * One example of a {@link SequenceClassificationDataset}.
+ *
+ * @example
+ * const example: ClassificationExample = { input: [4, 8, 15], label: 1 };
+ */
 export interface ClassificationExample {
   input: ArrayLike<number>;
   label: number;
@@ -19,6 +29,10 @@ export interface ClassificationExample {
 /**
  * A collated classification batch: the padded inputs (see {@link PaddedBatch}) and `targets`:
  * `[B]` int32 labels.
+ *
+ * @example
+ * const dataset = new SequenceClassificationDataset([[1, 2], [3]], [0, 1]);
+ * const { data, lengths, targets }: ClassificationBatch = dataset.collator()([dataset.get(0), dataset.get(1)]);
  */
 export interface ClassificationBatch extends PaddedBatch {
   targets: Tensor;
@@ -70,10 +84,12 @@ export class SequenceClassificationDataset implements Dataset<ClassificationExam
     for (let i = 0; i < labels.length; i++) checkLabel(op, labels[i], options.numClasses, `at example ${i}`);
   }
 
+  /** Number of examples. */
   get length(): number {
     return this.inputs.length;
   }
 
+  /** Example `index` (its input is not copied). */
   get(index: number): ClassificationExample {
     return { input: this.inputs[index], label: this.labels[index] };
   }
@@ -96,7 +112,12 @@ export class SequenceClassificationDataset implements Dataset<ClassificationExam
   }
 }
 
-/** One example of a {@link SequenceLabellingDataset}. */
+/**
+ * One example of a {@link SequenceLabellingDataset}.
+ *
+ * @example
+ * const example: LabellingExample = { input: [4, 8, 15], labels: [0, 2, 1] };
+ */
 export interface LabellingExample {
   input: ArrayLike<number>;
   labels: ArrayLike<number>;
@@ -105,6 +126,10 @@ export interface LabellingExample {
 /**
  * A collated labelling batch: the padded inputs and `targets`: `[T, B]` (or `[B, T]`) int32 labels,
  * `ignoreIndex` in the padding.
+ *
+ * @example
+ * const dataset = new SequenceLabellingDataset([[1, 2], [3]], [[0, 1], [1]]);
+ * const { targets }: LabellingBatch = dataset.collator()([dataset.get(0), dataset.get(1)]);
  */
 export interface LabellingBatch extends PaddedBatch {
   targets: Tensor;
@@ -136,10 +161,12 @@ export class SequenceLabellingDataset implements Dataset<LabellingExample> {
     });
   }
 
+  /** Number of examples. */
   get length(): number {
     return this.inputs.length;
   }
 
+  /** Example `index` (input and labels are not copied). */
   get(index: number): LabellingExample {
     return { input: this.inputs[index], labels: this.labels[index] };
   }

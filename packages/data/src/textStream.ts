@@ -1,6 +1,11 @@
 import { type Tensor, tensor } from '@recurrent/tensor';
 
-/** Options of {@link TextStream}. */
+/**
+ * Options of {@link TextStream}.
+ *
+ * @example
+ * const options: TextStreamOptions = { batchSize: 32, bptt: 100 };
+ */
 export interface TextStreamOptions {
   /** Number of parallel contiguous streams B (PyTorch's `bsz`). */
   batchSize: number;
@@ -13,6 +18,9 @@ export interface TextStreamOptions {
 /**
  * One chunk of a {@link TextStream}. Shapes (batchFirst false): `input`, `target`: `[T, B]` int32,
  * with `target[t][b]` the token that follows `input[t][b]` in stream b; T = `length` ≤ bptt.
+ *
+ * @example
+ * const { input, target, length }: TextStreamBatch = new TextStream([0, 1, 2, 3, 4, 5], { batchSize: 2, bptt: 2 }).next()!;
  */
 export interface TextStreamBatch {
   input: Tensor;
@@ -23,7 +31,13 @@ export interface TextStreamBatch {
   position: number;
 }
 
-/** What to save in a checkpoint to resume a {@link TextStream} where it was. */
+/**
+ * What to save in a checkpoint to resume a {@link TextStream} where it was.
+ *
+ * @example
+ * const saved: TextStreamState = stream.state();
+ * stream.restore(saved);
+ */
 export interface TextStreamState {
   position: number;
   epoch: number;

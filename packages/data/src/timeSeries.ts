@@ -53,7 +53,12 @@ export class Standardizer {
   }
 }
 
-/** Options of {@link WindowDataset}. */
+/**
+ * Options of {@link WindowDataset}.
+ *
+ * @example
+ * const options: WindowOptions = { window: 24, horizon: 6, stride: 1, features: 3, targetFeatures: [0] };
+ */
 export interface WindowOptions {
   /** Input steps per window. */
   window: number;
@@ -67,7 +72,12 @@ export interface WindowOptions {
   targetFeatures?: readonly number[];
 }
 
-/** One window: `input` `[window · features]`, `target` `[horizon · targetFeatures]`. */
+/**
+ * One window: `input` `[window · features]`, `target` `[horizon · targetFeatures]`.
+ *
+ * @example
+ * const { input, target }: WindowExample = new WindowDataset(new Float32Array([1, 2, 3]), { window: 2 }).get(0);
+ */
 export interface WindowExample {
   input: Float32Array;
   target: Float32Array;
@@ -83,6 +93,7 @@ export interface WindowExample {
  * windows.length; // 2: [0 1 2] → 3, [2 3 4] → 5
  */
 export class WindowDataset implements Dataset<WindowExample> {
+  /** Number of windows: ⌊(steps − window − horizon) / stride⌋ + 1, or 0 when the series is too short. */
   readonly length: number;
   private readonly settings: Required<WindowOptions>;
 
@@ -102,6 +113,7 @@ export class WindowDataset implements Dataset<WindowExample> {
     this.length = steps < window + horizon ? 0 : Math.floor((steps - window - horizon) / stride) + 1;
   }
 
+  /** Window `index` (copied out of the series). */
   get(index: number): WindowExample {
     const { window, horizon, stride, features, targetFeatures } = this.settings;
     if (!Number.isInteger(index) || index < 0 || index >= this.length) throw new Error(`WindowDataset.get: expected an index in [0, ${this.length}), got ${index}`);
@@ -141,7 +153,12 @@ export class WindowDataset implements Dataset<WindowExample> {
   }
 }
 
-/** Options of {@link splitSeries}. */
+/**
+ * Options of {@link splitSeries}.
+ *
+ * @example
+ * const options: SplitSeriesOptions = { window: 24, validation: 0.1, test: 0.1, normalize: true };
+ */
 export interface SplitSeriesOptions extends WindowOptions {
   /** Fractions of the steps for validation and test, taken from the end in time order (defaults 0.1, 0). */
   validation?: number;

@@ -1,6 +1,11 @@
 import { Vocabulary, type VocabularyJSON, type VocabularyOptions } from './vocabulary.js';
 
-/** Options of a tokenizer's `encode`. */
+/**
+ * Options of a tokenizer's `encode`.
+ *
+ * @example
+ * tokenizer.encode('hello', { begin: true, end: true } satisfies EncodeOptions);
+ */
 export interface EncodeOptions {
   /** Prepend the vocabulary's `bos` token (an error when it has none). */
   begin?: boolean;
@@ -8,7 +13,12 @@ export interface EncodeOptions {
   end?: boolean;
 }
 
-/** The JSON form of a tokenizer. */
+/**
+ * The JSON form of a tokenizer.
+ *
+ * @example
+ * const json: TokenizerJSON = CharacterTokenizer.fit('abc').toJSON();
+ */
 export interface TokenizerJSON {
   type: 'character' | 'word';
   lowercase?: boolean;
@@ -23,10 +33,15 @@ export interface TokenizerJSON {
  * tokenizer.decode(tokenizer.encode('cab')); // 'cab'
  */
 export interface Tokenizer {
+  /** The token ↔ id mapping. */
   readonly vocabulary: Vocabulary;
+  /** Text → tokens. */
   tokenize(text: string): string[];
+  /** Text → ids, optionally wrapped in bos/eos. */
   encode(text: string, options?: EncodeOptions): Int32Array;
+  /** Ids → text, specials dropped. */
   decode(ids: ArrayLike<number>): string;
+  /** The JSON form, for {@link tokenizerFromJSON}. */
   toJSON(): TokenizerJSON;
 }
 

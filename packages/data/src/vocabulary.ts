@@ -12,10 +12,20 @@ export interface SpecialTokens {
   eos?: string;
 }
 
-/** How {@link Vocabulary.fromTokens} orders the ordinary tokens after the specials. */
+/**
+ * How {@link Vocabulary.fromTokens} orders the ordinary tokens after the specials.
+ *
+ * @example
+ * Vocabulary.fromTokens(words, { order: 'frequency' satisfies VocabularyOrder });
+ */
 export type VocabularyOrder = 'codePoint' | 'frequency' | 'insertion';
 
-/** Options of {@link Vocabulary.fromTokens}. */
+/**
+ * Options of {@link Vocabulary.fromTokens}.
+ *
+ * @example
+ * const options: VocabularyOptions = { specials: { unk: '<unk>' }, order: 'frequency', minFrequency: 2, maxSize: 10000 };
+ */
 export interface VocabularyOptions {
   /** Special tokens, placed first (default: none). */
   specials?: SpecialTokens;
@@ -27,7 +37,12 @@ export interface VocabularyOptions {
   maxSize?: number;
 }
 
-/** The JSON form of a {@link Vocabulary}. */
+/**
+ * The JSON form of a {@link Vocabulary}.
+ *
+ * @example
+ * const json: VocabularyJSON = Vocabulary.fromTokens('abc').toJSON();
+ */
 export interface VocabularyJSON {
   format: 'recurrent-vocabulary';
   version: 1;

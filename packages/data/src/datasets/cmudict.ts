@@ -1,7 +1,13 @@
 import { Vocabulary } from '../vocabulary.js';
 import { defaultExport, fnv1a32, importOptional } from './importOptional.js';
 
-/** One grapheme-to-phoneme example. */
+/**
+ * One grapheme-to-phoneme example.
+ *
+ * @example
+ * const { train } = await loadCmudict();
+ * const { letterIds, phonemeIds }: G2PExample = train[0];
+ */
 export interface G2PExample {
   /** Lower-case word (a–z). */
   word: string;
@@ -13,7 +19,13 @@ export interface G2PExample {
   phonemeIds: Int32Array;
 }
 
-/** CMUdict prepared for grapheme-to-phoneme training. */
+/**
+ * CMUdict prepared for grapheme-to-phoneme training.
+ *
+ * @example
+ * const cmudict: Cmudict = await loadCmudict();
+ * cmudict.phonemes.size; // 40
+ */
 export interface Cmudict {
   train: G2PExample[];
   validation: G2PExample[];

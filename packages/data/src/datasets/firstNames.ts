@@ -1,13 +1,24 @@
 import { Vocabulary } from '../vocabulary.js';
 import { defaultExport, fnv1a32, importOptional } from './importOptional.js';
 
-/** One name and the list it came from. */
+/**
+ * One name and the list it came from.
+ *
+ * @example
+ * const example: NameExample = { name: 'Ada', sex: 'female' };
+ */
 export interface NameExample {
   name: string;
   sex: 'female' | 'male';
 }
 
-/** English first names for character-level generation. */
+/**
+ * English first names for character-level generation.
+ *
+ * @example
+ * const names: FirstNames = await loadFirstNames();
+ * names.characters.bosId; // 1
+ */
 export interface FirstNames {
   train: NameExample[];
   validation: NameExample[];

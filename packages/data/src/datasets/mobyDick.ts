@@ -2,7 +2,13 @@ import { CharacterTokenizer } from '../tokenizer.js';
 import { Vocabulary } from '../vocabulary.js';
 import { defaultExport, importOptional } from './importOptional.js';
 
-/** Moby Dick as a character corpus. */
+/**
+ * Moby Dick as a character corpus.
+ *
+ * @example
+ * const moby: MobyDick = await loadMobyDick();
+ * moby.vocabulary.size; // 89
+ */
 export interface MobyDick {
   /** The whole corpus: the 139 sections' `text` joined with `"\n\n\n"`. */
   text: string;

@@ -2,13 +2,25 @@ import { type Tensor, tensor } from '@recurrent/tensor';
 import type { Dataset } from '../dataLoader.js';
 import { defaultExport, importOptional } from './importOptional.js';
 
-/** One image: `image` is 784 pixels, row-major (row t is time step t), in [0, 1]. */
+/**
+ * One image: `image` is 784 pixels, row-major (row t is time step t), in [0, 1].
+ *
+ * @example
+ * const { image, label }: MnistExample = (await loadSequentialMnist()).train.get(0);
+ */
 export interface MnistExample {
   image: Float32Array;
   label: number;
 }
 
-/** A split of sequential MNIST, usable as a {@link Dataset}. */
+/**
+ * A split of sequential MNIST, usable as a {@link Dataset}.
+ *
+ * @example
+ * const { test }: { test: MnistSplit } = await loadSequentialMnist();
+ * const batch = test.collator({ batchFirst: true })([test.get(0), test.get(1)]);
+ * batch.inputs.shape; // [2, 28, 28]
+ */
 export interface MnistSplit extends Dataset<MnistExample> {
   /** All images, `[count, 784]` row-major. */
   readonly images: Float32Array;
@@ -21,7 +33,13 @@ export interface MnistSplit extends Dataset<MnistExample> {
   collator(options?: { batchFirst?: boolean }): (items: MnistExample[]) => { inputs: Tensor; targets: Tensor };
 }
 
-/** Sequential MNIST: 28 steps of 28 pixels. */
+/**
+ * Sequential MNIST: 28 steps of 28 pixels.
+ *
+ * @example
+ * const mnist: SequentialMnist = await loadSequentialMnist();
+ * mnist.train.length; // 7996
+ */
 export interface SequentialMnist {
   train: MnistSplit;
   test: MnistSplit;

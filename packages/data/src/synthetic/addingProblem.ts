@@ -1,6 +1,11 @@
 import { Generator, type Tensor, tensor } from '@recurrent/tensor';
 
-/** Options of {@link addingProblem}. */
+/**
+ * Options of {@link addingProblem}.
+ *
+ * @example
+ * const options: AddingProblemOptions = { batchSize: 32, sequenceLength: 200, generator: new Generator(0) };
+ */
 export interface AddingProblemOptions {
   batchSize: number;
   /** Steps per sequence T (at least 2). */

@@ -1,6 +1,11 @@
 import { Generator, type Tensor, tensor } from '@recurrent/tensor';
 
-/** Options of {@link copyTask}. */
+/**
+ * Options of {@link copyTask}.
+ *
+ * @example
+ * const options: CopyTaskOptions = { batchSize: 32, delay: 100, sequenceLength: 10, numSymbols: 8 };
+ */
 export interface CopyTaskOptions {
   batchSize: number;
   /** Symbols to remember (default 10). */

@@ -1,6 +1,11 @@
 import { Generator } from '@recurrent/tensor';
 
-/** The seven symbols of the Reber grammar, in one-hot order. */
+/**
+ * The seven symbols of the Reber grammar, in one-hot order.
+ *
+ * @example
+ * reberSymbols.indexOf('X'); // 3: the one-hot position of X
+ */
 export const reberSymbols = 'BTSXPVE';
 
 // Reber's finite automaton: state → [symbol, next state]; state 7 is final
@@ -87,7 +92,12 @@ export function embeddedReberNextSymbols(text: string): string[] {
   return out;
 }
 
-/** Options of {@link embeddedReber}. */
+/**
+ * Options of {@link embeddedReber}.
+ *
+ * @example
+ * const options: EmbeddedReberOptions = { count: 1000, generator: 42 };
+ */
 export interface EmbeddedReberOptions {
   count: number;
   /** A seed or a Generator (default seed 0). */

@@ -1,13 +1,23 @@
 import { Generator } from '@recurrent/tensor';
 
-/** One sine component `amplitude · sin(2π · frequency · t + phase)`, frequency in cycles per step. */
+/**
+ * One sine component `amplitude · sin(2π · frequency · t + phase)`, frequency in cycles per step.
+ *
+ * @example
+ * const component: SineComponent = { amplitude: 1, frequency: 0.05, phase: 0 };
+ */
 export interface SineComponent {
   amplitude: number;
   frequency: number;
   phase: number;
 }
 
-/** Options of {@link sineMixture}. */
+/**
+ * Options of {@link sineMixture}.
+ *
+ * @example
+ * const options: SineMixtureOptions = { length: 500, numComponents: 2, noise: 0.1, generator: 0 };
+ */
 export interface SineMixtureOptions {
   /** Steps to generate. */
   length: number;
@@ -43,7 +53,12 @@ export function sineMixture(options: SineMixtureOptions): { values: Float32Array
   return { values, components };
 }
 
-/** Options of {@link mackeyGlass}. */
+/**
+ * Options of {@link mackeyGlass}.
+ *
+ * @example
+ * const options: MackeyGlassOptions = { length: 1000, tau: 30, discard: 500 };
+ */
 export interface MackeyGlassOptions {
   /** Samples to return (one per unit of time). */
   length: number;
