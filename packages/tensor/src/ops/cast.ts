@@ -9,7 +9,7 @@ const dtypes: readonly DType[] = ['float32', 'float64', 'int32'];
 /**
  * The elements converted to another dtype (always a new tensor). Floats become int32 by
  * truncation toward zero, as PyTorch's `.to(torch.int32)`; NaN and infinities have no int32 value
- * and give 0.
+ * and give 0, and magnitudes beyond 2³¹ wrap around (typed-array conversion).
  *
  * @example cast(tensor([1.7, -1.7]), 'int32').toArray(); // [1, -1]
  */

@@ -1,10 +1,10 @@
 import { reduceOps } from '../backend.js';
-import { cast } from '../ops/cast.js';
+import { cast, clone } from '../ops/cast.js';
 import { indexAdd, indexSelect, gather } from '../ops/indexing.js';
-import { chunk, concat, stack } from '../ops/join.js';
-import { expand, flip, permute, transpose } from '../ops/movement.js';
+import { chunk, concat, split, stack } from '../ops/join.js';
+import { broadcastTo, expand, flatten, flip, permute, reshape, squeeze, transpose, unsqueeze } from '../ops/movement.js';
 import { argmax, argmin, cumsum, logSoftmax, logsumexp, max, mean, min, prod, softmax, sum } from '../ops/reduce.js';
-import { pad, slice } from '../ops/slice.js';
+import { narrow, pad, slice } from '../ops/slice.js';
 import type { ConformanceCase } from './conformanceCase.js';
 
 const reducers = { sum, prod, max, min, logsumexp } as const;
@@ -19,6 +19,17 @@ export const structureCases: ConformanceCase[] = [
       return [
         permute(x, [2, 0, 1]), transpose(x, 0, 2), flip(x, [0, 2]), expand(c.randn([3, 1]), [2, 3, 6]),
         slice(x, [{ start: 1 }, { step: 2 }, { start: -4, end: -1, step: 2 }]), transpose(c.randn([0, 3])),
+      ];
+    },
+  },
+  {
+    kernel: 'copy',
+    name: 'broadcastTo, split, narrow, clone and the shape-only ops around them',
+    run: (c) => {
+      const x = c.randn([4, 6]);
+      return [
+        broadcastTo(c.randn([6]), [3, 4, 6]), ...split(x, [1, 5], 1), ...split(x, 3, 0), narrow(x, 1, -3, 2), clone(x),
+        flatten(permute(reshape(x, [2, 2, 6]), [1, 2, 0]), 1), squeeze(unsqueeze(flip(x, 0), 1)),
       ];
     },
   },
