@@ -45,7 +45,48 @@ export async function buildTask(options: TrainOptions): Promise<TrainingTask> {
         evalLimit: options.evalLimit,
       });
     }
+    case 'seq-mnist': {
+      const { seqMnistDefaults, seqMnistTask } = await import('./seqMnist.js');
+      return seqMnistTask({
+        cell, dropout, seed, evalLimit: options.evalLimit,
+        hiddenSize: options.hiddenSize ?? seqMnistDefaults.hiddenSize,
+        numLayers: options.layers ?? seqMnistDefaults.numLayers,
+        bidirectional: options.bidirectional ?? false,
+        batch: options.batch ?? seqMnistDefaults.batch,
+      });
+    }
+    case 'g2p': {
+      const { g2pDefaults, g2pTask } = await import('./g2p.js');
+      return g2pTask({
+        cell, dropout, seed, evalLimit: options.evalLimit,
+        embeddingSize: options.embeddingSize ?? g2pDefaults.embeddingSize,
+        hiddenSize: options.hiddenSize ?? g2pDefaults.hiddenSize,
+        numLayers: options.layers ?? g2pDefaults.numLayers,
+        bidirectional: options.bidirectional ?? g2pDefaults.bidirectional,
+        batch: options.batch ?? g2pDefaults.batch,
+      });
+    }
+    case 'names': {
+      const { namesDefaults, namesTask } = await import('./names.js');
+      return namesTask({
+        cell, dropout, seed,
+        embeddingSize: options.embeddingSize ?? namesDefaults.embeddingSize,
+        hiddenSize: options.hiddenSize ?? namesDefaults.hiddenSize,
+        numLayers: options.layers ?? namesDefaults.numLayers,
+        batch: options.batch ?? namesDefaults.batch,
+      });
+    }
+    case 'forecast': {
+      const { forecastDefaults, forecastTask } = await import('./forecast.js');
+      return forecastTask({
+        csv: options.csv!, target: options.target!, cell, dropout, seed,
+        hiddenSize: options.hiddenSize ?? forecastDefaults.hiddenSize,
+        numLayers: options.layers ?? forecastDefaults.numLayers,
+        batch: options.batch ?? forecastDefaults.batch,
+        window: options.bptt ?? forecastDefaults.window,
+      });
+    }
     default:
-      throw new CliError(`recurrent train: task '${options.task}' is not available yet`);
+      throw new CliError(`recurrent train: expected a task (char-lm, seq-mnist, g2p, names, forecast), got '${String(options.task)}'`, 2);
   }
 }
