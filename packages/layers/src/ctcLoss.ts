@@ -12,6 +12,12 @@ export interface CTCLossOptions {
   reduction?: CTCReduction;
   /** Replace infinite losses (no alignment exists) and their gradients by 0 (default false). */
   zeroInfinity?: boolean;
+  /**
+   * `exact` (default): the true partial derivative `−w·γ` w.r.t. `logProbs`. `pytorch`: what
+   * PyTorch's backward returns, `w·(exp(logProbs) − γ)`, which assumes `logProbs` come from a
+   * log-softmax. Both give the same gradient for the logits behind a log-softmax.
+   */
+  gradient?: 'exact' | 'pytorch';
 }
 
 /** Integer lengths or labels as an array, an `Int32Array` or an int32 tensor. */
@@ -29,6 +35,7 @@ interface Problem {
   labels: Int32Array;
   reduction: CTCReduction;
   zeroInfinity: boolean;
+  pytorchGradient: boolean;
 }
 
 const NEG = -Infinity;
@@ -156,7 +163,8 @@ const ctcPrimitive = definePrimitive<Problem>({
         for (let s = 0; s < width; s++) occupation[labels[s]] = logAdd(occupation[labels[s]], a[t * width + s] + beta[t * width + s]);
         // ∂(−log p)/∂ log y_t(c) = −γ_t(c), γ_t(c) = Σ_{s: l'_s = c} α_t(s) β_t(s) / (y_t(c) p)
         for (let c = 0; c < C; c++) {
-          g[row + c] = occupation[c] === NEG ? 0 : -weight * Math.exp(occupation[c] - lp[row + c] - logLikelihood);
+          const gamma = occupation[c] === NEG ? 0 : Math.exp(occupation[c] - lp[row + c] - logLikelihood);
+          g[row + c] = problem.pytorchGradient ? weight * (Math.exp(lp[row + c]) - gamma) : -weight * gamma;
         }
       }
     }
@@ -184,7 +192,7 @@ function integers(op: string, name: string, values: IntegerList): Int32Array {
  * ∂loss_n/∂ log y_t(c) = −γ_t(c),  γ_t(c) = Σ_{s: l'_s = c} α_t(s) β_t(s) / (y_t(c) · p(l | x))
  * ```
  * The gradient is the exact partial derivative w.r.t. `logProbs` (PyTorch's own backward adds
- * `w·exp(logProbs)`, which vanishes through a log-softmax: both give the same logits gradient).
+ * `w·exp(logProbs)`, which vanishes through a log-softmax; `gradient: 'pytorch'` returns that).
  * A sample with no alignment (target too long, or too few frames for the blanks between repeated
  * labels) has loss `Infinity` and NaN gradients for `t < inputLengths[n]`; `zeroInfinity` turns
  * both into 0. Reductions: `none` gives `[N]`; `sum`; `mean` divides each loss by
@@ -215,6 +223,8 @@ export function ctcLoss(
   const reduction = options.reduction ?? 'mean';
   if (!Number.isInteger(blank) || blank < 0 || blank >= C) fail(op, `blank in [0, ${C - 1}]`, String(blank));
   if (!['none', 'sum', 'mean'].includes(reduction)) fail(op, "reduction 'none', 'sum' or 'mean'", String(reduction));
+  const gradient = options.gradient ?? 'exact';
+  if (gradient !== 'exact' && gradient !== 'pytorch') fail(op, "gradient 'exact' or 'pytorch'", String(gradient));
   const inputs = integers(op, 'inputLengths', inputLengths);
   const lengths = integers(op, 'targetLengths', targetLengths);
   if (inputs.length !== N) fail(op, `${N} inputLengths`, `${inputs.length}`);
@@ -248,6 +258,10 @@ export function ctcLoss(
     if (label === blank) fail(op, `targets without the blank ${blank}`, `the blank at label ${i}`);
     if (label < 0 || label >= C) fail(op, `target labels in [0, ${C - 1}]`, `${label}`);
   });
-  const problem: Problem = { T, N, C, blank, inputLengths: inputs, targetLengths: lengths, offsets, labels, reduction, zeroInfinity: options.zeroInfinity ?? false };
+  const problem: Problem = {
+    T, N, C, blank, inputLengths: inputs, targetLengths: lengths, offsets, labels, reduction,
+    zeroInfinity: options.zeroInfinity ?? false,
+    pytorchGradient: gradient === 'pytorch',
+  };
   return ctcPrimitive([logProbs], problem)[0];
 }
