@@ -97,6 +97,27 @@ describe('parseCsv', () => {
     );
   });
 
+  it('columns() gives typed column arrays; a skipped row leaves no trace in any column', async () => {
+    const text = 'id,"ok",name\n1,true,a\n2,maybe,b\n3,0,"c,d"\n' + Array.from({ length: 3000 }, (_, i) => `${i + 4},1,n${i}`).join('\n');
+    const reader = parseCsv(text, { columns: { name: 'string', id: 'integer', ok: 'boolean' }, onError: 'skip' });
+    const ids: number[] = [];
+    const names: string[] = [];
+    const oks: number[] = [];
+    for await (const batch of reader.columns()) {
+      expect(batch.values.id).toBeInstanceOf(Float64Array);
+      expect(batch.values.ok).toBeInstanceOf(Uint8Array);
+      ids.push(...batch.values.id);
+      names.push(...batch.values.name);
+      oks.push(...batch.values.ok);
+    }
+    expect(reader.skipped).toBe(1);
+    expect(ids.length).toBe(3002);
+    expect(ids.slice(0, 3)).toEqual([1, 3, 4]);
+    expect(names.slice(0, 3)).toEqual(['a', 'c,d', 'n0']);
+    expect(oks.slice(0, 3)).toEqual([1, 0, 1]);
+    ids.forEach((id, k) => k >= 2 && expect(names[k]).toBe(`n${id - 4}`));
+  });
+
   it('can be iterated only once', async () => {
     const reader = parseCsv(text, { columns });
     await collect(reader);
