@@ -1,7 +1,7 @@
 // Recurrent, Stacked and Bidirectional built from the built-in cells must give what the fused
 // RNN / LSTM layers give with the same weights: outputs, final states and every gradient.
 import { describe, expect, it } from 'vitest';
-import { Generator, type Tensor, uniform } from '@recurrent/tensor';
+import { Generator, type Tensor, tensor, uniform } from '@recurrent/tensor';
 import { type Module, Variable, add, grad, mul, sum } from '@recurrent/autograd';
 import { JordanCell, LSTMCell, RNNCell, SCRNCell } from '@recurrent/cells';
 import { Bidirectional } from './bidirectional.js';
@@ -134,6 +134,12 @@ describe('Recurrent, Stacked, Bidirectional against the fused layers', () => {
     expect(() => layer.forward(x, { initialState: [uniform([2, 3], 0, 1, new Generator(0))] })).toThrow('Recurrent(JordanCell): expected initial state 0 of shape [2, 2], got [2, 3]');
     const rnn = new Recurrent(new RNNCell({ inputSize: 3, hiddenSize: 4 }));
     expect(() => rnn.forward(uniform([5, 2, 2], 0, 1, new Generator(0)))).toThrow('Recurrent(RNNCell): expected input with 3 features');
+    const bi = new Bidirectional(new JordanCell({ inputSize: 3, hiddenSize: 4, outputSize: 2 }), new JordanCell({ inputSize: 3, hiddenSize: 4, outputSize: 2 }));
+    expect(() => bi.forward(x, { initialState: [uniform([2, 2], 0, 1, new Generator(0))] })).toThrow('Bidirectional: expected 2 initial state tensors (forward, then reverse), got 1');
+    expect(() => bi.forward(x, { lengths: tensor([5, 9], { dtype: 'int32' }) })).toThrow('Bidirectional: expected lengths in [1, 5], got 9 at index 1');
+    const deep = new Stacked([new JordanCell({ inputSize: 3, hiddenSize: 4, outputSize: 2 })]);
+    expect(() => deep.forward(x, { initialState: [] })).toThrow('Stacked: expected 1 initial state tensors (all layers, in order), got 0');
+    expect(deep.forward(x, { lengths: tensor([5, 3], { dtype: 'int32' }) }).output.shape).toEqual([5, 2, 2]);
     expect(() => new Bidirectional(new JordanCell({ inputSize: 3, hiddenSize: 4, outputSize: 2 }), new JordanCell({ inputSize: 3, hiddenSize: 4, outputSize: 3 }), { merge: 'sum' })).toThrow(
       'Bidirectional: expected directions with equal output sizes to sum, got 2 and 3',
     );
