@@ -1,3 +1,5 @@
+import { sharedMaximumPages } from '../src/wasm/gemmKernelShape.js';
+
 /**
  * Writes the WebAssembly text (WAT) of the float32 matrix-product kernel. The kernel works on
  * operands already packed by the driver (src/cpu/gemmWasm.ts):
@@ -12,8 +14,6 @@
  * and TT. Per step of k it loads `nr / 4` vectors of `B`, splats one element of `A` per row, and
  * adds the products into `mr · nr / 4` f32x4 accumulators kept in locals (registers).
  */
-
-import { sharedMaximumPages } from '../src/wasm/gemmKernelShape.js';
 
 /** Options of {@link gemmWat}. */
 export interface GemmWatOptions {

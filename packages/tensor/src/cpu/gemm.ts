@@ -7,7 +7,7 @@ import { createWasmGemm, type WasmGemm } from './gemmWasm.js';
  * Products with fewer multiply-adds than this (`m·n·k`) run in TypeScript: below it, packing
  * and the call into WebAssembly cost more than they save (measured with bench/matmul.bench.ts).
  */
-export const wasmThreshold = 4096;
+export const wasmThreshold = 256;
 
 let shared: WasmGemm | null | undefined;
 

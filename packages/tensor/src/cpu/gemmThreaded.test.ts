@@ -69,7 +69,7 @@ describe('createThreadedGemm', async () => {
     const single = await createThreadedGemm({ threads: 1 });
     expect(single.threads).toBe(1);
     expect(relativeError(single.gemm, randomArgs(new Generator(24), 40, 50, 60, false, false))).toBeLessThan(1e-5);
-    await expect(createThreadedGemm({ threads: 0 })).rejects.toThrow('createThreadedGemm: expected threads an integer from 1 to 17, got 0');
+    await expect(createThreadedGemm({ threads: 0 })).rejects.toThrow('createThreadedGemm: expected threads an integer from 1 to 16, got 0');
     const disposable = await createThreadedGemm({ threads: 2 });
     disposable.dispose();
     expect(() => disposable.gemm(randomArgs(new Generator(25), 2, 2, 2, false, false))).toThrow('ThreadedGemm: expected a live gemm, got one used after dispose()');

@@ -3,17 +3,19 @@ import { fail } from '../shape.js';
 import { gemmKernelShape, sharedMaximumPages } from '../wasm/gemmKernelShape.js';
 import { gemmKernelModule } from '../wasm/gemmKernelModule.js';
 import { gemm, gemmOn } from './gemm.js';
-import { controlBytes, WasmGemm, type KernelRunner } from './gemmWasm.js';
-import { control, gemmWorkerSource, spins } from './gemmWorkerSource.js';
+import { WasmGemm, type KernelRunner } from './gemmWasm.js';
+import { control, gemmWorkerSource, runChunks, spins } from './gemmWorkerSource.js';
 
 const { mr, nr } = gemmKernelShape;
 /** Blocks with fewer multiply-adds than this run on the calling thread alone: a hand-over costs more. */
 const splitThreshold = 1 << 20;
-const maximumThreads = controlBytes / (4 * control.words) + 1;
+/** Fewest multiply-adds in a chunk of a split block (a few tens of microseconds of work). */
+const chunkWork = 1 << 19;
+const maximumThreads = 16;
 
 /** Options of {@link createThreadedGemm}. */
 export interface ThreadedGemmOptions {
-  /** Threads that compute, the calling one included (default 2, at most 17). */
+  /** Threads that compute, the calling one included (default 2, at most 16). */
   threads?: number;
 }
 
@@ -60,58 +62,55 @@ export async function createThreadedGemm(options: ThreadedGemmOptions = {}): Pro
   const start = memory ? await workerStarter() : null;
   if (module === null || memory === null || start === null) return { gemm, threads: 1, splits: 0, dispose() {} };
 
-  const handles = await Promise.all(
-    Array.from({ length: threads - 1 }, (_, worker) => start({ module, memory, slot: worker * 4 * control.words })),
-  );
+  const handles = await Promise.all(Array.from({ length: threads - 1 }, () => start({ module, memory })));
   const fast = new WasmGemm(module, memory);
-  const ints = new Int32Array(memory.buffer, 0, controlBytes / 4);
-  const floats = new Float32Array(memory.buffer, 0, controlBytes / 4);
+  const ints = new Int32Array(memory.buffer, 0, control.words);
+  const floats = new Float32Array(memory.buffer, 0, control.words);
   const kernel = fast.exports.kernel;
   const canWait = callerMayBlock(ints);
   let job = 0;
   let splits = 0;
 
-  const waitDone = (slot: number) => {
-    let done = Atomics.load(ints, slot + control.done);
-    for (let spin = 0; done !== job && spin < spins; spin++) done = Atomics.load(ints, slot + control.done);
-    while (done !== job) {
-      if (canWait) Atomics.wait(ints, slot + control.done, done);
-      done = Atomics.load(ints, slot + control.done);
-    }
-  };
-
-  // Splits the panels of one block (columns of B, or rows of A when there are fewer) evenly.
+  // Posts one packed block as a job in chunks of panels (columns of B, or rows of A when there
+  // are fewer), works on it like the workers do, then waits for the chunks they claimed.
   const run: KernelRunner = (mc, nc, kc, pa, pb, pc, ldc, alpha, beta, mode) => {
     const byColumns = nc / nr >= mc / mr;
     const panels = byColumns ? nc / nr : mc / mr;
-    const parts = mc * nc * kc < splitThreshold ? 1 : Math.min(threads, panels);
-    if (parts <= 1) {
+    const panelWork = (byColumns ? mc * nr : mr * nc) * kc;
+    if (panels < 2 || panels * panelWork < splitThreshold) {
       kernel(mc, nc, kc, pa, pb, pc, ldc, alpha, beta, mode);
       return;
     }
-    job++;
+    // About four chunks per thread, so a thread that the machine delays leaves its share to others.
+    const chunkPanels = Math.max(Math.ceil(panels / (4 * threads)), Math.ceil(chunkWork / panelWork));
+    const chunks = Math.ceil(panels / chunkPanels);
+    job = job >= 0x3fffffff ? 1 : job + 1;
     splits++;
-    for (let part = 1; part < parts; part++) {
-      const first = Math.floor((part * panels) / parts);
-      const count = Math.floor(((part + 1) * panels) / parts) - first;
-      const slot = (part - 1) * control.words;
-      ints[slot + control.mc] = byColumns ? mc : count * mr;
-      ints[slot + control.nc] = byColumns ? count * nr : nc;
-      ints[slot + control.kc] = kc;
-      ints[slot + control.pa] = byColumns ? pa : pa + first * kc * mr * 4;
-      ints[slot + control.pb] = byColumns ? pb + first * kc * nr * 4 : pb;
-      ints[slot + control.pc] = byColumns ? pc + first * nr * 4 : pc + first * mr * ldc;
-      ints[slot + control.ldc] = ldc;
-      floats[slot + control.alpha] = alpha;
-      floats[slot + control.beta] = beta;
-      ints[slot + control.mode] = mode;
-      Atomics.store(ints, slot + control.job, job);
-      Atomics.notify(ints, slot + control.job);
+    const slot = control.slots + (job & 1) * control.slotWords;
+    ints[slot + control.mc] = mc;
+    ints[slot + control.nc] = nc;
+    ints[slot + control.kc] = kc;
+    ints[slot + control.pa] = pa;
+    ints[slot + control.pb] = pb;
+    ints[slot + control.pc] = pc;
+    ints[slot + control.ldc] = ldc;
+    floats[slot + control.alpha] = alpha;
+    floats[slot + control.beta] = beta;
+    ints[slot + control.mode] = mode;
+    ints[slot + control.byColumns] = byColumns ? 1 : 0;
+    ints[slot + control.chunkPanels] = chunkPanels;
+    ints[slot + control.panels] = panels;
+    Atomics.store(ints, control.completed, 0);
+    Atomics.store(ints, control.counter, (job & 0x7ffff) << control.chunkBits);
+    Atomics.store(ints, control.job, job);
+    Atomics.notify(ints, control.job);
+    runChunks(kernel, ints, floats, job);
+    let completed = Atomics.load(ints, control.completed);
+    for (let spin = 0; completed !== chunks && spin < spins; spin++) completed = Atomics.load(ints, control.completed);
+    while (completed !== chunks) {
+      if (canWait) Atomics.wait(ints, control.completed, completed);
+      completed = Atomics.load(ints, control.completed);
     }
-    const own = Math.floor(panels / parts);
-    if (byColumns) kernel(mc, own * nr, kc, pa, pb, pc, ldc, alpha, beta, mode);
-    else kernel(own * mr, nc, kc, pa, pb, pc, ldc, alpha, beta, mode);
-    for (let part = 1; part < parts; part++) waitDone((part - 1) * control.words);
   };
   fast.run = run;
 
@@ -128,11 +127,9 @@ export async function createThreadedGemm(options: ThreadedGemmOptions = {}): Pro
     dispose(): void {
       if (disposed) return;
       disposed = true;
-      handles.forEach((handle, worker) => {
-        Atomics.store(ints, worker * control.words + control.job, -1);
-        Atomics.notify(ints, worker * control.words + control.job);
-        handle.terminate();
-      });
+      Atomics.store(ints, control.job, -1);
+      Atomics.notify(ints, control.job);
+      for (const handle of handles) handle.terminate();
     },
   };
 }
@@ -148,7 +145,7 @@ function sharedMemory(): WebAssembly.Memory | null {
 /** Whether this thread may block in `Atomics.wait` (a browser's main thread may not). */
 function callerMayBlock(ints: Int32Array): boolean {
   try {
-    Atomics.wait(ints, control.words * (maximumThreads - 1) - 1, 1, 0);
+    Atomics.wait(ints, control.words - 1, 1, 0);
     return true;
   } catch {
     return false;
@@ -158,7 +155,6 @@ function callerMayBlock(ints: Int32Array): boolean {
 interface WorkerStart {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
-  slot: number;
 }
 
 /** A function that starts a gemm worker and resolves once it is ready, or `null` without workers. */

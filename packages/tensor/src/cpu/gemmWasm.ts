@@ -21,8 +21,8 @@ export interface GemmBlocking {
 /** The block sizes used unless told otherwise, tuned with bench/matmul.bench.ts. */
 export const defaultGemmBlocking: GemmBlocking = { depth: 256, rows: 256, columns: 4096, tileFloats: 1 << 22 };
 
-/** Bytes at the start of memory kept for the threaded gemm's control words (64 per worker). */
-export const controlBytes = 1024;
+/** Bytes at the start of memory kept for the threaded gemm's control words. */
+export const controlBytes = 128;
 
 /** Runs the kernel over one packed block; the threaded gemm splits it between threads. */
 export type KernelRunner = GemmKernelExports['kernel'];
