@@ -187,9 +187,8 @@ export class JordanCell extends Module {
     return [zeros([batch, this.outputSize], { dtype: this.weight_ih.dtype, backend: this.weight_ih.value.backend })];
   }
 
-  /** One step; `time` is accepted for the common cell interface and unused. */
-  step(input: Variable | Tensor, state?: readonly (Variable | Tensor)[], time = 0): JordanStep {
-    void time;
+  /** One step; the time index is accepted for the common cell interface and unused. */
+  step(input: Variable | Tensor, state?: readonly (Variable | Tensor)[], _time = 0): JordanStep {
     const x = valueOf(input);
     const batch = checkInput('JordanCell', x, this.inputSize);
     const previous = state?.[0] ?? this.initialState(batch)[0];

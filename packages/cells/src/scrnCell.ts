@@ -229,9 +229,8 @@ export class SCRNCell extends Module {
     return [zeros([batch, this.hiddenSize], like), zeros([batch, this.contextSize], like)];
   }
 
-  /** One step; `time` is accepted for the common cell interface and unused. */
-  step(input: Variable | Tensor, state?: readonly (Variable | Tensor)[], time = 0): SCRNStep {
-    void time;
+  /** One step; the time index is accepted for the common cell interface and unused. */
+  step(input: Variable | Tensor, state?: readonly (Variable | Tensor)[], _time = 0): SCRNStep {
     const x = valueOf(input);
     const batch = checkInput('SCRNCell', x, this.inputSize);
     if (state && state.length !== 2) fail('SCRNCell', 'state [h, s]', `${state.length} tensors`);

@@ -137,7 +137,7 @@ const reversePrimitive = definePrimitive<{ lengths: readonly number[]; axis: num
 
 function reverseCopy(x: Tensor, lengths: readonly number[], axis: number): Tensor {
   const shape = view3('reverseWithinLengths', x, axis);
-  const [n0, n1, f] = shape;
+  const [, n1, f] = shape;
   const out = empty(shape, { dtype: x.dtype, backend: x.backend });
   const steps = shape[axis];
   const batch = shape[1 - axis];
@@ -150,7 +150,6 @@ function reverseCopy(x: Tensor, lengths: readonly number[], axis: number): Tenso
       out.data.set(x.data.subarray(from, from + f), to);
     }
   }
-  void n0;
   return out;
 }
 

@@ -4,8 +4,7 @@ import type { VectorCase } from '@recurrent/test-vectors';
 import { runCellCase } from './cellFamilies.js';
 
 /** Runs one case of clockwork.json; throws on any mismatch. */
-export function runCase(testCase: VectorCase, root: string): void {
-  void root;
+export function runCase(testCase: VectorCase, _root: string): void {
   const c = testCase.config;
   const cell = new ClockworkCell({ inputSize: c.input_size, hiddenSize: c.hidden_size, moduleSize: c.module_size, periods: c.periods, bias: c.bias });
   // t counts from config.time_origin (0 in the public vectors): module i updates iff t mod T_i == 0.

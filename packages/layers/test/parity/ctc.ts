@@ -12,8 +12,7 @@ function load(stored: VectorTensor) {
 }
 
 /** Runs one case of ctc.json; throws on any mismatch. */
-export function runCase(testCase: VectorCase, root: string): void {
-  void root;
+export function runCase(testCase: VectorCase, _root: string): void {
   const { config, inputs, outputs, grads, loss } = testCase;
   const label = testCase.name;
   const logits = new Variable(load(inputs!.logits), { requiresGrad: true });

@@ -4,8 +4,7 @@ import type { VectorCase } from '@recurrent/test-vectors';
 import { runCellCase } from './cellFamilies.js';
 
 /** Runs one case of jordan.json; throws on any mismatch. */
-export function runCase(testCase: VectorCase, root: string): void {
-  void root;
+export function runCase(testCase: VectorCase, _root: string): void {
   const c = testCase.config;
   const cell = new JordanCell({
     inputSize: c.input_size,
