@@ -1,6 +1,7 @@
 import type { Backend, BufferStats, KernelTable } from '../backend.js';
 import { allocateArray, type DataArray, type DType, type DataArrayFor } from '../dtype.js';
-import { affine, binary, clamp, copy, unary, where } from './elementwise.js';
+import { binary } from './binary.js';
+import { affine, clamp, copy, unary, where } from './elementwise.js';
 import { gemm } from './gemm.js';
 import { argReduce, cumsum, gather, reduce, scatterAdd, softmax } from './reduce.js';
 

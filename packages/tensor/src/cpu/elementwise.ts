@@ -1,5 +1,6 @@
-import type { BinaryOp, Strided, UnaryOp } from '../backend.js';
+import type { Strided, UnaryOp } from '../backend.js';
 import type { DataArray } from '../dtype.js';
+import { collapse, flatStep, isContiguous } from './strided.js';
 
 
 /** `out[i] = f(x[i])`. One loop per function: a switch outside the loop keeps each loop tight. */
@@ -87,107 +88,6 @@ export function clamp(x: DataArray, low: number, high: number, out: DataArray): 
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
     out[i] = v < low ? low : v > high ? high : v;
-  }
-}
-
-function isContiguous(view: Strided, shape: readonly number[]): boolean {
-  let stride = 1;
-  for (let axis = shape.length - 1; axis >= 0; axis--) {
-    if (shape[axis] !== 1 && view.strides[axis] !== stride) return false;
-    stride *= shape[axis];
-  }
-  return true;
-}
-
-function isScalarRead(view: Strided): boolean {
-  return view.strides.every((s) => s === 0);
-}
-
-/** 1 when the view reads `shape` contiguously, 0 when it repeats one value, else −1. */
-function flatStep(view: Strided, shape: readonly number[]): number {
-  return isScalarRead(view) ? 0 : isContiguous(view, shape) ? 1 : -1;
-}
-
-/**
- * The same walk over fewer axes: drops axes of size 1 and merges an axis into the next when every
- * operand steps over it as one run (`stride[axis] = stride[axis + 1]·shape[axis + 1]`). A row
- * broadcast over `[64, 32, 100]` then walks 2048 rows of 100, a transpose of blocks fewer and
- * longer rows.
- */
-function collapse(shape: readonly number[], strideLists: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
-  const outShape: number[] = [];
-  const outStrides: number[][] = strideLists.map(() => []);
-  for (let axis = 0; axis < shape.length; axis++) {
-    const size = shape[axis];
-    if (size === 1) continue;
-    const last = outShape.length - 1;
-    if (last >= 0 && strideLists.every((strides, k) => outStrides[k][last] === strides[axis] * size)) {
-      outShape[last] *= size;
-      strideLists.forEach((strides, k) => (outStrides[k][last] = strides[axis]));
-    } else {
-      outShape.push(size);
-      strideLists.forEach((strides, k) => outStrides[k].push(strides[axis]));
-    }
-  }
-  if (outShape.length === 0) {
-    outShape.push(1);
-    outStrides.forEach((strides) => strides.push(0));
-  }
-  return { shape: outShape, strides: outStrides };
-}
-
-/** Binary elementwise op over broadcast operands. */
-export function binary(op: BinaryOp, a: Strided, b: Strided, out: DataArray, shape: readonly number[]): void {
-  const n = out.length;
-  if (n === 0) return;
-  const aContiguous = isContiguous(a, shape);
-  const bContiguous = isContiguous(b, shape);
-  if (aContiguous && bContiguous) return binaryFlat(op, a.data, a.offset, 1, b.data, b.offset, 1, out, 0, n);
-  if (aContiguous && isScalarRead(b)) return binaryFlat(op, a.data, a.offset, 1, b.data, b.offset, 0, out, 0, n);
-  if (isScalarRead(a) && bContiguous) return binaryFlat(op, a.data, a.offset, 0, b.data, b.offset, 1, out, 0, n);
-  // General case: walk all axes but the last with counters, run the last axis as a flat loop.
-  const { shape: walk, strides: [stridesA, stridesB] } = collapse(shape, [a.strides, b.strides]);
-  const rank = walk.length;
-  const last = walk[rank - 1];
-  const sa = stridesA[rank - 1];
-  const sb = stridesB[rank - 1];
-  const index = new Array<number>(rank - 1).fill(0);
-  let offsetA = a.offset;
-  let offsetB = b.offset;
-  for (let start = 0; start < n; start += last) {
-    binaryFlat(op, a.data, offsetA, sa, b.data, offsetB, sb, out, start, last);
-    for (let axis = rank - 2; axis >= 0; axis--) {
-      index[axis]++;
-      offsetA += stridesA[axis];
-      offsetB += stridesB[axis];
-      if (index[axis] < walk[axis]) break;
-      offsetA -= stridesA[axis] * walk[axis];
-      offsetB -= stridesB[axis] * walk[axis];
-      index[axis] = 0;
-    }
-  }
-}
-
-function binaryFlat(
-  op: BinaryOp, a: DataArray, ia: number, sa: number, b: DataArray, ib: number, sb: number,
-  out: DataArray, io: number, count: number,
-): void {
-  const end = io + count;
-  switch (op) {
-    case 'add': for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] + b[ib]; return;
-    case 'sub': for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] - b[ib]; return;
-    case 'mul': for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] * b[ib]; return;
-    case 'div': for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] / b[ib]; return;
-    case 'pow': for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = Math.pow(a[ia], b[ib]); return;
-    case 'maximum': for (let o = io; o < end; o++, ia += sa, ib += sb) { const x = a[ia], y = b[ib]; out[o] = x !== x || y !== y ? NaN : x > y ? x : y; } return;
-    case 'minimum': for (let o = io; o < end; o++, ia += sa, ib += sb) { const x = a[ia], y = b[ib]; out[o] = x !== x || y !== y ? NaN : x < y ? x : y; } return;
-    case 'eq': for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] === b[ib] ? 1 : 0; return;
-    case 'ne': for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] !== b[ib] ? 1 : 0; return;
-    case 'lt': for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] < b[ib] ? 1 : 0; return;
-    case 'le': for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] <= b[ib] ? 1 : 0; return;
-    case 'gt': for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] > b[ib] ? 1 : 0; return;
-    case 'ge': for (let o = io; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] >= b[ib] ? 1 : 0; return;
-    default: throw new Error(`binary: unknown op ${String(op)}`);
   }
 }
 
