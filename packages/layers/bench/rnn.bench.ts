@@ -4,6 +4,7 @@
 // reference figures of reference.md beside them.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { Generator, randn } from '@recurrent/tensor';
 import { backward, mean, mul, noGrad } from '@recurrent/autograd';
@@ -60,17 +61,23 @@ function measure(cell: string, shape: Shape, mode: string): number {
   return median(times);
 }
 
-function pytorchRows(): { rows: Row[]; note: string } {
-  const python = '/usr/bin/python3';
-  if (process.argv.includes('--no-pytorch')) return { rows: [], note: 'PyTorch: skipped (--no-pytorch)' };
+const python = '/usr/bin/python3';
+
+/** Whether PyTorch can be measured here, and what the table should say about it. */
+function pytorchStatus(): { available: boolean; note: string } {
+  if (process.argv.includes('--no-pytorch')) return { available: false, note: 'PyTorch: skipped (--no-pytorch)' };
   try {
-    execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
+    const version = execFileSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).trim();
+    return { available: true, note: `PyTorch ${version} measured in this run, right after each of our rows (/usr/bin/python3, torch.set_num_threads(1))` };
   } catch {
-    return { rows: [], note: 'PyTorch: not available here (apt-get install -y python3-torch libopenblas0-pthread); reference.md figures shown instead' };
+    return { available: false, note: 'PyTorch: not available here (apt-get install -y python3-torch libopenblas0-pthread); reference.md figures shown instead' };
   }
-  const output = execFileSync(python, [resolve(here, 'pytorch_bench.py'), configPath, only?.join(',') ?? ''], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  const rows = output.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Row & { torch: string });
-  return { rows, note: `PyTorch ${rows[0]?.torch ?? ''} measured in this run (/usr/bin/python3, torch.set_num_threads(1))` };
+}
+
+/** PyTorch's rows for one cell and shape (both modes), measured now so both sides see the same load. */
+function pytorchRows(cell: string, shape: string): Row[] {
+  const output = execFileSync(python, [resolve(here, 'pytorch_bench.py'), configPath, `${cell}:${shape}`], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  return output.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Row);
 }
 
 /** `cell|shape → { column: "train / inference" }` from reference.md's table. */
@@ -87,6 +94,7 @@ function referenceFigures(): { columns: string[]; figures: Map<string, string[]>
 }
 
 const ours: Row[] = [];
+const torch = { ...pytorchStatus(), rows: [] as Row[] };
 for (const cell of config.cells) {
   for (const shape of config.shapes) {
     if (only && !only.includes(`${cell}:${shape.name}`)) continue;
@@ -95,10 +103,14 @@ for (const cell of config.cells) {
       ours.push(row);
       console.log(JSON.stringify({ ...row, B: shape.B, T: shape.T, I: shape.I, H: shape.H }));
     }
+    if (torch.available) {
+      for (const row of pytorchRows(cell, shape.name)) {
+        torch.rows.push(row);
+        console.log(JSON.stringify(row));
+      }
+    }
   }
 }
-const torch = pytorchRows();
-for (const row of torch.rows) console.log(JSON.stringify(row));
 const reference = referenceFigures();
 const find = (rows: Row[], cell: string, shape: string, mode: string) => rows.find((r) => r.cell === cell && r.shape === shape && r.mode === mode)?.ms_per_step;
 const format = (value: number | undefined) => (value === undefined ? '–' : value < 10 ? value.toFixed(2) : value.toFixed(1));
@@ -111,6 +123,7 @@ const referenceTfjs = (cell: string, shape: string, mode: number) => {
 };
 console.log('');
 console.log(`ms per step, train / inference (median of ${config.iters} after ${config.warmup} warm-ups); ${torch.note}`);
+console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (a load above the core count slows every column)`);
 console.log(`| cell | shape | recurrent | PyTorch (this run) | recurrent ÷ PyTorch (train, inf) | ${reference.columns.map((c) => `${c} (reference.md)`).join(' | ')} | tfjs-wasm ÷ recurrent (train, inf) |`);
 console.log(`|---|---|---:|---:|---:|${reference.columns.map(() => '---:').join('|')}|---:|`);
 for (const cell of config.cells) {
