@@ -124,6 +124,18 @@ describe('Recurrent, Stacked, Bidirectional against the fused layers', () => {
     expect(() => new Stacked([new LSTM({ inputSize: 3, hiddenSize: 2 })], { batchFirst: true })).toThrow('Stacked: expected layers with batchFirst true, got a LSTM with batchFirst false');
   });
 
+  it('applies dropout between layers in training mode only', () => {
+    const make = () => [new JordanCell({ inputSize: 3, hiddenSize: 4, outputSize: 4, seed: 1 }), new JordanCell({ inputSize: 4, hiddenSize: 4, outputSize: 2, seed: 2 })];
+    const [first, second] = make();
+    const deep = new Stacked([first, second], { dropout: 0.5, seed: 4 });
+    const x = uniform([5, 2, 3], -1, 1, new Generator(13));
+    const manual = new Recurrent(second).forward(new Recurrent(first).forward(x).output).output.value;
+    const training = deep.forward(x).output.value;
+    expect(maxDifference(training, manual)).toBeGreaterThan(1e-3);
+    deep.eval();
+    expect(maxDifference(deep.forward(x).output.value, manual)).toBe(0);
+  });
+
   it('rejects bad input, lengths and initial states', () => {
     const layer = new Recurrent(new JordanCell({ inputSize: 3, hiddenSize: 4, outputSize: 2 }));
     const x = uniform([5, 2, 3], -1, 1, new Generator(12));
