@@ -217,6 +217,17 @@ def layer_file(d, kind):
     P = d.int(2, H - 2) if kind == 'lstm_proj' else 0
     cases.append(layer_case(d, kind, f'{kind}_L1_bi_tm_h0_bias_large', 'layer', 1, True, False, True, True,
                             I=d.int(8, 13), H=H, T=d.int(10, 15), B=d.int(3, 6), P=P))
+    # a long sequence (state carried over many steps) and a single-step, single-sequence case
+    H = d.int(3, 8)
+    cases.append(layer_case(d, kind, f'{kind}_L2_bi_bf_h0_bias_long', 'layer', 2, True, True, True, True,
+                            I=d.int(2, 6), H=H, T=d.int(30, 45), B=d.int(1, 3), P=d.int(1, H - 1) if kind == 'lstm_proj' else 0))
+    # sizes past the gemm kernel's register and cache blocks (not multiples of 4 or 8)
+    H = d.int(33, 50)
+    cases.append(layer_case(d, kind, f'{kind}_L2_bi_tm_h0_bias_big', 'layer', 2, True, False, True, True,
+                            I=d.int(17, 40), H=H, T=d.int(5, 8), B=d.int(5, 11), P=d.int(9, H - 3) if kind == 'lstm_proj' else 0))
+    H = d.int(2, 8)
+    cases.append(layer_case(d, kind, f'{kind}_L3_bi_tm_h0_nobias_T1_B1', 'layer', 3, True, False, True, False,
+                            I=d.int(1, 6), H=H, T=1, B=1, P=d.int(1, H - 1) if kind == 'lstm_proj' else 0))
     return cases
 
 
@@ -249,6 +260,14 @@ def packed_file(d):
             name = (f"packed_{kind}_L{L}_{'bi' if bi else 'uni'}_{'bf' if bf else 'tm'}_"
                     f"{'h0' if has_h0 else 'noh0'}_{'bias' if bias else 'nobias'}{'_short' if short else ''}")
             cases.append(layer_case(d, kind, name, 'packed', L, bi, bf, has_h0, bias, lengths=lengths, **s))
+        s = layer_sizes(d, kind)
+        s['T'], s['B'] = d.int(2, 6), d.int(2, 4)
+        cases.append(layer_case(d, kind, f'packed_{kind}_L2_bi_bf_h0_bias_full', 'packed', 2, True, True, True, True,
+                                lengths=[s['T']] * s['B'], **s))
+        s = layer_sizes(d, kind)
+        s['T'], s['B'] = d.int(3, 6), 1
+        cases.append(layer_case(d, kind, f'packed_{kind}_L1_bi_tm_h0_bias_B1_short', 'packed', 1, True, False, True, True,
+                                lengths=[d.int(1, s['T'] - 1)], **s))
     return cases
 
 
@@ -347,7 +366,7 @@ def clockwork_case(d, name, periods, bias, bf, has_state, use_lengths):
     k = d.int(1, 3)
     g = len(periods)
     H, I = g * k, d.int(1, 6)
-    T, B = d.int(max(periods) + 1, max(periods) + 5), d.int(1, 4)
+    T, B = d.int(max(2, max(periods) - 2), max(periods) + 5), d.int(1, 4)
     lengths = random_lengths(d, T, B) if use_lengths else None
     M = torch.zeros(H, H)
     for i in range(g):
@@ -409,6 +428,9 @@ def clockwork_file(d):
         while any(c['name'] == name for c in cases):
             name += 'x'
         cases.append(clockwork_case(d, name, periods, bias, bf, st, ln))
+    first = d.int(2, 3)
+    periods = [first, first + d.int(1, 3)]
+    cases.append(clockwork_case(d, f"clockwork_p{'-'.join(map(str, periods))}_lengths_h0", periods, True, False, True, True))
     return cases
 
 
@@ -514,9 +536,13 @@ def frames_needed(target):
 
 
 def ctc_case(d, name, blank_last, fmt, reduction, zero_inf, kind):
-    C = d.int(3, 8)
-    N = d.int(2, 4)
-    T = d.int(5, 11)
+    C, N, T, max_target, spread = d.int(3, 8), d.int(2, 4), d.int(5, 11), 5, 2.0
+    if kind == 'large':
+        C, N, T = d.int(8, 12), d.int(4, 6), d.int(12, 18)
+    elif kind == 'long':
+        C, N, T, max_target = d.int(4, 7), d.int(2, 3), d.int(60, 90), 25
+    elif kind == 'sharp':
+        spread = 12.0
     blank = C - 1 if blank_last else 0
     labels = [c for c in range(C) if c != blank]
     input_lengths = [d.int(max(2, T - 4), T) for _ in range(N)]
@@ -525,7 +551,7 @@ def ctc_case(d, name, blank_last, fmt, reduction, zero_inf, kind):
     for n in range(N):
         Tn = input_lengths[n]
         while True:
-            tl = d.int(1, max(1, min(Tn // 2, 5)))
+            tl = d.int(1, max(1, min(Tn // 2, max_target)))
             tgt = [d.choice(labels) for _ in range(tl)]
             if frames_needed(tgt) <= Tn:
                 break
@@ -575,8 +601,6 @@ def ctc_case(d, name, blank_last, fmt, reduction, zero_inf, kind):
             assert len(tgt) <= Tn < frames_needed(tgt)
         targets[n] = tgt
         feasible_wanted[n] = False
-    elif kind == 'large':
-        pass
     target_lengths = [len(t) for t in targets]
     feasible = [frames_needed(t) <= input_lengths[n] for n, t in enumerate(targets)]
     assert feasible == feasible_wanted, (name, targets, input_lengths)
@@ -584,7 +608,7 @@ def ctc_case(d, name, blank_last, fmt, reduction, zero_inf, kind):
     S = max(S, 1)
     padded = [t + [d.choice(labels) for _ in range(S - len(t))] for t in targets]
     concat = [c for t in targets for c in t]
-    logits = leaf(d.u((T, N, C), -2.0, 2.0))
+    logits = leaf(d.u((T, N, C), -spread, spread))
     log_probs = torch.log_softmax(logits, -1)
     log_probs.retain_grad()
     il = torch.tensor(input_lengths, dtype=torch.int64)
@@ -678,6 +702,11 @@ def ctc_file(d):
         ('ctc_infeasible_repeat_blanklast_none', True, 'concat', 'none', False, 'infeasible_repeat'),
         ('ctc_full_lengths_blank0_none', False, 'padded', 'none', False, 'full_lengths'),
         ('ctc_large_blank0_padded_none', False, 'padded', 'none', False, 'large'),
+        ('ctc_large_blanklast_concat_mean', True, 'concat', 'mean', False, 'large'),
+        ('ctc_long_blank0_none', False, 'padded', 'none', False, 'long'),
+        ('ctc_long_blanklast_concat_sum', True, 'concat', 'sum', False, 'long'),
+        ('ctc_sharp_logits_blank0_none', False, 'padded', 'none', False, 'sharp'),
+        ('ctc_sharp_logits_blanklast_mean_zeroinf', True, 'concat', 'mean', True, 'sharp'),
     ]
     return [ctc_case(d, *s) for s in specs]
 
@@ -751,7 +780,33 @@ def ops_file(d):
         cases.append(op_case(d, name, 'transpose', 'a.transpose(dim0, dim1)', {'dim0': d0, 'dim1': d1}, {'a': d.u(shape)},
                              lambda a, d0=d0, d1=d1: a.transpose(d0, d1), ['a']))
 
-    def ce(name, reduction, ignore, weighted, n_ignored):
+    for name, sa, sb in [('matmul_2d_big', (r(30, 70), r(30, 90)), None), ('matmul_vec_batched', (q,), (bt, q, s)),
+                         ('matmul_batched_vec', (bt, p, q), (q,)), ('matmul_batched_broadcast_big', (r(2, 3), 1, r(9, 35), r(9, 40)), None)]:
+        if name == 'matmul_2d_big':
+            sb = (sa[1], r(20, 70))
+        if name == 'matmul_batched_broadcast_big':
+            sb = (r(2, 3), sa[3], r(9, 30))
+        cases.append(op_case(d, name, 'matmul', 'torch.matmul(a, b)', {}, {'a': d.u(sa), 'b': d.u(sb)}, mm, ['a', 'b']))
+    binary('mul_scalar_scalar', 'mul', (), (), '*')
+    cases.append(op_case(d, 'exp_scalar', 'exp', 'torch.exp(a)', {}, {'a': d.u(())}, torch.exp, ['a']))
+    cases.append(op_case(d, 'transpose_negative_dims', 'transpose', 'a.transpose(dim0, dim1)', {'dim0': -1, 'dim1': 0},
+                         {'a': d.u((r(1, 3), r(2, 4), r(1, 5)))}, lambda a: a.transpose(-1, 0), ['a']))
+    cases.append(op_case(d, 'mean_dim_negative', 'mean', 'a.mean(dim, keepdim) (a.mean() when dim is null)', {'dim': -2, 'keepdim': False},
+                         {'a': d.u((r(1, 3), r(2, 4), r(1, 5)))}, lambda a: a.mean(-2, False), ['a']))
+    # large magnitudes (numerical stability) and zero-sized dimensions
+    for op, fn, lim in [('sigmoid', torch.sigmoid, 40.0), ('tanh', torch.tanh, 40.0)]:
+        cases.append(op_case(d, f'{op}_large', op, f'torch.{op}(a)', {}, {'a': d.u((r(2, 4), r(2, 6)), -lim, lim)}, lambda a, fn=fn: fn(a), ['a']))
+    for name, op in [('softmax_large', 'softmax'), ('log_softmax_large', 'log_softmax')]:
+        fn = getattr(torch, op)
+        cases.append(op_case(d, name, op, f'torch.{op}(a, dim)', {'dim': -1}, {'a': d.u((r(2, 4), r(2, 7)), -120, 120)}, lambda a, fn=fn: fn(a, -1), ['a']))
+    cases.append(op_case(d, 'logsumexp_large', 'logsumexp', 'torch.logsumexp(a, dim, keepdim)', {'dim': -1, 'keepdim': True},
+                         {'a': d.u((r(2, 4), r(2, 6)), -150, 150)}, lambda a: torch.logsumexp(a, -1, True), ['a']))
+    cases.append(op_case(d, 'matmul_empty_inner', 'matmul', 'torch.matmul(a, b)', {}, {'a': d.u((r(1, 4), 0)), 'b': d.u((0, r(1, 4)))}, mm, ['a', 'b']))
+    cases.append(op_case(d, 'add_empty', 'add', 'a + b', {}, {'a': d.u((0, r(1, 4))), 'b': d.u((1,))}, lambda a, b: a + b, ['a', 'b']))
+    cases.append(op_case(d, 'sum_empty_dim0', 'sum', 'a.sum(dim, keepdim) (a.sum() when dim is null)', {'dim': 0, 'keepdim': False},
+                         {'a': d.u((0, r(1, 4)))}, lambda a: a.sum(0, False), ['a']))
+
+    def ce(name, reduction, ignore, weighted, n_ignored, spread=2.0):
         N, C = r(3, 8), r(2, 6)
         ig = ignore if ignore is not None else -100
         while True:
@@ -762,7 +817,7 @@ def ops_file(d):
             kept = [t for t in target if t != ig]
             if kept and (ignore is None or len(kept) < N):
                 break
-        inputs = {'input': d.u((N, C), -2, 2), 'target': torch.tensor(target, dtype=torch.int64)}
+        inputs = {'input': d.u((N, C), -spread, spread), 'target': torch.tensor(target, dtype=torch.int64)}
         if weighted:
             inputs['weight'] = d.u((C,), 0.2, 2.0)
         fn = lambda input, target, weight=None: F.cross_entropy(input, target, weight=weight, ignore_index=ig, reduction=reduction)
@@ -777,6 +832,8 @@ def ops_file(d):
     ce('cross_entropy_weighted_mean_ignore', 'mean', None, True, 1)
     ce('cross_entropy_weighted_sum', 'sum', None, True, 0)
     ce('cross_entropy_weighted_none_ignore_class', 'none', 0, True, 0)
+    ce('cross_entropy_large_logits_mean', 'mean', None, False, 1, 150.0)
+    ce('cross_entropy_weighted_mean_ignore_class', 'mean', 2, True, 0)
     for red in ('mean', 'sum', 'none'):
         shape = (r(1, 5), r(1, 5))
         cases.append(op_case(d, f'mse_loss_{red}', 'mse_loss', 'F.mse_loss(input, target, reduction)', {'reduction': red},
@@ -812,6 +869,14 @@ OPTIM_CASES = [
     ('adagrad_lr_decay', 'Adagrad', dict(lr=0.1, lr_decay=0.1), None),
     ('adagrad_weight_decay', 'Adagrad', dict(lr=0.1, weight_decay=0.1), None),
     ('adagrad_initial_accumulator_eps', 'Adagrad', dict(lr=0.1, initial_accumulator_value=0.5, eps=1e-2), None),
+    # more missing gradients (same semantics as the documented *_none_grad cases)
+    ('adam_none_grad_first', 'Adam', dict(lr=0.05, betas=(0.8, 0.9)), {'weight': [0, 3], 'scalar': [2]}),
+    ('adamw_none_grad', 'AdamW', dict(lr=0.05, weight_decay=0.1), {'bias': [1, 2], 'weight': [0]}),
+    ('adamw_amsgrad_none_grad', 'AdamW', dict(lr=0.05, betas=(0.9, 0.9), weight_decay=0.1, amsgrad=True), {'scalar': [0, 1]}),
+    ('sgd_nesterov_weight_decay_none_grad', 'SGD', dict(lr=0.05, momentum=0.8, weight_decay=0.05, nesterov=True), {'weight': [0], 'bias': [3]}),
+    ('sgd_momentum_dampening_none_grad', 'SGD', dict(lr=0.1, momentum=0.9, dampening=0.5), {'weight': [0, 1]}),
+    ('rmsprop_centered_momentum_weight_decay_none_grad', 'RMSprop', dict(lr=0.01, alpha=0.9, weight_decay=0.1, momentum=0.5, centered=True), {'bias': [0], 'weight': [2]}),
+    ('adagrad_lr_decay_none_grad', 'Adagrad', dict(lr=0.1, lr_decay=0.1, weight_decay=0.1), {'bias': [0, 1], 'scalar': [3]}),
 ]
 
 DEFAULTS = {
