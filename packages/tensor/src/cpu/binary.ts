@@ -30,8 +30,16 @@ export function binary(op: BinaryOp, a: Strided, b: Strided, out: DataArray, sha
   const index = new Array<number>(rank - 1).fill(0);
   let offsetA = a.offset;
   let offsetB = b.offset;
+  // Long rows of add/sub/mul/div where each operand steps by 1 or 0 (a bias row, a per-row
+  // scale) run the unrolled loops on subarrays.
+  const rowsFast = arithmetic && last >= 64 && (sa === 1 || sa === 0) && (sb === 1 || sb === 0) && (sa === 1 || sb === 1);
   for (let start = 0; start < n; start += last) {
-    binaryFlat(op, a.data, offsetA, sa, b.data, offsetB, sb, out, start, last);
+    if (rowsFast) {
+      const target = out.subarray(start, start + last);
+      if (sa === 1 && sb === 1) arithmeticFlat(op as Arithmetic, a.data.subarray(offsetA, offsetA + last), b.data.subarray(offsetB, offsetB + last), target, last);
+      else if (sa === 1) arithmeticScalar(op as Arithmetic, a.data.subarray(offsetA, offsetA + last), b.data[offsetB], false, target, last);
+      else arithmeticScalar(op as Arithmetic, b.data.subarray(offsetB, offsetB + last), a.data[offsetA], true, target, last);
+    } else binaryFlat(op, a.data, offsetA, sa, b.data, offsetB, sb, out, start, last);
     for (let axis = rank - 2; axis >= 0; axis--) {
       index[axis]++;
       offsetA += stridesA[axis];

@@ -107,6 +107,8 @@ describe('binary ops', () => {
   const pairs: [number[], number[]][] = [
     [[3, 4], [3, 4]], [[3, 1, 4], [2, 4]], [[4], [3, 4]], [[], [2, 3]], [[2, 3, 1], [1, 4]],
     [[2, 1, 3], [1, 5, 1]], [[1], [1]], [[0, 3], [3]], [[2, 0], [1, 1]], [[5, 1], [1, 1]],
+    // long rows: row broadcast, column on the left, column on the right
+    [[3, 70], [70]], [[4, 1], [4, 65]], [[2, 1, 65], [3, 1]], [[3, 130], [3, 130]], [[], [131]],
   ];
   it.each(binaryOps.map((op) => [op]))('%s broadcasts as NumPy does', (op) => {
     for (const [sa, sb] of pairs) {
