@@ -25,6 +25,6 @@ export {
 export { mackeyGlass, sineMixture, type MackeyGlassOptions, type SineComponent, type SineMixtureOptions } from './synthetic/series.js';
 export { loadSequentialMnist, type MnistExample, type MnistSplit, type SequentialMnist } from './datasets/sequentialMnist.js';
 export { loadMobyDick, type MobyDick } from './datasets/mobyDick.js';
-export { loadCmudict, type Cmudict, type G2PExample } from './datasets/cmudict.js';
-export { loadFirstNames, type FirstNames, type NameExample } from './datasets/firstNames.js';
+export { g2pCollator, loadCmudict, type Cmudict, type G2PBatch, type G2PExample } from './datasets/cmudict.js';
+export { loadFirstNames, nameCollator, type FirstNames, type NameBatch, type NameExample } from './datasets/firstNames.js';
 export { fnv1a32, importOptional } from './datasets/importOptional.js';

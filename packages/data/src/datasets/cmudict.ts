@@ -1,3 +1,5 @@
+import type { Tensor } from '@recurrent/tensor';
+import { padSequences } from '../collate.js';
 import { Vocabulary } from '../vocabulary.js';
 import { defaultExport, fnv1a32, importOptional } from './importOptional.js';
 
@@ -69,4 +71,45 @@ export async function loadCmudict(): Promise<Cmudict> {
     (fnv1a32(word) % 10 === 0 ? validation : train).push(example);
   }
   return { train, validation, letters, phonemes };
+}
+
+/**
+ * A grapheme-to-phoneme batch for CTC. Shapes: `inputs` `[T, B]` int32 letter ids (`[B, T]`
+ * batch-first), each letter repeated `repeat` times, 0 after the end; `inputLengths` `[B]`;
+ * `targets` `[B, S]` int32 phoneme ids padded with 0 (PyTorch's `ctc_loss` layout); `targetLengths` `[B]`.
+ *
+ * @example
+ * const { inputs, inputLengths, targets, targetLengths }: G2PBatch = g2pCollator()(train.slice(0, 64));
+ */
+export interface G2PBatch {
+  inputs: Tensor;
+  inputLengths: Tensor;
+  targets: Tensor;
+  targetLengths: Tensor;
+}
+
+/**
+ * A DataLoader collate function for {@link G2PExample}s: letters repeated `repeat` times (default 2,
+ * so CTC has room for more phonemes than letters), padded; phoneme targets padded for CTC.
+ *
+ * @example
+ * const { train } = await loadCmudict();
+ * const loader = new DataLoader(train, { batchSize: 64, shuffle: true, seed: 0, collate: g2pCollator() });
+ */
+export function g2pCollator(options: { repeat?: number; batchFirst?: boolean } = {}): (items: G2PExample[]) => G2PBatch {
+  const { repeat = 2, batchFirst = false } = options;
+  if (!Number.isInteger(repeat) || repeat <= 0) throw new Error(`g2pCollator: expected a positive integer repeat, got ${repeat}`);
+  return (items) => {
+    const frames = items.map(({ letterIds }) => {
+      const out = new Int32Array(letterIds.length * repeat);
+      for (let i = 0; i < out.length; i++) out[i] = letterIds[Math.floor(i / repeat)];
+      return out;
+    });
+    const inputs = padSequences(frames, { batchFirst });
+    const targets = padSequences(
+      items.map((item) => item.phonemeIds),
+      { batchFirst: true },
+    );
+    return { inputs: inputs.data, inputLengths: inputs.lengths, targets: targets.data, targetLengths: targets.lengths };
+  };
 }

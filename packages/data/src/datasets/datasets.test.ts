@@ -3,8 +3,8 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { DataLoader } from '../dataLoader.js';
 import { TextStream } from '../textStream.js';
-import { loadCmudict } from './cmudict.js';
-import { loadFirstNames } from './firstNames.js';
+import { g2pCollator, loadCmudict } from './cmudict.js';
+import { loadFirstNames, nameCollator } from './firstNames.js';
 import { fnv1a32, importOptional } from './importOptional.js';
 import { loadMobyDick } from './mobyDick.js';
 import { loadSequentialMnist } from './sequentialMnist.js';
@@ -72,6 +72,18 @@ describe('real data sets', () => {
     }
     expect(cmu.validation.every((e) => fnv1a32(e.word) % 10 === 0)).toBe(true);
     expect(cmu.train.every((e) => fnv1a32(e.word) % 10 !== 0)).toBe(true);
+    const items = cmu.validation.slice(0, 3);
+    const batch = g2pCollator()(items);
+    const longest = Math.max(...items.map((e) => e.word.length));
+    expect(batch.inputs.shape).toEqual([2 * longest, 3]);
+    expect(Array.from(batch.inputLengths.data)).toEqual(items.map((e) => 2 * e.word.length));
+    expect(Array.from(batch.targetLengths.data)).toEqual(items.map((e) => e.phonemes.length));
+    items.forEach((e, b) => {
+      const frames = Array.from({ length: 2 * e.word.length }, (_, t) => batch.inputs.data[t * 3 + b]);
+      expect(cmu.letters.decode(frames).join('')).toBe([...e.word].map((c) => c + c).join(''));
+      const width = batch.targets.shape[1];
+      expect(cmu.phonemes.decode(Array.from(batch.targets.data.slice(b * width, b * width + e.phonemes.length)))).toEqual(e.phonemes);
+    });
   });
 
   it('first names: both lists, de-duplicated, a name-hash split with no name in both splits', async () => {
@@ -85,6 +97,11 @@ describe('real data sets', () => {
     expect(names.characters.tokens.slice(0, 3)).toEqual(['<pad>', '<s>', '</s>']);
     const ids = names.characters.encode(['<s>', ...names.train[0].name, '</s>']);
     expect(names.characters.decode(ids, { skipSpecials: true }).join('')).toBe(names.train[0].name);
+    const batch = nameCollator(names.characters, { batchFirst: true })([{ name: 'Ada', sex: 'female' }, { name: 'Al', sex: 'male' }]);
+    const id = (token: string) => names.characters.idOf(token);
+    expect(Array.from(batch.inputs.data)).toEqual([id('<s>'), id('A'), id('d'), id('a'), id('<s>'), id('A'), id('l'), id('<pad>')]);
+    expect(Array.from(batch.targets.data)).toEqual([id('A'), id('d'), id('a'), id('</s>'), id('A'), id('l'), id('</s>'), -100]);
+    expect(Array.from(batch.lengths.data)).toEqual([4, 3]);
     const female = await loadFirstNames({ sexes: ['female'] });
     expect([...female.train, ...female.validation].every((e) => e.sex === 'female')).toBe(true);
   });

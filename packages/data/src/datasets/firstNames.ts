@@ -1,3 +1,5 @@
+import type { Tensor } from '@recurrent/tensor';
+import { padSequences } from '../collate.js';
 import { Vocabulary } from '../vocabulary.js';
 import { defaultExport, fnv1a32, importOptional } from './importOptional.js';
 
@@ -61,4 +63,45 @@ export async function loadFirstNames(options: { sexes?: readonly ('female' | 'ma
   const validation: NameExample[] = [];
   for (const example of examples) (fnv1a32(example.name.toLowerCase()) % 10 === 0 ? validation : train).push(example);
   return { train, validation, characters };
+}
+
+/**
+ * A next-character batch. Shapes: `inputs` `[T, B]` int32 (`<s>` then the name), `targets`
+ * `[T, B]` int32 (the name then `</s>`; `ignoreIndex` after the end), `lengths` `[B]`, `mask`
+ * `[T, B]` float32 (`[B, T]` batch-first).
+ *
+ * @example
+ * const { inputs, targets, lengths, mask }: NameBatch = nameCollator(characters)(train.slice(0, 32));
+ */
+export interface NameBatch {
+  inputs: Tensor;
+  targets: Tensor;
+  lengths: Tensor;
+  mask: Tensor;
+}
+
+/**
+ * A DataLoader collate function for name generation: `<s> a d a` → `a d a </s>`, padded with
+ * `<pad>` (inputs) and `ignoreIndex` (targets, default −100 as PyTorch's cross entropy).
+ *
+ * @example
+ * const { train, characters } = await loadFirstNames();
+ * const loader = new DataLoader(train, { batchSize: 32, shuffle: true, seed: 0, collate: nameCollator(characters) });
+ */
+export function nameCollator(characters: Vocabulary, options: { batchFirst?: boolean; ignoreIndex?: number } = {}): (items: NameExample[]) => NameBatch {
+  const { bosId, eosId, padId } = characters;
+  if (bosId === undefined || eosId === undefined) throw new Error('nameCollator: expected a vocabulary with bos and eos tokens, got one without');
+  const { batchFirst = false, ignoreIndex = -100 } = options;
+  return (items) => {
+    const sequences = items.map(({ name }) => characters.encode(name));
+    const inputs = padSequences(
+      sequences.map((ids) => Int32Array.of(bosId, ...ids)),
+      { batchFirst, padValue: padId ?? 0 },
+    );
+    const targets = padSequences(
+      sequences.map((ids) => Int32Array.of(...ids, eosId)),
+      { batchFirst, padValue: ignoreIndex },
+    );
+    return { inputs: inputs.data, targets: targets.data, lengths: inputs.lengths, mask: inputs.mask };
+  };
 }
