@@ -117,7 +117,10 @@ export class Vocabulary {
     if (ordinary.length > room) ordinary = [...ordinary].sort(byFrequency).slice(0, room);
     if (order === 'codePoint') ordinary.sort(byCodePoint);
     else if (order === 'frequency') ordinary.sort(byFrequency);
-    else if (order === 'insertion') ordinary = [...counts.keys()].filter((token) => ordinary.includes(token));
+    else if (order === 'insertion') {
+      const kept = new Set(ordinary);
+      ordinary = [...counts.keys()].filter((token) => kept.has(token));
+    }
     else throw new Error(`Vocabulary.fromTokens: expected order 'codePoint', 'frequency' or 'insertion', got ${JSON.stringify(order)}`);
     return new Vocabulary([...specialTokens, ...ordinary], specials);
   }
