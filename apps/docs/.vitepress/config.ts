@@ -6,6 +6,7 @@ export default defineConfig({
   title: 'recurrent',
   description: 'Recurrent neural networks for JavaScript: exact to PyTorch, fast, with live demos.',
   cleanUrls: false,
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
   markdown: { math: true },
   ignoreDeadLinks: false,
   themeConfig: {

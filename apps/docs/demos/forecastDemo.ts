@@ -67,6 +67,7 @@ export function createForecastDemo({ seed }: DemoContext): Demo {
             { label: 'truth', x: at, y: truth },
             { label: 'prediction', x: at, y: prediction },
           ],
+          seriesAxes: { x: 'time', y: 'normalised value' },
           metric: { name: 'held-out RMSE (normalised)', value: error },
         },
       };

@@ -52,8 +52,8 @@ export function createGatesDemo({ seed }: DemoContext): Demo {
     const maps = { i: [] as number[][], f: [] as number[][], o: [] as number[][] };
     const columns = xs.map((x, t) => {
       const pre = add(
-        add(matmul(slice(x, [[0, 1]]), cell.weightIh.value, { transposeB: true }), cell.biasIh!.value),
-        add(matmul(slice(hs[t], [[0, 1]]), cell.weightHh.value, { transposeB: true }), cell.biasHh!.value),
+        add(matmul(slice(x, [{ start: 0, end: 1 }]), cell.weightIh.value, { transposeB: true }), cell.biasIh!.value),
+        add(matmul(slice(hs[t], [{ start: 0, end: 1 }]), cell.weightHh.value, { transposeB: true }), cell.biasHh!.value),
       );
       return sigmoid(pre).data;
     });

@@ -120,6 +120,7 @@ export function createGradientsDemo({ seed }: DemoContext): Demo {
         loss,
         report: {
           series,
+          seriesAxes: { x: 'time step t (loss at the last step)', y: '‖∂L/∂h_t‖' },
           lines: series.map((s) => `${s.label}: ‖∂L/∂h_0‖ / ‖∂L/∂h_${steps - 1}‖ = ${(s.y[0] / s.y[steps - 1]).toExponential(2)}`),
         },
       };

@@ -21,6 +21,8 @@ export interface DemoReport {
   lines?: string[];
   /** Named curves over an x axis (gradient norms per time step, forecast vs truth). */
   series?: { label: string; x: number[]; y: number[] }[];
+  /** Axis titles of the series plot. */
+  seriesAxes?: { x: string; y: string };
   /** A matrix to draw as a heatmap (rows × columns, values in [0, 1]), with row labels. */
   heatmap?: { rows: string[]; values: number[][]; title: string }[];
   /** A scalar metric such as accuracy. */

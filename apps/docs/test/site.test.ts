@@ -101,17 +101,16 @@ async function runDemo(path: string, demo: string, seconds: number) {
     const state = await page.getAttribute(selector, 'data-state');
     if (state === 'error') break;
   }
-  const element = await page.$(selector);
-  await element?.screenshot({ path: join(artifacts, `${demo}.png`) });
   const error = await page.$eval(selector, (el) => el.querySelector('[data-role="error"]')?.textContent ?? '');
   const backend = await page.$eval(selector, (el) => el.querySelector('[data-role="backend"]')?.textContent ?? '');
   const report = JSON.parse((await page.getAttribute(selector, 'data-report')) ?? '{}');
-  // Pausing stops the steps from advancing.
+  // Pausing stops the steps from advancing; the paused demo is what the screenshot shows.
   await page.click(`${selector} [data-role="pause"]`);
   await page.waitForTimeout(800);
   const pausedAt = Number(await page.getAttribute(selector, 'data-steps'));
   await page.waitForTimeout(800);
   const stillAt = Number(await page.getAttribute(selector, 'data-steps'));
+  await (await page.$(selector))?.screenshot({ path: join(artifacts, `${demo}.png`) });
   await page.close();
   return { losses, error, errors, backend, report, paused: pausedAt === stillAt };
 }
@@ -131,7 +130,7 @@ describe('live demos train in the page', () => {
     ['/applications/classification.html', 'classify'],
   ];
   it.each(demos)('%s: the %s demo trains, its loss falls, and it pauses', async (path, demo) => {
-    const result = await runDemo(path, demo, 12);
+    const result = await runDemo(path, demo, 8);
     expect(result.error).toBe('');
     expect(result.errors).toEqual([]);
     expect(result.backend).not.toBe('starting…');

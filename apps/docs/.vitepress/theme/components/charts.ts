@@ -32,6 +32,7 @@ export function drawSeries(
   canvas: HTMLCanvasElement | undefined,
   series: { label: string; x: number[]; y: number[] }[],
   logY: boolean,
+  axes: { x: string; y: string } = { x: '', y: '' },
 ): void {
   if (!canvas) return;
   const datasets = series.map((s, i) => ({
@@ -49,7 +50,14 @@ export function drawSeries(
         animation: false,
         maintainAspectRatio: false,
         parsing: false,
-        scales: { x: { type: 'linear' }, y: { type: logY ? 'logarithmic' : 'linear' } },
+        scales: {
+          x: { type: 'linear', title: { display: axes.x !== '', text: axes.x } },
+          y: {
+            type: logY ? 'logarithmic' : 'linear',
+            title: { display: axes.y !== '', text: axes.y },
+            ticks: logY ? { callback: (value) => Number(value).toExponential(0) } : {},
+          },
+        },
       },
     });
     return;
@@ -92,7 +100,15 @@ export function drawHeatmaps(
           maintainAspectRatio: false,
           plugins: { legend: { display: false }, title: { display: true, text: map.title } },
           scales: {
-            x: { type: 'linear', offset: true, min: -0.5, max: columns - 0.5, ticks: { stepSize: 1 } },
+            x: {
+              type: 'linear',
+              min: -0.5,
+              max: columns - 0.5,
+              title: { display: true, text: 'time step' },
+              afterBuildTicks: (axis) => {
+                axis.ticks = Array.from({ length: columns }, (_, value) => ({ value }));
+              },
+            },
             y: { type: 'category', labels: map.rows, offset: true },
           },
         },
