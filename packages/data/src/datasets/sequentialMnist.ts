@@ -1,3 +1,4 @@
+/// <reference path="./optionalModules.d.ts" />
 import { type Tensor, tensor } from '@recurrent/tensor';
 import type { Dataset } from '../dataLoader.js';
 import { defaultExport, importOptional } from './importOptional.js';
