@@ -22,10 +22,10 @@ interface Network {
   run(xs: Tensor[], visit?: (t: number, h: Variable) => void): Variable;
 }
 
-function elman(generator: Generator): Network {
-  const cell = new ElmanCell({ inputSize, hiddenSize, generator });
+/** A network whose cell maps `(x_t, h_{t−1})` to `h_t` (Elman, GRU). */
+function hiddenStateNetwork(label: string, cell: ElmanCell | GRUCell): Network {
   return {
-    label: 'Elman RNN',
+    label,
     parameters: () => cell.parameters(),
     run(xs, visit) {
       let h: Variable | null = null;
@@ -54,22 +54,6 @@ function lstm(generator: Generator): Network {
   };
 }
 
-function gru(generator: Generator): Network {
-  const cell = new GRUCell({ inputSize, hiddenSize, generator });
-  return {
-    label: 'GRU',
-    parameters: () => cell.parameters(),
-    run(xs, visit) {
-      let h: Variable | null = null;
-      xs.forEach((x, t) => {
-        h = cell.forward(x, h);
-        visit?.(t, h);
-      });
-      return h!;
-    },
-  };
-}
-
 /** A batch of sequences whose label is the sign of the first input's first feature. */
 function memoryBatch(generator: Generator): { xs: Tensor[]; labels: Tensor } {
   const xs = Array.from({ length: steps }, () => randn([batch, inputSize], generator));
@@ -79,7 +63,11 @@ function memoryBatch(generator: Generator): { xs: Tensor[]; labels: Tensor } {
 
 export function createGradientsDemo({ seed }: DemoContext): Demo {
   const generator = new Generator(seed);
-  const networks = [elman(generator), lstm(generator), gru(generator)].map((network) => {
+  const networks = [
+    hiddenStateNetwork('Elman RNN', new ElmanCell({ inputSize, hiddenSize, generator })),
+    lstm(generator),
+    hiddenStateNetwork('GRU', new GRUCell({ inputSize, hiddenSize, generator })),
+  ].map((network) => {
     const readout = new Parameter(randn([hiddenSize, 1], generator), 'readout');
     const optimizer = new Adam([...network.parameters(), readout], { lr: 3e-3 });
     return { network, readout, optimizer };
