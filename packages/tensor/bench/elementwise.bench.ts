@@ -66,7 +66,7 @@ function measure(name: string, kind: Row['kind'], via: Row['via'], bytes: number
   const calls = calibrate(run);
   let seconds = Infinity;
   let copySeconds = Infinity;
-  for (let round = 0; round < 4; round++) {
+  for (let round = 0; round < 8; round++) {
     copySeconds = Math.min(copySeconds, best(copy, copyCalls, 1));
     seconds = Math.min(seconds, best(run, calls, 1));
   }
