@@ -1,6 +1,6 @@
 import * as T from '@recurrent/tensor';
 import type { Tensor } from '@recurrent/tensor';
-import { grad } from './graph.js';
+import { grad, noGrad } from './graph.js';
 import { Variable } from './variable.js';
 
 /** Options of {@link gradcheck}. */
@@ -13,6 +13,11 @@ export interface GradcheckOptions {
   rtol?: number;
   /** Which inputs to differentiate (default: every float input). */
   differentiate?: boolean[];
+  /**
+   * Float64 leaves that `fn` closes over, such as a module's parameters: they are perturbed in
+   * place (and restored) and their gradients checked like the inputs'.
+   */
+  parameters?: Iterable<Variable>;
   /** Seed of the random output weights `R` (default 1). */
   seed?: number;
   /** Name used in error messages (default `gradcheck`). */
@@ -23,23 +28,30 @@ export interface GradcheckOptions {
 export interface GradcheckResult {
   /** Largest `|analytic − numeric|` over all checked elements. */
   maxError: number;
-  /** Number of input elements checked. */
+  /** Number of input and parameter elements checked. */
   checked: number;
 }
 
 /**
  * Checks the analytic gradient of `fn` against central differences in float64: inputs are cast
- * to float64 tensors, the scalar `L = Σ fn(inputs) ⊙ R` (fixed random `R`) is differentiated by
- * backward, and each input element `x` is compared with `(L(x + ε) − L(x − ε)) / 2ε`, within
+ * to float64 tensors, the scalar `L = Σ_k Σ fn(inputs)_k ⊙ R_k` (fixed random `R_k`, one per
+ * output) is differentiated by backward, and each element `x` of the inputs and of
+ * `options.parameters` is compared with `(L(x + ε) − L(x − ε)) / 2ε`, within
  * `atol + rtol·|numeric|`. Integer inputs (class indices) are passed through unchanged.
  *
- * Throws an error naming the input, the element, both values and the shapes on a mismatch;
- * returns the largest error otherwise.
+ * Throws an error naming the input (or parameter), the element, both values and the shape on a
+ * mismatch; returns the largest error otherwise.
  *
  * @example
  * gradcheck((a, b) => mul(a, b), [randn([2, 3], g), randn([3], g)]);
+ * // a cell's parameters too, over two outputs
+ * gradcheck((x, h) => [cell.forward(x, h), h], [x, h], { parameters: cell.parameters() });
  */
-export function gradcheck(fn: (...inputs: Variable[]) => Variable, inputs: Tensor[], options: GradcheckOptions = {}): GradcheckResult {
+export function gradcheck(
+  fn: (...inputs: Variable[]) => Variable | Variable[],
+  inputs: Tensor[],
+  options: GradcheckOptions = {},
+): GradcheckResult {
   const eps = options.eps ?? 1e-6;
   const atol = options.atol ?? 1e-5;
   const rtol = options.rtol ?? 1e-3;
@@ -47,24 +59,36 @@ export function gradcheck(fn: (...inputs: Variable[]) => Variable, inputs: Tenso
   const values = inputs.map((x) => (T.isFloat(x.dtype) ? cast(x) : x));
   const wanted = values.map((x, i) => T.isFloat(x.dtype) && (options.differentiate?.[i] ?? true));
   const variables = values.map((x, i) => new Variable(x, { requiresGrad: wanted[i] }));
-  const output = fn(...variables);
-  if (!output.requiresGrad) T.fail(name, 'an output that depends on a differentiated input', 'a constant');
-  if (output.dtype !== 'float64') T.fail(name, 'a float64 output (ops follow their inputs’ dtype)', output.dtype);
-  const generator = new T.Generator(options.seed ?? 1);
-  const weights = T.uniform(output.shape, -1, 1, generator, { dtype: 'float64' });
-  const differentiated = variables.filter((_, i) => wanted[i]);
-  const analytic = grad([output], differentiated, [weights]);
-  const loss = (): number => {
-    const out = fn(...values.map((x) => new Variable(x)));
-    let total = 0;
-    for (let i = 0; i < out.size; i++) total += out.value.data[i] * weights.data[i];
-    return total;
+  const parameters = [...(options.parameters ?? [])];
+  for (const p of parameters) if (p.dtype !== 'float64') T.fail(name, 'float64 parameters', `${p.dtype} ${T.formatShape(p.shape)}`);
+  const run = (args: Variable[]): Variable[] => {
+    const out = fn(...args);
+    return Array.isArray(out) ? out : [out];
   };
+  const outputs = run(variables);
+  if (!outputs.some((o) => o.requiresGrad)) T.fail(name, 'an output that depends on a differentiated input', 'a constant');
+  for (const o of outputs) if (o.dtype !== 'float64') T.fail(name, 'a float64 output (ops follow their inputs’ dtype)', o.dtype);
+  const generator = new T.Generator(options.seed ?? 1);
+  const weights = outputs.map((o) => T.uniform(o.shape, -1, 1, generator, { dtype: 'float64' }));
+  const checkedInputs = variables.filter((_, i) => wanted[i]);
+  const leaves = [...checkedInputs, ...parameters];
+  const live = outputs.filter((o) => o.requiresGrad);
+  const analytic = grad(live, leaves, outputs.flatMap((o, k) => (o.requiresGrad ? [weights[k]] : [])));
+  const constants = values.map((x) => new Variable(x));
+  const loss = (): number =>
+    noGrad(() => {
+      let total = 0;
+      run(constants).forEach((out, k) => {
+        const data = out.value.data, w = weights[k].data;
+        for (let i = 0; i < data.length; i++) total += data[i] * w[i];
+      });
+      return total;
+    });
   let maxError = 0;
   let checked = 0;
-  differentiated.forEach((variable, k) => {
-    const index = variables.indexOf(variable);
-    const data = variable.value.data;
+  leaves.forEach((leaf, k) => {
+    const label = k < checkedInputs.length ? `input ${variables.indexOf(leaf)}` : `parameter ${k - checkedInputs.length}`;
+    const data = leaf.value.data;
     const gradient = analytic[k];
     for (let e = 0; e < data.length; e++) {
       const original = data[e];
@@ -80,7 +104,7 @@ export function gradcheck(fn: (...inputs: Variable[]) => Variable, inputs: Tenso
       checked++;
       if (!(error <= atol + rtol * Math.abs(numeric))) {
         throw new Error(
-          `${name}: expected the analytic gradient of input ${index} ${T.formatShape(variable.shape)} at element ${e} to match central differences ${numeric}, got ${exact}`,
+          `${name}: expected the analytic gradient of ${label} ${T.formatShape(leaf.shape)} at element ${e} to match central differences ${numeric}, got ${exact}`,
         );
       }
     }
