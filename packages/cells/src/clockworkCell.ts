@@ -1,7 +1,9 @@
-import { type Backend, type DType, type Tensor, Generator, fail, uniform, zeros } from '@recurrent/tensor';
-import { Module, Parameter, type Variable, definePrimitive, valueOf } from '@recurrent/autograd';
+import { type Backend, type DType, type Generator, type Tensor, fail, zeros } from '@recurrent/tensor';
+import { Module, type Parameter, type Variable, definePrimitive } from '@recurrent/autograd';
 import { type RecurrentInit, orthogonalBlocks } from './init.js';
-import { checkInput, checkSize, checkState, gemmInto, zerosOf } from './internal/dense.js';
+import { checkSize, checkStep } from './internal/checks.js';
+import { gemmInto, zerosOf } from './internal/dense.js';
+import { drawParameters, zeroStates } from './internal/drawParameters.js';
 
 /** Options of {@link ClockworkCell}. */
 export interface ClockworkCellOptions {
@@ -161,11 +163,7 @@ export class ClockworkCell extends Module {
     this.moduleSize = moduleSize;
     this.periods = [...periods];
     this.stateSizes = [hiddenSize];
-    const generator = options.generator ?? new Generator(options.seed ?? 0);
-    const bound = 1 / Math.sqrt(hiddenSize);
-    const dtype = options.dtype ?? 'float32';
-    const draw = (shape: number[]) => new Parameter(uniform(shape, -bound, bound, generator, { dtype, backend: options.backend }));
-    const bias = options.bias ?? true;
+    const { draw, bias, generator } = drawParameters(options, hiddenSize);
     this.weight_ih = this.registerParameter('weight_ih', draw([hiddenSize, inputSize]));
     const recurrent = draw([hiddenSize, hiddenSize]);
     // Zero the blocks below the diagonal: faster modules never feed slower ones.
@@ -192,17 +190,12 @@ export class ClockworkCell extends Module {
 
   /** Zeros: `[h_{−1}]`. */
   initialState(batch: number): Tensor[] {
-    return [zeros([batch, this.hiddenSize], { dtype: this.weight_ih.dtype, backend: this.weight_ih.value.backend })];
+    return zeroStates(this.weight_ih.value, batch, this.stateSizes);
   }
 
   /** One step at time index `time` (counted from 0; decides which modules update). */
   step(input: Variable | Tensor, state: readonly (Variable | Tensor)[] | undefined, time: number): ClockworkStep {
-    const x = valueOf(input);
-    const batch = checkInput('ClockworkCell', x, this.inputSize);
-    if (state && state.length !== 1) fail('ClockworkCell', 'state [h]', `${state.length} tensors`);
-    const previous = state?.[0] ?? this.initialState(batch)[0];
-    checkState('ClockworkCell', 'h', valueOf(previous), batch, this.hiddenSize);
-    if (x.dtype !== this.weight_ih.dtype) fail('ClockworkCell', `input of dtype ${this.weight_ih.dtype}`, `${x.dtype}`);
+    const [previous] = checkStep('ClockworkCell', ['h'], this, input, state);
     const [h] = clockworkStep([input, previous, this.weight_ih, this.weight_hh, this.bias_ih, this.bias_hh], {
       moduleSize: this.moduleSize,
       active: this.activeModules(time),

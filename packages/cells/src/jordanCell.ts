@@ -1,6 +1,8 @@
-import { type Backend, type DType, type Tensor, Generator, fail, uniform, zeros } from '@recurrent/tensor';
-import { Module, Parameter, type Variable, definePrimitive, valueOf } from '@recurrent/autograd';
-import { addColumnSums, addRowVector, checkInput, checkSize, checkState, gemmInto, zerosOf } from './internal/dense.js';
+import { type Backend, type DType, type Generator, type Tensor, fail } from '@recurrent/tensor';
+import { Module, type Parameter, type Variable, definePrimitive } from '@recurrent/autograd';
+import { checkSize, checkStep } from './internal/checks.js';
+import { addColumnSums, addRowVector, gemmInto, zerosOf } from './internal/dense.js';
+import { drawParameters, zeroStates } from './internal/drawParameters.js';
 
 /** Options of {@link JordanCell}. */
 export interface JordanCellOptions {
@@ -169,11 +171,7 @@ export class JordanCell extends Module {
     this.hiddenSize = hiddenSize;
     this.outputSize = outputSize;
     this.stateSizes = [outputSize];
-    const generator = options.generator ?? new Generator(options.seed ?? 0);
-    const bound = 1 / Math.sqrt(hiddenSize);
-    const dtype = options.dtype ?? 'float32';
-    const draw = (shape: number[]) => new Parameter(uniform(shape, -bound, bound, generator, { dtype, backend: options.backend }));
-    const bias = options.bias ?? true;
+    const { draw, bias } = drawParameters(options, hiddenSize);
     this.weight_ih = this.registerParameter('weight_ih', draw([hiddenSize, inputSize]));
     this.bias_ih = this.registerParameter('bias_ih', bias ? draw([hiddenSize]) : null);
     this.weight_oh = this.registerParameter('weight_oh', draw([hiddenSize, outputSize]));
@@ -184,17 +182,12 @@ export class JordanCell extends Module {
 
   /** Zeros for every state tensor: `[y_{−1}]`. */
   initialState(batch: number): Tensor[] {
-    return [zeros([batch, this.outputSize], { dtype: this.weight_ih.dtype, backend: this.weight_ih.value.backend })];
+    return zeroStates(this.weight_ih.value, batch, this.stateSizes);
   }
 
   /** One step; the time index is accepted for the common cell interface and unused. */
   step(input: Variable | Tensor, state?: readonly (Variable | Tensor)[], _time = 0): JordanStep {
-    const x = valueOf(input);
-    const batch = checkInput('JordanCell', x, this.inputSize);
-    const previous = state?.[0] ?? this.initialState(batch)[0];
-    if (state && state.length !== 1) fail('JordanCell', 'state [y]', `${state.length} tensors`);
-    checkState('JordanCell', 'y', valueOf(previous), batch, this.outputSize);
-    if (x.dtype !== this.weight_ih.dtype) fail('JordanCell', `input of dtype ${this.weight_ih.dtype}`, `${x.dtype}`);
+    const [previous] = checkStep('JordanCell', ['y'], this, input, state);
     const [y, h] = jordanStep(
       [input, previous, this.weight_ih, this.bias_ih, this.weight_oh, this.bias_oh, this.weight_ho, this.bias_ho],
       { relu: this.nonlinearity === 'relu', outputKind: this.outputNonlinearity },

@@ -1,7 +1,9 @@
-import { type Backend, type DType, type Tensor, Generator, fail, full, uniform, zeros } from '@recurrent/tensor';
-import { Module, Parameter, type Variable, definePrimitive, valueOf } from '@recurrent/autograd';
+import { type Backend, type DType, type Generator, type Tensor, fail, full } from '@recurrent/tensor';
+import { Module, Parameter, type Variable, definePrimitive } from '@recurrent/autograd';
 import { type RecurrentInit, orthogonalBlocks } from './init.js';
-import { addColumnSums, addRowVector, checkInput, checkSize, checkState, gemmInto, zerosOf } from './internal/dense.js';
+import { checkSize, checkStep } from './internal/checks.js';
+import { addColumnSums, addRowVector, gemmInto, zerosOf } from './internal/dense.js';
+import { drawParameters, zeroStates } from './internal/drawParameters.js';
 
 /** Options of {@link SCRNCell}. */
 export interface SCRNCellOptions {
@@ -206,11 +208,7 @@ export class SCRNCell extends Module {
     this.contextSize = contextSize;
     this.outputSize = outputSize;
     this.stateSizes = [hiddenSize, contextSize];
-    const generator = options.generator ?? new Generator(options.seed ?? 0);
-    const bound = 1 / Math.sqrt(hiddenSize);
-    const dtype = options.dtype ?? 'float32';
-    const draw = (shape: number[]) => new Parameter(uniform(shape, -bound, bound, generator, { dtype, backend: options.backend }));
-    const bias = options.bias ?? true;
+    const { draw, bias, generator, dtype } = drawParameters(options, hiddenSize);
     this.weight_is = this.registerParameter('weight_is', draw([contextSize, inputSize]));
     this.weight_ih = this.registerParameter('weight_ih', draw([hiddenSize, inputSize]));
     this.weight_sh = this.registerParameter('weight_sh', draw([hiddenSize, contextSize]));
@@ -225,19 +223,12 @@ export class SCRNCell extends Module {
 
   /** Zeros: `[h_{−1}, s_{−1}]`. */
   initialState(batch: number): Tensor[] {
-    const like = { dtype: this.weight_ih.dtype, backend: this.weight_ih.value.backend };
-    return [zeros([batch, this.hiddenSize], like), zeros([batch, this.contextSize], like)];
+    return zeroStates(this.weight_ih.value, batch, this.stateSizes);
   }
 
   /** One step; the time index is accepted for the common cell interface and unused. */
   step(input: Variable | Tensor, state?: readonly (Variable | Tensor)[], _time = 0): SCRNStep {
-    const x = valueOf(input);
-    const batch = checkInput('SCRNCell', x, this.inputSize);
-    if (state && state.length !== 2) fail('SCRNCell', 'state [h, s]', `${state.length} tensors`);
-    const [hPrev, sPrev] = state ?? this.initialState(batch);
-    checkState('SCRNCell', 'h', valueOf(hPrev), batch, this.hiddenSize);
-    checkState('SCRNCell', 's', valueOf(sPrev), batch, this.contextSize);
-    if (x.dtype !== this.weight_ih.dtype) fail('SCRNCell', `input of dtype ${this.weight_ih.dtype}`, `${x.dtype}`);
+    const [hPrev, sPrev] = checkStep('SCRNCell', ['h', 's'], this, input, state);
     const [y, h, s] = scrnStep(
       [input, hPrev, sPrev, this.weight_is, this.weight_ih, this.weight_sh, this.weight_hh, this.weight_ho, this.weight_so, this.bias_h, this.bias_o, this.alphaParameter],
       { alpha: this.alpha, outputKind: this.outputNonlinearity },

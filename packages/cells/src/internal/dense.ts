@@ -1,5 +1,5 @@
 import type { Backend, FloatArray, Tensor } from '@recurrent/tensor';
-import { empty, fail, formatShape } from '@recurrent/tensor';
+import { empty } from '@recurrent/tensor';
 
 /** One operand of {@link gemmInto}: a storage array, where the matrix starts and its row stride. */
 export interface MatrixView {
@@ -58,22 +58,4 @@ export function addRowVector(out: FloatArray, bias: FloatArray, rows: number, n:
 /** Adds the column sums of `x` ([rows, n]) into `out` (length n). */
 export function addColumnSums(out: FloatArray, x: FloatArray, rows: number, n: number): void {
   for (let r = 0, o = 0; r < rows; r++) for (let j = 0; j < n; j++, o++) out[j] += x[o];
-}
-
-/** Checks that a step's input is `[batch, width]` and returns the batch size. */
-export function checkInput(cell: string, x: Tensor, width: number): number {
-  if (x.rank !== 2 || x.shape[1] !== width) fail(cell, `input [batch, ${width}]`, formatShape(x.shape));
-  if (x.dtype === 'int32') fail(cell, 'a float input', x.dtype);
-  return x.shape[0];
-}
-
-/** Checks that a state tensor is `[batch, width]`. */
-export function checkState(cell: string, name: string, state: Tensor, batch: number, width: number): void {
-  if (state.rank !== 2 || state.shape[1] !== width) fail(cell, `${name} [batch, ${width}]`, formatShape(state.shape));
-  if (state.shape[0] !== batch) fail(cell, `${name} with the input's batch size ${batch}`, `${name} ${formatShape(state.shape)}`);
-}
-
-/** Checks a positive integer size option. */
-export function checkSize(cell: string, name: string, value: number): void {
-  if (!Number.isInteger(value) || value <= 0) fail(cell, `${name} a positive integer`, String(value));
 }

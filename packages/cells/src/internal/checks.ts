@@ -1,0 +1,53 @@
+import type { Tensor } from '@recurrent/tensor';
+import { fail, formatShape } from '@recurrent/tensor';
+import { type Variable, valueOf } from '@recurrent/autograd';
+
+/** Checks a positive integer size option. */
+export function checkSize(cell: string, name: string, value: number): void {
+  if (!Number.isInteger(value) || value <= 0) fail(cell, `${name} a positive integer`, String(value));
+}
+
+/** Checks that a step's input is `[batch, width]` and returns the batch size. */
+export function checkInput(cell: string, x: Tensor, width: number): number {
+  if (x.rank !== 2 || x.shape[1] !== width) fail(cell, `input [batch, ${width}]`, formatShape(x.shape));
+  if (x.dtype === 'int32') fail(cell, 'a float input', x.dtype);
+  return x.shape[0];
+}
+
+/** Checks that a state tensor is `[batch, width]`. */
+export function checkState(cell: string, name: string, state: Tensor, batch: number, width: number): void {
+  if (state.rank !== 2 || state.shape[1] !== width) fail(cell, `${name} [batch, ${width}]`, formatShape(state.shape));
+  if (state.shape[0] !== batch) fail(cell, `${name} with the input's batch size ${batch}`, `${name} ${formatShape(state.shape)}`);
+}
+
+/** What {@link checkStep} reads from a cell. */
+export interface SteppedCell {
+  readonly inputSize: number;
+  /** Widths of the state tensors. */
+  readonly stateSizes: readonly number[];
+  /** A parameter whose dtype the input must share. */
+  readonly weight_ih: Variable;
+  /** Zeros for every state tensor, used when no state is given. */
+  initialState(batch: number): Tensor[];
+}
+
+/**
+ * Checks one step's input `[batch, inputSize]` and state (each `[batch, stateSizes[k]]`, named
+ * `stateNames[k]` in errors), and returns the state, zeros when none is given.
+ */
+export function checkStep(
+  name: string,
+  stateNames: readonly string[],
+  cell: SteppedCell,
+  input: Variable | Tensor,
+  state: readonly (Variable | Tensor)[] | undefined,
+): readonly (Variable | Tensor)[] {
+  const x = valueOf(input);
+  const batch = checkInput(name, x, cell.inputSize);
+  if (state && state.length !== stateNames.length) fail(name, `state [${stateNames.join(', ')}]`, `${state.length} tensors`);
+  const previous = state ?? cell.initialState(batch);
+  previous.forEach((s, k) => checkState(name, stateNames[k], valueOf(s), batch, cell.stateSizes[k]));
+  const dtype = cell.weight_ih.dtype;
+  if (x.dtype !== dtype) fail(name, `input of dtype ${dtype}`, `${x.dtype}`);
+  return previous;
+}
