@@ -35,7 +35,7 @@ export abstract class LRScheduler {
   /** Advances one epoch (or step) and sets the optimizer's `lr`. */
   step(): void {
     this.lastEpoch++;
-    this.optimizer.lr = this.lrAt(this.lastEpoch);
+    this.start();
   }
 
   /** The schedule's position (its options live in the code that builds it). */
@@ -48,21 +48,23 @@ export abstract class LRScheduler {
     if (!dict || dict.scheduler !== this.name) throw new Error(`${this.name}.loadStateDict: expected a state dict of ${this.name}, got one of ${dict?.scheduler ?? 'nothing'}`);
     if (typeof dict.lastEpoch !== 'number' || !(dict.lastEpoch >= 0)) throw new Error(`${this.name}.loadStateDict: expected lastEpoch ≥ 0, got ${dict.lastEpoch}`);
     this.lastEpoch = dict.lastEpoch;
-    this.optimizer.lr = this.lrAt(this.lastEpoch);
+    this.start();
   }
 
-  /** Sets the rate of the current epoch (constructors call it). */
+  /** Sets the optimizer's rate to that of the current epoch (constructors call it once their options are set). */
   protected start(): void {
     this.optimizer.lr = this.lrAt(this.lastEpoch);
   }
+
+  /** Checks a finite option `> 0` (or `≥ 0` with `allowZero`), naming this schedule in the error. */
+  protected positive(option: string, value: number, allowZero = false): number {
+    if (typeof value !== 'number' || !(allowZero ? value >= 0 : value > 0) || !Number.isFinite(value)) {
+      throw new Error(`${this.name}: expected ${option} ${allowZero ? '≥' : '>'} 0, got ${value}`);
+    }
+    return value;
+  }
 }
 
-function positive(op: string, name: string, value: number, allowZero = false): number {
-  if (typeof value !== 'number' || !(allowZero ? value >= 0 : value > 0) || !Number.isFinite(value)) {
-    throw new Error(`${op}: expected ${name} ${allowZero ? '≥' : '>'} 0, got ${value}`);
-  }
-  return value;
-}
 
 /**
  * Multiplies the rate by γ every `stepSize` epochs: `γₑ = γ₀·gamma^⌊e / stepSize⌋` (PyTorch's `StepLR`).
@@ -75,8 +77,8 @@ export class StepLR extends LRScheduler {
 
   constructor(optimizer: Optimizer, options: { stepSize: number; gamma?: number }) {
     super('StepLR', optimizer);
-    this.stepSize = positive('StepLR', 'stepSize', options.stepSize);
-    this.gamma = positive('StepLR', 'gamma', options.gamma ?? 0.1, true);
+    this.stepSize = this.positive('stepSize', options.stepSize);
+    this.gamma = this.positive('gamma', options.gamma ?? 0.1, true);
     this.start();
   }
 
@@ -95,7 +97,7 @@ export class ExponentialLR extends LRScheduler {
 
   constructor(optimizer: Optimizer, options: { gamma: number }) {
     super('ExponentialLR', optimizer);
-    this.gamma = positive('ExponentialLR', 'gamma', options.gamma, true);
+    this.gamma = this.positive('gamma', options.gamma, true);
     this.start();
   }
 
@@ -117,8 +119,8 @@ export class CosineAnnealingLR extends LRScheduler {
 
   constructor(optimizer: Optimizer, options: { tMax: number; etaMin?: number }) {
     super('CosineAnnealingLR', optimizer);
-    this.tMax = positive('CosineAnnealingLR', 'tMax', options.tMax);
-    this.etaMin = positive('CosineAnnealingLR', 'etaMin', options.etaMin ?? 0, true);
+    this.tMax = this.positive('tMax', options.tMax);
+    this.etaMin = this.positive('etaMin', options.etaMin ?? 0, true);
     this.start();
   }
 
@@ -155,7 +157,7 @@ export class LinearWarmup extends LRScheduler {
 
   constructor(optimizer: Optimizer, options: LinearWarmupOptions) {
     super('LinearWarmup', optimizer);
-    this.warmupSteps = positive('LinearWarmup', 'warmupSteps', options.warmupSteps);
+    this.warmupSteps = this.positive('warmupSteps', options.warmupSteps);
     this.startFactor = options.startFactor ?? 0;
     if (!(this.startFactor >= 0 && this.startFactor <= 1)) throw new Error(`LinearWarmup: expected startFactor in [0, 1], got ${this.startFactor}`);
     this.after = options.after ?? null;

@@ -28,21 +28,22 @@ describe('schedules', () => {
   });
 
   it('CosineAnnealingLR goes from the base rate to etaMin in tMax epochs', () => {
-    const rates = trajectory(10, new CosineAnnealingLR(optimizer(), { tMax: 10, etaMin: 0.01 }));
-    expect(rates[0]).toBeCloseTo(0.1, 15);
-    expect(rates[5]).toBeCloseTo(0.055, 15);
-    expect(rates[10]).toBeCloseTo(0.01, 15);
+    const base = 0.1, etaMin = 0.01, tMax = 10;
+    const rates = trajectory(tMax, new CosineAnnealingLR(optimizer(base), { tMax, etaMin }));
+    rates.forEach((lr, e) => expect(lr).toBeCloseTo(etaMin + ((base - etaMin) * (1 + Math.cos((Math.PI * e) / tMax))) / 2, 15));
+    expect(rates[0]).toBeCloseTo(base, 15);
+    expect(rates[tMax]).toBeCloseTo(etaMin, 15);
     for (let e = 1; e <= 10; e++) expect(rates[e]).toBeLessThan(rates[e - 1]);
   });
 
   it('LinearWarmup ramps up, then hands over to the next schedule (or stays constant)', () => {
-    const o = optimizer();
+    const base = 0.1;
+    const o = optimizer(base);
     const decay = new ExponentialLR(o, { gamma: 0.5 });
     const rates = trajectory(6, new LinearWarmup(o, { warmupSteps: 4, after: decay }));
-    [0, 0.025, 0.05, 0.075].forEach((lr, e) => expect(rates[e]).toBeCloseTo(lr, 15));
-    [0.1, 0.05, 0.025].forEach((lr, e) => expect(rates[4 + e]).toBeCloseTo(lr, 15));
-    const constant = trajectory(6, new LinearWarmup(optimizer(), { warmupSteps: 2, startFactor: 0.5 }));
-    [0.05, 0.075, 0.1, 0.1, 0.1].forEach((lr, e) => expect(constant[e]).toBeCloseTo(lr, 15));
+    rates.forEach((lr, e) => expect(lr).toBeCloseTo(e < 4 ? (base * e) / 4 : base * 0.5 ** (e - 4), 15));
+    const constant = trajectory(6, new LinearWarmup(optimizer(base), { warmupSteps: 2, startFactor: 0.5 }));
+    constant.forEach((lr, e) => expect(lr).toBeCloseTo(e < 2 ? base * (0.5 + (0.5 * e) / 2) : base, 15));
   });
 
   it('resume from their state dicts', () => {
