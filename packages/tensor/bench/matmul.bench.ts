@@ -6,8 +6,8 @@
  *   pnpm bench:matmul                 # from the repository root
  *
  * Prints one JSON line per case, {"m", "n", "k", "transA", "transB", "threads", "gflops", "kernel"},
- * then a table. Each figure is the median of several timed repetitions after a warm-up; the
- * machine is shared, so compare figures from one run.
+ * then a table. Each figure is the median of several timed batches after a warm-up, one thread
+ * and two timed in turn; the machine is shared, so compare figures from one run.
  */
 import { cpus } from 'node:os';
 import type { GemmArgs } from '../src/backend.js';
@@ -43,28 +43,33 @@ function makeArgs(shape: Shape, generator: Generator): GemmArgs {
   };
 }
 
-/** GFLOP/s (2·m·n·k per call): median of `repetitions` batches after a warm-up. */
-function measure(run: (args: GemmArgs) => void, args: GemmArgs): number {
+/**
+ * GFLOP/s (2·m·n·k per call) of each runner: the median of `repetitions` timed batches after a
+ * warm-up, the runners' batches taken in turn so that a change in the machine's load hits all alike.
+ */
+function measure(runners: ((args: GemmArgs) => void)[], args: GemmArgs): number[] {
   const flops = 2 * args.m * args.n * args.k;
-  const warmUpEnd = performance.now() + 200;
-  let calls = 0;
-  do {
+  const batches = runners.map((run) => {
+    const warmUpEnd = performance.now() + 200;
+    let calls = 0;
+    do {
+      run(args);
+      calls++;
+    } while (calls < 3 || performance.now() < warmUpEnd);
+    const start = performance.now();
     run(args);
-    calls++;
-  } while (calls < 3 || performance.now() < warmUpEnd);
-  const start = performance.now();
-  run(args);
-  const once = Math.max(performance.now() - start, 1e-3);
-  const batch = Math.max(1, Math.ceil((minimumSeconds * 1000) / once));
-  const rates: number[] = [];
+    const once = Math.max(performance.now() - start, 1e-3);
+    return Math.max(1, Math.ceil((minimumSeconds * 1000) / once));
+  });
+  const rates = runners.map((): number[] => []);
   for (let repetition = 0; repetition < repetitions; repetition++) {
-    const begin = performance.now();
-    for (let call = 0; call < batch; call++) run(args);
-    const seconds = (performance.now() - begin) / 1000;
-    rates.push((flops * batch) / seconds / 1e9);
+    runners.forEach((run, index) => {
+      const begin = performance.now();
+      for (let call = 0; call < batches[index]; call++) run(args);
+      rates[index].push((flops * batches[index]) / ((performance.now() - begin) / 1000) / 1e9);
+    });
   }
-  rates.sort((x, y) => x - y);
-  return rates[Math.floor(repetitions / 2)];
+  return rates.map((list) => list.sort((x, y) => x - y)[Math.floor(repetitions / 2)]);
 }
 
 const flag = (shape: Shape) => `${shape.transA ? 'T' : 'N'}${shape.transB ? 'T' : 'N'}`;
@@ -95,11 +100,11 @@ const report = (shape: Shape, threads: number, kernel: string, gflops: number) =
 };
 const kernelName = hasWasmGemm() ? 'wasm-simd' : 'typescript';
 for (const shape of shapes) {
-  const args = makeArgs(shape, generator);
-  report(shape, 1, kernelName, measure(gemm, args));
-  report(shape, threaded.threads, kernelName, measure(threaded.gemm, args));
+  const [one, two] = measure([gemm, threaded.gemm], makeArgs(shape, generator));
+  report(shape, 1, kernelName, one);
+  report(shape, threaded.threads, kernelName, two);
 }
-for (const shape of referenceShapes) report(shape, 1, 'reference', measure(gemmReference, makeArgs(shape, generator)));
+for (const shape of referenceShapes) report(shape, 1, 'reference', measure([gemmReference], makeArgs(shape, generator))[0]);
 threaded.dispose();
 
 const cell = (value: number | undefined) => (value === undefined ? '—' : value.toFixed(1));

@@ -69,6 +69,8 @@ describe('createThreadedGemm', async () => {
     const single = await createThreadedGemm({ threads: 1 });
     expect(single.threads).toBe(1);
     expect(relativeError(single.gemm, randomArgs(new Generator(24), 40, 50, 60, false, false))).toBeLessThan(1e-5);
+    single.dispose();
+    expect(() => single.gemm(randomArgs(new Generator(24), 2, 2, 2, false, false))).toThrow('ThreadedGemm: expected a live gemm, got one used after dispose()');
     await expect(createThreadedGemm({ threads: 0 })).rejects.toThrow('createThreadedGemm: expected threads an integer from 1 to 16, got 0');
     const disposable = await createThreadedGemm({ threads: 2 });
     disposable.dispose();

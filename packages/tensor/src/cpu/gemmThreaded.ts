@@ -36,11 +36,13 @@ interface WorkerHandle {
 }
 
 /**
- * Creates a matrix product that splits each packed block of a float32 product between the
- * calling thread and `threads − 1` workers (Node `worker_threads` or browser Web Workers) over a
- * shared `WebAssembly.Memory`. The calling thread packs the operands and computes its share, then
- * waits for the workers (`Atomics.wait`; a short spin first, and only a spin on a browser's main
- * thread, which may not block). Float64 and small products run as in {@link gemm}.
+ * Creates a matrix product that runs float32 products on the calling thread and `threads − 1`
+ * workers (Node `worker_threads` or browser Web Workers) over a shared `WebAssembly.Memory`. The
+ * calling thread packs each block of the operands, then all threads claim chunks of its panels
+ * from a shared counter until none is left, so a thread that the machine delays leaves its share
+ * to the others; the caller then waits for chunks still running (`Atomics.wait` after a short
+ * spin; only the spin on a browser's main thread, which may not block). Float64 and small
+ * products run as in {@link gemm}.
  *
  * Workers are unreferenced (`unref`), so a Node process exits without `dispose()`; call it to
  * free the threads sooner. Browsers need cross-origin isolation for shared memory; where it (or
@@ -60,7 +62,7 @@ export async function createThreadedGemm(options: ThreadedGemmOptions = {}): Pro
   const module = threads > 1 ? gemmKernelModule(true) : null;
   const memory = module ? sharedMemory() : null;
   const start = memory ? await workerStarter() : null;
-  if (module === null || memory === null || start === null) return { gemm, threads: 1, splits: 0, dispose() {} };
+  if (module === null || memory === null || start === null) return threadedGemm(gemm, 1, () => 0, () => {});
 
   const handles = await Promise.all(Array.from({ length: threads - 1 }, () => start({ module, memory })));
   const fast = new WasmGemm(module, memory);
@@ -81,7 +83,7 @@ export async function createThreadedGemm(options: ThreadedGemmOptions = {}): Pro
       kernel(mc, nc, kc, pa, pb, pc, ldc, alpha, beta, mode);
       return;
     }
-    // About four chunks per thread, so a thread that the machine delays leaves its share to others.
+    // About four chunks per thread, each still worth a few tens of microseconds.
     const chunkPanels = Math.max(Math.ceil(panels / (4 * threads)), Math.ceil(chunkWork / panelWork));
     const chunks = Math.ceil(panels / chunkPanels);
     job = job >= 0x3fffffff ? 1 : job + 1;
@@ -114,22 +116,28 @@ export async function createThreadedGemm(options: ThreadedGemmOptions = {}): Pro
   };
   fast.run = run;
 
+  return threadedGemm((args) => gemmOn(fast, args), threads, () => splits, () => {
+    Atomics.store(ints, control.job, -1);
+    Atomics.notify(ints, control.job);
+    for (const handle of handles) handle.terminate();
+  });
+}
+
+function threadedGemm(run: (args: GemmArgs) => void, threads: number, splits: () => number, stop: () => void): ThreadedGemm {
   let disposed = false;
   return {
     gemm(args: GemmArgs): void {
       if (disposed) throw new Error('ThreadedGemm: expected a live gemm, got one used after dispose()');
-      gemmOn(fast, args);
+      run(args);
     },
     threads,
     get splits() {
-      return splits;
+      return splits();
     },
     dispose(): void {
       if (disposed) return;
       disposed = true;
-      Atomics.store(ints, control.job, -1);
-      Atomics.notify(ints, control.job);
-      for (const handle of handles) handle.terminate();
+      stop();
     },
   };
 }
