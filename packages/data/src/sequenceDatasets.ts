@@ -1,6 +1,7 @@
 import { type Tensor, tensor } from '@recurrent/tensor';
-import { type PadOptions, type PaddedBatch, padFeatures, padSequences } from './collate.js';
+import { type PadOptions, type PaddedBatch, padSequences } from './collate.js';
 import type { Dataset } from './dataLoader.js';
+import { PaddedSequences } from './internal/paddedSequences.js';
 
 /**
  * Options shared by the sequence datasets.
@@ -38,28 +39,10 @@ export interface ClassificationBatch extends PaddedBatch {
   targets: Tensor;
 }
 
-function checkInputs(op: string, inputs: readonly ArrayLike<number>[], featureSize: number | undefined): void {
-  if (featureSize !== undefined && (!Number.isInteger(featureSize) || featureSize <= 0)) {
-    throw new Error(`${op}: expected a positive integer featureSize, got ${featureSize}`);
-  }
-  const width = featureSize ?? 1;
-  inputs.forEach((input, i) => {
-    if (input === null || typeof input !== 'object' || typeof input.length !== 'number') throw new Error(`${op}: expected array-like inputs, got ${String(input)} at example ${i}`);
-    if (input.length === 0) throw new Error(`${op}: expected non-empty sequences, got an empty sequence at example ${i}`);
-    if (input.length % width !== 0) {
-      throw new Error(`${op}: expected example ${i} to hold whole steps of ${width} features, got ${input.length} values (a ragged step)`);
-    }
-  });
-}
-
 function checkLabel(op: string, label: number, numClasses: number | undefined, where: string): void {
   if (!Number.isInteger(label) || label < 0 || (numClasses !== undefined && label >= numClasses)) {
     throw new Error(`${op}: expected an integer label in [0, ${numClasses ?? '∞'}), got ${label} ${where}`);
   }
-}
-
-function padInputs(inputs: ArrayLike<number>[], featureSize: number | undefined, options: PadOptions): PaddedBatch {
-  return featureSize === undefined ? padSequences(inputs, options) : padFeatures(inputs, featureSize, options);
 }
 
 /**
@@ -72,21 +55,16 @@ function padInputs(inputs: ArrayLike<number>[], featureSize: number | undefined,
  * const batch = dataset.collator()([dataset.get(0), dataset.get(1)]);
  * batch.data.shape; // [3, 2]; batch.targets: int32 [2]
  */
-export class SequenceClassificationDataset implements Dataset<ClassificationExample> {
+export class SequenceClassificationDataset extends PaddedSequences<SequenceDatasetOptions> implements Dataset<ClassificationExample> {
   constructor(
-    readonly inputs: readonly ArrayLike<number>[],
+    inputs: readonly ArrayLike<number>[],
     readonly labels: ArrayLike<number>,
-    readonly options: SequenceDatasetOptions = {},
+    options: SequenceDatasetOptions = {},
   ) {
     const op = 'SequenceClassificationDataset';
     if (inputs.length !== labels.length) throw new Error(`${op}: expected as many labels as inputs (${inputs.length}), got ${labels.length}`);
-    checkInputs(op, inputs, options.featureSize);
+    super(op, inputs, options);
     for (let i = 0; i < labels.length; i++) checkLabel(op, labels[i], options.numClasses, `at example ${i}`);
-  }
-
-  /** Number of examples. */
-  get length(): number {
-    return this.inputs.length;
   }
 
   /** Example `index` (its input is not copied). */
@@ -102,11 +80,7 @@ export class SequenceClassificationDataset implements Dataset<ClassificationExam
    */
   collator(options: PadOptions = {}): (items: ClassificationExample[]) => ClassificationBatch {
     return (items) => {
-      const padded = padInputs(
-        items.map((item) => item.input),
-        this.options.featureSize,
-        options,
-      );
+      const padded = this.padInputs(items.map((item) => item.input), options);
       return { ...padded, targets: tensor(Int32Array.from(items, (item) => item.label), { dtype: 'int32' }) };
     };
   }
@@ -144,26 +118,21 @@ export interface LabellingBatch extends PaddedBatch {
  * const batch = dataset.collator({ batchFirst: true })([dataset.get(0), dataset.get(1)]);
  * Array.from(batch.targets.data); // [0, 1, 0, 1, -100, -100]
  */
-export class SequenceLabellingDataset implements Dataset<LabellingExample> {
+export class SequenceLabellingDataset extends PaddedSequences<SequenceDatasetOptions & { ignoreIndex?: number }> implements Dataset<LabellingExample> {
   constructor(
-    readonly inputs: readonly ArrayLike<number>[],
+    inputs: readonly ArrayLike<number>[],
     readonly labels: readonly ArrayLike<number>[],
-    readonly options: SequenceDatasetOptions & { ignoreIndex?: number } = {},
+    options: SequenceDatasetOptions & { ignoreIndex?: number } = {},
   ) {
     const op = 'SequenceLabellingDataset';
     if (inputs.length !== labels.length) throw new Error(`${op}: expected as many label sequences as inputs (${inputs.length}), got ${labels.length}`);
-    checkInputs(op, inputs, options.featureSize);
+    super(op, inputs, options);
     const width = options.featureSize ?? 1;
     labels.forEach((sequence, i) => {
       const steps = inputs[i].length / width;
       if (sequence.length !== steps) throw new Error(`${op}: expected ${steps} labels for example ${i} (one per step), got ${sequence.length}`);
       for (let t = 0; t < sequence.length; t++) checkLabel(op, sequence[t], options.numClasses, `at example ${i}, step ${t}`);
     });
-  }
-
-  /** Number of examples. */
-  get length(): number {
-    return this.inputs.length;
   }
 
   /** Example `index` (input and labels are not copied). */
@@ -180,11 +149,7 @@ export class SequenceLabellingDataset implements Dataset<LabellingExample> {
    */
   collator(options: PadOptions = {}): (items: LabellingExample[]) => LabellingBatch {
     return (items) => {
-      const padded = padInputs(
-        items.map((item) => item.input),
-        this.options.featureSize,
-        options,
-      );
+      const padded = this.padInputs(items.map((item) => item.input), options);
       const targets = padSequences(
         items.map((item) => item.labels),
         { ...options, padValue: this.options.ignoreIndex ?? -100, padTo: padded.length },
