@@ -24,7 +24,13 @@ export function asRecurrentCell(cell: AnyCell): RecurrentCell {
   return cell;
 }
 
-/** A built-in cell behind the common step interface (see {@link asRecurrentCell}). */
+/**
+ * A built-in cell behind the common step interface (see {@link asRecurrentCell}).
+ *
+ * @example
+ * const adapter = new BuiltInCellAdapter(new LSTMCell({ inputSize: 4, hiddenSize: 8 }));
+ * const { output, state } = adapter.step(x, adapter.initialState(batch), 0); // state [h, c]
+ */
 export class BuiltInCellAdapter extends Module implements RecurrentCell {
   readonly inputSize: number;
   readonly hiddenSize: number;
@@ -47,9 +53,10 @@ export class BuiltInCellAdapter extends Module implements RecurrentCell {
     return this;
   }
 
-  /** Zeros for every state tensor. */
+  /** Zeros for every state tensor, of the cell's dtype and backend. */
   initialState(batch: number): Tensor[] {
-    return this.stateSizes.map((size) => zeros([batch, size]));
+    const like = this.cell.weightIh.value;
+    return this.stateSizes.map((size) => zeros([batch, size], { dtype: like.dtype, backend: like.backend }));
   }
 
   /** One step of the wrapped cell; the output is `h`. */

@@ -4,6 +4,9 @@ import { type Variable, valueOf } from '@recurrent/autograd';
 /**
  * Collapses a frame-level path into a labelling: merge repeated labels, then drop blanks
  * (CTC's many-to-one map `B`, Graves 2006): `[a, a, -, a, b, b] → [a, a, b]`.
+ *
+ * @example
+ * ctcCollapse([1, 1, 0, 1, 2, 2]); // [1, 1, 2]
  */
 export function ctcCollapse(path: ArrayLike<number>, blank = 0): number[] {
   const labels: number[] = [];

@@ -53,6 +53,9 @@ const unbindPrimitive = definePrimitive<{ axis: number }>({
  * Splits a 3-D sequence along its time axis into `[rows, features]` steps (one graph node).
  *
  * Shapes: `x: [T, B, F]` (axis 0) or `[B, T, F]` (axis 1) → `T` tensors `[B, F]`.
+ *
+ * @example
+ * const steps = unbind(x, 0); // x: [5, 2, 3] → five [2, 3] steps
  */
 export function unbind(x: Variable | Tensor, axis: number): Variable[] {
   return unbindPrimitive([x], { axis });
@@ -84,7 +87,13 @@ const stackPrimitive = definePrimitive<{ axis: number }>({
 });
 
 /**
- * Stacks `[B, F]` steps into a 3-D sequence along `axis` (0: `[T, B, F]`, 1: `[B, T, F]`).
+ * Stacks `[B, F]` steps into a 3-D sequence along `axis` (0: `[T, B, F]`, 1: `[B, T, F]`); the
+ * inverse of {@link unbind}.
+ *
+ * Shapes: `T` tensors `[B, F]` → `[T, B, F]` (axis 0) or `[B, T, F]` (axis 1).
+ *
+ * @example
+ * const sequence = stack(outputs, 1); // five [2, 3] steps → [2, 5, 3]
  */
 export function stack(steps: readonly (Variable | Tensor)[], axis: number): Variable {
   if (steps.length === 0) fail('stack', 'at least one step', 'none');
@@ -119,6 +128,12 @@ const selectPrimitive = definePrimitive<{ mask: Uint8Array }>({
 /**
  * Row `r` of the result is row `r` of `a` where `mask[r]` is 1, else row `r` of `b` (zeros when
  * `b` is null). The gradient goes to the chosen side only.
+ *
+ * Shapes: `mask: [rows]`, `a`, `b`: `[rows, ...]` → `[rows, ...]`.
+ *
+ * @example
+ * // keep the new state of sequences still running, the old one of finished ones
+ * const h = selectRows(Uint8Array.from(lengths, (n) => (t < n ? 1 : 0)), hNew, hOld);
  */
 export function selectRows(mask: Uint8Array, a: Variable | Tensor, b: Variable | Tensor | null): Variable {
   return selectPrimitive([a, b], { mask })[0];
@@ -156,6 +171,11 @@ function reverseCopy(x: Tensor, lengths: readonly number[], axis: number): Tenso
 /**
  * Reverses each sequence `b` over its first `lengths[b]` steps and leaves the padding in place
  * (how a reverse direction reads a padded batch).
+ *
+ * Shapes: `x: [T, B, F]` (axis 0) or `[B, T, F]` (axis 1), `lengths: [B]` → the shape of `x`.
+ *
+ * @example
+ * const backwardInput = reverseWithinLengths(x, [3, 5], 0); // x: [5, 2, F]
  */
 export function reverseWithinLengths(x: Variable | Tensor, lengths: readonly number[], axis: number): Variable {
   return reversePrimitive([x], { lengths, axis })[0];
@@ -188,7 +208,14 @@ const concatPrimitive = definePrimitive<void>({
   },
 });
 
-/** Concatenates two tensors along their last axis (leading axes must hold the same rows). */
+/**
+ * Concatenates two tensors along their last axis (leading axes must hold the same rows).
+ *
+ * Shapes: `a: [..., Fa]`, `b: [..., Fb]` → `[..., Fa + Fb]`.
+ *
+ * @example
+ * const both = concatFeatures(forwardOutput, backwardOutput); // [T, B, H] twice → [T, B, 2H]
+ */
 export function concatFeatures(a: Variable | Tensor, b: Variable | Tensor): Variable {
   return concatPrimitive([a, b], undefined)[0];
 }

@@ -1,10 +1,11 @@
 // Recurrent, Stacked and Bidirectional built from the built-in cells must give what the fused
 // RNN / LSTM layers give with the same weights: outputs, final states and every gradient.
 import { describe, expect, it } from 'vitest';
-import { Generator, type Tensor, tensor, uniform } from '@recurrent/tensor';
+import { Generator, type Tensor, createCpuBackend, tensor, uniform } from '@recurrent/tensor';
 import { type Module, Variable, add, grad, mul, sum } from '@recurrent/autograd';
 import { JordanCell, LSTMCell, RNNCell, SCRNCell } from '@recurrent/cells';
 import { Bidirectional } from './bidirectional.js';
+import { asRecurrentCell } from './cellAdapter.js';
 import { LSTM } from './lstm.js';
 import { Recurrent } from './recurrent.js';
 import { RNN } from './rnn.js';
@@ -122,6 +123,12 @@ describe('Recurrent, Stacked, Bidirectional against the fused layers', () => {
     const [dx] = grad([sum(output)], [x]);
     for (let t = 3; t < 6; t++) for (let j = 0; j < 3; j++) expect(dx!.data[(6 + t) * 3 + j]).toBe(0);
     expect(() => new Stacked([new LSTM({ inputSize: 3, hiddenSize: 2 })], { batchFirst: true })).toThrow('Stacked: expected layers with batchFirst true, got a LSTM with batchFirst false');
+  });
+
+  it('gives a built-in cell zero states on its own backend', () => {
+    const backend = createCpuBackend();
+    const adapter = asRecurrentCell(new LSTMCell({ inputSize: 3, hiddenSize: 4, backend }));
+    for (const state of adapter.initialState(2)) expect(state.backend).toBe(backend);
   });
 
   it('applies dropout between layers in training mode only', () => {
