@@ -7,7 +7,14 @@ import { Variable } from './variable.js';
  */
 export type BackwardFunction = (gradients: Tensor[]) => (Tensor | null)[];
 
-/** One recorded op application in the graph. */
+/**
+ * One recorded op application in the graph: the op's name, its input variables and the backward
+ * function; {@link record} creates it and a non-leaf variable points at it as `node`.
+ *
+ * @example
+ * const y = tanh(x);
+ * y.node?.op; // 'tanh'
+ */
 export class GraphNode {
   /** Name of the op, used in error messages. */
   readonly op: string;
@@ -46,7 +53,12 @@ export class GraphNode {
 
 let gradientDepth = 0;
 
-/** Whether ops record the graph now (false inside {@link noGrad}). */
+/**
+ * Whether ops record the graph now (false inside {@link noGrad}).
+ *
+ * @example
+ * noGrad(() => isGradEnabled()); // false
+ */
 export function isGradEnabled(): boolean {
   return gradientDepth === 0;
 }
@@ -67,7 +79,12 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
-/** Unwraps a variable to its value. */
+/**
+ * Unwraps a variable to its value (a tensor is returned as is).
+ *
+ * @example
+ * const data = valueOf(input).data; // input: Variable | Tensor
+ */
 export function valueOf(x: Variable | Tensor): Tensor {
   return x instanceof Variable ? x.value : x;
 }
@@ -76,6 +93,11 @@ export function valueOf(x: Variable | Tensor): Tensor {
  * Records one op application: `outputs` were computed from `inputs`, and `backward` maps output
  * gradients to input gradients. Returns the outputs as variables (constants when no input needs
  * a gradient or inside {@link noGrad}). Gradient rules and fused primitives both go through here.
+ *
+ * @example
+ * // y = x², d x = 2x·dy
+ * const v = valueOf(x);
+ * const [y] = record('square', [x], [T.square(v)], ([dy]) => [T.mul(T.mul(dy, v), 2)]);
  */
 export function record(op: string, inputs: (Variable | Tensor | number | null | undefined)[], outputs: Tensor[], backward: BackwardFunction): Variable[] {
   const variables = inputs.map((x) => (x instanceof Variable ? x : null));
@@ -257,7 +279,12 @@ export function grad(
   return inputs.map((x) => wanted.get(x) ?? null);
 }
 
-/** A constant copy of a variable's value, cut from the graph (truncated BPTT carries states so). */
+/**
+ * A constant copy of a variable's value, cut from the graph (truncated BPTT carries states so).
+ *
+ * @example
+ * state = state.map(detach); // the next chunk does not backpropagate into this one
+ */
 export function detach(x: Variable | Tensor): Variable {
   return new Variable(valueOf(x));
 }

@@ -18,6 +18,9 @@ export function firstTensor(...xs: Differentiable[]): Tensor | undefined {
 /**
  * Sums a broadcast gradient back to an operand's shape: over the leading axes the operand lacks
  * and over the axes where it has size 1.
+ *
+ * @example
+ * unbroadcast(gradient, [3]).shape; // gradient [2, 3] (of a + b with b: [3]) → [3]
  */
 export function unbroadcast(gradient: Tensor, shape: readonly number[]): Tensor {
   if (T.shapesEqual(gradient.shape, shape)) return gradient;
@@ -30,7 +33,12 @@ export function unbroadcast(gradient: Tensor, shape: readonly number[]): Tensor 
   return T.reshape(summed, shape);
 }
 
-/** The shape of a reduction's result with the reduced axes kept as 1. */
+/**
+ * The shape of a reduction's result with the reduced axes kept as 1.
+ *
+ * @example
+ * keptShape([2, 3, 4], { axis: 1 }); // [2, 1, 4]
+ */
 export function keptShape(shape: readonly number[], options: T.ReduceOptions): number[] {
   const axes = T.normalizeAxes('reduce', options.axis, shape.length);
   return shape.map((d, axis) => (axes.includes(axis) ? 1 : d));
