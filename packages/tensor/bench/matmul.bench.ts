@@ -5,11 +5,12 @@
  *
  *   pnpm bench:matmul                 # from the repository root
  *
- * Prints one JSON line per case, {"m", "n", "k", "transA", "transB", "threads", "gflops", "kernel"},
+ * Prints one JSON line per case, {"m", "n", "k", "transA", "transB", "threads", "gflops", "kernel",
+ * "cpuGflops"} ("gflops" per wall-clock second, "cpuGflops" per second of the process's CPU time),
  * then a table. Each figure is the median of several timed batches after a warm-up, one thread
  * and two timed in turn; the machine is shared, so compare figures from one run.
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import type { GemmArgs } from '../src/backend.js';
 import { gemm, hasWasmGemm } from '../src/cpu/gemm.js';
 import { gemmReference } from '../src/cpu/gemmReference.js';
@@ -25,10 +26,17 @@ interface Shape {
   transB: boolean;
 }
 
-interface Result extends Shape {
+interface Rate {
+  /** GFLOP per second of wall-clock time. */
+  wall: number;
+  /** GFLOP per second of this process's CPU time (all its threads): what a core gives while it runs
+   * this code, whatever share of the machine the other processes take. */
+  cpu: number;
+}
+
+interface Result extends Shape, Rate {
   threads: number;
   kernel: string;
-  gflops: number;
 }
 
 const repetitions = 7;
@@ -43,11 +51,13 @@ function makeArgs(shape: Shape, generator: Generator): GemmArgs {
   };
 }
 
+const median = (values: number[]) => values.sort((x, y) => x - y)[Math.floor(values.length / 2)];
+
 /**
- * GFLOP/s (2·m·n·k per call) of each runner: the median of `repetitions` timed batches after a
+ * GFLOP/s (2·m·n·k per call) of each runner: medians of `repetitions` timed batches after a
  * warm-up, the runners' batches taken in turn so that a change in the machine's load hits all alike.
  */
-function measure(runners: ((args: GemmArgs) => void)[], args: GemmArgs): number[] {
+function measure(runners: ((args: GemmArgs) => void)[], args: GemmArgs): Rate[] {
   const flops = 2 * args.m * args.n * args.k;
   const batches = runners.map((run) => {
     const warmUpEnd = performance.now() + 200;
@@ -61,15 +71,21 @@ function measure(runners: ((args: GemmArgs) => void)[], args: GemmArgs): number[
     const once = Math.max(performance.now() - start, 1e-3);
     return Math.max(1, Math.ceil((minimumSeconds * 1000) / once));
   });
-  const rates = runners.map((): number[] => []);
+  const wall = runners.map((): number[] => []);
+  const cpu = runners.map((): number[] => []);
   for (let repetition = 0; repetition < repetitions; repetition++) {
     runners.forEach((run, index) => {
+      const work = (flops * batches[index]) / 1e9;
+      const cpuStart = process.cpuUsage();
       const begin = performance.now();
       for (let call = 0; call < batches[index]; call++) run(args);
-      rates[index].push((flops * batches[index]) / ((performance.now() - begin) / 1000) / 1e9);
+      const seconds = (performance.now() - begin) / 1000;
+      const used = process.cpuUsage(cpuStart);
+      wall[index].push(work / seconds);
+      cpu[index].push(work / ((used.user + used.system) / 1e6));
     });
   }
-  return rates.map((list) => list.sort((x, y) => x - y)[Math.floor(repetitions / 2)]);
+  return runners.map((_, index) => ({ wall: median(wall[index]), cpu: median(cpu[index]) }));
 }
 
 const flag = (shape: Shape) => `${shape.transA ? 'T' : 'N'}${shape.transB ? 'T' : 'N'}`;
@@ -93,10 +109,10 @@ const referenceShapes: Shape[] = [64, 256].flatMap((size) => [
 const generator = new Generator(1);
 const threaded = await createThreadedGemm({ threads: 2 });
 const results: Result[] = [];
-const report = (shape: Shape, threads: number, kernel: string, gflops: number) => {
-  results.push({ ...shape, threads, kernel, gflops });
+const report = (shape: Shape, threads: number, kernel: string, rate: Rate) => {
+  results.push({ ...shape, threads, kernel, ...rate });
   const { m, n, k, transA, transB } = shape;
-  console.log(JSON.stringify({ m, n, k, transA, transB, threads, gflops: Number(gflops.toFixed(2)), kernel }));
+  console.log(JSON.stringify({ m, n, k, transA, transB, threads, gflops: Number(rate.wall.toFixed(2)), kernel, cpuGflops: Number(rate.cpu.toFixed(2)) }));
 };
 const kernelName = hasWasmGemm() ? 'wasm-simd' : 'typescript';
 for (const shape of shapes) {
@@ -109,13 +125,15 @@ threaded.dispose();
 
 const cell = (value: number | undefined) => (value === undefined ? '—' : value.toFixed(1));
 const find = (shape: Shape, threads: number, kernel: string) =>
-  results.find((r) => r.label === shape.label && flag(r) === flag(shape) && r.threads === threads && r.kernel === kernel)?.gflops;
-console.log(`\nGFLOP/s, float32, Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores (shared)\n`);
-console.log(`| case | m | n | k | op | ${kernelName}, 1 thread | ${threaded.threads} threads | speed-up | reference loop |`);
-console.log('|---|---:|---:|---:|---|---:|---:|---:|---:|');
+  results.find((r) => r.label === shape.label && flag(r) === flag(shape) && r.threads === threads && r.kernel === kernel);
+const load = loadavg()[0].toFixed(1);
+console.log(`\nGFLOP/s, float32, Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores shared (load average ${load})`);
+console.log('wall: GFLOP per second of wall-clock time; cpu: GFLOP per second of CPU time (one thread)\n');
+console.log(`| case | m | n | k | op | 1 thread, wall | 1 thread, cpu | ${threaded.threads} threads, wall | speed-up | reference loop, wall |`);
+console.log('|---|---:|---:|---:|---|---:|---:|---:|---:|---:|');
 for (const shape of shapes) {
   const one = find(shape, 1, kernelName)!;
   const two = find(shape, threaded.threads, kernelName)!;
   const reference = find(shape, 1, 'reference');
-  console.log(`| ${shape.label} | ${shape.m} | ${shape.n} | ${shape.k} | ${flag(shape)} | ${cell(one)} | ${cell(two)} | ${(two / one).toFixed(2)}× | ${cell(reference)} |`);
+  console.log(`| ${shape.label} | ${shape.m} | ${shape.n} | ${shape.k} | ${flag(shape)} | ${cell(one.wall)} | ${cell(one.cpu)} | ${cell(two.wall)} | ${(two.wall / one.wall).toFixed(2)}× | ${cell(reference?.wall)} |`);
 }
