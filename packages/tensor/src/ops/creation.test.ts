@@ -12,6 +12,9 @@ describe('creation', () => {
     const typed = tensor(new Int32Array([7, 8]));
     expect(typed.dtype).toBe('int32');
     expect(tensor(new Float64Array([0.1])).data[0]).toBe(0.1);
+    const bytes = tensor(new Uint8Array([1, 255]));
+    expect([bytes.dtype, ...bytes.data]).toEqual(['float32', 1, 255]);
+    expect(tensor(new Float32Array([1.5, 2.5]), { dtype: 'int32' }).toArray()).toEqual([1, 2]);
     expect(tensor(5).shape).toEqual([]);
     expect(tensor([]).shape).toEqual([0]);
     expect(tensor([[], []]).shape).toEqual([2, 0]);

@@ -62,8 +62,14 @@ export function tensor(values: NestedArray | ArrayLike<number>, options: Creatio
     if (sizeOf(options.shape) !== flat.length) fail('tensor', `${sizeOf(options.shape)} values for shape ${formatShape(options.shape)}`, `${flat.length}`);
     shape = [...options.shape];
   }
-  const dtype = options.dtype ?? (ArrayBuffer.isView(values) ? dtypeOf(values as DataArray) : 'float32');
+  const storage = values instanceof Float32Array || values instanceof Float64Array || values instanceof Int32Array;
+  const dtype = options.dtype ?? (storage ? dtypeOf(values as DataArray) : 'float32');
   const out = empty(shape, { dtype, backend: options.backend });
+  if (ArrayBuffer.isView(flat) && !(flat instanceof DataView)) {
+    // typed arrays hold numbers only: one converting copy
+    out.data.set(flat as unknown as ArrayLike<number>);
+    return out;
+  }
   for (let i = 0; i < flat.length; i++) {
     const v = flat[i];
     if (typeof v !== 'number') fail('tensor', 'numbers', `${typeof v} at flat index ${i}`);
