@@ -5,7 +5,8 @@ import type { KernelThis } from './kernelSources.js';
  * forward history `[T + 1, B, forwardWidth]` stays on the device; the backward history
  * `[T + 1, B, width]` runs the other way: row `t` holds the gradients of step `t`, row `T` the
  * carry into the last step. A step kernel recomputes its step's gates from the forward history
- * (cheaper than storing them) and writes its row; the other rows are copied.
+ * (cheaper than storing them) and computes row `t` `[B, width]` from row `t + 1`; `appendRowKernel`
+ * then writes it into a new backward history.
  *
  * Row layouts (H hidden units):
  * - LSTM `[dgates 4H | dc·f H]`: pre-activation gate gradients `i, f, g, o`, then `∂L/∂c_{t−1}`.
@@ -22,16 +23,14 @@ export function initialBackwardKernel(this: KernelThis, carry: number[], rowSize
   return 0;
 }
 
-/** One LSTM backward step `t`; `dOutput [T, B, H]` already holds `∂L/∂h_n` in its last step. */
+/** One LSTM backward step `t`: row `t` of the backward history; `dOutput [T, B, H]` already holds `∂L/∂h_n` in its last step. */
 export function lstmBackwardKernel(
   this: KernelThis, backward: number[], history: number[], xProjection: number[], whh: number[], dOutput: number[],
   t: number, batch: number, hidden: number,
 ): number {
   const width = 5 * hidden;
   const rowSize = batch * width;
-  const row = Math.floor((this.thread.x + 0.5) / rowSize);
-  if (row !== t) return backward[this.thread.x];
-  const within = this.thread.x - row * rowSize;
+  const within = this.thread.x;
   const b = Math.floor((within + 0.5) / width);
   const col = within - b * width;
   const gate = Math.floor((col + 0.5) / hidden);
@@ -68,16 +67,14 @@ export function lstmBackwardKernel(
   return dc * f;
 }
 
-/** One GRU backward step `t` (row layout in the file comment). */
+/** One GRU backward step `t`: row `t` of the backward history (layout in the file comment). */
 export function gruBackwardKernel(
   this: KernelThis, backward: number[], history: number[], xProjection: number[], whh: number[], bhh: number[],
   dOutput: number[], t: number, batch: number, hidden: number,
 ): number {
   const width = 7 * hidden;
   const rowSize = batch * width;
-  const row = Math.floor((this.thread.x + 0.5) / rowSize);
-  if (row !== t) return backward[this.thread.x];
-  const within = this.thread.x - row * rowSize;
+  const within = this.thread.x;
   const b = Math.floor((within + 0.5) / width);
   const col = within - b * width;
   const block = Math.floor((col + 0.5) / hidden);
@@ -112,15 +109,13 @@ export function gruBackwardKernel(
   return dh * z;
 }
 
-/** One Elman backward step `t`: `da = ∂L/∂h_t · act′`, with `act′` read from `h_t`. */
+/** One Elman backward step `t` (row `t` of the backward history): `da = ∂L/∂h_t · act′`, with `act′` read from `h_t`. */
 export function rnnBackwardKernel(
   this: KernelThis, backward: number[], history: number[], whh: number[], dOutput: number[],
   t: number, batch: number, hidden: number, relu: number,
 ): number {
   const rowSize = batch * hidden;
-  const row = Math.floor((this.thread.x + 0.5) / rowSize);
-  if (row !== t) return backward[this.thread.x];
-  const within = this.thread.x - row * rowSize;
+  const within = this.thread.x;
   const b = Math.floor((within + 0.5) / hidden);
   const j = within - b * hidden;
   const next = (t + 1) * rowSize + b * hidden;

@@ -3,7 +3,7 @@ import {
   gatherGradientsKernel, gruBackwardKernel, initialBackwardKernel, lstmBackwardKernel, rnnBackwardKernel,
 } from './recurrentBackwardSources.js';
 import {
-  gruStepKernel, initialHistoryKernel, lstmStepKernel, projectionKernel, rnnStepKernel, uploadKernel,
+  appendRowKernel, gruStepKernel, initialHistoryKernel, lstmStepKernel, projectionKernel, rnnStepKernel, uploadKernel,
 } from './recurrentSources.js';
 import {
   checkGradients, checkSequence, gates, swapFirstAxes,
@@ -15,7 +15,7 @@ const opName = (mode: RecurrentMode, suffix: string): string =>
 
 /**
  * Runs whole sequences with fused per-step kernels that keep the state on the device: one
- * input projection for all steps, one launch per step, one download at the end, every device
+ * input projection for all steps, two launches per step (step, append), one download at the end, every device
  * buffer released before returning.
  */
 export class RecurrentRunner {
@@ -41,8 +41,8 @@ export class RecurrentRunner {
 
   /**
    * Forward and backpropagation through time over a whole sequence: the forward runs again on
-   * the device (nothing is held between calls), the backward walks the steps in reverse with one
-   * launch per step, and one gathering launch forms `dx`, `dW_ih`, `dW_hh`, the bias gradients,
+   * the device (nothing is held between calls), the backward walks the steps in reverse with two
+   * launches per step, and one gathering launch forms `dx`, `dW_ih`, `dW_hh`, the bias gradients,
    * `dh0`, `dc0` and the forward results in one buffer for one download.
    */
   runBackward(mode: RecurrentMode, input: SequenceInput, grads: SequenceGradientInput): SequenceGradients {
@@ -68,22 +68,21 @@ export class RecurrentRunner {
       held.push(dOutputBuffer);
       let backward = device.keep(this.kernel('initialBackward', initialBackwardKernel), size, [carry, rowSize, T]);
       for (let t = T - 1; t >= 0; t--) {
-        let next: DeviceBuffer;
+        let row: DeviceBuffer;
         if (mode === 'LSTM') {
-          next = device.keep(this.kernel('lstmBackward', lstmBackwardKernel), size, [
+          row = device.keep(this.kernel('lstmBackward', lstmBackwardKernel), rowSize, [
             backward.value, history.value, projection.value, whh.value, dOutputBuffer.value, t, B, H,
           ]);
         } else if (mode === 'GRU') {
-          next = device.keep(this.kernel('gruBackward', gruBackwardKernel), size, [
+          row = device.keep(this.kernel('gruBackward', gruBackwardKernel), rowSize, [
             backward.value, history.value, projection.value, whh.value, bhh!.value, dOutputBuffer.value, t, B, H,
           ]);
         } else {
-          next = device.keep(this.kernel('rnnBackward', rnnBackwardKernel), size, [
+          row = device.keep(this.kernel('rnnBackward', rnnBackwardKernel), rowSize, [
             backward.value, history.value, whh.value, dOutputBuffer.value, t, B, H, mode === 'RNN_RELU' ? 1 : 0,
           ]);
         }
-        device.release(backward);
-        backward = next;
+        backward = this.append(backward, row, t);
       }
       held.push(backward);
       const GH = G * H;
@@ -155,23 +154,32 @@ export class RecurrentRunner {
     const historySize = (T + 1) * rowSize;
     let history = device.keep(this.kernel('initialHistory', initialHistoryKernel), historySize, [initial, rowSize]);
     for (let t = 0; t < T; t++) {
-      let next: DeviceBuffer;
+      let row: DeviceBuffer;
       if (mode === 'LSTM') {
-        next = device.keep(this.kernel('lstmStep', lstmStepKernel), historySize, [history.value, projection.value, whh.value, t, B, H]);
+        row = device.keep(this.kernel('lstmStep', lstmStepKernel), rowSize, [history.value, projection.value, whh.value, t, B, H]);
       } else if (mode === 'GRU') {
-        next = device.keep(this.kernel('gruStep', gruStepKernel), historySize, [
+        row = device.keep(this.kernel('gruStep', gruStepKernel), rowSize, [
           history.value, projection.value, whh.value, bhh!.value, t, B, H,
         ]);
       } else {
-        next = device.keep(this.kernel('rnnStep', rnnStepKernel), historySize, [
+        row = device.keep(this.kernel('rnnStep', rnnStepKernel), rowSize, [
           history.value, projection.value, whh.value, t, B, H, mode === 'RNN_RELU' ? 1 : 0,
         ]);
       }
-      device.release(history);
-      history = next;
+      history = this.append(history, row, t + 1);
     }
     held.push(history);
     return { history, projection, whh, bhh, x, wih };
+  }
+
+  /** A new history with `row` written at `rowIndex`; the old history and the row are released. */
+  private append(history: DeviceBuffer, row: DeviceBuffer, rowIndex: number): DeviceBuffer {
+    const next = this.device.keep(this.kernel('appendRow', appendRowKernel), history.size, [
+      history.value, row.value, rowIndex, row.size,
+    ]);
+    this.device.release(history);
+    this.device.release(row);
+    return next;
   }
 
   private upload(data: Float32Array, held: DeviceBuffer[]): DeviceBuffer {

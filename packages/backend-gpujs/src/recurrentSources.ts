@@ -4,8 +4,12 @@ import type { KernelThis } from './kernelSources.js';
  * Fused recurrent kernels for gpu.js (plain functions; helpers `sigmoidOf` and `tanhOf` come
  * through `addFunction`). A sequence keeps one device buffer, the history, laid out as
  * `[T + 1, B, stateWidth]`: row 0 is the initial state, row `t + 1` the state after step `t`.
- * A step kernel rewrites the whole history: it copies every row but `t + 1` and computes that
- * one, so the data never leaves the device between steps and one download returns every output.
+ * Each step is two launches: a step kernel computes the new state row `[B, stateWidth]` from
+ * history row `t`, and {@link appendRowKernel} writes it into row `t + 1` of a new history (a
+ * copy). The data never leaves the device between steps and one download returns every output.
+ * The step is kept apart from the copy because the `webasm` backend runs both sides of a branch
+ * under SIMD: a kernel that both copied and computed would pay the step's arithmetic on every
+ * element of the history.
  * The state row of an LSTM is `[h | c]` (width 2H); of a GRU or an Elman network, `h` (width H).
  */
 
@@ -21,6 +25,16 @@ export function initialHistoryKernel(this: KernelThis, state: number[], rowSize:
 }
 
 /**
+ * `history` with row `rowIndex` (of `span` values) replaced by `values`. (gpu.js names the size
+ * of an array argument `a` as `aSize` in GLSL: argument names must not collide with that.)
+ */
+export function appendRowKernel(this: KernelThis, history: number[], values: number[], rowIndex: number, span: number): number {
+  const start = rowIndex * span;
+  if (this.thread.x >= start && this.thread.x < start + span) return values[this.thread.x - start];
+  return history[this.thread.x];
+}
+
+/**
  * Input projection of all time steps at once: `out[row, col] = Σ_p x[row, p]·w[col, p] + bias[col]`
  * for `x [rows, inputSize]`, `w [width, inputSize]` (PyTorch's `weight_ih`), `bias [width]`.
  */
@@ -33,7 +47,8 @@ export function projectionKernel(this: KernelThis, x: number[], w: number[], bia
 }
 
 /**
- * One LSTM step `t` on the history (state row `[h | c]`), gates `i, f, g, o` in PyTorch's order:
+ * One LSTM step `t`: the state row `[B, 2H]` (`[h | c]` per batch row) after step `t`, read from
+ * history row `t`, gates `i, f, g, o` in PyTorch's order:
  * `[i, f, g, o] = xProjection_t + W_hh h`, `c' = σ(f)·c + σ(i)·tanh(g)`, `h' = σ(o)·tanh(c')`.
  * `xProjection [T, B, 4H]` already holds `W_ih x + b_ih + b_hh`.
  */
@@ -42,9 +57,7 @@ export function lstmStepKernel(
 ): number {
   const width = 2 * hidden;
   const rowSize = batch * width;
-  const row = Math.floor((this.thread.x + 0.5) / rowSize);
-  if (row !== t + 1) return history[this.thread.x];
-  const within = this.thread.x - row * rowSize;
+  const within = this.thread.x;
   const b = Math.floor((within + 0.5) / width);
   const col = within - b * width;
   let j = col;
@@ -68,7 +81,7 @@ export function lstmStepKernel(
 }
 
 /**
- * One GRU step `t` on the history (state row `h`), gates `r, z, n` in PyTorch's order:
+ * One GRU step `t`: the state row `[B, H]` after step `t`, read from history row `t`, gates `r, z, n` in PyTorch's order:
  * `r = σ(x_r + W_hr h + b_hr)`, `z = σ(x_z + W_hz h + b_hz)`, `n = tanh(x_n + r·(W_hn h + b_hn))`,
  * `h' = (1 − z)·n + z·h`. `xProjection [T, B, 3H]` holds `W_ih x + b_ih`; `bhh [3H]` is `b_hh`.
  */
@@ -77,9 +90,7 @@ export function gruStepKernel(
   t: number, batch: number, hidden: number,
 ): number {
   const rowSize = batch * hidden;
-  const row = Math.floor((this.thread.x + 0.5) / rowSize);
-  if (row !== t + 1) return history[this.thread.x];
-  const within = this.thread.x - row * rowSize;
+  const within = this.thread.x;
   const b = Math.floor((within + 0.5) / hidden);
   const j = within - b * hidden;
   const previous = t * rowSize + b * hidden;
@@ -100,7 +111,7 @@ export function gruStepKernel(
 }
 
 /**
- * One Elman step `t` on the history (state row `h`): `h' = act(xProjection_t + W_hh h)` with
+ * One Elman step `t`: the state row `[B, H]` after step `t`, read from history row `t`: `h' = act(xProjection_t + W_hh h)` with
  * `act = tanh` (`relu` = 0) or `relu` (`relu` = 1); `xProjection [T, B, H]` holds
  * `W_ih x + b_ih + b_hh`.
  */
@@ -109,9 +120,7 @@ export function rnnStepKernel(
   relu: number,
 ): number {
   const rowSize = batch * hidden;
-  const row = Math.floor((this.thread.x + 0.5) / rowSize);
-  if (row !== t + 1) return history[this.thread.x];
-  const within = this.thread.x - row * rowSize;
+  const within = this.thread.x;
   const b = Math.floor((within + 0.5) / hidden);
   const j = within - b * hidden;
   const previous = t * rowSize + b * hidden;
