@@ -52,6 +52,10 @@ const clockworkStep = definePrimitive<ClockworkOptions>({
     const h = zerosOf(x!, [batch, hiddenSize]);
     const hd = h.data as Float32Array, hp = hPrev!.data as Float32Array;
     hd.set(hp);
+    // b_ih + b_hh once per step, not per element
+    const bias = new Float64Array(hiddenSize);
+    if (biasIh) for (let j = 0; j < hiddenSize; j++) bias[j] += biasIh.data[j];
+    if (biasHh) for (let j = 0; j < hiddenSize; j++) bias[j] += biasHh.data[j];
     for (let module = 0; module < active.length; module++) {
       if (!active[module]) continue;
       const start = module * moduleSize, width = hiddenSize - start;
@@ -60,12 +64,7 @@ const clockworkStep = definePrimitive<ClockworkOptions>({
       gemmInto(backend, out, { data: x!.data as Float32Array }, { data: weightIh!.data as Float32Array, offset: start * inputSize, ld: inputSize }, batch, moduleSize, inputSize, { transB: true });
       gemmInto(backend, out, { data: hp, offset: start, ld: hiddenSize }, { data: weightHh!.data as Float32Array, offset: start * hiddenSize + start, ld: hiddenSize }, batch, moduleSize, width, { transB: true, beta: 1 });
       for (let b = 0; b < batch; b++) {
-        for (let j = start, o = b * hiddenSize + start; j < start + moduleSize; j++, o++) {
-          let a = hd[o];
-          if (biasIh) a += biasIh.data[j];
-          if (biasHh) a += biasHh.data[j];
-          hd[o] = Math.tanh(a);
-        }
+        for (let j = start, o = b * hiddenSize + start; j < start + moduleSize; j++, o++) hd[o] = Math.tanh(hd[o] + bias[j]);
       }
     }
     Object.assign(context.saved, { x, hPrev, weightIh, weightHh, h });
@@ -84,13 +83,12 @@ const clockworkStep = definePrimitive<ClockworkOptions>({
     const ghd = gh.data, hd = h.data;
     const da = zerosOf(x, [batch, hiddenSize]).data as Float32Array;
     for (let module = 0; module < active.length; module++) {
-      const start = module * moduleSize;
-      for (let b = 0; b < batch; b++) {
-        for (let j = start, o = b * hiddenSize + start; j < start + moduleSize; j++, o++) {
-          // an idle module copies h_{t−1}; an active one: d a = (1 − h²)·dh
-          if (active[module]) da[o] = ghd[o] * (1 - hd[o] * hd[o]);
-          else if (dhPrev) dhPrev.data[o] += ghd[o];
-        }
+      const start = module * moduleSize, end = start + moduleSize;
+      // an active module: d a = (1 − h²)·dh; an idle one copies h_{t−1}, so d h_{t−1} = dh
+      if (active[module]) {
+        for (let b = 0; b < batch; b++) for (let o = b * hiddenSize + start; o < b * hiddenSize + end; o++) da[o] = ghd[o] * (1 - hd[o] * hd[o]);
+      } else if (dhPrev) {
+        for (let b = 0; b < batch; b++) for (let o = b * hiddenSize + start; o < b * hiddenSize + end; o++) dhPrev.data[o] += ghd[o];
       }
     }
     for (let module = 0; module < active.length; module++) {

@@ -74,16 +74,16 @@ const jordanStep = definePrimitive<JordanOptions>({
     // dz = act_y'(z)·dy
     const dz = zerosOf(x, [batch, outputSize]).data as Float32Array;
     const gyd = gy.data;
-    for (let i = 0; i < dz.length; i++) {
-      const v = yd[i];
-      dz[i] = options.outputKind === 'sigmoid' ? gyd[i] * v * (1 - v) : options.outputKind === 'tanh' ? gyd[i] * (1 - v * v) : gyd[i];
-    }
+    if (options.outputKind === 'sigmoid') for (let i = 0; i < dz.length; i++) dz[i] = gyd[i] * yd[i] * (1 - yd[i]);
+    else if (options.outputKind === 'tanh') for (let i = 0; i < dz.length; i++) dz[i] = gyd[i] * (1 - yd[i] * yd[i]);
+    else dz.set(gyd);
     // dh = gh + dz W_ho;  da = act_h'(a)·dh
     const da = zerosOf(x, [batch, hiddenSize]);
     const dad = da.data as Float32Array;
     dad.set(gh.data);
     gemmInto(backend, { data: dad }, { data: dz }, { data: weightHo.data as Float32Array }, batch, hiddenSize, outputSize, { beta: 1 });
-    for (let i = 0; i < dad.length; i++) dad[i] *= options.relu ? (hd[i] > 0 ? 1 : 0) : 1 - hd[i] * hd[i];
+    if (options.relu) for (let i = 0; i < dad.length; i++) dad[i] = hd[i] > 0 ? dad[i] : 0;
+    else for (let i = 0; i < dad.length; i++) dad[i] *= 1 - hd[i] * hd[i];
     const [needX, needY, needWih, needBih, needWoh, needBoh, needWho, needBho] = context.needsGrad;
     const result: (Tensor | null)[] = new Array(8).fill(null);
     if (needX) {

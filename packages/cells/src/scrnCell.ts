@@ -61,11 +61,9 @@ const scrnStep = definePrimitive<SCRNOptions>({
     const spd = sPrev.data;
     // s_t = (1 − α)·B x_t + α·s_{t−1}
     gemmInto(backend, { data: bxd }, { data: x.data as Float32Array }, { data: B.data as Float32Array }, batch, S, I, { transB: true });
+    const alpha = alphaTensor ? alphaTensor.data : new Float64Array(S).fill(options.alpha);
     for (let b = 0, o = 0; b < batch; b++) {
-      for (let j = 0; j < S; j++, o++) {
-        const alpha = alphaTensor ? alphaTensor.data[j] : options.alpha;
-        sd[o] = (1 - alpha) * bxd[o] + alpha * spd[o];
-      }
+      for (let j = 0; j < S; j++, o++) sd[o] = (1 - alpha[j]) * bxd[o] + alpha[j] * spd[o];
     }
     // h_t = σ(P s_t + A x_t + R h_{t−1} + b_h)
     gemmInto(backend, { data: hd }, { data: sd }, { data: P.data as Float32Array }, batch, H, S, { transB: true });
@@ -97,11 +95,13 @@ const scrnStep = definePrimitive<SCRNOptions>({
     const yd = y.data, hd = h.data as Float32Array, sd = s.data as Float32Array, gyd = gy.data;
     // dz = f'(z)·dy; for softmax dz = y ⊙ (dy − Σ dy·y)
     const dz = zerosOf(x, [batch, O]).data as Float32Array;
-    for (let b = 0; b < batch; b++) {
-      let dot = 0;
-      if (options.outputKind === 'softmax') for (let j = b * O; j < (b + 1) * O; j++) dot += gyd[j] * yd[j];
-      for (let j = b * O; j < (b + 1) * O; j++) {
-        dz[j] = options.outputKind === 'identity' ? gyd[j] : options.outputKind === 'tanh' ? gyd[j] * (1 - yd[j] * yd[j]) : yd[j] * (gyd[j] - dot);
+    if (options.outputKind === 'identity') dz.set(gyd);
+    else if (options.outputKind === 'tanh') for (let j = 0; j < dz.length; j++) dz[j] = gyd[j] * (1 - yd[j] * yd[j]);
+    else {
+      for (let b = 0; b < batch; b++) {
+        let dot = 0;
+        for (let j = b * O; j < (b + 1) * O; j++) dot += gyd[j] * yd[j];
+        for (let j = b * O; j < (b + 1) * O; j++) dz[j] = yd[j] * (gyd[j] - dot);
       }
     }
     // dh = gh + dz U;  dpre = h(1 − h)·dh
@@ -118,11 +118,11 @@ const scrnStep = definePrimitive<SCRNOptions>({
     const dbx = zerosOf(x, [batch, S]).data as Float32Array;
     const dsPrev = need[2] ? zerosOf(x, [batch, S]) : null;
     const dAlpha = alphaTensor && need[11] ? zerosOf(x, [S]) : null;
+    const alpha = alphaTensor ? alphaTensor.data : new Float64Array(S).fill(options.alpha);
     for (let b = 0, o = 0; b < batch; b++) {
       for (let j = 0; j < S; j++, o++) {
-        const alpha = alphaTensor ? alphaTensor.data[j] : options.alpha;
-        dbx[o] = (1 - alpha) * ds[o];
-        if (dsPrev) dsPrev.data[o] = alpha * ds[o];
+        dbx[o] = (1 - alpha[j]) * ds[o];
+        if (dsPrev) dsPrev.data[o] = alpha[j] * ds[o];
         if (dAlpha) dAlpha.data[j] += ds[o] * (sPrev.data[o] - bx.data[o]);
       }
     }
