@@ -50,7 +50,7 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
 describe('reductions', () => {
   const g = new Generator(11);
   const x = randn([3, 4, 5], g);
-  const axisSets: (number[] | undefined)[] = [undefined, [0], [1], [2], [0, 2], [-1, 0], [0, 1, 2]];
+  const axisSets: (number[] | undefined)[] = [undefined, [0], [1], [2], [0, 2], [-1, 0], [0, 1], [1, 2], [0, 1, 2]];
   for (const name of Object.keys(reducers) as (keyof typeof reducers)[]) {
     it(`${name} matches a plain loop over any axes, with and without keepDims`, () => {
       for (const axes of axisSets) {

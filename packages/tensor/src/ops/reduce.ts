@@ -3,6 +3,7 @@ import { isFloat } from '../dtype.js';
 import { type Shape, fail, formatShape, normalizeAxes, normalizeAxis } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { affine } from './elementwise.js';
+import { cast } from './cast.js';
 import { empty } from './creation.js';
 import { checkTensor } from '../internal/check.js';
 
@@ -28,18 +29,27 @@ function reduceWith(op: ReduceOp, name: string, x: Tensor, options: ReduceOption
     fail(name, 'non-empty axes to reduce', `shape ${formatShape(x.shape)}`);
   }
   const dtype = isFloat(x.dtype) || op === 'max' || op === 'min' ? x.dtype : 'float32';
+  const shape = x.shape.map((d, axis) => (axes.includes(axis) ? 1 : d));
+  if (axes.length === 0) return cast(x, dtype);
+  // Neighbouring axes that are both reduced (or both kept) merge into one, so reducing all axes,
+  // or [batch, time] of [batch, time, features], is a single pass of the kernel.
+  const merged: number[] = [];
+  const reduced: boolean[] = [];
+  x.shape.forEach((d, axis) => {
+    const isReduced = axes.includes(axis);
+    if (merged.length > 0 && reduced[reduced.length - 1] === isReduced) merged[merged.length - 1] *= d;
+    else {
+      merged.push(d);
+      reduced.push(isReduced);
+    }
+  });
   let current = x;
-  const shape = [...x.shape];
-  if (axes.length === 0) {
-    current = empty(x.shape, { dtype, backend: x.backend });
-    current.data.set(x.data);
-  }
   // Reduce the highest axis first so the lower axes keep their positions.
-  for (let i = axes.length - 1; i >= 0; i--) {
-    const axis = axes[i];
-    const layout = axisLayout(shape, axis);
-    shape[axis] = 1;
-    const out = empty(shape, { dtype, backend: x.backend });
+  for (let axis = merged.length - 1; axis >= 0; axis--) {
+    if (!reduced[axis]) continue;
+    const layout = axisLayout(merged, axis);
+    merged[axis] = 1;
+    const out = empty(merged, { dtype, backend: x.backend });
     x.backend.kernels.reduce(op, current.data, layout, out.data);
     current = out;
   }
