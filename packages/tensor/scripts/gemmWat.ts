@@ -152,7 +152,7 @@ const joinHigh = '8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31';
  * `stride` bytes between rows and zeros past the matrix, into the panels the kernel reads:
  *
  * - `packDirect`: staged rows are steps of k (op(B) as stored, or a transposed A); panel `s`,
- *   step `p` ← the `width` bytes at `src + p·stride + s·width`;
+ *   step `p` ← the `width` bytes (16 or 32) at `src + p·stride + s·width`;
  * - `packTransposed`: staged rows are the rows of op(A) (or columns of op(B) from a transposed B);
  *   panel `s`, step `p`, lane `r` ← the float at `src + (s·width/4 + r)·stride + 4p`, where
  *   `width` is in bytes (16 or 32). Four rows at a time, four steps at a time, by 4 × 4 transposes.
@@ -160,22 +160,29 @@ const joinHigh = '8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31';
 const packFunctions = `
   (func (export "packDirect")
     (param $src i32) (param $stride i32) (param $panels i32) (param $width i32) (param $depth i32) (param $dst i32)
-    (local $s i32) (local $p i32) (local $from i32) (local $v i32)
+    (local $s i32) (local $p i32) (local $from i32)
     (block $panelsDone (loop $panels
       (br_if $panelsDone (i32.ge_u (local.get $s) (local.get $panels)))
       (local.set $from (i32.add (local.get $src) (i32.mul (local.get $s) (local.get $width))))
       (local.set $p (local.get $depth))
-      (block $stepsDone (loop $steps
-        (br_if $stepsDone (i32.eqz (local.get $p)))
-        (local.set $v (i32.const 0))
-        (loop $vectors
-          (v128.store (i32.add (local.get $dst) (local.get $v)) (v128.load (i32.add (local.get $from) (local.get $v))))
-          (local.set $v (i32.add (local.get $v) (i32.const 16)))
-          (br_if $vectors (i32.lt_u (local.get $v) (local.get $width))))
-        (local.set $dst (i32.add (local.get $dst) (local.get $width)))
-        (local.set $from (i32.add (local.get $from) (local.get $stride)))
-        (local.set $p (i32.sub (local.get $p) (i32.const 1)))
-        (br $steps)))
+      (if (i32.eq (local.get $width) (i32.const 32))
+        (then
+          (block $wideDone (loop $wide
+            (br_if $wideDone (i32.eqz (local.get $p)))
+            (v128.store (local.get $dst) (v128.load (local.get $from)))
+            (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $from)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+            (local.set $from (i32.add (local.get $from) (local.get $stride)))
+            (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+            (br $wide))))
+        (else
+          (block $narrowDone (loop $narrow
+            (br_if $narrowDone (i32.eqz (local.get $p)))
+            (v128.store (local.get $dst) (v128.load (local.get $from)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (local.set $from (i32.add (local.get $from) (local.get $stride)))
+            (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+            (br $narrow)))))
       (local.set $s (i32.add (local.get $s) (i32.const 1)))
       (br $panels)))
   )

@@ -99,10 +99,10 @@ export class WasmGemm {
           const depth = Math.min(depthMax, k - p0);
           // Stage op(B)[p0:, j0:] as stored (rows are steps of k, or columns when transposed), then pack.
           if (transB) {
-            stageBlock(b, bOffset + j0 * ldb + p0, ldb, columns, depth, floats, stage, depth, paddedColumns);
+            stageBlock(b, bOffset + j0 * ldb + p0, ldb, columns, depth, floats, stage, depth, paddedColumns, depth);
             packTransposed(ps, depth * 4, paddedColumns / nr, nr * 4, depth, pb);
           } else {
-            stageBlock(b, bOffset + p0 * ldb + j0, ldb, depth, columns, floats, stage, paddedColumns, depth);
+            stageBlock(b, bOffset + p0 * ldb + j0, ldb, depth, columns, floats, stage, paddedColumns, depth, paddedColumns);
             packDirect(ps, tileStride, paddedColumns / nr, nr * 4, depth, pb);
           }
           const mode = p0 === 0 ? firstMode : 1;
@@ -111,10 +111,10 @@ export class WasmGemm {
             const paddedRows = roundUp(rows, mr);
             const i = i0 + i1;
             if (transA) {
-              stageBlock(a, aOffset + p0 * lda + i, lda, depth, rows, floats, stage, paddedRows, depth);
+              stageBlock(a, aOffset + p0 * lda + i, lda, depth, rows, floats, stage, paddedRows, depth, paddedRows);
               packDirect(ps, paddedRows * 4, paddedRows / mr, mr * 4, depth, pa);
             } else {
-              stageBlock(a, aOffset + i * lda + p0, lda, rows, depth, floats, stage, depth, paddedRows);
+              stageBlock(a, aOffset + i * lda + p0, lda, rows, depth, floats, stage, depth, paddedRows, depth);
               packTransposed(ps, depth * 4, paddedRows / mr, mr * 4, depth, pa);
             }
             this.run(paddedRows, paddedColumns, depth, pa, pb, pc + i1 * tileStride, tileStride, alpha, beta, mode);
