@@ -143,6 +143,14 @@ export function copy(source: Strided, out: DataArray, shape: readonly number[]):
   const rank = walk.length;
   const last = walk[rank - 1];
   const step = strides[rank - 1];
+  if ((rank === 2 || rank === 3) && strides[rank - 2] === 1 && last >= 16 && walk[rank - 2] >= 16) {
+    // a transpose (of each matrix of a batch): tiles keep both the reads and the writes in cache
+    const matrices = rank === 3 ? walk[0] : 1;
+    const matrixStride = rank === 3 ? strides[0] : 0;
+    const rows = walk[rank - 2];
+    for (let m = 0; m < matrices; m++) transposeTiles(source.data, source.offset + m * matrixStride, step, out, m * rows * last, rows, last);
+    return;
+  }
   const index = new Array<number>(rank - 1).fill(0);
   const data = source.data;
   let offset = source.offset;
@@ -156,6 +164,21 @@ export function copy(source: Strided, out: DataArray, shape: readonly number[]):
       if (index[axis] < walk[axis]) break;
       offset -= strides[axis] * walk[axis];
       index[axis] = 0;
+    }
+  }
+}
+
+/** `out[r, c] = data[offset + r + c·step]` for an `rows × columns` output, in 32 × 32 tiles. */
+function transposeTiles(data: DataArray, offset: number, step: number, out: DataArray, outOffset: number, rows: number, columns: number): void {
+  const tile = 32;
+  for (let r0 = 0; r0 < rows; r0 += tile) {
+    const r1 = Math.min(r0 + tile, rows);
+    for (let c0 = 0; c0 < columns; c0 += tile) {
+      const c1 = Math.min(c0 + tile, columns);
+      for (let r = r0; r < r1; r++) {
+        const row = outOffset + r * columns;
+        for (let c = c0, p = offset + r + c0 * step; c < c1; c++, p += step) out[row + c] = data[p];
+      }
     }
   }
 }

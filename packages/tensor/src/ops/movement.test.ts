@@ -43,6 +43,21 @@ describe('permute and transpose', () => {
       expect(y.data[k * ys[0] + i * ys[1] + j * ys[2]]).toBe(x.data[i * xs[0] + j * xs[1] + k * xs[2]]);
     }
     expect(transpose(transpose(x, 0, 2), 0, 2).toFlatArray()).toEqual(x.toFlatArray());
+    // large enough for the tiled path, with edges that do not fill a tile, batched and not
+    for (const shape of [[70, 90], [3, 40, 50], [2, 17, 33, 3]]) {
+      const big = randn(shape, g);
+      const axes = shape.length === 4 ? [0, 2, 1, 3] : shape.length === 3 ? [0, 2, 1] : [1, 0];
+      const out = permute(big, axes);
+      const bs = stridesOf(big.shape);
+      const os = stridesOf(out.shape);
+      let mismatches = 0;
+      for (let p = 0; p < big.size; p++) {
+        const coordinates = bs.map((stride, axis) => Math.floor(p / stride) % big.shape[axis]);
+        const q = axes.reduce((acc, from, to) => acc + coordinates[from] * os[to], 0);
+        if (out.data[q] !== big.data[p]) mismatches++;
+      }
+      expect(mismatches).toBe(0);
+    }
     expect(transpose(zeros([0, 3])).shape).toEqual([3, 0]);
     expect(() => permute(x, [0, 0, 1])).toThrow('permute: expected a permutation of the axes, got [0, 0, 1]');
   });
