@@ -8,7 +8,7 @@
  */
 import {
   type Tensor, abs, add, axisLayout, cpuKernels, div, exp, logsumexp, max, mean, mul, neg, relu, sigmoid, softmax, sqrt, sub,
-  sum, tanh, tensor, Generator, broadcastStrides,
+  sum, tanh, tensor, transpose, Generator, broadcastStrides,
 } from '../src/index.js';
 
 const size = 1 << 20;
@@ -52,7 +52,7 @@ const copyCalls = calibrate(copy);
 
 interface Row {
   name: string;
-  kind: 'unary' | 'binary' | 'reduce';
+  kind: 'unary' | 'binary' | 'reduce' | 'movement';
   via: 'kernel' | 'op';
   bytes: number;
   seconds: number;
@@ -103,6 +103,10 @@ measure('add same shape', 'binary', 'op', 3 * size * element, () => add(x, y));
 measure('sub scalar', 'binary', 'op', 2 * size * element, () => sub(x, 1));
 measure('mul row broadcast', 'binary', 'op', 2 * size * element, () => mul(x, row));
 measure('div column broadcast', 'binary', 'op', 2 * size * element, () => div(x, column));
+
+measure('transpose [1024, 1024]', 'movement', 'kernel', 2 * size * element, () =>
+  cpuKernels.copy({ data: x.data, offset: 0, strides: [1, columns] }, out, [columns, rows]));
+measure('transpose [1024, 1024]', 'movement', 'op', 2 * size * element, () => transpose(x));
 
 measure('sum all', 'reduce', 'kernel', size * element, () => cpuKernels.reduce('sum', x.data, { outer: 1, length: size, inner: 1 }, small));
 measure('sum last axis', 'reduce', 'kernel', size * element, () => cpuKernels.reduce('sum', x.data, axisLayout(x.shape, 1), small));
