@@ -1,19 +1,19 @@
 #!/usr/bin/env node
-// Launches the TypeScript entry through tsx, resolving @recurrent/* to their sources (no build
-// needed), with the caller's arguments, stdio and exit code.
+// Runs the TypeScript entry in a child Node process with tsx's loader (`--import tsx`),
+// resolving @recurrent/* to their sources (`--conditions=source`, no build needed), passing the
+// caller's arguments, stdio and exit code through.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-const tsx = join(dirname(require.resolve('tsx/package.json')), 'dist', 'cli.mjs');
-const child = spawn(process.execPath, [tsx, '--conditions=source', join(here, '..', 'src', 'main.ts'), ...process.argv.slice(2)], {
+const loader = pathToFileURL(require.resolve('tsx')).href;
+const child = spawn(process.execPath, ['--import', loader, '--conditions=source', join(here, '..', 'src', 'main.ts'), ...process.argv.slice(2)], {
   stdio: 'inherit',
 });
 // forwarded so `kill -INT <launcher>` checkpoints too; from a terminal the child gets Ctrl-C twice
 // (the trainer treats signals within two seconds as one)
-process.on('SIGINT', () => child.kill('SIGINT'));
-process.on('SIGTERM', () => child.kill('SIGTERM'));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + 2 : 1)));
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : 1)));

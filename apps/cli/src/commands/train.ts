@@ -1,5 +1,5 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Generator } from '@recurrent/tensor';
 import { loadCheckpoint } from '../checkpoint/checkpoint.js';
 import { CliError } from '../cliError.js';
@@ -14,6 +14,10 @@ export function prepareOutputDirectory(path: string): string {
   try {
     mkdirSync(directory, { recursive: true });
     accessSync(directory, constants.W_OK);
+    // a real write: permission bits do not stop root, a read-only file system does
+    const probe = join(directory, `.write-probe-${process.pid}`);
+    writeFileSync(probe, '');
+    rmSync(probe);
   } catch (error) {
     throw new CliError(`recurrent train: expected a writable output directory, got '${path}' (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }

@@ -84,6 +84,7 @@ export async function train(task: TrainingTask, settings: TrainerSettings, start
     interrupted = true;
   };
   process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const progress: Progress = createProgress(settings.progress, task, settings);
   const log = (line: string) => progress.log(line);
   let lastMetric: number | null = null;
@@ -127,6 +128,7 @@ export async function train(task: TrainingTask, settings: TrainerSettings, start
   } finally {
     progress.stop();
     process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
   if (interrupted) console.error(`interrupted at step ${step}: checkpoint saved to ${lastCheckpoint}`);
   return { step, trainSeconds, lastMetric, interrupted, checkpoint: lastCheckpoint };
