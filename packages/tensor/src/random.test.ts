@@ -24,6 +24,7 @@ describe('Generator', () => {
     restored.setState(state);
     expect([...draw(restored, 5, (x) => x.normal()), ...draw(restored, 5, (x) => x.uniform()), ...draw(restored, 5, (x) => x.integer(10))]).toEqual(expected);
     expect(() => restored.setState({ s: [1, 2], spareNormal: null })).toThrow('Generator.setState: expected { s: [4 integers], spareNormal }');
+    expect(() => restored.setState({ s: [1, 2, 3, 4], spareNormal: 'x' as never })).toThrow('Generator.setState: expected');
   });
 
   it('uniform lies in [0, 1), is float32-exact, and has mean 1/2 and variance 1/12', () => {

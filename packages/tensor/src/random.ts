@@ -101,7 +101,8 @@ export class Generator {
 
   /** Restores a state saved by {@link Generator.getState}. */
   setState(state: GeneratorState): void {
-    if (!state || !Array.isArray(state.s) || state.s.length !== 4 || !state.s.every((v) => Number.isInteger(v))) {
+    const spareOk = state?.spareNormal === null || state?.spareNormal === undefined || typeof state?.spareNormal === 'number';
+    if (!state || !Array.isArray(state.s) || state.s.length !== 4 || !state.s.every((v) => Number.isInteger(v)) || !spareOk) {
       throw new Error(`Generator.setState: expected { s: [4 integers], spareNormal }, got ${JSON.stringify(state)}`);
     }
     [this.s0, this.s1, this.s2, this.s3] = state.s.map((v) => v | 0) as [number, number, number, number];
