@@ -1,5 +1,6 @@
 import { type Tensor, fail, formatShape } from '@recurrent/tensor';
 import { type Variable, valueOf } from '@recurrent/autograd';
+import { checkPositiveInteger } from './internal/checkPositiveInteger.js';
 
 /**
  * Collapses a frame-level path into a labelling: merge repeated labels, then drop blanks
@@ -122,7 +123,7 @@ export function ctcBeamSearch(logProbs: Variable | Tensor, options: CTCBeamSearc
   const blank = options.blank ?? 0;
   const beamWidth = options.beamWidth ?? 8;
   const weight = options.scorerWeight ?? 1;
-  if (!Number.isInteger(beamWidth) || beamWidth < 1) fail('ctcBeamSearch', 'beamWidth a positive integer', String(beamWidth));
+  checkPositiveInteger('ctcBeamSearch', 'beamWidth', beamWidth);
   if (!Number.isInteger(blank) || blank < 0 || blank >= C) fail('ctcBeamSearch', `blank in [0, ${C - 1}]`, String(blank));
   let beams: Beam[] = [{ labels: [], blank: 0, label: -Infinity }];
   for (let t = 0; t < T; t++) {

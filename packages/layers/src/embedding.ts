@@ -1,5 +1,6 @@
 import { type DType, type Tensor, Generator, empty, fail, randn, tensor } from '@recurrent/tensor';
 import { Module, Parameter, type Variable, definePrimitive } from '@recurrent/autograd';
+import { checkPositiveInteger } from './internal/checkPositiveInteger.js';
 
 /** Options of {@link Embedding}. */
 export interface EmbeddingOptions {
@@ -58,9 +59,8 @@ export class Embedding extends Module {
   constructor(options: EmbeddingOptions) {
     super();
     const { numEmbeddings, embeddingDim } = options;
-    for (const [name, value] of Object.entries({ numEmbeddings, embeddingDim })) {
-      if (!Number.isInteger(value) || value <= 0) fail('Embedding', `${name} a positive integer`, String(value));
-    }
+    checkPositiveInteger('Embedding', 'numEmbeddings', numEmbeddings);
+    checkPositiveInteger('Embedding', 'embeddingDim', embeddingDim);
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
     let padding = options.paddingIdx ?? null;

@@ -1,5 +1,6 @@
 import { type DType, type Tensor, Generator, fail, formatShape, uniform } from '@recurrent/tensor';
 import { Module, Parameter, type Variable, add, matmul, reshape, valueOf } from '@recurrent/autograd';
+import { checkPositiveInteger } from './internal/checkPositiveInteger.js';
 
 /** Options of {@link Linear}. */
 export interface LinearOptions {
@@ -33,9 +34,8 @@ export class Linear extends Module {
   constructor(options: LinearOptions) {
     super();
     const { inFeatures, outFeatures } = options;
-    for (const [name, value] of Object.entries({ inFeatures, outFeatures })) {
-      if (!Number.isInteger(value) || value <= 0) fail('Linear', `${name} a positive integer`, String(value));
-    }
+    checkPositiveInteger('Linear', 'inFeatures', inFeatures);
+    checkPositiveInteger('Linear', 'outFeatures', outFeatures);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     const generator = options.generator ?? new Generator(options.seed ?? 0);

@@ -24,6 +24,7 @@ describe('Linear', () => {
     for (const v of W) expect(Math.abs(v)).toBeLessThanOrEqual(bound);
     expect(Object.keys(linear.stateDict())).toEqual(['weight', 'bias']);
     expect(() => linear.forward(uniform([2, 4], 0, 1, new Generator(0)))).toThrow('Linear: expected input [..., 3], got [2, 4]');
+    expect(() => new Linear({ inFeatures: 3, outFeatures: 0 })).toThrow('Linear: expected outFeatures a positive integer, got 0');
   });
 });
 
@@ -44,6 +45,7 @@ describe('Embedding', () => {
     for (let j = 0; j < 3; j++) expect(g[3 + j]).toBeCloseTo(weights.data[j] + weights.data[6 + j], 6);
     expect(Array.from(g.slice(9, 12))).toEqual([0, 0, 0]);
     expect(() => embedding.forward([5])).toThrow('Embedding: expected indices in [0, 4], got 5 at position 0');
+    expect(() => new Embedding({ numEmbeddings: 2.5, embeddingDim: 3 })).toThrow('Embedding: expected numEmbeddings a positive integer, got 2.5');
   });
 });
 

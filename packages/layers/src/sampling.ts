@@ -1,5 +1,6 @@
 import { type Tensor, Generator, fail, formatShape } from '@recurrent/tensor';
 import { type Variable, valueOf } from '@recurrent/autograd';
+import { checkPositiveInteger } from './internal/checkPositiveInteger.js';
 
 /** Options of {@link sampleLogits}. */
 export interface SamplingOptions {
@@ -25,7 +26,7 @@ export function samplingDistribution(logits: ArrayLike<number>, options: Omit<Sa
   const V = logits.length;
   const topK = options.topK ?? V;
   if (!(temperature >= 0)) fail('sampleLogits', 'temperature ≥ 0', String(temperature));
-  if (!Number.isInteger(topK) || topK < 1) fail('sampleLogits', 'topK a positive integer', String(topK));
+  checkPositiveInteger('sampleLogits', 'topK', topK);
   const probabilities = new Float64Array(V);
   let threshold = -Infinity;
   if (topK < V) threshold = Array.from(logits).sort((a, b) => b - a)[topK - 1];

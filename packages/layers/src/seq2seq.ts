@@ -7,6 +7,7 @@ import type { RecurrentCell, SequenceLayer } from './recurrent.js';
 import { type SamplingOptions, sampleLogits } from './sampling.js';
 import { stack } from './sequenceOps.js';
 import { type CellOrLayer, toSequenceLayer } from './stacked.js';
+import { checkPositiveInteger } from './internal/checkPositiveInteger.js';
 
 /** Options of {@link EncoderDecoder}. */
 export interface EncoderDecoderOptions {
@@ -151,7 +152,7 @@ export class EncoderDecoder extends Module {
    */
   beamDecode(source: Variable | Tensor, options: { beamWidth: number; maxLength: number; sourceLengths?: readonly number[] }): DecodedSequence[] {
     const { beamWidth, maxLength } = options;
-    if (!Number.isInteger(beamWidth) || beamWidth < 1) fail('EncoderDecoder.beamDecode', 'beamWidth a positive integer', String(beamWidth));
+    checkPositiveInteger('EncoderDecoder.beamDecode', 'beamWidth', beamWidth);
     return noGrad(() => {
       const encoded = this.encode(source, options.sourceLengths).map((s) => s.value);
       return Array.from({ length: encoded[0].shape[0] }, (_, b) => this.beamOne(encoded.map((s) => rows(s, [b])), beamWidth, maxLength));
