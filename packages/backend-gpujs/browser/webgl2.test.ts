@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { defineConformanceSuite } from '@recurrent/tensor/testing';
 import { createGpujsBackend } from '../src/index.js';
 import { checkKernels } from '../test/kernelChecks.js';
 import { checkRecurrentBookkeeping } from '../test/recurrentChecks.js';
@@ -24,9 +25,17 @@ describe('gpu.js in headless chromium', () => {
   it('runs on WebGL2', () => {
     expect(backend.mode).toBe('webgl2');
   });
+  it('sends NaN and ±∞ to the CPU kernels (GLSL leaves them undefined), counted', () => {
+    const before = backend.fallbacks.get('unary') ?? 0;
+    const out = new Float32Array(3);
+    backend.kernels.unary('exp', new Float32Array([NaN, -Infinity, 0]), out);
+    expect(Array.from(out)).toEqual([NaN, 0, 1]);
+    expect(backend.fallbacks.get('unary')).toBe(before + 1);
+  });
 });
 
 checkKernels(backend, { describe, it, expect }, webglLimits);
+defineConformanceSuite(backend, { describe, it, expect }, { tolerance: webglLimits });
 
 // The vector files in the browser are imported at build time (the Node loader reads the disk).
 for (const file of [lstm, gru, rnnTanh, rnnRelu]) {

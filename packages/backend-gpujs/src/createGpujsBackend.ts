@@ -1,4 +1,4 @@
-import { allocateArray, type Backend, type BufferStats, type DataArray, type DataArrayFor, type DType, type KernelTable } from '@recurrent/tensor';
+import { createCpuBackend, type Backend, type KernelTable } from '@recurrent/tensor';
 import { Device, type DeviceCounters, type GpujsMode } from './device.js';
 import { createGpujsKernels } from './gpuKernels.js';
 import { RecurrentRunner } from './recurrentRunner.js';
@@ -88,20 +88,8 @@ export function createGpujsBackend(options: GpujsBackendOptions = {}): GpujsBack
   const fallbacks = new Map<string, number>();
   const kernels: KernelTable = createGpujsKernels(device, fallbacks);
   const runner = new RecurrentRunner(device);
-  const stats: BufferStats = { allocated: 0, live: 0 };
-  const registry =
-    typeof FinalizationRegistry === 'function'
-      ? new FinalizationRegistry<undefined>(() => {
-          stats.live--;
-        })
-      : null;
-  const track = (data: DataArray): void => {
-    stats.allocated++;
-    if (registry) {
-      stats.live++;
-      registry.register(data, undefined);
-    }
-  };
+  // host buffers are plain typed arrays, allocated and counted as the CPU backend does
+  const host = createCpuBackend();
   const recurrent: GpujsRecurrent = {
     lstmSequence: (input) => runner.run('LSTM', input),
     gruSequence: (input) => runner.run('GRU', input),
@@ -118,13 +106,9 @@ export function createGpujsBackend(options: GpujsBackendOptions = {}): GpujsBack
     name: options.name ?? `gpujs-${device.mode}`,
     mode: device.mode,
     kernels,
-    allocate<D extends DType>(dtype: D, size: number): DataArrayFor[D] {
-      const data = allocateArray(dtype, size);
-      track(data);
-      return data;
-    },
-    track,
-    stats,
+    allocate: host.allocate,
+    track: host.track,
+    stats: host.stats,
     fallbacks,
     device: device.counters,
     kernelClasses: device.kernelClasses,

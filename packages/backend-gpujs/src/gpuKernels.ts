@@ -51,6 +51,18 @@ const sources: Record<GpuKernelName, (...args: never[]) => number> = {
  * above {@link maxBinaryRank}) runs the CPU kernel, counted in `fallbacks` under the kernel's name.
  */
 export function createGpujsKernels(device: Device, fallbacks: Map<string, number>): KernelTable {
+  // GLSL ES leaves NaN and ±∞ undefined (gpu.js even writes Infinity as the largest float):
+  // on the GL modes, data holding them goes to the CPU kernels. cpu and webasm are IEEE.
+  const ieee = device.mode === 'cpu' || device.mode === 'webasm';
+  // whether the device can take these inputs and write `out` (whose values it never reads)
+  const allFloat32 = (out: DataArray, ...inputs: DataArray[]): boolean => {
+    if (!(out instanceof Float32Array)) return false;
+    for (const array of inputs) {
+      if (!(array instanceof Float32Array) || array.length === 0) return false;
+      if (!ieee && !allFinite(array)) return false;
+    }
+    return true;
+  };
   const compiled = new Map<GpuKernelName, CompiledKernel>();
   const kernel = (name: GpuKernelName): CompiledKernel => {
     let found = compiled.get(name);
@@ -68,17 +80,17 @@ export function createGpujsKernels(device: Device, fallbacks: Map<string, number
     ...cpuKernels,
     unary(op: UnaryOp, x: DataArray, out: DataArray): void {
       if (out.length === 0) return;
-      if (!allFloat32(x, out)) return (fallback('unary'), cpuKernels.unary(op, x, out));
+      if (!allFloat32(out, x)) return (fallback('unary'), cpuKernels.unary(op, x, out));
       out.set(device.read(kernel('unary'), out.length, [x, unaryOps.indexOf(op)]));
     },
     affine(x: DataArray, scale: number, shift: number, out: DataArray): void {
       if (out.length === 0) return;
-      if (!allFloat32(x, out)) return (fallback('affine'), cpuKernels.affine(x, scale, shift, out));
+      if (!allFloat32(out, x)) return (fallback('affine'), cpuKernels.affine(x, scale, shift, out));
       out.set(device.read(kernel('affine'), out.length, [x, scale, shift]));
     },
     binary(op: BinaryOp, a: Strided, b: Strided, out: DataArray, shape: readonly number[]): void {
       if (out.length === 0) return;
-      if (!allFloat32(a.data, b.data, out) || shape.length > maxBinaryRank) {
+      if (!allFloat32(out, a.data, b.data) || shape.length > maxBinaryRank) {
         return (fallback('binary'), cpuKernels.binary(op, a, b, out, shape));
       }
       const args = [
@@ -90,7 +102,7 @@ export function createGpujsKernels(device: Device, fallbacks: Map<string, number
     gemm(args: GemmArgs): void {
       const { a, b, c, m, n, k } = args;
       if (m === 0 || n === 0) return;
-      if (!allFloat32(a, b, c) || k === 0) return (fallback('gemm'), cpuKernels.gemm(args));
+      if (!(args.beta === 0 ? allFloat32(c, a, b) : allFloat32(c, a, b, c)) || k === 0) return (fallback('gemm'), cpuKernels.gemm(args));
       const result = device.read(kernel('gemm'), m * n, [
         a, args.aOffset, args.transA ? 1 : args.lda, args.transA ? args.lda : 1,
         b, args.bOffset, args.transB ? 1 : args.ldb, args.transB ? args.ldb : 1,
@@ -100,12 +112,12 @@ export function createGpujsKernels(device: Device, fallbacks: Map<string, number
     },
     reduce(op: ReduceOp, x: DataArray, layout: AxisLayout, out: DataArray): void {
       if (out.length === 0) return;
-      if (!allFloat32(x, out) || layout.length === 0) return (fallback('reduce'), cpuKernels.reduce(op, x, layout, out));
+      if (!allFloat32(out, x) || layout.length === 0) return (fallback('reduce'), cpuKernels.reduce(op, x, layout, out));
       out.set(device.read(kernel('reduce'), out.length, [x, reduceOps.indexOf(op), layout.length, layout.inner]));
     },
     softmax(x: DataArray, layout: AxisLayout, log: boolean, out: DataArray): void {
       if (out.length === 0) return;
-      if (!allFloat32(x, out)) return (fallback('softmax'), cpuKernels.softmax(x, layout, log, out));
+      if (!allFloat32(out, x)) return (fallback('softmax'), cpuKernels.softmax(x, layout, log, out));
       out.set(device.read(kernel('softmax'), out.length, [x, layout.length, layout.inner, log ? 1 : 0]));
     },
   };
@@ -120,8 +132,8 @@ export function createGpujsKernels(device: Device, fallbacks: Map<string, number
   return table;
 }
 
-function allFloat32(...arrays: DataArray[]): boolean {
-  for (const array of arrays) if (!(array instanceof Float32Array) || array.length === 0) return false;
+function allFinite(array: Float32Array): boolean {
+  for (let i = 0; i < array.length; i++) if (array[i] - array[i] !== 0) return false; // NaN and ±∞ give NaN
   return true;
 }
 
