@@ -3,7 +3,7 @@
 // is shared, the minimum is the least disturbed) and how the time splits: matrix products (timed by
 // wrapping the backend's gemm kernel), the fused gate arithmetic and buffers (the step kernels'
 // own time less their gemm time, measured by calling the kernels directly), and the rest (graph
-// bookkeeping of the autograd primitive).
+// bookkeeping of the autograd primitive); and the processor time per step (process.cpuUsage).
 import { Generator, cpu, createCpuBackend, type GemmArgs, uniform } from '@recurrent/tensor';
 import { Variable, backward } from '@recurrent/autograd';
 import { ElmanCell, GRUCell, LSTMCell } from '../src/index.js';
@@ -51,6 +51,7 @@ for (const [name, cell] of Object.entries(cells)) {
   for (let i = 0; i < warmup; i++) step();
   const times: number[] = [];
   const gemmTimes: number[] = [];
+  const cpuStart = process.cpuUsage();
   for (let i = 0; i < iterations; i++) {
     gemmTime = 0;
     const start = performance.now();
@@ -58,6 +59,7 @@ for (const [name, cell] of Object.entries(cells)) {
     times.push(performance.now() - start);
     gemmTimes.push(gemmTime);
   }
+  const cpuUsed = process.cpuUsage(cpuStart);
   // the same step through the raw kernels, to split gate arithmetic from graph bookkeeping
   const data = (t: { data: unknown }) => t.data as Float32Array;
   const weights = cell.parameters().map((p) => data(p.value));
@@ -87,6 +89,8 @@ for (const [name, cell] of Object.entries(cells)) {
     cell: name, batch, inputSize, hiddenSize,
     us_per_step: Math.round(sorted[sorted.length >> 1] * 1000),
     us_min: Math.round(sorted[0] * 1000),
+    // processor time per step (user + system): less sensitive to other processes than wall time
+    cpu_us_per_step: Math.round((cpuUsed.user + cpuUsed.system) / iterations),
     gemm_share: Number((inGemm / total).toFixed(3)),
     // of the kernel step alone (gemm + gate passes): what the fused gate arithmetic costs
     gate_arithmetic_share: Number(((kernelTotal - kernelGemm) / kernelTotal).toFixed(3)),

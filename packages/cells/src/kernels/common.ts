@@ -68,13 +68,30 @@ export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
+/**
+ * `to[toOffset + j] = σ(from[fromOffset + j])` for `j < count` ({@link sigmoid}); `to` may be
+ * `from` at the same offset. One short loop per gate block: the activation is inlined into it.
+ */
+export function sigmoidRange(from: Float32Array, fromOffset: number, to: Float32Array, toOffset: number, count: number): void {
+  for (let j = 0; j < count; j++) {
+    const x = from[fromOffset + j];
+    to[toOffset + j] = x < 4 && x > -4 ? 0.5 + 0.5 * tanh(0.5 * x) : 1 / (1 + Math.exp(-x));
+  }
+}
+
+/** `to[toOffset + j] = tanh(from[fromOffset + j])` for `j < count` ({@link tanh}); `to` may be `from`. */
+export function tanhRange(from: Float32Array, fromOffset: number, to: Float32Array, toOffset: number, count: number): void {
+  for (let j = 0; j < count; j++) to[toOffset + j] = tanh(from[fromOffset + j]);
+}
+
 /** Fills every `width`-wide row of `out[rows, width]` with `a + b` (either may be absent); false
  * when both are absent and nothing was written. */
 export function fillRows(out: Float32Array, rows: number, width: number, a: Float32Array | null, b: Float32Array | null): boolean {
   if (!a && !b) return false;
-  const row = new Float32Array(width);
-  for (let j = 0; j < width; j++) row[j] = (a ? a[j] : 0) + (b ? b[j] : 0);
-  for (let r = 0; r < rows; r++) out.set(row, r * width);
+  if (rows === 0) return true;
+  for (let j = 0; j < width; j++) out[j] = (a ? a[j] : 0) + (b ? b[j] : 0);
+  const row = out.subarray(0, width);
+  for (let r = 1; r < rows; r++) out.set(row, r * width);
   return true;
 }
 
@@ -85,6 +102,32 @@ export function columnSums(source: Float32Array, rows: number, width: number, ou
     const base = offset + r * ld;
     for (let j = 0; j < width; j++) out[j] += source[base + j];
   }
+}
+
+const scratchPool = new Map<string, Float32Array>();
+
+/**
+ * A reusable work buffer of `size` floats named `name`, for values that live only inside one
+ * kernel call (gate gradients of backward, the tape of a forward whose graph is not kept): the
+ * largest buffer asked for under each name is kept and handed out again, so a steady state of
+ * same-shaped calls allocates and zero-fills nothing. Its contents are stale; pass `zero` when
+ * the caller does not overwrite every element. Never return such a buffer to the caller's caller.
+ */
+export function scratch(name: string, size: number, zero = false): Float32Array {
+  let buffer = scratchPool.get(name);
+  if (buffer === undefined || buffer.length < size) {
+    buffer = new Float32Array(size);
+    scratchPool.set(name, buffer);
+    return buffer;
+  }
+  const view = buffer.length === size ? buffer : buffer.subarray(0, size);
+  if (zero) view.fill(0);
+  return view;
+}
+
+/** Frees the buffers kept by {@link scratch} (they are made again on the next call). */
+export function releaseScratch(): void {
+  scratchPool.clear();
 }
 
 /** Whether batch row `b` is still inside its sequence at time `t` (always, without lengths). */
@@ -112,6 +155,9 @@ export interface SequenceRun {
   reverse: boolean;
   /** Per-sequence lengths `[B]`: rows past their length keep their state and output 0. */
   lengths: Int32Array | null;
+  /** Keep the tape for backward (default true); false (inference) lets forward work in reused
+   * buffers, and the returned tape must then not be passed to backward. */
+  keepTape?: boolean;
 }
 
 /**

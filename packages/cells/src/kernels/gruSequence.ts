@@ -1,7 +1,10 @@
 import {
   type SequenceRun, addOutputGradient, carryInactive, columnSums, fillRows, gatherOutput, operand, passInactive,
-  previousSlot, product, tanh, sigmoid, stateSlot, timeOf,
+  previousSlot, product, scratch, sigmoidRange, tanhRange, sigmoid, stateSlot, timeOf,
 } from './common.js';
+
+// A module-local reference, so that the reset-before loop calls the activation directly.
+const sigmoidOf = sigmoid;
 
 /** A forward run of a GRU direction, PyTorch layout, gates `r, z, n` stacked by rows. */
 export interface GruRun extends SequenceRun {
@@ -51,13 +54,15 @@ export interface GruResult {
 export function gruForward(run: GruRun): GruResult {
   const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, x, weightIh, weightHh, biasHh, resetAfter, lengths } = run;
   const G = 3 * H;
-  const gates = new Float32Array(T * B * G);
+  const keep = run.keepTape !== false;
+  const gates = keep ? new Float32Array(T * B * G) : scratch('gru.gates', T * B * G);
   const hasBias = fillRows(gates, T * B, G, run.biasIh, null);
   product(gemm, T * B, G, I, operand(x, 0, I), operand(weightIh, 0, I, true), hasBias ? 1 : 0, gates, 0);
   const hidden = new Float32Array((T + 1) * B * H);
   if (run.h0) hidden.set(run.h0, (run.reverse ? T : 0) * B * H);
-  const recurrentN = new Float32Array(T * B * H);
-  const recurrent = new Float32Array(B * G);
+  const recurrentN = keep ? new Float32Array(T * B * H) : scratch('gru.recurrentN', T * B * H);
+  // every step writes all of it: the bias rows, then the gemm over them
+  const recurrent = scratch('gru.recurrent', B * G);
   const withBias = biasHh !== null;
   for (let s = 0; s < T; s++) {
     const t = timeOf(run, s);
@@ -72,7 +77,7 @@ export function gruForward(run: GruRun): GruResult {
         const gate = (t * B + b) * G;
         const hp = (previous * B + b) * H;
         for (let j = 0; j < H; j++) {
-          const r = sigmoid(gates[gate + j] + recurrent[b * G + j]);
+          const r = sigmoidOf(gates[gate + j] + recurrent[b * G + j]);
           gates[gate + j] = r;
           recurrentN[(t * B + b) * H + j] = r * hidden[hp + j];
         }
@@ -86,16 +91,23 @@ export function gruForward(run: GruRun): GruResult {
       const hp = (previous * B + b) * H;
       const hc = (current * B + b) * H;
       const step = (t * B + b) * H;
+      // r and z (r already activated in the reset-before form), then n, then h, each one pass
+      const start = resetAfter ? 0 : H;
+      for (let j = start; j < 2 * H; j++) gates[gate + j] += recurrent[rec + j];
+      sigmoidRange(gates, gate + start, gates, gate + start, 2 * H - start);
+      if (resetAfter) {
+        for (let j = 0; j < H; j++) {
+          const hn = recurrent[rec + 2 * H + j];
+          recurrentN[step + j] = hn;
+          gates[gate + 2 * H + j] += gates[gate + j] * hn;
+        }
+      } else {
+        for (let j = 0; j < H; j++) gates[gate + 2 * H + j] += recurrent[rec + 2 * H + j];
+      }
+      tanhRange(gates, gate + 2 * H, gates, gate + 2 * H, H);
       for (let j = 0; j < H; j++) {
-        const r = resetAfter ? sigmoid(gates[gate + j] + recurrent[rec + j]) : gates[gate + j];
-        const z = sigmoid(gates[gate + H + j] + recurrent[rec + H + j]);
-        const hn = recurrent[rec + 2 * H + j];
-        const n = tanh(gates[gate + 2 * H + j] + (resetAfter ? r * hn : hn));
-        gates[gate + j] = r;
-        gates[gate + H + j] = z;
-        gates[gate + 2 * H + j] = n;
-        if (resetAfter) recurrentN[step + j] = hn;
-        hidden[hc + j] = (1 - z) * n + z * hidden[hp + j];
+        const z = gates[gate + H + j];
+        hidden[hc + j] = (1 - z) * gates[gate + 2 * H + j] + z * hidden[hp + j];
       }
     }
     carryInactive(run, t, hidden, H, previous, current);
@@ -134,11 +146,12 @@ export function gruBackward(tape: GruTape, dOutput: Float32Array | null, dhN: Fl
   const { run, gates, recurrentN, hidden } = tape;
   const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, x, weightIh, weightHh, resetAfter, lengths } = run;
   const G = 3 * H;
-  const dInput = new Float32Array(T * B * G);
-  const dRecurrent = new Float32Array(T * B * G);
+  // every element is written for rows inside their sequence; rows past it stay 0
+  const dInput = scratch('gru.dInput', T * B * G, lengths !== null);
+  const dRecurrent = scratch('gru.dRecurrent', T * B * G, lengths !== null);
   let dh = new Float32Array(B * H);
   let dhNext = new Float32Array(B * H);
-  const dResetHidden = resetAfter ? null : new Float32Array(B * H);
+  const dResetHidden = resetAfter ? null : scratch('gru.dResetHidden', B * H);
   if (dhN) dh.set(dhN);
   for (let s = T - 1; s >= 0; s--) {
     const t = timeOf(run, s);

@@ -1,7 +1,11 @@
 import {
   type SequenceRun, addOutputGradient, carryInactive, columnSums, fillRows, gatherOutput, operand, passInactive,
-  previousSlot, product, tanh, sigmoid, stateSlot, timeOf,
+  previousSlot, product, scratch, sigmoidRange, tanh, tanhRange, sigmoid, stateSlot, timeOf,
 } from './common.js';
+
+// Module-local references, so that the gate loops call the activations directly.
+const tanhOf = tanh;
+const sigmoidOf = sigmoid;
 
 /** Weights of an LSTM direction, PyTorch layout, gates `i, f, g, o` stacked by rows. */
 export interface LstmWeights {
@@ -70,16 +74,18 @@ export function lstmForward(run: LstmRun): LstmResult {
   const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, projSize: P, x, weightIh, weightHh, weightHr, peephole } = run;
   const R = P > 0 ? P : H;
   const G = 4 * H;
-  const gates = new Float32Array(T * B * G);
+  const keep = run.keepTape !== false;
+  const gates = keep ? new Float32Array(T * B * G) : scratch('lstm.gates', T * B * G);
   const hasBias = fillRows(gates, T * B, G, run.biasIh, run.biasHh);
   product(gemm, T * B, G, I, operand(x, 0, I), operand(weightIh, 0, I, true), hasBias ? 1 : 0, gates, 0);
   const hidden = new Float32Array((T + 1) * B * R);
-  const cells = new Float32Array((T + 1) * B * H);
+  const cells = keep ? new Float32Array((T + 1) * B * H) : scratch('lstm.cells', (T + 1) * B * H);
   const first = run.reverse ? T : 0;
   if (run.h0) hidden.set(run.h0, first * B * R);
   if (run.c0) cells.set(run.c0, first * B * H);
-  const tanhCells = new Float32Array(T * B * H);
-  const unprojected = P > 0 ? new Float32Array(T * B * H) : null;
+  else if (!keep) cells.fill(0, first * B * H, (first + 1) * B * H);
+  const tanhCells = keep ? new Float32Array(T * B * H) : scratch('lstm.tanhCells', T * B * H);
+  const unprojected = P > 0 ? (keep ? new Float32Array(T * B * H) : scratch('lstm.unprojected', T * B * H)) : null;
   const lengths = run.lengths;
   for (let s = 0; s < T; s++) {
     const t = timeOf(run, s);
@@ -94,6 +100,16 @@ export function lstmForward(run: LstmRun): LstmResult {
       const step = (t * B + b) * H;
       const hOut = unprojected ?? hidden;
       const hOffset = unprojected ? step : (current * B + b) * R;
+      if (!peephole) {
+        // i, f (one block), g and o activated in place, then c, tanh(c) and h
+        sigmoidRange(gates, gate, gates, gate, 2 * H);
+        tanhRange(gates, gate + 2 * H, gates, gate + 2 * H, H);
+        sigmoidRange(gates, gate + 3 * H, gates, gate + 3 * H, H);
+        for (let j = 0; j < H; j++) cells[cCurrent + j] = gates[gate + H + j] * cells[cPrevious + j] + gates[gate + j] * gates[gate + 2 * H + j];
+        tanhRange(cells, cCurrent, tanhCells, step, H);
+        for (let j = 0; j < H; j++) hOut[hOffset + j] = gates[gate + 3 * H + j] * tanhCells[step + j];
+        continue;
+      }
       for (let j = 0; j < H; j++) {
         const cp = cells[cPrevious + j];
         let iPre = gates[gate + j];
@@ -102,12 +118,12 @@ export function lstmForward(run: LstmRun): LstmResult {
           iPre += peephole[0][j] * cp;
           fPre += peephole[1][j] * cp;
         }
-        const i = sigmoid(iPre);
-        const f = sigmoid(fPre);
-        const g = tanh(gates[gate + 2 * H + j]);
+        const i = sigmoidOf(iPre);
+        const f = sigmoidOf(fPre);
+        const g = tanhOf(gates[gate + 2 * H + j]);
         const c = f * cp + i * g;
-        const o = sigmoid(gates[gate + 3 * H + j] + (peephole ? peephole[2][j] * c : 0));
-        const tc = tanh(c);
+        const o = sigmoidOf(gates[gate + 3 * H + j] + (peephole ? peephole[2][j] * c : 0));
+        const tc = tanhOf(c);
         gates[gate + j] = i;
         gates[gate + H + j] = f;
         gates[gate + 2 * H + j] = g;
@@ -163,14 +179,15 @@ export function lstmBackward(tape: LstmTape, dOutput: Float32Array | null, dhN: 
   const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, projSize: P, x, weightIh, weightHh, weightHr, peephole, lengths } = run;
   const R = P > 0 ? P : H;
   const G = 4 * H;
-  const dGates = new Float32Array(T * B * G);
+  // every element of dGates is written for rows inside their sequence; rows past it stay 0
+  const dGates = scratch('lstm.dGates', T * B * G, lengths !== null);
   let dh = new Float32Array(B * R);
   let dhNext = new Float32Array(B * R);
   const dc = new Float32Array(B * H);
   if (dhN) dh.set(dhN);
   if (dcN) dc.set(dcN);
-  const dHidden = P > 0 ? new Float32Array(T * B * P) : null;
-  const dm = P > 0 ? new Float32Array(B * H) : null;
+  const dHidden = P > 0 ? scratch('lstm.dHidden', T * B * P, lengths !== null) : null;
+  const dm = P > 0 ? scratch('lstm.dm', B * H) : null;
   const dPeephole: [Float32Array, Float32Array, Float32Array] | null = peephole
     ? [new Float32Array(H), new Float32Array(H), new Float32Array(H)]
     : null;

@@ -1,6 +1,6 @@
 import {
   type SequenceRun, addOutputGradient, carryInactive, columnSums, fillRows, gatherOutput, operand, passInactive,
-  previousSlot, product, tanh, stateSlot, timeOf,
+  previousSlot, product, scratch, stateSlot, tanhRange, timeOf,
 } from './common.js';
 
 /** A forward run of an Elman RNN direction, PyTorch layout. */
@@ -46,7 +46,8 @@ export function rnnForward(run: RnnRun): RnnResult {
   const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, x, weightIh, weightHh, lengths } = run;
   const relu = run.nonlinearity === 'relu';
   const hidden = new Float32Array((T + 1) * B * H);
-  const pre = new Float32Array(T * B * H);
+  // pre-activations live only inside this call (the tape keeps the states): all written below
+  const pre = scratch('rnn.pre', T * B * H);
   const hasBias = fillRows(pre, T * B, H, run.biasIh, run.biasHh);
   product(gemm, T * B, H, I, operand(x, 0, I), operand(weightIh, 0, I, true), hasBias ? 1 : 0, pre, 0);
   if (run.h0) hidden.set(run.h0, (run.reverse ? T : 0) * B * H);
@@ -60,7 +61,7 @@ export function rnnForward(run: RnnRun): RnnResult {
       const from = (t * B + b) * H;
       const to = (current * B + b) * H;
       if (relu) for (let j = 0; j < H; j++) hidden[to + j] = Math.max(pre[from + j], 0);
-      else for (let j = 0; j < H; j++) hidden[to + j] = tanh(pre[from + j]);
+      else tanhRange(pre, from, hidden, to, H);
     }
     carryInactive(run, t, hidden, H, previous, current);
   }
@@ -90,7 +91,8 @@ export function rnnBackward(tape: RnnTape, dOutput: Float32Array | null, dhN: Fl
   const { run, hidden } = tape;
   const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, x, weightIh, weightHh, lengths } = run;
   const relu = run.nonlinearity === 'relu';
-  const dPre = new Float32Array(T * B * H);
+  // every element is written for rows inside their sequence; rows past it stay 0
+  const dPre = scratch('rnn.dPre', T * B * H, lengths !== null);
   let dh = new Float32Array(B * H);
   let dhNext = new Float32Array(B * H);
   if (dhN) dh.set(dhN);

@@ -1,5 +1,5 @@
 import { type Tensor, fromData } from '@recurrent/tensor';
-import { definePrimitive } from '@recurrent/autograd';
+import { definePrimitive, isGradEnabled } from '@recurrent/autograd';
 import {
   type GruTape, type LstmTape, type RnnTape, gruBackward, gruForward, lstmBackward, lstmForward, rnnBackward, rnnForward,
 } from '@recurrent/cells/kernels';
@@ -32,6 +32,8 @@ export const sequenceDirection = definePrimitive<DirectionOptions>({
     const base = {
       gemm: input.backend.kernels.gemm, steps, batch, inputSize, x: data(input)!, h0: data(h0),
       reverse: options.reverse, lengths: options.lengths,
+      // without a graph to keep (inference, or no input needing a gradient) forward reuses its buffers
+      keepTape: isGradEnabled() && context.needsGrad.some(Boolean),
       weightIh: data(weightIh)!, weightHh: data(weightHh)!, biasIh: data(biasIh), biasHh: data(biasHh),
     };
     if (options.mode === 'LSTM') {
