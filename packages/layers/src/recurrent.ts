@@ -146,24 +146,21 @@ export class Recurrent extends Module implements SequenceLayer {
     const inputs = unbind(source, timeAxis);
     let state: (Variable | Tensor)[] = options.initialState ? [...options.initialState] : this.cell.initialState(batch);
     const outputs: Variable[] = [];
+    const shortest = lengths ? Math.min(...lengths) : steps;
     for (let t = 0; t < steps; t++) {
       const result = this.cell.step(inputs[t], state, timeOffset + t);
-      // A fresh mask per step: the graph keeps it for backward.
-      const mask = new Uint8Array(batch);
-      let active = batch;
-      if (lengths) {
-        active = 0;
-        for (let b = 0; b < batch; b++) active += mask[b] = t < lengths[b] ? 1 : 0;
-      }
-      if (active === batch) {
+      // Steps that every sequence still runs (all of them without lengths) need no mask.
+      if (!lengths || t < shortest) {
         outputs.push(result.output);
         state = result.state;
-      } else {
-        // Past a sequence's end: keep its state, emit zeros.
-        outputs.push(selectRows(mask, result.output, null));
-        const previous = state;
-        state = result.state.map((s, k) => selectRows(mask, s, previous[k]));
+        continue;
       }
+      // A fresh mask per step: the graph keeps it for backward.
+      const mask = Uint8Array.from(lengths, (length) => (t < length ? 1 : 0));
+      // Past a sequence's end: keep its state, emit zeros.
+      outputs.push(selectRows(mask, result.output, null));
+      const previous = state;
+      state = result.state.map((s, k) => selectRows(mask, s, previous[k]));
     }
     const stacked = stack(outputs, timeAxis);
     const output = this.reverse ? reverseWithinLengths(stacked, fullLengths, timeAxis) : stacked;
