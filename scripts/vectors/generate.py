@@ -222,9 +222,9 @@ def layer_file(d, kind):
     cases.append(layer_case(d, kind, f'{kind}_L2_bi_bf_h0_bias_long', 'layer', 2, True, True, True, True,
                             I=d.int(2, 6), H=H, T=d.int(30, 45), B=d.int(1, 3), P=d.int(1, H - 1) if kind == 'lstm_proj' else 0))
     # sizes past the gemm kernel's register and cache blocks (not multiples of 4 or 8)
-    H = d.int(33, 50)
+    H = d.int(33, 42)
     cases.append(layer_case(d, kind, f'{kind}_L2_bi_tm_h0_bias_big', 'layer', 2, True, False, True, True,
-                            I=d.int(17, 40), H=H, T=d.int(5, 8), B=d.int(5, 11), P=d.int(9, H - 3) if kind == 'lstm_proj' else 0))
+                            I=d.int(17, 30), H=H, T=d.int(4, 6), B=d.int(3, 6), P=d.int(9, H - 3) if kind == 'lstm_proj' else 0))
     H = d.int(2, 8)
     cases.append(layer_case(d, kind, f'{kind}_L3_bi_tm_h0_nobias_T1_B1', 'layer', 3, True, False, True, False,
                             I=d.int(1, 6), H=H, T=1, B=1, P=d.int(1, H - 1) if kind == 'lstm_proj' else 0))
@@ -305,7 +305,7 @@ def finish_model(d, name, family, config, names, params, inputs, outputs, aux, l
 
 
 def jordan_case(d, name, act_h, act_y, bias, bf, has_state, use_lengths):
-    I, H, O, T, B = d.int(1, 6), d.int(1, 7), d.int(1, 5), d.int(2, 8), d.int(1, 4)
+    I, H, O, T, B = d.int(1, 6), d.int(1, 7), d.int(1, 5), d.int(1, 8), d.int(1, 4)
     lengths = random_lengths(d, T, B) if use_lengths else None
     shapes = [('weight_ih', (H, I)), ('bias_ih', (H,)), ('weight_oh', (H, O)), ('bias_oh', (H,)),
               ('weight_ho', (O, H)), ('bias_ho', (O,))]
@@ -435,7 +435,7 @@ def clockwork_file(d):
 
 
 def scrn_case(d, name, f, alpha, bias, bf, has_state, use_lengths):
-    I, H, S, O, T, B = d.int(1, 6), d.int(1, 7), d.int(1, 6), d.int(1, 5), d.int(2, 8), d.int(1, 4)
+    I, H, S, O, T, B = d.int(1, 6), d.int(1, 7), d.int(1, 6), d.int(1, 5), d.int(1, 8), d.int(1, 4)
     lengths = random_lengths(d, T, B) if use_lengths else None
     shapes = [('weight_is', (S, I)), ('weight_ih', (H, I)), ('weight_sh', (H, S)), ('weight_hh', (H, H)),
               ('weight_ho', (O, H)), ('weight_so', (O, S)), ('bias_h', (H,)), ('bias_o', (O,))]
@@ -543,10 +543,16 @@ def ctc_case(d, name, blank_last, fmt, reduction, zero_inf, kind):
         C, N, T, max_target = d.int(4, 7), d.int(2, 3), d.int(60, 90), 25
     elif kind == 'sharp':
         spread = 12.0
+    elif kind == 'one_sample':
+        N = 1
+    elif kind == 'two_classes':
+        C = 2
     blank = C - 1 if blank_last else 0
     labels = [c for c in range(C) if c != blank]
     input_lengths = [d.int(max(2, T - 4), T) for _ in range(N)]
     input_lengths[d.int(0, N - 1)] = T
+    if kind == 'short_inputs':  # every input shorter than T: the frames after are ignored
+        input_lengths = [d.int(2, T - 2) for _ in range(N)]
     targets = []
     for n in range(N):
         Tn = input_lengths[n]
@@ -706,6 +712,11 @@ def ctc_file(d):
         ('ctc_long_blank0_none', False, 'padded', 'none', False, 'long'),
         ('ctc_long_blanklast_concat_sum', True, 'concat', 'sum', False, 'long'),
         ('ctc_sharp_logits_blank0_none', False, 'padded', 'none', False, 'sharp'),
+        ('ctc_one_sample_blanklast_mean', True, 'padded', 'mean', False, 'one_sample'),
+        ('ctc_two_classes_blank0_none', False, 'concat', 'none', False, 'two_classes'),
+        ('ctc_two_classes_blanklast_sum', True, 'padded', 'sum', False, 'two_classes'),
+        ('ctc_short_inputs_blank0_none', False, 'padded', 'none', False, 'short_inputs'),
+        ('ctc_short_inputs_blanklast_concat_mean', True, 'concat', 'mean', False, 'short_inputs'),
         ('ctc_sharp_logits_blanklast_mean_zeroinf', True, 'concat', 'mean', True, 'sharp'),
     ]
     return [ctc_case(d, *s) for s in specs]
@@ -808,7 +819,7 @@ def ops_file(d):
 
     def ce(name, reduction, ignore, weighted, n_ignored, spread=2.0):
         N, C = r(3, 8), r(2, 6)
-        ig = ignore if ignore is not None else -100
+        ig = min(ignore, C - 1) if ignore is not None else -100
         while True:
             target = [d.int(0, C - 1) for _ in range(N)]
             if ignore is None:
