@@ -133,6 +133,10 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
     progress: !values['no-progress'],
     sampleLength: int('sample-length', 0) ?? 200,
   };
+  if (options.backend === 'gpujs') {
+    // Linear and Embedding take no backend yet, and ops run on their first operand's backend
+    throw new CliError('recurrent train: --backend gpujs expected a model whose every layer takes a backend, got Linear and Embedding (CPU only); use --backend cpu', 2);
+  }
   if (task === 'forecast' && (options.csv === undefined || options.target === undefined)) {
     throw new CliError('recurrent train forecast: expected --csv FILE and --target COLUMN, got ' + (options.csv === undefined ? 'no --csv' : 'no --target'), 2);
   }
