@@ -213,7 +213,7 @@ function propagate(op: string, outputs: Variable[], seeds: Tensor[], options: Ba
         throw new Error(`${node.op} backward: expected a gradient of shape ${formatShape(input.shape)} for input ${i}, got ${formatShape(gradient.shape)}`);
       }
       if (options.checkNaN && hasNaN(gradient)) {
-        throw new Error(`${node.op} backward: the gradient of input ${i} turned NaN`);
+        throw new Error(`${node.op} backward: expected a finite gradient for input ${i}, got NaN`);
       }
       send(input, gradient);
     });

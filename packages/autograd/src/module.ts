@@ -34,7 +34,7 @@ export class Module {
   /** Registers a parameter under a state-dict name (`null` keeps the slot, as PyTorch does for
    * an absent bias, without a state-dict entry). */
   protected registerParameter<P extends Parameter | null>(name: string, parameter: P): P {
-    if (this.ownParameters.has(name) || this.children.has(name)) throw new Error(`${this.constructor.name}: parameter name '${name}' is already taken`);
+    if (this.ownParameters.has(name) || this.children.has(name)) throw new Error(`${this.constructor.name}: expected a parameter name not yet taken, got '${name}'`);
     if (parameter) parameter.name = name;
     this.ownParameters.set(name, parameter);
     return parameter;
@@ -42,7 +42,7 @@ export class Module {
 
   /** Registers a submodule; its parameters appear in the state dict as `name.parameter`. */
   protected registerModule<M extends Module>(name: string, module: M): M {
-    if (this.ownParameters.has(name) || this.children.has(name)) throw new Error(`${this.constructor.name}: module name '${name}' is already taken`);
+    if (this.ownParameters.has(name) || this.children.has(name)) throw new Error(`${this.constructor.name}: expected a module name not yet taken, got '${name}'`);
     this.children.set(name, module);
     return module;
   }
