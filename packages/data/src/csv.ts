@@ -105,7 +105,7 @@ export class CsvReader<C extends Columns> implements AsyncIterable<RowOf<C>> {
 
   /** Rows column by column, one {@link ColumnBatch} per decoded chunk: the fastest way through a big file. */
   async *columns(): AsyncGenerator<ColumnBatch<C>> {
-    if (this.started) throw new Error(`parseCsv: ${this.file} is already being read (a reader can be iterated once)`);
+    if (this.started) throw new Error(`parseCsv: expected a reader not iterated yet (each reads its file once), got ${this.file} already being read`);
     this.started = true;
     const { header = true } = this.options;
     let plan: Plan | undefined = Array.isArray(header) ? this.plan(header as string[], 0) : undefined;

@@ -57,7 +57,7 @@ export class JsonlReader<C extends Columns | undefined> implements AsyncIterable
 
   /** Records in arrays, one per decoded chunk. */
   async *batches(): AsyncGenerator<JsonlRow<C>[]> {
-    if (this.started) throw new Error(`parseJsonl: ${this.file} is already being read (a reader can be iterated once)`);
+    if (this.started) throw new Error(`parseJsonl: expected a reader not iterated yet (each reads its file once), got ${this.file} already being read`);
     this.started = true;
     let carry = '';
     let line = 1;
