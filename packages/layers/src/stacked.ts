@@ -38,7 +38,7 @@ export interface StackedResult extends SequenceResult {
  * Layers run one after the other, each reading the previous one's outputs (a deep RNN):
  * `output_0 = layer_0(x)`, `output_k = layer_k(dropout(output_{k−1}))`. Cells are wrapped in
  * {@link Recurrent}; fused `RNN`/`LSTM`/`GRU` layers and other sequence layers (including
- * {@link Bidirectional} and `Stacked` itself) are used as they are. Lengths pass to every layer.
+ * {@link Bidirectional} and `Stacked` itself) are used as they are. Lengths and `timeOffset` pass to every layer.
  * State-dict names are prefixed by the layer index (`0.weight_ih`), as PyTorch's `nn.Sequential`.
  *
  * Shapes: input `[T, B, I]` (`[B, T, I]` batch-first) → output `[T, B, outputSize of the last]`;
@@ -86,7 +86,7 @@ export class Stacked extends Module implements SequenceLayer {
       if (index > 0 && this.dropout) x = this.dropout.forward(x);
       const initialState = initial?.slice(offset, offset + layer.stateCount);
       offset += layer.stateCount;
-      const result = layer.forward(x, { initialState, lengths: options.lengths });
+      const result = layer.forward(x, { initialState, lengths: options.lengths, timeOffset: options.timeOffset });
       x = result.output;
       states.push(result.state);
     });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, type Tensor, createCpuBackend, tensor, uniform } from '@recurrent/tensor';
 import { type Module, Variable, add, grad, mul, sum } from '@recurrent/autograd';
-import { JordanCell, LSTMCell, RNNCell, SCRNCell } from '@recurrent/cells';
+import { ClockworkCell, JordanCell, LSTMCell, RNNCell, SCRNCell } from '@recurrent/cells';
 import { Bidirectional } from './bidirectional.js';
 import { asRecurrentCell } from './cellAdapter.js';
 import { LSTM } from './lstm.js';
@@ -123,6 +123,16 @@ describe('Recurrent, Stacked, Bidirectional against the fused layers', () => {
     const [dx] = grad([sum(output)], [x]);
     for (let t = 3; t < 6; t++) for (let j = 0; j < 3; j++) expect(dx!.data[(6 + t) * 3 + j]).toBe(0);
     expect(() => new Stacked([new LSTM({ inputSize: 3, hiddenSize: 2 })], { batchFirst: true })).toThrow('Stacked: expected layers with batchFirst true, got a LSTM with batchFirst false');
+  });
+
+  it('passes timeOffset to its layers (a clockwork cell in truncated BPTT)', () => {
+    const make = () => new ClockworkCell({ inputSize: 2, hiddenSize: 4, periods: [1, 3], seed: 2 });
+    const x = uniform([4, 1, 2], -1, 1, new Generator(5));
+    const alone = new Recurrent(make()).forward(x, { timeOffset: 1 }).output.value;
+    const stacked = new Stacked([make()]).forward(x, { timeOffset: 1 }).output.value;
+    const fromZero = new Stacked([make()]).forward(x).output.value;
+    expect(maxDifference(stacked, alone)).toBe(0);
+    expect(maxDifference(fromZero, alone)).toBeGreaterThan(0);
   });
 
   it('gives a built-in cell zero states on its own backend', () => {
