@@ -25,7 +25,8 @@ export interface TrainOptions {
   budget?: number;
   seed?: number;
   backend: 'cpu' | 'gpujs';
-  out: string;
+  /** Run directory (default: the resumed run's, else `runs/<task>`). */
+  out?: string;
   resume?: string;
   logJson?: string;
   evalEvery: number;
@@ -121,7 +122,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
     budget: num('budget'),
     seed: int('seed', 0),
     backend: choice('train', 'backend', values.backend, ['cpu', 'gpujs'] as const) ?? 'cpu',
-    out: values.out ?? `runs/${task}`,
+    out: values.out,
     resume: values.resume,
     logJson: values['log-json'],
     evalEvery: num('eval-every') ?? 30,

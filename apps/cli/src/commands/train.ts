@@ -1,5 +1,5 @@
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Generator } from '@recurrent/tensor';
 import { loadCheckpoint } from '../checkpoint/checkpoint.js';
 import { CliError } from '../cliError.js';
@@ -33,11 +33,12 @@ export async function trainCommand(argv: string[]): Promise<number> {
 /** Trains a task with parsed options; prints the final metric line. */
 export async function runTraining(options: TrainOptions): Promise<number> {
   const defaults = taskDefaults(options.task);
-  const out = prepareOutputDirectory(options.out);
   const loaded = options.resume ? loadCheckpoint(options.resume) : null;
+  // a resumed run writes on into its own run directory unless --out says otherwise
+  const out = prepareOutputDirectory(options.out ?? (loaded ? dirname(dirname(loaded.directory)) : `runs/${options.task}`));
   // a resumed run takes its model and training settings from the checkpoint unless given again
   const saved = (loaded?.state.training ?? {}) as Partial<TrainOptions>;
-  const given = loaded ? ({ ...saved, ...definedOnly(options), resume: options.resume, out: options.out } as TrainOptions) : options;
+  const given = loaded ? ({ ...saved, ...definedOnly(options), resume: options.resume, out } as TrainOptions) : options;
   const settings: TrainOptions = { ...given, cell: given.cell ?? 'lstm', dropout: given.dropout ?? 0, optimizer: given.optimizer ?? 'adam', seed: given.seed ?? 0 };
   const lr = settings.lr ?? defaults.lr;
   const clip = settings.clip ?? defaults.clip;
