@@ -167,17 +167,18 @@ export class EncoderDecoder extends Module {
       const step = this.decodeStep(beams.map((beam) => beam.tokens[beam.tokens.length - 1] ?? this.bos), state, t);
       const logProbs = logSoftmaxValues(step.logits.value, -1);
       const V = logProbs.shape[1];
-      const candidates: { tokens: number[]; logProb: number; row: number }[] = [];
+      // Score every (beam, token) pair; copy token lists only for the beamWidth kept.
+      const candidates: { logProb: number; row: number; token: number }[] = [];
       beams.forEach((beam, i) => {
-        for (let token = 0; token < V; token++) candidates.push({ tokens: [...beam.tokens, token], logProb: beam.logProb + logProbs.data[i * V + token], row: i });
+        for (let token = 0; token < V; token++) candidates.push({ logProb: beam.logProb + logProbs.data[i * V + token], row: i, token });
       });
       candidates.sort((a, b) => b.logProb - a.logProb);
       let next: typeof beams = [];
-      for (const candidate of candidates.slice(0, beamWidth)) {
-        const ended = candidate.tokens[candidate.tokens.length - 1] === this.eos;
-        if (ended) finished.push({ tokens: candidate.tokens.slice(0, -1), logProb: candidate.logProb });
-        else if (t === maxLength - 1) finished.push({ tokens: candidate.tokens, logProb: candidate.logProb });
-        else next.push(candidate);
+      for (const { logProb, row, token } of candidates.slice(0, beamWidth)) {
+        const prefix = beams[row].tokens;
+        if (token === this.eos) finished.push({ tokens: prefix.slice(), logProb });
+        else if (t === maxLength - 1) finished.push({ tokens: [...prefix, token], logProb });
+        else next.push({ tokens: [...prefix, token], logProb, row });
       }
       // No open prefix can beat a finished hypothesis: log-probabilities only fall.
       const bestFinished = Math.max(...finished.map((f) => f.logProb));
