@@ -38,7 +38,8 @@ const op = 'decodeSafetensors';
  * compact UTF-8 JSON header (`__metadata__` first, then one entry per tensor in insertion order)
  * padded with spaces so `N` is a multiple of 8, then every tensor's little-endian row-major bytes
  * one after the other. Given PyTorch's `state_dict()` order and `{ format: 'pt' }` it produces
- * byte for byte the file `safetensors.torch.save_file` writes for an unshared float32 state dict.
+ * byte for byte the file `safetensors.torch.save_file` writes for an unshared float32 state dict,
+ * and PyTorch reads it with `model.load_state_dict(safetensors.torch.load_file(path))`.
  *
  * Shapes: any; dtypes float32 → `F32`, float64 → `F64`, int32 → `I32`.
  *
