@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GemmArgs } from '../backend.js';
 import { Generator } from '../random.js';
 import { cpuKernels } from './cpuBackend.js';
-import { checkGemmArgs, gemm, hasWasmGemm } from './gemm.js';
+import { checkGemmArgs, gemm, gemmOn, hasWasmGemm } from './gemm.js';
 import { gemmBlocked } from './gemmBlocked.js';
 import { gemmReference } from './gemmReference.js';
 import { createWasmGemm } from './gemmWasm.js';
@@ -79,7 +79,6 @@ const shapes: [number, number, number][] = [
   [1, 1, 1], [17, 33, 5], [5, 17, 33], [33, 5, 17], [1, 40, 70], [40, 1, 70], [64, 64, 64], [70, 130, 300], [3, 200, 2],
 ];
 const transposes = [[false, false], [false, true], [true, false], [true, true]] as const;
-const flag = (transA: boolean, transB: boolean) => `${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`;
 
 describe.each(float32Gemms)('%s (float32) against the plain-loop reference', (_, run) => {
   it.each(transposes)('random shapes, transA %s, transB %s', (transA, transB) => {
@@ -162,6 +161,13 @@ describe('gemm', () => {
   it('is the CPU backend kernel, and this runtime has WebAssembly SIMD', () => {
     expect(cpuKernels.gemm).toBe(gemm);
     expect(hasWasmGemm()).toBe(true);
+  });
+
+  it('runs float32 in TypeScript where WebAssembly SIMD is missing', () => {
+    const generator = new Generator(19);
+    for (const [transA, transB] of transposes) {
+      expectMatchesReference((args) => gemmOn(null, args), makeArgs(generator, { m: 30, n: 40, k: 50, transA, transB, beta: 0.5 }), 2e-6);
+    }
   });
 
   it('accumulates over many blocks of k (k = 1000) and large n, every transpose case', () => {

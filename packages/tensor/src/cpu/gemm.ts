@@ -18,7 +18,12 @@ function wasmGemm(): WasmGemm | null {
   return shared;
 }
 
-/** Whether this runtime runs the WebAssembly SIMD kernel (otherwise float32 runs in TypeScript). */
+/**
+ * Whether this runtime runs the WebAssembly SIMD kernel (otherwise float32 runs in TypeScript).
+ *
+ * @example
+ * hasWasmGemm(); // true in Node 16.4+ and current browsers
+ */
 export function hasWasmGemm(): boolean {
   return wasmGemm() !== null;
 }
@@ -26,6 +31,9 @@ export function hasWasmGemm(): boolean {
 /**
  * The CPU backend's matrix product, `C ← alpha·op(A)·op(B) + beta·C` (BLAS `sgemm`/`dgemm`,
  * row-major; see {@link GemmArgs}).
+ *
+ * Shapes: `op(A)`: `[m, k]` (stored `[k, m]` with `transA`), `op(B)`: `[k, n]` (stored `[n, k]`
+ * with `transB`), `C`: `[m, n]`; row `i` of each stored matrix starts at `offset + i·ld`.
  *
  * - float32 operands run on a WebAssembly SIMD kernel with cache blocking and packing: every
  *   transpose combination runs at the same speed;
