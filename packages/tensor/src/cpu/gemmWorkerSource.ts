@@ -20,9 +20,12 @@ export const control = {
   words: 32,
 } as const;
 
-/** Polls of a control word before a thread sleeps on it (tens of microseconds): back-to-back
- * blocks then hand over without a trip through the operating system's scheduler. */
-export const spins = 20000;
+/**
+ * Polls of a control word before a thread sleeps on it (a few microseconds). Short on purpose:
+ * a job is at least tens of microseconds of work, so a wake-up through the operating system costs
+ * little, while a long spin burns CPU time that, on a busy machine, the other thread needs.
+ */
+export const spins = 1000;
 
 const { mr, nr } = gemmKernelShape;
 
