@@ -540,7 +540,7 @@ def ctc_case(d, name, blank_last, fmt, reduction, zero_inf, kind):
     if kind == 'large':
         C, N, T = d.int(8, 12), d.int(4, 6), d.int(12, 18)
     elif kind == 'long':
-        C, N, T, max_target = d.int(4, 7), d.int(2, 3), d.int(60, 90), 25
+        C, N, T, max_target = d.int(4, 7), d.int(2, 3), d.int(30, 45), 12
     elif kind == 'sharp':
         spread = 12.0
     elif kind == 'one_sample':
@@ -798,6 +798,13 @@ def ops_file(d):
         if name == 'matmul_batched_broadcast_big':
             sb = (r(2, 3), sa[3], r(9, 30))
         cases.append(op_case(d, name, 'matmul', 'torch.matmul(a, b)', {}, {'a': d.u(sa), 'b': d.u(sb)}, mm, ['a', 'b']))
+    # the last dimension named by its positive index
+    for name, op, shape in [('softmax_last_positive_dim', 'softmax', (r(1, 3), r(1, 4), r(2, 6))),
+                            ('log_softmax_last_positive_dim', 'log_softmax', (r(1, 4), r(2, 6)))]:
+        fn, dim = getattr(torch, op), len(shape) - 1
+        cases.append(op_case(d, name, op, f'torch.{op}(a, dim)', {'dim': dim}, {'a': d.u(shape, -3, 3)}, lambda a, fn=fn, dim=dim: fn(a, dim), ['a']))
+    cases.append(op_case(d, 'logsumexp_last_positive_dim_keepdim', 'logsumexp', 'torch.logsumexp(a, dim, keepdim)', {'dim': 1, 'keepdim': True},
+                         {'a': d.u((r(1, 4), r(2, 6)), -3, 3)}, lambda a: torch.logsumexp(a, 1, True), ['a']))
     binary('mul_scalar_scalar', 'mul', (), (), '*')
     cases.append(op_case(d, 'exp_scalar', 'exp', 'torch.exp(a)', {}, {'a': d.u(())}, torch.exp, ['a']))
     cases.append(op_case(d, 'transpose_negative_dims', 'transpose', 'a.transpose(dim0, dim1)', {'dim0': -1, 'dim1': 0},
@@ -1158,12 +1165,82 @@ def write_file(out_dir, file, family, cases, set_name):
             'bytes': len(data), 'sha256': hashlib.sha256(data).hexdigest(), 'cases': names}
 
 
+def float32_budget(out_dir):
+    """Recomputes the layer, packed and ctc cases of a written set with PyTorch in float32 and prints the
+    share of the float32 tolerance (1e-5 + 1e-4·|expected|) it uses, per file: a correct float32
+    implementation should not need much more."""
+    def load(v, dtype=torch.float32):
+        return torch.tensor([float(x) for x in v['data']], dtype=torch.float64).reshape(v['shape']).to(dtype)
+
+    def used(actual, stored):
+        expected, actual = load(stored, torch.float64), actual.detach().double()
+        finite = torch.isfinite(expected)
+        assert torch.equal(torch.isnan(actual), torch.isnan(expected)), 'NaN positions differ'
+        ratio = (actual[finite] - expected[finite]).abs() / (1e-5 + 1e-4 * expected[finite].abs())
+        return float(ratio.max()) if ratio.numel() else 0.0
+
+    for stem in ['rnn_tanh', 'rnn_relu', 'lstm', 'lstm_proj', 'gru', 'packed', 'ctc']:
+        worst, where = 0.0, ''
+        with open(os.path.join(out_dir, f'{stem}.json')) as fh:
+            cases = json.load(fh)['cases']
+        for c in cases:
+            cf = c['config']
+            if stem == 'ctc':
+                logits = load(c['inputs']['logits']).requires_grad_(True)
+                targets = c['inputs']['targets_padded' if cf['targets_format'] == 'padded' else 'targets_concat']
+                out = F.ctc_loss(torch.log_softmax(logits, -1), load(targets, torch.int64), load(c['inputs']['input_lengths'], torch.int64),
+                                 load(c['inputs']['target_lengths'], torch.int64), blank=cf['blank'], reduction=cf['reduction'],
+                                 zero_infinity=cf['zero_infinity'])
+                (out * load(c['loss']['weights']['ctc_loss'])).sum().backward()
+                share = max(used(out, c['outputs']['ctc_loss']), used(logits.grad, c['grads']['logits']))
+            else:
+                args = dict(bias=cf['bias'], batch_first=cf['batch_first'], bidirectional=cf['bidirectional'])
+                if cf['module'] == 'RNN':
+                    module = nn.RNN(cf['input_size'], cf['hidden_size'], cf['num_layers'], nonlinearity=cf['nonlinearity'], **args)
+                elif cf['module'] == 'LSTM':
+                    module = nn.LSTM(cf['input_size'], cf['hidden_size'], cf['num_layers'], proj_size=cf['proj_size'], **args)
+                else:
+                    module = nn.GRU(cf['input_size'], cf['hidden_size'], cf['num_layers'], **args)
+                module = module.float()
+                with torch.no_grad():
+                    for n, p in module.named_parameters():
+                        p.copy_(load(c['params'][n]))
+                inputs = {k: load(v).requires_grad_(True) for k, v in c['inputs'].items()}
+                state = None
+                if 'h0' in inputs:
+                    state = (inputs['h0'], inputs['c0']) if cf['module'] == 'LSTM' else inputs['h0']
+                x = inputs['x']
+                if cf['lengths']:
+                    packed = pack_padded_sequence(x, torch.tensor(cf['lengths']), batch_first=cf['batch_first'], enforce_sorted=False)
+                    out, hidden = module(packed, state)
+                    out, _ = pad_packed_sequence(out, batch_first=cf['batch_first'], total_length=cf['seq_len'])
+                else:
+                    out, hidden = module(x, state)
+                outs = {'output': out}
+                if cf['module'] == 'LSTM':
+                    outs['h_n'], outs['c_n'] = hidden
+                else:
+                    outs['h_n'] = hidden
+                sum((outs[k] * load(w)).sum() for k, w in c['loss']['weights'].items()).backward()
+                named = dict(module.named_parameters())
+                share = max([used(outs[k], c['outputs'][k]) for k in outs] +
+                            [used((named.get(k) if k in named else inputs[k]).grad, v) for k, v in c['grads'].items()])
+            if share > worst:
+                worst, where = share, c['name']
+        print(f'{stem}.json: PyTorch float32 uses {100 * worst:.1f}% of the tolerance (worst: {where})')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--seed', type=int, required=True)
     parser.add_argument('--out', required=True)
     parser.add_argument('--only', default=None, help='comma-separated file stems to write (default: all)')
+    parser.add_argument('--check-float32', action='store_true',
+                        help='only recompute the layer, packed and ctc files of --out in float32 and print the tolerance they use')
     args = parser.parse_args()
+    if args.check_float32:
+        float32_budget(os.path.abspath(args.out))
+        return
     out = os.path.abspath(args.out)
     os.makedirs(out, exist_ok=True)
     set_name = f'seed-{args.seed}'
