@@ -27,7 +27,6 @@ export interface GemmWatOptions {
   unroll: number;
 }
 
-
 /** The WAT text of the kernel module for the given register block. */
 export function gemmWat(options: GemmWatOptions): string {
   const { shared, mr, nr, unroll } = options;
@@ -51,7 +50,7 @@ export function gemmWat(options: GemmWatOptions): string {
     }
   };
 
-  // Writes the accumulators into C; `value(c, address)` gives the f32x4 to store.
+  // Writes the accumulators into C; `value(c, offset)` gives the f32x4 to store at `$cRow + offset`.
   const store = (indent: number, value: (c: string, offset: number) => string) => {
     emit(indent, '(local.set $cRow (local.get $cTile))');
     for (let r = 0; r < mr; r++) {

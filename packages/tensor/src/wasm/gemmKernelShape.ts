@@ -1,8 +1,10 @@
 /**
- * The register block of the WebAssembly SIMD matrix-product kernel: each call of its inner
- * loop updates `MR` rows by `NR` columns of `C`, held in `MR · NR / 4` f32x4 accumulators.
+ * The register block of the WebAssembly SIMD matrix-product kernel: each pass of its inner
+ * loop updates `mr` rows by `nr` columns of `C`, held in `mr · nr / 4` f32x4 accumulators.
  * The generator (scripts/gemmWat.ts) and the driver (src/cpu/gemmWasm.ts) both read these, so
- * the packed layouts always agree with the kernel.
+ * the packed layouts always agree with the kernel. 4 × 8 without unrolling measured fastest on
+ * Node 20 (about 45 GFLOP/s on data in cache, against 34–39 for 4 × 8 unrolled, 5 × 8, 6 × 8,
+ * 4 × 12 and 8 × 8): eight accumulators leave V8 registers for the loads without spilling.
  */
 export const gemmKernelShape = {
   /** Rows of `C` per micro-tile (one splatted element of packed `A` per row and step of k). */
