@@ -1,6 +1,6 @@
 import {
   type SequenceRun, addOutputGradient, carryInactive, columnSums, fillRows, gatherOutput, operand, passInactive,
-  previousSlot, product, scratch, sigmoidRange, tanhRange, sigmoid, stateSlot, timeOf,
+  previousSlot, product, releaseTapeBuffers, scratch, tapeBuffer, sigmoidRange, tanhRange, sigmoid, stateSlot, timeOf,
 } from './common.js';
 
 // A module-local reference, so that the reset-before loop calls the activation directly.
@@ -55,12 +55,12 @@ export function gruForward(run: GruRun): GruResult {
   const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, x, weightIh, weightHh, biasHh, resetAfter, lengths } = run;
   const G = 3 * H;
   const keep = run.keepTape !== false;
-  const gates = keep ? new Float32Array(T * B * G) : scratch('gru.gates', T * B * G);
+  const gates = keep ? tapeBuffer(T * B * G) : scratch('gru.gates', T * B * G);
   const hasBias = fillRows(gates, T * B, G, run.biasIh, null);
   product(gemm, T * B, G, I, operand(x, 0, I), operand(weightIh, 0, I, true), hasBias ? 1 : 0, gates, 0);
   const hidden = new Float32Array((T + 1) * B * H);
   if (run.h0) hidden.set(run.h0, (run.reverse ? T : 0) * B * H);
-  const recurrentN = keep ? new Float32Array(T * B * H) : scratch('gru.recurrentN', T * B * H);
+  const recurrentN = keep ? tapeBuffer(T * B * H) : scratch('gru.recurrentN', T * B * H);
   // every step writes all of it: the bias rows, then the gemm over them
   const recurrent = scratch('gru.recurrent', B * G);
   const withBias = biasHh !== null;
@@ -118,6 +118,12 @@ export function gruForward(run: GruRun): GruResult {
     hN: hidden.slice(last * B * H, (last + 1) * B * H),
     tape: { run, gates, recurrentN, hidden },
   };
+}
+
+/** Hands the tape's work buffers back for reuse by later forwards ({@link tapeBuffer}); call it
+ * once backward has run, when nothing reads the tape any more (its outputs stay valid). */
+export function releaseGruTape(tape: GruTape): void {
+  releaseTapeBuffers(tape.gates, tape.recurrentN);
 }
 
 /** Gradients from {@link gruBackward}. */

@@ -1,6 +1,6 @@
 import {
   type SequenceRun, addOutputGradient, carryInactive, columnSums, fillRows, gatherOutput, operand, passInactive,
-  previousSlot, product, scratch, sigmoidRange, tanh, tanhRange, sigmoid, stateSlot, timeOf,
+  previousSlot, product, releaseTapeBuffers, scratch, tapeBuffer, sigmoidRange, tanh, tanhRange, sigmoid, stateSlot, timeOf,
 } from './common.js';
 
 // Module-local references, so that the gate loops call the activations directly.
@@ -75,18 +75,20 @@ export function lstmForward(run: LstmRun): LstmResult {
   const R = P > 0 ? P : H;
   const G = 4 * H;
   const keep = run.keepTape !== false;
-  const gates = keep ? new Float32Array(T * B * G) : scratch('lstm.gates', T * B * G);
+  const gates = keep ? tapeBuffer(T * B * G) : scratch('lstm.gates', T * B * G);
   const hasBias = fillRows(gates, T * B, G, run.biasIh, run.biasHh);
   product(gemm, T * B, G, I, operand(x, 0, I), operand(weightIh, 0, I, true), hasBias ? 1 : 0, gates, 0);
   const hidden = new Float32Array((T + 1) * B * R);
-  const cells = keep ? new Float32Array((T + 1) * B * H) : scratch('lstm.cells', (T + 1) * B * H);
+  const cells = keep ? tapeBuffer((T + 1) * B * H) : scratch('lstm.cells', (T + 1) * B * H);
   const first = run.reverse ? T : 0;
   if (run.h0) hidden.set(run.h0, first * B * R);
   if (run.c0) cells.set(run.c0, first * B * H);
-  else if (!keep) cells.fill(0, first * B * H, (first + 1) * B * H);
-  const tanhCells = keep ? new Float32Array(T * B * H) : scratch('lstm.tanhCells', T * B * H);
-  const unprojected = P > 0 ? (keep ? new Float32Array(T * B * H) : scratch('lstm.unprojected', T * B * H)) : null;
+  else cells.fill(0, first * B * H, (first + 1) * B * H);
+  const tanhCells = keep ? tapeBuffer(T * B * H) : scratch('lstm.tanhCells', T * B * H);
+  // rows past their length must read 0 in the dW_hr product of backward
+  const unprojected = P > 0 ? (keep ? tapeBuffer(T * B * H) : scratch('lstm.unprojected', T * B * H)) : null;
   const lengths = run.lengths;
+  if (unprojected && lengths !== null) unprojected.fill(0);
   for (let s = 0; s < T; s++) {
     const t = timeOf(run, s);
     const previous = previousSlot(run, t);
@@ -146,6 +148,12 @@ export function lstmForward(run: LstmRun): LstmResult {
     cN: cells.slice(last * B * H, (last + 1) * B * H),
     tape: { run, gates, hidden, cells, tanhCells, unprojected },
   };
+}
+
+/** Hands the tape's work buffers back for reuse by later forwards ({@link tapeBuffer}); call it
+ * once backward has run, when nothing reads the tape any more (its outputs stay valid). */
+export function releaseLstmTape(tape: LstmTape): void {
+  releaseTapeBuffers(tape.gates, tape.cells, tape.tanhCells, tape.unprojected);
 }
 
 /** Gradients from {@link lstmBackward}. */

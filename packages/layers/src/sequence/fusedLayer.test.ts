@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, type Tensor, tensor, uniform, zeros } from '@recurrent/tensor';
-import { Variable, add, backward, detach, mul, sum } from '@recurrent/autograd';
+import { Variable, add, backward, detach, mul, noGrad, sum } from '@recurrent/autograd';
 import { GRU } from '../gru.js';
 import { LSTM } from '../lstm.js';
 import { RNN } from '../rnn.js';
@@ -127,3 +127,37 @@ function sliceBatch(x: Tensor, batchIndex: number, steps: number): Tensor {
   for (let t = 0; t < steps; t++) out.data.set(x.data.subarray((t * batch + batchIndex) * f, (t * batch + batchIndex + 1) * f), t * f);
   return out;
 }
+
+describe('reused work buffers', () => {
+  // Forward and backward reuse tapes and gradient buffers between calls: a step must give the
+  // same numbers whatever ran before it, including a step that filled those buffers with NaN.
+  const layers = () => [
+    new LSTM({ inputSize: 3, hiddenSize: 5, numLayers: 2, bidirectional: true, generator: new Generator(3) }),
+    new LSTM({ inputSize: 3, hiddenSize: 5, projSize: 2, generator: new Generator(4) }),
+    new GRU({ inputSize: 3, hiddenSize: 5, bidirectional: true, generator: new Generator(5) }),
+    new RNN({ inputSize: 3, hiddenSize: 5, numLayers: 2, generator: new Generator(6) }),
+  ];
+  const gradients = (layer: LSTM | GRU | RNN, x: Tensor, lengths: number[] | null) => {
+    const input = new Variable(x, { requiresGrad: true });
+    const { output, h_n } = layer.forward(input, { lengths });
+    backward(weighted([output, h_n], 11));
+    const values = [output.value.data.slice(), input.grad!.data.slice(), ...layer.parameters().map((p) => p.grad!.data.slice())];
+    layer.zeroGrad();
+    return values;
+  };
+
+  it.each([0, 1, 2, 3])('give the same outputs and gradients after other shapes, lengths and NaN (layer %i)', (index) => {
+    const layer = layers()[index];
+    const x = random([4, 3, 3], 7);
+    const first = gradients(layer, x, [4, 2, 1]);
+    const poisoned = random([4, 3, 3], 8);
+    (poisoned.data as Float32Array).fill(Number.NaN, 0, 9);
+    gradients(layer, poisoned, null);
+    noGrad(() => layer.forward(poisoned));
+    gradients(layer, random([6, 3, 3], 9), [6, 1, 3]);
+    const again = gradients(layer, x, [4, 2, 1]);
+    first.forEach((values, i) => expectClose(`tensor ${i}`, again[i], values, 0, 0));
+    const inference = noGrad(() => layer.forward(x, { lengths: [4, 2, 1] }).output.value.data);
+    expectClose('inference output', inference, first[0], 0, 0);
+  });
+});
