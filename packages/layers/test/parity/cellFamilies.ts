@@ -12,6 +12,16 @@ export function tensorOf(stored: VectorTensor): Tensor {
 }
 
 /**
+ * The named keys of a case's config in TS casing (`output_nonlinearity` → `outputNonlinearity`),
+ * absent keys left out: the options of the cell the case describes.
+ */
+export function optionsOf<Options>(config: Record<string, unknown>, keys: readonly string[]): Options {
+  const options: Record<string, unknown> = {};
+  for (const key of keys) if (config[key] !== undefined) options[key.replace(/_(\w)/g, (_, letter: string) => letter.toUpperCase())] = config[key];
+  return options as Options;
+}
+
+/**
  * Runs one case: `stateInputs` names the initial-state inputs in the cell's state order
  * (`['y0']`), `stateOutputs` the final-state outputs (`['y_n']`); `timeOffset` is the time index
  * of the first step.

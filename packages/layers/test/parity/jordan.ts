@@ -1,18 +1,12 @@
 // Parity runner for jordan.json: a JordanCell run by Recurrent against PyTorch's values.
 import { JordanCell } from '@recurrent/cells';
 import type { VectorCase } from '@recurrent/test-vectors';
-import { runCellCase } from './cellFamilies.js';
+import { optionsOf, runCellCase } from './cellFamilies.js';
+
+const keys = ['input_size', 'hidden_size', 'output_size', 'nonlinearity', 'output_nonlinearity', 'bias'];
 
 /** Runs one case of jordan.json; throws on any mismatch. */
 export function runCase(testCase: VectorCase, _root: string): void {
-  const c = testCase.config;
-  const cell = new JordanCell({
-    inputSize: c.input_size,
-    hiddenSize: c.hidden_size,
-    outputSize: c.output_size,
-    nonlinearity: c.nonlinearity,
-    outputNonlinearity: c.output_nonlinearity,
-    bias: c.bias,
-  });
+  const cell = new JordanCell(optionsOf(testCase.config, keys));
   runCellCase(testCase, cell, ['y0'], ['y_n']);
 }
