@@ -76,6 +76,8 @@ describe('JordanCell', () => {
     expect(() => cell.step(zeros([5, 3]))).toThrow('JordanCell: expected input [batch, 4], got [5, 3]');
     expect(() => cell.step(zeros([5, 4]), [zeros([5, 3])])).toThrow('JordanCell: expected y [batch, 2], got [5, 3]');
     expect(() => cell.step(zeros([5, 4]), [zeros([2, 2])])).toThrow("JordanCell: expected y with the input's batch size 5, got y [2, 2]");
+    expect(() => cell.step(zeros([5, 4]), [zeros([5, 2]), zeros([5, 2])])).toThrow('JordanCell: expected state [y], got 2 tensors');
+    expect(() => cell.step(zeros([5, 4], { dtype: 'float64' }))).toThrow('JordanCell: expected input of dtype float32, got float64');
     expect(() => new JordanCell({ inputSize: 4, hiddenSize: 0, outputSize: 2 })).toThrow('JordanCell: expected hiddenSize a positive integer, got 0');
   });
 });

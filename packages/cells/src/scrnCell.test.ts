@@ -90,6 +90,7 @@ describe('SCRNCell', () => {
     expect(() => cell.step(zeros([1, 3]))).toThrow('SCRNCell: expected input [batch, 2], got [1, 3]');
     expect(() => cell.step(zeros([1, 2]), [zeros([1, 3]), zeros([1, 3])])).toThrow('SCRNCell: expected s [batch, 2], got [1, 3]');
     expect(() => cell.step(zeros([1, 2]), [zeros([2, 3]), zeros([1, 2])])).toThrow("SCRNCell: expected h with the input's batch size 1, got h [2, 3]");
+    expect(() => cell.step(zeros([1, 2]), [zeros([1, 3])])).toThrow('SCRNCell: expected state [h, s], got 1 tensors');
     expect(() => new SCRNCell({ inputSize: 2, hiddenSize: 0, contextSize: 2, outputSize: 2 })).toThrow('SCRNCell: expected hiddenSize a positive integer, got 0');
     expect(() => new SCRNCell({ inputSize: 2, hiddenSize: 3, contextSize: 2, outputSize: 2, alpha: 1.5 })).toThrow('SCRNCell: expected alpha in [0, 1], got 1.5');
   });
