@@ -136,10 +136,12 @@ export function softmax(x: DataArray, layout: AxisLayout, log: boolean, out: Dat
       const row = base + j * inner;
       for (let i = 0; i < inner; i++) sum[i] += Math.exp(x[row + i] - max[i]);
     }
+    // log: x − (max + log Σ); softmax: e^{x − max}·(1/Σ), both per column, computed once
+    for (let i = 0; i < inner; i++) sum[i] = log ? max[i] + Math.log(sum[i]) : 1 / sum[i];
     for (let j = 0; j < length; j++) {
       const row = base + j * inner;
-      if (log) for (let i = 0; i < inner; i++) out[row + i] = x[row + i] - (Math.log(sum[i]) + max[i]);
-      else for (let i = 0; i < inner; i++) out[row + i] = Math.exp(x[row + i] - max[i]) / sum[i];
+      if (log) for (let i = 0; i < inner; i++) out[row + i] = x[row + i] - sum[i];
+      else for (let i = 0; i < inner; i++) out[row + i] = Math.exp(x[row + i] - max[i]) * sum[i];
     }
   }
 }
