@@ -585,6 +585,8 @@ def ctc_case(d, name, blank_last, fmt, reduction, zero_inf, kind):
                 targets[n] = []
         if all(len(t) == 0 for t in targets):
             targets[-1] = [d.choice(labels)]
+    elif kind == 'all_empty':  # only blanks: padded targets may have no column at all
+        targets = [[] for _ in range(N)]
     elif kind == 'input_length1':
         input_lengths[0] = 1
         targets[0] = [d.choice(labels)]
@@ -611,7 +613,7 @@ def ctc_case(d, name, blank_last, fmt, reduction, zero_inf, kind):
     feasible = [frames_needed(t) <= input_lengths[n] for n, t in enumerate(targets)]
     assert feasible == feasible_wanted, (name, targets, input_lengths)
     S = max(target_lengths) + d.int(0, 2)
-    S = max(S, 1)
+    S = d.int(0, 1) if kind == 'all_empty' else max(S, 1)
     padded = [t + [d.choice(labels) for _ in range(S - len(t))] for t in targets]
     concat = [c for t in targets for c in t]
     logits = leaf(d.u((T, N, C), -spread, spread))
@@ -697,6 +699,8 @@ def ctc_file(d):
         ('ctc_empty_target_blank0_none', False, 'padded', 'none', False, 'empty'),
         ('ctc_empty_target_blanklast_concat_mean', True, 'concat', 'mean', False, 'empty'),
         ('ctc_input_length1_blank0_none', False, 'padded', 'none', False, 'input_length1'),
+        ('ctc_all_empty_targets_blank0_none', False, 'padded', 'none', False, 'all_empty'),
+        ('ctc_all_empty_targets_blanklast_concat_mean', True, 'concat', 'mean', False, 'all_empty'),
         ('ctc_input_length1_blanklast_sum', True, 'concat', 'sum', False, 'input_length1'),
         ('ctc_infeasible_repeat_none', False, 'padded', 'none', False, 'infeasible_repeat'),
         ('ctc_infeasible_repeat_none_zeroinf', False, 'padded', 'none', True, 'infeasible_repeat'),
