@@ -60,6 +60,11 @@ describe('permute and transpose', () => {
     }
     expect(transpose(zeros([0, 3])).shape).toEqual([3, 0]);
     expect(() => permute(x, [0, 0, 1])).toThrow('permute: expected a permutation of the axes, got [0, 0, 1]');
+    const row = randn([1, 5], g);
+    expect(transpose(row).data).toBe(row.data);
+    expect(transpose(row).toArray()).toEqual(Array.from(row.data, (v) => [v]));
+    const identity = permute(x, [0, 1, 2]);
+    expect(identity.data).toBe(x.data);
   });
 });
 

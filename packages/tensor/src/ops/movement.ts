@@ -28,7 +28,8 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
 }
 
 /**
- * Reorders axes: `out.shape[i] = x.shape[axes[i]]` (a copy through the `copy` kernel).
+ * Reorders axes: `out.shape[i] = x.shape[axes[i]]` (a copy through the `copy` kernel, or shared
+ * storage when only axes of size 1 move, which leaves the element order as it was).
  *
  * @example permute(zeros([2, 3, 4]), [2, 0, 1]).shape; // [4, 2, 3]
  */
@@ -39,6 +40,9 @@ export function permute(x: Tensor, axes: readonly number[]): Tensor {
   if (new Set(resolved).size !== resolved.length) fail('permute', 'a permutation of the axes', `[${axes.join(', ')}]`);
   const strides = stridesOf(x.shape);
   const shape = resolved.map((axis) => x.shape[axis]);
+  // Moving only axes of size 1 keeps the element order: share storage as reshape does.
+  const moved = resolved.filter((axis) => x.shape[axis] !== 1);
+  if (moved.every((axis, i) => i === 0 || axis > moved[i - 1])) return new Tensor(x.data, shape, x.backend);
   const out = empty(shape, { dtype: x.dtype, backend: x.backend });
   x.backend.kernels.copy({ data: x.data, offset: 0, strides: resolved.map((axis) => strides[axis]) }, out.data, shape);
   return out;
