@@ -7,7 +7,7 @@
 import { Generator, cpu, createCpuBackend, type GemmArgs, uniform } from '@recurrent/tensor';
 import { Variable, backward } from '@recurrent/autograd';
 import { ElmanCell, GRUCell, LSTMCell } from '../src/index.js';
-import { gruBackward, gruForward, lstmBackward, lstmForward, rnnBackward, rnnForward } from '../src/kernels/index.js';
+import { gruBackward, gruForward, lstmBackward, lstmForward, releaseGruTape, releaseLstmTape, rnnBackward, rnnForward } from '../src/kernels/index.js';
 
 const batch = 32;
 const inputSize = 64;
@@ -66,9 +66,16 @@ for (const [name, cell] of Object.entries(cells)) {
   const base = { gemm: backend.kernels.gemm, steps: 1, batch, inputSize, hiddenSize, x: data(x.value), h0: data(h.value), reverse: false, lengths: null };
   const kernelStep = () => {
     const [weightIh, weightHh, biasIh, biasHh] = weights;
-    if (cell instanceof LSTMCell) lstmBackward(lstmForward({ ...base, projSize: 0, c0: data(c.value), weightIh, weightHh, biasIh, biasHh, weightHr: null, peephole: null }).tape, null, data(seed), null);
-    else if (cell instanceof GRUCell) gruBackward(gruForward({ ...base, weightIh, weightHh, biasIh, biasHh, resetAfter: true }).tape, null, data(seed));
-    else rnnBackward(rnnForward({ ...base, weightIh, weightHh, biasIh, biasHh, nonlinearity: 'tanh' }).tape, null, data(seed));
+    // as the cells' primitives do: the tape goes back for reuse once its backward has run
+    if (cell instanceof LSTMCell) {
+      const { tape } = lstmForward({ ...base, projSize: 0, c0: data(c.value), weightIh, weightHh, biasIh, biasHh, weightHr: null, peephole: null });
+      lstmBackward(tape, null, data(seed), null);
+      releaseLstmTape(tape);
+    } else if (cell instanceof GRUCell) {
+      const { tape } = gruForward({ ...base, weightIh, weightHh, biasIh, biasHh, resetAfter: true });
+      gruBackward(tape, null, data(seed));
+      releaseGruTape(tape);
+    } else rnnBackward(rnnForward({ ...base, weightIh, weightHh, biasIh, biasHh, nonlinearity: 'tanh' }).tape, null, data(seed));
   };
   for (let i = 0; i < warmup; i++) kernelStep();
   let kernelTotal = 0;

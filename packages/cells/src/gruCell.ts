@@ -1,6 +1,6 @@
 import type { Tensor } from '@recurrent/tensor';
-import { Module, type Parameter, type Variable, definePrimitive } from '@recurrent/autograd';
-import { type GruTape, gruBackward, gruForward } from './kernels/gruSequence.js';
+import { Module, type Parameter, type Variable, definePrimitive, isGradEnabled } from '@recurrent/autograd';
+import { type GruTape, gruBackward, gruForward, releaseGruTape } from './kernels/gruSequence.js';
 import { type InitOptions, checkSize, generatorOf, orthogonalBlocks, uniformParameter } from './init.js';
 import { type StepInput, checkInput, checkState, dataOf, float32Of, valueOf, wrap } from './stepTools.js';
 
@@ -29,6 +29,7 @@ const gruStep = definePrimitive<{ resetAfter: boolean }>({
       x: value.data as Float32Array, h0: dataOf(h0),
       weightIh: dataOf(weightIh)!, weightHh: dataOf(weightHh)!, biasIh: dataOf(biasIh), biasHh: dataOf(biasHh),
       resetAfter: options.resetAfter, reverse: false, lengths: null,
+      keepTape: isGradEnabled() && context.needsGrad.some(Boolean),
     });
     context.saved.tape = result.tape;
     return [wrap(result.hN, [batch, hiddenSize], value.backend)];
@@ -38,6 +39,7 @@ const gruStep = definePrimitive<{ resetAfter: boolean }>({
     const { batch, inputSize, hiddenSize } = tape.run;
     const backend = dh.backend;
     const g = gruBackward(tape, null, dh.data as Float32Array, context.needsGrad[0]);
+    releaseGruTape(tape); // the graph is released after this backward: its tape is not read again
     const needs = context.needsGrad;
     return [
       g.dx ? wrap(g.dx, [batch, inputSize], backend) : null,

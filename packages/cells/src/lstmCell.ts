@@ -1,6 +1,6 @@
 import { type Tensor, fail } from '@recurrent/tensor';
-import { Module, type Parameter, type Variable, definePrimitive } from '@recurrent/autograd';
-import { type LstmTape, lstmBackward, lstmForward } from './kernels/lstmSequence.js';
+import { Module, type Parameter, type Variable, definePrimitive, isGradEnabled } from '@recurrent/autograd';
+import { type LstmTape, lstmBackward, lstmForward, releaseLstmTape } from './kernels/lstmSequence.js';
 import { type InitOptions, checkSize, generatorOf, orthogonalBlocks, uniformParameter } from './init.js';
 import { type StepInput, checkInput, checkState, dataOf, float32Of, valueOf, wrap, wrapOrNull } from './stepTools.js';
 
@@ -51,7 +51,7 @@ const lstmStep = definePrimitive<StepOptions>({
       weightIh: dataOf(weightIh)!, weightHh: dataOf(weightHh)!, biasIh: dataOf(biasIh), biasHh: dataOf(biasHh),
       weightHr: dataOf(weightHr),
       peephole: options.peephole ? [dataOf(wci)!, dataOf(wcf)!, dataOf(wco)!] : null,
-      reverse: false, lengths: null,
+      reverse: false, lengths: null, keepTape: isGradEnabled() && context.needsGrad.some(Boolean),
     });
     context.saved.tape = result.tape;
     return [wrap(result.hN, [batch, width], value.backend), wrap(result.cN, [batch, hiddenSize], value.backend)];
@@ -62,6 +62,7 @@ const lstmStep = definePrimitive<StepOptions>({
     const width = options.projSize > 0 ? options.projSize : hiddenSize;
     const backend = dh.backend;
     const g = lstmBackward(tape, null, dh.data as Float32Array, dc.data as Float32Array, context.needsGrad[0]);
+    releaseLstmTape(tape); // the graph is released after this backward: its tape is not read again
     const needs = context.needsGrad;
     // b_ih and b_hh get equal gradients, in separate buffers so no two parameters share one
     const bias = (i: number) => (needs[i] ? wrap(i === 6 ? g.dBias.slice() : g.dBias, [4 * hiddenSize], backend) : null);

@@ -218,6 +218,25 @@ export function lstmBackward(tape: LstmTape, dOutput: Float32Array | null, dhN: 
       const step = (t * B + b) * H;
       const dmSource = dm ?? dh;
       const dmOffset = b * (dm ? H : R);
+      const dcOffset = b * H;
+      if (!peephole) {
+        // the same equations as below without the peephole terms, in one tight loop
+        for (let j = 0; j < H; j++) {
+          const i = gates[gate + j];
+          const f = gates[gate + H + j];
+          const g = gates[gate + 2 * H + j];
+          const o = gates[gate + 3 * H + j];
+          const tc = tanhCells[step + j];
+          const dmv = dmSource[dmOffset + j];
+          const dcv = dc[dcOffset + j] + dmv * o * (1 - tc * tc);
+          dc[dcOffset + j] = dcv * f;
+          dGates[gate + j] = dcv * g * i * (1 - i);
+          dGates[gate + H + j] = dcv * cells[cPrevious + j] * f * (1 - f);
+          dGates[gate + 2 * H + j] = dcv * i * (1 - g * g);
+          dGates[gate + 3 * H + j] = dmv * tc * o * (1 - o);
+        }
+        continue;
+      }
       for (let j = 0; j < H; j++) {
         const i = gates[gate + j];
         const f = gates[gate + H + j];
