@@ -81,9 +81,6 @@ class Draw:
     def choice(self, xs):
         return self.r.choice(xs)
 
-    def bool(self):
-        return self.r.random() < 0.5
-
 
 def loss_of(d, outputs, weights=None):
     """Σ_k sum(outputs[k] ⊙ R_k) with fresh float32 weights R_k."""
@@ -289,7 +286,7 @@ ACT = {'tanh': torch.tanh, 'relu': torch.relu, 'sigmoid': torch.sigmoid, 'identi
        'softmax': lambda v: torch.softmax(v, -1)}
 
 
-def finish_model(d, name, family, config, names, params, inputs, outputs, aux, leaves):
+def finish_model(d, name, family, config, names, params, inputs, outputs, aux):
     total, loss = loss_of(d, outputs)
     total.backward()
     grads = {n: t64(params[n].grad) for n in names}
@@ -344,7 +341,7 @@ def jordan_case(d, name, act_h, act_y, bias, bf, has_state, use_lengths):
               'output_nonlinearity': act_y, 'bias': bias, 'batch_first': bf, 'seq_len': T, 'batch_size': B,
               'lengths': lengths, 'has_initial_state': has_state}
     return finish_model(d, name, 'jordan', config, names, params, inputs, {'output': output, 'y_n': y},
-                        {'hidden': hidden, 'h_n': h_state}, None)
+                        {'hidden': hidden, 'h_n': h_state})
 
 
 def jordan_file(d):
@@ -374,12 +371,11 @@ def clockwork_case(d, name, periods, bias, bf, has_state, use_lengths):
             if j >= i:
                 M[i * k:(i + 1) * k, j * k:(j + 1) * k] = 1.0
     s = 1.0 / math.sqrt(H)
-    shapes = [('weight_ih', (I,)), ('weight_hh', None), ('bias_ih', None), ('bias_hh', None)]
     params = {'weight_ih': leaf(d.u((H, I), -s, s)), 'weight_hh': leaf(d.u((H, H), -s, s) * M + 0.0)}
     if bias:
         params['bias_ih'] = leaf(d.u((H,), -s, s))
         params['bias_hh'] = leaf(d.u((H,), -s, s))
-    names = [n for n, _ in shapes if n in params]
+    names = list(params)  # weight_ih, weight_hh, bias_ih, bias_hh: PyTorch's order
     x = leaf(d.u((B, T, I) if bf else (T, B, I)))
     inputs = {'x': x}
     if has_state:
@@ -404,7 +400,7 @@ def clockwork_case(d, name, periods, bias, bf, has_state, use_lengths):
     config = {'mode': 'Clockwork', 'input_size': I, 'hidden_size': H, 'module_size': k, 'periods': periods,
               'nonlinearity': 'tanh', 'bias': bias, 'batch_first': bf, 'time_origin': 0, 'seq_len': T,
               'batch_size': B, 'lengths': lengths, 'has_initial_state': has_state}
-    return finish_model(d, name, 'clockwork', config, names, params, inputs, {'output': output, 'h_n': h}, None, None)
+    return finish_model(d, name, 'clockwork', config, names, params, inputs, {'output': output, 'h_n': h}, None)
 
 
 def random_periods(d):
@@ -477,7 +473,7 @@ def scrn_case(d, name, f, alpha, bias, bf, has_state, use_lengths):
               'alpha': alpha, 'output_nonlinearity': f, 'bias': bias, 'batch_first': bf, 'seq_len': T,
               'batch_size': B, 'lengths': lengths, 'has_initial_state': has_state}
     return finish_model(d, name, 'scrn', config, names, params, inputs, {'output': output, 'h_n': h, 's_n': s},
-                        {'hidden': hidden, 'context': context}, None)
+                        {'hidden': hidden, 'context': context})
 
 
 def scrn_file(d):
