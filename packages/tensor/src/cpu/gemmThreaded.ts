@@ -143,6 +143,8 @@ function threadedGemm(run: (args: GemmArgs) => void, threads: number, splits: ()
 }
 
 function sharedMemory(): WebAssembly.Memory | null {
+  // A browser page without cross-origin isolation may create shared memory but not post it.
+  if (typeof crossOriginIsolated === 'boolean' && !crossOriginIsolated) return null;
   try {
     return new WebAssembly.Memory({ initial: 1, maximum: sharedMaximumPages, shared: true });
   } catch {
