@@ -8,13 +8,17 @@ const args = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
+// GPUJS_BENCH=1 swaps the tests for the benchmark (bench/webgl2.bench.browser.ts).
+const bench = process.env.GPUJS_BENCH === '1';
+
 export default defineProject({
+  define: { __GPUJS_BENCH_SHAPES__: JSON.stringify(process.env.GPUJS_BENCH_SHAPES ?? 's2') },
   resolve: { conditions: ['source', 'module', 'browser', 'import', 'default'] },
   optimizeDeps: { include: ['gpu.js'] },
   test: {
     name: 'backend-gpujs-browser',
     root: import.meta.dirname,
-    include: ['browser/**/*.test.ts'],
+    include: bench ? ['bench/**/*.bench.browser.ts'] : ['browser/**/*.test.ts'],
     testTimeout: 60_000,
     browser: {
       enabled: true,

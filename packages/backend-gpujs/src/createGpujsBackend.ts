@@ -74,7 +74,11 @@ export interface GpujsBackend extends Backend {
  *
  * Float32 arithmetic on the device differs from the CPU kernels by rounding: expect agreement
  * within `1e-5 + 1e-4·|x|` in the `cpu` and `webasm` modes, and within `1e-4 + 1e-3·|x|` on WebGL,
- * whose `exp`, `log`, `pow` and division are not correctly rounded.
+ * whose `exp`, `log`, `pow` and division are not correctly rounded. On the GL modes, inputs
+ * holding NaN or ±∞ (undefined in GLSL ES) run on the CPU, counted as fallbacks.
+ *
+ * Shapes: every kernel takes the flat storage arrays of the tensor kernel table; the recurrent
+ * sequences take `[sequenceLength, batch, features]` arrays (see {@link SequenceInput}).
  *
  * @example
  * import { tensor, matmul } from '@recurrent/tensor';
