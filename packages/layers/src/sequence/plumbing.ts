@@ -10,6 +10,13 @@ function like(x: Tensor, shape: number[], data = new Float32Array(shape.reduce((
 
 /** `[A, B, F] → [B, A, F]`: batch-first ↔ time-major. */
 function swapInto(source: ArrayLike<number>, target: Float32Array, a: number, b: number, f: number): void {
+  if (source instanceof Float32Array && f >= 16) {
+    // rows of f features move whole: one memory copy each
+    for (let i = 0; i < a; i++) {
+      for (let j = 0; j < b; j++) target.set(source.subarray((i * b + j) * f, (i * b + j + 1) * f), (j * a + i) * f);
+    }
+    return;
+  }
   for (let i = 0; i < a; i++) {
     for (let j = 0; j < b; j++) {
       const from = (i * b + j) * f;
