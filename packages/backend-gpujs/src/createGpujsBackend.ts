@@ -1,5 +1,5 @@
-import { createCpuBackend, type Backend, type KernelTable } from '@recurrent/tensor';
-import { Device, type DeviceCounters, type GpujsMode } from './device.js';
+import { createCpuBackend, fail, type Backend, type KernelTable } from '@recurrent/tensor';
+import { Device, gpujsModes, type DeviceCounters, type GpujsMode } from './device.js';
 import { createGpujsKernels } from './gpuKernels.js';
 import { RecurrentRunner } from './recurrentRunner.js';
 import type { RunCost, SequenceGradientInput, SequenceGradients, SequenceInput, SequenceOutput } from './sequenceInput.js';
@@ -88,6 +88,9 @@ export interface GpujsBackend extends Backend {
  * backend.dispose();
  */
 export function createGpujsBackend(options: GpujsBackendOptions = {}): GpujsBackend {
+  if (options.mode !== undefined && !gpujsModes.includes(options.mode)) {
+    fail('createGpujsBackend', `mode ${gpujsModes.map((m) => `'${m}'`).join(', ').replace(/, ([^,]*)$/, ' or $1')}`, `'${String(options.mode)}'`);
+  }
   const device = new Device(options.mode, options.context, options.canvas);
   const fallbacks = new Map<string, number>();
   const kernels: KernelTable = createGpujsKernels(device, fallbacks);

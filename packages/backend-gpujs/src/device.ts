@@ -4,6 +4,9 @@ import { kernelHelpers } from './kernelSources.js';
 /** gpu.js modes a backend can be created in (`'gpu'` lets gpu.js pick the best GPU backend). */
 export type GpujsMode = 'cpu' | 'webasm' | 'webgl2' | 'webgl' | 'headlessgl' | 'gpu';
 
+/** Every {@link GpujsMode}. */
+export const gpujsModes: readonly GpujsMode[] = ['cpu', 'webasm', 'webgl2', 'webgl', 'headlessgl', 'gpu'];
+
 /**
  * Counters of what the device did since it was created (or since {@link DeviceCounters} were
  * reset by the caller): kernel launches, host→device uploads (an array argument sent to a

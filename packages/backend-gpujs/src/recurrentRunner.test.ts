@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadVectors } from '@recurrent/test-vectors';
-import { createGpujsBackend } from '../src/index.js';
-import { checkRecurrentBookkeeping } from './recurrentChecks.js';
-import { exactLimits, runLayerCase, type LayerCase } from './recurrentVectorCase.js';
+import { createGpujsBackend } from './index.js';
+import { checkRecurrentBookkeeping } from '../test/recurrentChecks.js';
+import { exactLimits, runLayerCase, type LayerCase } from '../test/recurrentVectorCase.js';
 
 const families = ['lstm.json', 'gru.json', 'rnn_tanh.json', 'rnn_relu.json'];
 
