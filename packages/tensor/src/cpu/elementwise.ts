@@ -2,7 +2,6 @@ import type { Strided, UnaryOp } from '../backend.js';
 import type { DataArray } from '../dtype.js';
 import { collapse, flatStep, isContiguous } from './strided.js';
 
-
 /** `out[i] = f(x[i])`. One loop per function: a switch outside the loop keeps each loop tight. */
 export function unary(op: UnaryOp, x: DataArray, out: DataArray): void {
   const n = x.length;
