@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Generator } from '@recurrent/tensor';
-import { sigmoid, tanh } from './common.js';
+import { releaseScratch, releaseTapeBuffers, scratch, sigmoid, sigmoidRange, tanh, tanhRange, tapeBuffer } from './common.js';
 import { lstmForward } from './lstmSequence.js';
 import { cpuKernels } from '@recurrent/tensor';
 
@@ -59,5 +59,46 @@ describe('sequence kernels', () => {
         for (let t = lengths[b]; t < T; t++) for (let j = 0; j < H; j++) expect(whole.output[(t * B + b) * H + j]).toBe(0);
       }
     }
+  });
+});
+
+describe('reused buffers', () => {
+  it('scratch hands the same storage back, zeroed on request', () => {
+    releaseScratch();
+    const first = scratch('test.a', 6);
+    first.fill(3);
+    const again = scratch('test.a', 4);
+    expect(again.buffer).toBe(first.buffer);
+    expect(Array.from(again)).toEqual([3, 3, 3, 3]);
+    expect(Array.from(scratch('test.a', 5, true))).toEqual([0, 0, 0, 0, 0]);
+    expect(scratch('test.b', 4).buffer).not.toBe(first.buffer);
+    releaseScratch();
+    expect(scratch('test.a', 4).buffer).not.toBe(first.buffer);
+  });
+
+  it('tape buffers come back only once released, by exact size, and never twice', () => {
+    releaseScratch();
+    const tape = tapeBuffer(10);
+    expect(tapeBuffer(10)).not.toBe(tape);
+    releaseTapeBuffers(tape, tape, null, tape.subarray(0, 5));
+    expect(tapeBuffer(9)).not.toBe(tape);
+    expect(tapeBuffer(10)).toBe(tape);
+    expect(tapeBuffer(10)).not.toBe(tape);
+    releaseTapeBuffers(tape);
+    releaseScratch();
+    expect(tapeBuffer(10)).not.toBe(tape);
+  });
+});
+
+describe('activation ranges', () => {
+  it('sigmoidRange and tanhRange apply sigmoid and tanh element by element, in place or not', () => {
+    const values = Float32Array.from({ length: 41 }, (_, i) => (i - 20) * 0.7);
+    const out = new Float32Array(45);
+    sigmoidRange(values, 1, out, 3, 39);
+    for (let j = 0; j < 39; j++) expect(out[3 + j]).toBe(Math.fround(sigmoid(values[1 + j])));
+    expect([out[0], out[1], out[2], out[42]]).toEqual([0, 0, 0, 0]);
+    const inPlace = values.slice();
+    tanhRange(inPlace, 0, inPlace, 0, 41);
+    for (let j = 0; j < 41; j++) expect(inPlace[j]).toBe(Math.fround(tanh(values[j])));
   });
 });

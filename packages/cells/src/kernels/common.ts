@@ -134,13 +134,18 @@ export function scratch(name: string, size: number, zero = false): Float32Array 
   return view;
 }
 
-/** Frees the buffers kept by {@link scratch} (they are made again on the next call). */
+/** Frees the buffers kept by {@link scratch} and {@link tapeBuffer} (they are made again when
+ * next needed): call it after training to give their memory back. */
 export function releaseScratch(): void {
   scratchPool.clear();
+  freeTapeBuffers.length = 0;
+  freeTapeFloats = 0;
 }
 
 const freeTapeBuffers: Float32Array[] = [];
-const maxFreeTapeBuffers = 12;
+let freeTapeFloats = 0;
+const maxFreeTapeBuffers = 16;
+const maxFreeTapeFloats = 1 << 26; // 256 MiB
 
 /**
  * A whole-sequence tape buffer of `size` floats for a forward whose graph is kept: one handed back
@@ -150,18 +155,22 @@ const maxFreeTapeBuffers = 12;
  */
 export function tapeBuffer(size: number): Float32Array {
   for (let i = freeTapeBuffers.length - 1; i >= 0; i--) {
-    if (freeTapeBuffers[i].length === size) return freeTapeBuffers.splice(i, 1)[0];
+    if (freeTapeBuffers[i].length === size) {
+      freeTapeFloats -= size;
+      return freeTapeBuffers.splice(i, 1)[0];
+    }
   }
   return new Float32Array(size);
 }
 
 /** Hands tape buffers back for reuse by {@link tapeBuffer}, once their backward has run and
- * nothing reads them any more (a handful of the most recent are kept). */
+ * nothing reads them any more (the most recent are kept, up to 16 buffers and 256 MiB). */
 export function releaseTapeBuffers(...buffers: (Float32Array | null)[]): void {
   for (const buffer of buffers) {
     if (buffer === null || buffer.byteOffset !== 0 || buffer.byteLength !== buffer.buffer.byteLength || freeTapeBuffers.includes(buffer)) continue;
     freeTapeBuffers.push(buffer);
-    if (freeTapeBuffers.length > maxFreeTapeBuffers) freeTapeBuffers.shift();
+    freeTapeFloats += buffer.length;
+    while (freeTapeBuffers.length > maxFreeTapeBuffers || freeTapeFloats > maxFreeTapeFloats) freeTapeFloats -= freeTapeBuffers.shift()!.length;
   }
 }
 
