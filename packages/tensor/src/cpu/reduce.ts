@@ -82,6 +82,30 @@ function reduceRows(op: 'sum' | 'prod' | 'max' | 'min', x: DataArray, base: numb
 export function argReduce(op: 'argmax' | 'argmin', x: DataArray, layout: AxisLayout, out: DataArray): void {
   const { outer, length, inner } = layout;
   const sign = op === 'argmax' ? 1 : -1;
+  if (inner > 1) {
+    // row order: the best value and index of every column, updated one row at a time
+    const bestValue = new Float64Array(inner);
+    for (let o = 0; o < outer; o++) {
+      const base = o * length * inner;
+      const result = o * inner;
+      for (let i = 0; i < inner; i++) {
+        bestValue[i] = x[base + i] * sign;
+        out[result + i] = 0;
+      }
+      for (let j = 1; j < length; j++) {
+        const row = base + j * inner;
+        for (let i = 0; i < inner; i++) {
+          const best = bestValue[i];
+          const v = x[row + i] * sign;
+          if (best === best && (v > best || v !== v)) {
+            bestValue[i] = v;
+            out[result + i] = j;
+          }
+        }
+      }
+    }
+    return;
+  }
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       let p = o * length * inner + i;

@@ -99,6 +99,13 @@ describe('argmax and argmin', () => {
     expect(() => argmax(zeros([0]))).toThrow('argmax: expected a non-empty tensor, got shape [0]');
     expect(() => argmin(zeros([2, 0]), 1)).toThrow('argmin: expected a non-empty axis 1, got shape [2, 0]');
     expect(argmax(zeros([0, 3]), 1).shape).toEqual([0]);
+    // along a leading axis (row-order kernel path) equals the last-axis result of the transpose
+    const columns = tensor([[1, NaN, 5, -Infinity], [4, 2, 5, -Infinity], [4, NaN, 7, -Infinity]]);
+    expect(argmax(columns, 0).toArray()).toEqual(argmax(transpose(columns), 1).toArray());
+    expect(argmin(columns, 0).toArray()).toEqual(argmin(transpose(columns), 1).toArray());
+    const g = new Generator(13);
+    const x3 = randn([4, 6, 5], g);
+    expect(argmax(x3, 1).toArray()).toEqual(argmax(transpose(x3, 1, 2), 2).toArray());
   });
 });
 
