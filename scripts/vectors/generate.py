@@ -426,7 +426,10 @@ def clockwork_file(d):
         cases.append(clockwork_case(d, name, periods, bias, bf, st, ln))
     first = d.int(2, 3)
     periods = [first, first + d.int(1, 3)]
-    cases.append(clockwork_case(d, f"clockwork_p{'-'.join(map(str, periods))}_lengths_h0", periods, True, False, True, True))
+    name = f"clockwork_p{'-'.join(map(str, periods))}_slow_lengths_h0"
+    while any(c['name'] == name for c in cases):
+        name += 'x'
+    cases.append(clockwork_case(d, name, periods, True, False, True, True))
     return cases
 
 
