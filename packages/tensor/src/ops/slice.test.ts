@@ -63,6 +63,9 @@ describe('slice', () => {
     expect(() => slice(x, [null, 5])).toThrow('slice: expected an index in [-5, 4] for axis 1, got 5');
     expect(() => slice(x, [null, null, null, null])).toThrow('slice: expected at most 3 ranges for shape [4, 5, 6], got 4');
     expect(() => slice(x, [{ start: 0.5 }])).toThrow('slice: expected start for axis 0 to be an integer, got number 0.5');
+    // a Python-style [start, end] pair is not a range: refused rather than read as "everything"
+    expect(() => slice(x, [[0, 1] as never])).toThrow('slice: expected a range { start, end, step }, an index or null for axis 0, got an array of length 2');
+    expect(() => slice(x, [{ begin: 1 } as never])).toThrow("slice: expected a range with start, end and step only for axis 0, got key 'begin'");
   });
 });
 

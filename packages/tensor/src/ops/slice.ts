@@ -47,8 +47,11 @@ export function slice(x: Tensor, ranges: readonly (SliceRange | number | null | 
       offset += (range < 0 ? range + size : range) * own[axis];
       continue;
     }
-    if (range !== null && range !== undefined && typeof range !== 'object') {
-      fail('slice', `a range, an index or null for axis ${axis}`, describe(range));
+    if (range !== null && range !== undefined && (typeof range !== 'object' || Array.isArray(range))) {
+      fail('slice', `a range { start, end, step }, an index or null for axis ${axis}`, describe(range));
+    }
+    for (const key of Object.keys(range ?? {})) {
+      if (key !== 'start' && key !== 'end' && key !== 'step') fail('slice', `a range with start, end and step only for axis ${axis}`, `key '${key}'`);
     }
     const step = range?.step ?? 1;
     checkInteger('slice', step, `step for axis ${axis}`);
