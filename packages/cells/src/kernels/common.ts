@@ -69,19 +69,47 @@ export function sigmoid(x: number): number {
 }
 
 /**
- * `to[toOffset + j] = σ(from[fromOffset + j])` for `j < count` ({@link sigmoid}); `to` may be
- * `from` at the same offset. One short loop per gate block: the activation is inlined into it.
+ * `to[toOffset + j] = σ(from[fromOffset + j] + bias[biasOffset + j])` for `j < count`
+ * ({@link sigmoid}; no bias when `bias` is null); `to` may be `from` at the same offset. One
+ * short loop per gate block: the activation is inlined into it.
  */
-export function sigmoidRange(from: Float32Array, fromOffset: number, to: Float32Array, toOffset: number, count: number): void {
+export function sigmoidRange(
+  from: Float32Array, fromOffset: number, to: Float32Array, toOffset: number, count: number,
+  bias: Float32Array | null = null, biasOffset = 0,
+): void {
+  if (bias !== null) {
+    for (let j = 0; j < count; j++) {
+      const x = from[fromOffset + j] + bias[biasOffset + j];
+      to[toOffset + j] = x < 4 && x > -4 ? 0.5 + 0.5 * tanh(0.5 * x) : 1 / (1 + Math.exp(-x));
+    }
+    return;
+  }
   for (let j = 0; j < count; j++) {
     const x = from[fromOffset + j];
     to[toOffset + j] = x < 4 && x > -4 ? 0.5 + 0.5 * tanh(0.5 * x) : 1 / (1 + Math.exp(-x));
   }
 }
 
-/** `to[toOffset + j] = tanh(from[fromOffset + j])` for `j < count` ({@link tanh}); `to` may be `from`. */
-export function tanhRange(from: Float32Array, fromOffset: number, to: Float32Array, toOffset: number, count: number): void {
+/** `to[toOffset + j] = tanh(from[fromOffset + j] + bias[biasOffset + j])` for `j < count`
+ * ({@link tanh}; no bias when `bias` is null); `to` may be `from` at the same offset. */
+export function tanhRange(
+  from: Float32Array, fromOffset: number, to: Float32Array, toOffset: number, count: number,
+  bias: Float32Array | null = null, biasOffset = 0,
+): void {
+  if (bias !== null) {
+    for (let j = 0; j < count; j++) to[toOffset + j] = tanh(from[fromOffset + j] + bias[biasOffset + j]);
+    return;
+  }
   for (let j = 0; j < count; j++) to[toOffset + j] = tanh(from[fromOffset + j]);
+}
+
+/** `a + b` (either may be null: the other is returned; null when both are), the bias that the
+ * gate passes add, so that the input projection writes its product without first filling it. */
+export function biasSum(a: Float32Array | null, b: Float32Array | null): Float32Array | null {
+  if (a === null || b === null) return a ?? b;
+  const sum = new Float32Array(a.length);
+  for (let j = 0; j < a.length; j++) sum[j] = a[j] + b[j];
+  return sum;
 }
 
 /** Fills every `width`-wide row of `out[rows, width]` with `a + b` (either may be absent); false

@@ -1,5 +1,5 @@
 import {
-  type SequenceRun, addOutputGradient, carryInactive, columnSums, fillRows, gatherOutput, operand, passInactive,
+  type SequenceRun, addOutputGradient, biasSum, carryInactive, columnSums, gatherOutput, operand, passInactive,
   previousSlot, product, releaseTapeBuffers, scratch, tapeBuffer, sigmoidRange, tanh, tanhRange, sigmoid, stateSlot, timeOf,
 } from './common.js';
 
@@ -76,8 +76,9 @@ export function lstmForward(run: LstmRun): LstmResult {
   const G = 4 * H;
   const keep = run.keepTape !== false;
   const gates = keep ? tapeBuffer(T * B * G) : scratch('lstm.gates', T * B * G);
-  const hasBias = fillRows(gates, T * B, G, run.biasIh, run.biasHh);
-  product(gemm, T * B, G, I, operand(x, 0, I), operand(weightIh, 0, I, true), hasBias ? 1 : 0, gates, 0);
+  // b_ih + b_hh is added by the gate pass, so the projection overwrites gates without reading them
+  const bias = biasSum(run.biasIh, run.biasHh);
+  product(gemm, T * B, G, I, operand(x, 0, I), operand(weightIh, 0, I, true), 0, gates, 0);
   const hidden = new Float32Array((T + 1) * B * R);
   const cells = keep ? tapeBuffer((T + 1) * B * H) : scratch('lstm.cells', (T + 1) * B * H);
   const first = run.reverse ? T : 0;
@@ -104,9 +105,9 @@ export function lstmForward(run: LstmRun): LstmResult {
       const hOffset = unprojected ? step : (current * B + b) * R;
       if (!peephole) {
         // i, f (one block), g and o activated in place, then c, tanh(c) and h
-        sigmoidRange(gates, gate, gates, gate, 2 * H);
-        tanhRange(gates, gate + 2 * H, gates, gate + 2 * H, H);
-        sigmoidRange(gates, gate + 3 * H, gates, gate + 3 * H, H);
+        sigmoidRange(gates, gate, gates, gate, 2 * H, bias, 0);
+        tanhRange(gates, gate + 2 * H, gates, gate + 2 * H, H, bias, 2 * H);
+        sigmoidRange(gates, gate + 3 * H, gates, gate + 3 * H, H, bias, 3 * H);
         for (let j = 0; j < H; j++) cells[cCurrent + j] = gates[gate + H + j] * cells[cPrevious + j] + gates[gate + j] * gates[gate + 2 * H + j];
         tanhRange(cells, cCurrent, tanhCells, step, H);
         for (let j = 0; j < H; j++) hOut[hOffset + j] = gates[gate + 3 * H + j] * tanhCells[step + j];
@@ -114,17 +115,17 @@ export function lstmForward(run: LstmRun): LstmResult {
       }
       for (let j = 0; j < H; j++) {
         const cp = cells[cPrevious + j];
-        let iPre = gates[gate + j];
-        let fPre = gates[gate + H + j];
+        let iPre = gates[gate + j] + (bias ? bias[j] : 0);
+        let fPre = gates[gate + H + j] + (bias ? bias[H + j] : 0);
         if (peephole) {
           iPre += peephole[0][j] * cp;
           fPre += peephole[1][j] * cp;
         }
         const i = sigmoidOf(iPre);
         const f = sigmoidOf(fPre);
-        const g = tanhOf(gates[gate + 2 * H + j]);
+        const g = tanhOf(gates[gate + 2 * H + j] + (bias ? bias[2 * H + j] : 0));
         const c = f * cp + i * g;
-        const o = sigmoidOf(gates[gate + 3 * H + j] + (peephole ? peephole[2][j] * c : 0));
+        const o = sigmoidOf(gates[gate + 3 * H + j] + (bias ? bias[3 * H + j] : 0) + (peephole ? peephole[2][j] * c : 0));
         const tc = tanhOf(c);
         gates[gate + j] = i;
         gates[gate + H + j] = f;

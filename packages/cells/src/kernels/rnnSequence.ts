@@ -1,5 +1,5 @@
 import {
-  type SequenceRun, addOutputGradient, carryInactive, columnSums, fillRows, gatherOutput, operand, passInactive,
+  type SequenceRun, addOutputGradient, biasSum, carryInactive, columnSums, gatherOutput, operand, passInactive,
   previousSlot, product, scratch, stateSlot, tanhRange, timeOf,
 } from './common.js';
 
@@ -48,8 +48,9 @@ export function rnnForward(run: RnnRun): RnnResult {
   const hidden = new Float32Array((T + 1) * B * H);
   // pre-activations live only inside this call (the tape keeps the states): all written below
   const pre = scratch('rnn.pre', T * B * H);
-  const hasBias = fillRows(pre, T * B, H, run.biasIh, run.biasHh);
-  product(gemm, T * B, H, I, operand(x, 0, I), operand(weightIh, 0, I, true), hasBias ? 1 : 0, pre, 0);
+  // b_ih + b_hh is added by the step pass, so the projection overwrites pre without reading it
+  const bias = biasSum(run.biasIh, run.biasHh);
+  product(gemm, T * B, H, I, operand(x, 0, I), operand(weightIh, 0, I, true), 0, pre, 0);
   if (run.h0) hidden.set(run.h0, (run.reverse ? T : 0) * B * H);
   for (let s = 0; s < T; s++) {
     const t = timeOf(run, s);
@@ -60,8 +61,8 @@ export function rnnForward(run: RnnRun): RnnResult {
       if (lengths !== null && t >= lengths[b]) continue;
       const from = (t * B + b) * H;
       const to = (current * B + b) * H;
-      if (relu) for (let j = 0; j < H; j++) hidden[to + j] = Math.max(pre[from + j], 0);
-      else tanhRange(pre, from, hidden, to, H);
+      if (relu) for (let j = 0; j < H; j++) hidden[to + j] = Math.max(pre[from + j] + (bias ? bias[j] : 0), 0);
+      else tanhRange(pre, from, hidden, to, H, bias, 0);
     }
     carryInactive(run, t, hidden, H, previous, current);
   }
