@@ -21,8 +21,8 @@ export interface GpujsBackendOptions {
 
 /**
  * Fused whole-sequence recurrent kernels (see {@link SequenceInput} for shapes): the state stays
- * on the device for the whole sequence, two launches per step (the step, then its append to the
- * history), one download per sequence.
+ * on the device for the whole sequence, three launches per step (the recurrent product, the gate
+ * arithmetic, the append to the history), one download per sequence.
  */
 export interface GpujsRecurrent {
   /** LSTM over a sequence: `[i, f, g, o] = W_ih x + b_ih + W_hh h + b_hh`, `c' = σ(f)·c + σ(i)·tanh(g)`, `h' = σ(o)·tanh(c')`. */

@@ -3,7 +3,8 @@ import {
   gatherGradientsKernel, gruBackwardKernel, initialBackwardKernel, lstmBackwardKernel, rnnBackwardKernel,
 } from './recurrentBackwardSources.js';
 import {
-  appendRowKernel, gruStepKernel, initialHistoryKernel, lstmStepKernel, projectionKernel, rnnStepKernel, uploadKernel,
+  appendRowKernel, gruCellKernel, initialHistoryKernel, lstmCellKernel, projectionKernel, recurrentProductKernel,
+  rnnCellKernel, uploadKernel,
 } from './recurrentSources.js';
 import {
   checkGradients, checkSequence, gates, swapFirstAxes,
@@ -15,7 +16,8 @@ const opName = (mode: RecurrentMode, suffix: string): string =>
 
 /**
  * Runs whole sequences with fused per-step kernels that keep the state on the device: one
- * input projection for all steps, two launches per step (step, append), one download at the end, every device
+ * input projection for all steps, three launches per step (recurrent product, gate arithmetic,
+ * history append), one download at the end, every device
  * buffer released before returning.
  */
 export class RecurrentRunner {
@@ -154,18 +156,22 @@ export class RecurrentRunner {
     const historySize = (T + 1) * rowSize;
     let history = device.keep(this.kernel('initialHistory', initialHistoryKernel), historySize, [initial, rowSize]);
     for (let t = 0; t < T; t++) {
+      const product = device.keep(this.kernel('recurrentProduct', recurrentProductKernel), B * G * H, [
+        history.value, whh.value, t, B, H, width, G * H,
+      ]);
       let row: DeviceBuffer;
       if (mode === 'LSTM') {
-        row = device.keep(this.kernel('lstmStep', lstmStepKernel), rowSize, [history.value, projection.value, whh.value, t, B, H]);
+        row = device.keep(this.kernel('lstmCell', lstmCellKernel), rowSize, [history.value, projection.value, product.value, t, B, H]);
       } else if (mode === 'GRU') {
-        row = device.keep(this.kernel('gruStep', gruStepKernel), rowSize, [
-          history.value, projection.value, whh.value, bhh!.value, t, B, H,
+        row = device.keep(this.kernel('gruCell', gruCellKernel), rowSize, [
+          history.value, projection.value, product.value, bhh!.value, t, B, H,
         ]);
       } else {
-        row = device.keep(this.kernel('rnnStep', rnnStepKernel), rowSize, [
-          history.value, projection.value, whh.value, t, B, H, mode === 'RNN_RELU' ? 1 : 0,
+        row = device.keep(this.kernel('rnnCell', rnnCellKernel), rowSize, [
+          history.value, projection.value, product.value, t, B, H, mode === 'RNN_RELU' ? 1 : 0,
         ]);
       }
+      device.release(product);
       history = this.append(history, row, t + 1);
     }
     held.push(history);

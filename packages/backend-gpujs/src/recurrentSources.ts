@@ -4,11 +4,11 @@ import type { KernelThis } from './kernelSources.js';
  * Fused recurrent kernels for gpu.js (plain functions; helpers `sigmoidOf` and `tanhOf` come
  * through `addFunction`). A sequence keeps one device buffer, the history, laid out as
  * `[T + 1, B, stateWidth]`: row 0 is the initial state, row `t + 1` the state after step `t`.
- * Each step is two launches: a step kernel computes the new state row `[B, stateWidth]` from
- * history row `t`, and {@link appendRowKernel} writes it into row `t + 1` of a new history (a
- * copy). The data never leaves the device between steps and one download returns every output.
- * The step is kept apart from the copy because the `webasm` backend runs both sides of a branch
- * under SIMD: a kernel that both copied and computed would pay the step's arithmetic on every
+ * Each step is three launches: the recurrent product `W_hh h_{t−1}` (one thread per gate value),
+ * the gate arithmetic of the new state row (one thread per state value), and the append of that
+ * row to a new history (a copy). The data never leaves the device between steps and one download
+ * returns every output. The copy is kept apart because the `webasm` backend runs both sides of a
+ * branch under SIMD: a kernel that both copied and computed would pay the computation on every
  * element of the history.
  * The state row of an LSTM is `[h | c]` (width 2H); of a GRU or an Elman network, `h` (width H).
  */
@@ -47,13 +47,30 @@ export function projectionKernel(this: KernelThis, x: number[], w: number[], bia
 }
 
 /**
- * One LSTM step `t`: the state row `[B, 2H]` (`[h | c]` per batch row) after step `t`, read from
- * history row `t`, gates `i, f, g, o` in PyTorch's order:
- * `[i, f, g, o] = xProjection_t + W_hh h`, `c' = σ(f)·c + σ(i)·tanh(g)`, `h' = σ(o)·tanh(c')`.
- * `xProjection [T, B, 4H]` already holds `W_ih x + b_ih + b_hh`.
+ * The recurrent product of step `t`: `out[b, m] = Σ_k W_hh[m, k]·h_{t−1}[b, k]` for `m < gateWidth`
+ * (`[B, G·H]`), with `h_{t−1}` the first `hidden` values of history row `t` (rows `stateWidth` wide).
+ * One thread per gate value: the only product left inside the time loop.
  */
-export function lstmStepKernel(
-  this: KernelThis, history: number[], xProjection: number[], whh: number[], t: number, batch: number, hidden: number,
+export function recurrentProductKernel(
+  this: KernelThis, history: number[], whh: number[], t: number, batch: number, hidden: number, stateWidth: number,
+  gateWidth: number,
+): number {
+  const b = Math.floor((this.thread.x + 0.5) / gateWidth);
+  const m = this.thread.x - b * gateWidth;
+  const previous = (t * batch + b) * stateWidth;
+  let sum = 0;
+  for (let k = 0; k < hidden; k++) sum += whh[m * hidden + k] * history[previous + k];
+  return sum;
+}
+
+/**
+ * The LSTM state after step `t`, `[B, 2H]` (`[h | c]` per batch row), gates `i, f, g, o`
+ * in PyTorch's order, `[i, f, g, o] = xProjection_t + W_hh h` (`xProjection [T, B, 4H]` holds
+ * `W_ih x + b_ih + b_hh`, `gates [B, 4H]` the recurrent product), `c' = σ(f)·c + σ(i)·tanh(g)`,
+ * `h' = σ(o)·tanh(c')`; `c` is read from history row `t`.
+ */
+export function lstmCellKernel(
+  this: KernelThis, history: number[], xProjection: number[], gates: number[], t: number, batch: number, hidden: number,
 ): number {
   const width = 2 * hidden;
   const rowSize = batch * width;
@@ -62,70 +79,50 @@ export function lstmStepKernel(
   const col = within - b * width;
   let j = col;
   if (col >= hidden) j = col - hidden;
-  const previous = t * rowSize + b * width;
-  const projection = (t * batch + b) * 4 * hidden;
-  let si = xProjection[projection + j];
-  let sf = xProjection[projection + hidden + j];
-  let sg = xProjection[projection + 2 * hidden + j];
-  let so = xProjection[projection + 3 * hidden + j];
-  for (let k = 0; k < hidden; k++) {
-    const h = history[previous + k];
-    si += whh[j * hidden + k] * h;
-    sf += whh[(hidden + j) * hidden + k] * h;
-    sg += whh[(2 * hidden + j) * hidden + k] * h;
-    so += whh[(3 * hidden + j) * hidden + k] * h;
-  }
-  const c = sigmoidOf(sf) * history[previous + hidden + j] + sigmoidOf(si) * tanhOf(sg);
+  const projection = (t * batch + b) * 4 * hidden + j;
+  const gate = b * 4 * hidden + j;
+  const i = sigmoidOf(xProjection[projection] + gates[gate]);
+  const f = sigmoidOf(xProjection[projection + hidden] + gates[gate + hidden]);
+  const g = tanhOf(xProjection[projection + 2 * hidden] + gates[gate + 2 * hidden]);
+  const c = f * history[t * rowSize + b * width + hidden + j] + i * g;
   if (col >= hidden) return c;
-  return sigmoidOf(so) * tanhOf(c);
+  return sigmoidOf(xProjection[projection + 3 * hidden] + gates[gate + 3 * hidden]) * tanhOf(c);
 }
 
 /**
- * One GRU step `t`: the state row `[B, H]` after step `t`, read from history row `t`, gates `r, z, n` in PyTorch's order:
+ * The GRU state after step `t`, `[B, H]` (`h` read from history row `t`), gates `r, z, n` in PyTorch's order:
  * `r = σ(x_r + W_hr h + b_hr)`, `z = σ(x_z + W_hz h + b_hz)`, `n = tanh(x_n + r·(W_hn h + b_hn))`,
- * `h' = (1 − z)·n + z·h`. `xProjection [T, B, 3H]` holds `W_ih x + b_ih`; `bhh [3H]` is `b_hh`.
+ * `h' = (1 − z)·n + z·h`. `xProjection [T, B, 3H]` holds `W_ih x + b_ih`, `gates [B, 3H]` the
+ * recurrent product and `bhh [3H]` is `b_hh`, kept apart because `r` multiplies `W_hn h + b_hn`.
  */
-export function gruStepKernel(
-  this: KernelThis, history: number[], xProjection: number[], whh: number[], bhh: number[],
-  t: number, batch: number, hidden: number,
+export function gruCellKernel(
+  this: KernelThis, history: number[], xProjection: number[], gates: number[], bhh: number[], t: number, batch: number,
+  hidden: number,
 ): number {
   const rowSize = batch * hidden;
   const within = this.thread.x;
   const b = Math.floor((within + 0.5) / hidden);
   const j = within - b * hidden;
-  const previous = t * rowSize + b * hidden;
-  const projection = (t * batch + b) * 3 * hidden;
-  let sr = bhh[j];
-  let sz = bhh[hidden + j];
-  let sn = bhh[2 * hidden + j];
-  for (let k = 0; k < hidden; k++) {
-    const h = history[previous + k];
-    sr += whh[j * hidden + k] * h;
-    sz += whh[(hidden + j) * hidden + k] * h;
-    sn += whh[(2 * hidden + j) * hidden + k] * h;
-  }
-  const r = sigmoidOf(xProjection[projection + j] + sr);
-  const z = sigmoidOf(xProjection[projection + hidden + j] + sz);
-  const n = tanhOf(xProjection[projection + 2 * hidden + j] + r * sn);
-  return (1 - z) * n + z * history[previous + j];
+  const projection = (t * batch + b) * 3 * hidden + j;
+  const gate = b * 3 * hidden + j;
+  const r = sigmoidOf(xProjection[projection] + gates[gate] + bhh[j]);
+  const z = sigmoidOf(xProjection[projection + hidden] + gates[gate + hidden] + bhh[hidden + j]);
+  const n = tanhOf(xProjection[projection + 2 * hidden] + r * (gates[gate + 2 * hidden] + bhh[2 * hidden + j]));
+  return (1 - z) * n + z * history[t * rowSize + within];
 }
 
 /**
- * One Elman step `t`: the state row `[B, H]` after step `t`, read from history row `t`: `h' = act(xProjection_t + W_hh h)` with
+ * The Elman state after step `t`, `[B, H]`: `h' = act(xProjection_t + W_hh h)` with
  * `act = tanh` (`relu` = 0) or `relu` (`relu` = 1); `xProjection [T, B, H]` holds
- * `W_ih x + b_ih + b_hh`.
+ * `W_ih x + b_ih + b_hh`, `gates [B, H]` the recurrent product.
  */
-export function rnnStepKernel(
-  this: KernelThis, history: number[], xProjection: number[], whh: number[], t: number, batch: number, hidden: number,
+export function rnnCellKernel(
+  this: KernelThis, history: number[], xProjection: number[], gates: number[], t: number, batch: number, hidden: number,
   relu: number,
 ): number {
   const rowSize = batch * hidden;
   const within = this.thread.x;
-  const b = Math.floor((within + 0.5) / hidden);
-  const j = within - b * hidden;
-  const previous = t * rowSize + b * hidden;
-  let sum = xProjection[(t * batch + b) * hidden + j];
-  for (let k = 0; k < hidden; k++) sum += whh[j * hidden + k] * history[previous + k];
+  const sum = xProjection[t * rowSize + within] + gates[within];
   if (relu > 0.5) return Math.max(sum, 0);
   return tanhOf(sum);
 }

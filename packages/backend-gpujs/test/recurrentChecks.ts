@@ -16,18 +16,19 @@ export function checkRecurrentBookkeeping(backend: GpujsBackend, { describe, it,
     biasIh: seeded(4 * H, 14), biasHh: seeded(4 * H, 15), h0, c0,
   });
   describe(`fused sequences on gpu.js ${backend.mode}`, () => {
-    it('one upload per array, one launch per step, one download per sequence, nothing left on the device', () => {
+    it('one upload per array, three launches per step, one download per sequence, nothing left on the device', () => {
       for (const T of [1, 7]) {
         backend.recurrent.lstmSequence(lstm(T));
-        // uploads of x, W_ih and W_hh, the projection, the initial state, then a step and an append per step
-        expect(backend.recurrent.lastCost.launches).toBe(5 + 2 * T);
+        // uploads of x, W_ih and W_hh, the projection, the initial state, then per step the
+        // recurrent product, the gate arithmetic and the append
+        expect(backend.recurrent.lastCost.launches).toBe(5 + 3 * T);
         // x, W_ih, the folded bias, W_hh, the initial state
         expect(backend.recurrent.lastCost.uploads).toBe(5);
         expect(backend.recurrent.lastCost.downloads).toBe(1);
         expect(backend.device.liveBuffers).toBe(0);
         backend.recurrent.lstmSequenceBackward(lstm(T), { dOutput: seeded(T * B * H, 16), dhN: seeded(B * H, 17), dcN: seeded(B * H, 18) });
         // the forward again, the dOutput upload, the initial carry, two launches per step, one gathering launch
-        expect(backend.recurrent.lastCost.launches).toBe(5 + 2 * T + 3 + 2 * T);
+        expect(backend.recurrent.lastCost.launches).toBe(5 + 3 * T + 3 + 2 * T);
         // the forward's five, dOutput, the carry of dc_n, the two index tables of the gathering launch
         expect(backend.recurrent.lastCost.uploads).toBe(9);
         expect(backend.recurrent.lastCost.downloads).toBe(1);
@@ -63,8 +64,8 @@ export function checkRecurrentBookkeeping(backend: GpujsBackend, { describe, it,
           if (textures) expect(textures()).toBe(startTextures);
         }
       }
-      // forward: x, W_ih, projection, W_hh, 2 histories, 1 row; backward: those 7, dOutput, carry, row, history, gathered
-      expect(backend.device.createdBuffers - created).toBe(19_000);
+      // forward: x, W_ih, projection, W_hh, 2 histories, product, row; backward: those 8, dOutput, carry, row, history, gathered
+      expect(backend.device.createdBuffers - created).toBe(21_000);
       // a wrong gradient would not make the loss fall by a quarter
       expect(lastLoss).toBeLessThanOrEqual(firstLoss * 0.75);
     });
@@ -72,7 +73,7 @@ export function checkRecurrentBookkeeping(backend: GpujsBackend, { describe, it,
       const T = 1000;
       const whole = backend.recurrent.lstmSequence({ ...lstm(T), x: seeded(T * B * I, 21) });
       expect(backend.recurrent.lastCost.downloads).toBe(1);
-      expect(backend.recurrent.lastCost.launches).toBe(5 + 2 * T);
+      expect(backend.recurrent.lastCost.launches).toBe(5 + 3 * T);
       const x = seeded(T * B * I, 21);
       let h: Float32Array | undefined;
       let c: Float32Array | undefined;
