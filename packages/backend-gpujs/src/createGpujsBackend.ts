@@ -25,7 +25,15 @@ export interface GpujsBackendOptions {
  * arithmetic, the append to the history), one download per sequence.
  */
 export interface GpujsRecurrent {
-  /** LSTM over a sequence: `[i, f, g, o] = W_ih x + b_ih + W_hh h + b_hh`, `c' = σ(f)·c + σ(i)·tanh(g)`, `h' = σ(o)·tanh(c')`. */
+  /**
+   * LSTM over a sequence: `[i, f, g, o] = W_ih x + b_ih + W_hh h + b_hh`, `c' = σ(f)·c + σ(i)·tanh(g)`,
+   * `h' = σ(o)·tanh(c')`.
+   *
+   * @example
+   * const { output, hN, cN } = backend.recurrent.lstmSequence({
+   *   x, sequenceLength: 5, batch: 2, inputSize: 3, hiddenSize: 4, weightIh, weightHh, biasIh, biasHh,
+   * });
+   */
   lstmSequence(input: SequenceInput): SequenceOutput;
   /** GRU over a sequence: `r, z = σ(W_i· x + b_i· + W_h· h + b_h·)`, `n = tanh(W_in x + b_in + r·(W_hn h + b_hn))`, `h' = (1 − z)·n + z·h`. */
   gruSequence(input: SequenceInput): SequenceOutput;

@@ -14,17 +14,29 @@ export type RecurrentMode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
  * - `h0`, `c0` (LSTM only): `[batch, hiddenSize]` (omitted: zeros)
  */
 export interface SequenceInput {
+  /** The inputs of every time step. */
   x: Float32Array;
+  /** Number of time steps `T`. */
   sequenceLength: number;
+  /** Batch size `B`. */
   batch: number;
+  /** Features per input `I`. */
   inputSize: number;
+  /** Hidden units `H`. */
   hiddenSize: number;
+  /** Whether `x` (and `output`, `dx`, `dOutput`) are `[batch, sequenceLength, …]`. */
   batchFirst?: boolean;
+  /** PyTorch's `weight_ih`: input-to-hidden weights, gate blocks stacked. */
   weightIh: Float32Array;
+  /** PyTorch's `weight_hh`: hidden-to-hidden weights, gate blocks stacked. */
   weightHh: Float32Array;
+  /** PyTorch's `bias_ih` (omitted: zeros). */
   biasIh?: Float32Array;
+  /** PyTorch's `bias_hh` (omitted: zeros). */
   biasHh?: Float32Array;
+  /** Initial hidden state (omitted: zeros). */
   h0?: Float32Array;
+  /** Initial cell state, LSTM only (omitted: zeros). */
   c0?: Float32Array;
 }
 
@@ -35,8 +47,11 @@ export interface SequenceInput {
  * and `cN` (LSTM only) `[batch, hiddenSize]`.
  */
 export interface SequenceOutput {
+  /** The hidden state after every step. */
   output: Float32Array;
+  /** The hidden state after the last step. */
   hN: Float32Array;
+  /** The cell state after the last step (LSTM). */
   cN?: Float32Array;
 }
 
@@ -53,6 +68,7 @@ export interface RunCost {
 /** Gate blocks per network. */
 export const gates: Record<RecurrentMode, number> = { LSTM: 4, GRU: 3, RNN_TANH: 1, RNN_RELU: 1 };
 
+/** Checks that `data` is a Float32Array holding `shape`, naming `op` and `name` otherwise. */
 export function check(op: string, name: string, data: Float32Array, shape: number[]): void {
   let size = 1;
   for (const d of shape) size *= d;
@@ -74,8 +90,11 @@ export function swapFirstAxes(x: Float32Array, a: number, b: number, rest: numbe
  * and `dcN` (LSTM only) `[batch, hiddenSize]` (omitted: zeros).
  */
 export interface SequenceGradientInput {
+  /** `∂L/∂output`. */
   dOutput: Float32Array;
+  /** `∂L/∂h_n` (omitted: zeros). */
   dhN?: Float32Array;
+  /** `∂L/∂c_n`, LSTM only (omitted: zeros). */
   dcN?: Float32Array;
 }
 
@@ -87,12 +106,19 @@ export interface SequenceGradientInput {
  * `dBiasIh`, `dBiasHh` `[G·hiddenSize]`, `dh0` and `dc0` (LSTM only) `[batch, hiddenSize]`.
  */
 export interface SequenceGradients extends SequenceOutput {
+  /** `∂L/∂x`. */
   dx: Float32Array;
+  /** `∂L/∂h0`. */
   dh0: Float32Array;
+  /** `∂L/∂c0` (LSTM). */
   dc0?: Float32Array;
+  /** `∂L/∂weight_ih`. */
   dWeightIh: Float32Array;
+  /** `∂L/∂weight_hh`. */
   dWeightHh: Float32Array;
+  /** `∂L/∂bias_ih` (zeros when the sequence has no bias). */
   dBiasIh: Float32Array;
+  /** `∂L/∂bias_hh` (zeros when the sequence has no bias). */
   dBiasHh: Float32Array;
 }
 
