@@ -87,6 +87,9 @@ describe('reused buffers', () => {
     releaseTapeBuffers(tape);
     releaseScratch();
     expect(tapeBuffer(10)).not.toBe(tape);
+    const work = scratch('test.c', 12);
+    releaseTapeBuffers(work);
+    expect(tapeBuffer(12)).not.toBe(work);
   });
 });
 

@@ -162,6 +162,11 @@ export function scratch(name: string, size: number, zero = false): Float32Array 
   return view;
 }
 
+function isScratch(buffer: Float32Array): boolean {
+  for (const kept of scratchPool.values()) if (kept.buffer === buffer.buffer) return true;
+  return false;
+}
+
 /** Frees the buffers kept by {@link scratch} and {@link tapeBuffer} (they are made again when
  * next needed): call it after training to give their memory back. */
 export function releaseScratch(): void {
@@ -196,6 +201,7 @@ export function tapeBuffer(size: number): Float32Array {
 export function releaseTapeBuffers(...buffers: (Float32Array | null)[]): void {
   for (const buffer of buffers) {
     if (buffer === null || buffer.byteOffset !== 0 || buffer.byteLength !== buffer.buffer.byteLength || freeTapeBuffers.includes(buffer)) continue;
+    if (isScratch(buffer)) continue; // the tape of a forward that kept none: its buffers stay with scratch
     freeTapeBuffers.push(buffer);
     freeTapeFloats += buffer.length;
     while (freeTapeBuffers.length > maxFreeTapeBuffers || freeTapeFloats > maxFreeTapeFloats) freeTapeFloats -= freeTapeBuffers.shift()!.length;
