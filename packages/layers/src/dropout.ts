@@ -17,6 +17,8 @@ export interface DropoutOptions {
  *
  * Shapes: any → the same shape.
  *
+ * It holds no tensors: the mask is made on the input's backend, so it needs no `backend` option.
+ *
  * @example
  * const dropout = new Dropout({ p: 0.2, seed: 1 });
  * const y = dropout.forward(x);      // training

@@ -1,4 +1,4 @@
-import { type DType, type Tensor, Generator, empty, fail, randn, tensor } from '@recurrent/tensor';
+import { type Backend, type DType, type Tensor, Generator, empty, fail, randn, tensor } from '@recurrent/tensor';
 import { Module, Parameter, type Variable, definePrimitive } from '@recurrent/autograd';
 import { checkPositiveInteger } from './internal/checkPositiveInteger.js';
 
@@ -12,6 +12,8 @@ export interface EmbeddingOptions {
   /** Seed used when no generator is given (default 0). */
   seed?: number;
   dtype?: DType;
+  /** Backend the weight lives on, and so the output and its gradient (default: the CPU backend). */
+  backend?: Backend;
 }
 
 const lookup = definePrimitive<{ indices: Int32Array; shape: readonly number[]; paddingIdx: number }>({
@@ -48,6 +50,10 @@ const lookup = definePrimitive<{ indices: Int32Array; shape: readonly number[]; 
  * @example
  * const embed = new Embedding({ numEmbeddings: 100, embeddingDim: 8, paddingIdx: 0 });
  * embed.forward(tensor([[5, 3, 0]], { dtype: 'int32' })).shape; // [1, 3, 8]
+ *
+ * With `backend`, the weight, the output and the weight's gradient live on that backend, so the
+ * ops that follow run its kernels:
+ * `new Embedding({ numEmbeddings: 100, embeddingDim: 8, backend: createGpujsBackend() })`.
  */
 export class Embedding extends Module {
   readonly numEmbeddings: number;
@@ -72,14 +78,14 @@ export class Embedding extends Module {
     }
     this.paddingIdx = padding;
     const generator = options.generator ?? new Generator(options.seed ?? 0);
-    const weight = randn([numEmbeddings, embeddingDim], generator, { dtype: options.dtype ?? 'float32' });
+    const weight = randn([numEmbeddings, embeddingDim], generator, { dtype: options.dtype ?? 'float32', backend: options.backend });
     if (padding !== null) weight.data.fill(0, padding * embeddingDim, (padding + 1) * embeddingDim);
     this.weight = this.registerParameter('weight', new Parameter(weight));
   }
 
   /** The rows of `weight` at `indices` (int32), shape `[...indices.shape, embeddingDim]`. */
   forward(indices: Tensor | readonly number[]): Variable {
-    const values = Array.isArray(indices) ? tensor(indices as number[], { dtype: 'int32' }) : (indices as Tensor);
+    const values = Array.isArray(indices) ? tensor(indices as number[], { dtype: 'int32', backend: this.weight.value.backend }) : (indices as Tensor);
     if (values.dtype !== 'int32') fail('Embedding', 'int32 indices', values.dtype);
     const flat = values.data as Int32Array;
     for (let i = 0; i < flat.length; i++) {

@@ -1,4 +1,4 @@
-import { type DType, type Tensor, empty, fail, formatShape, full } from '@recurrent/tensor';
+import { type Backend, type DType, type Tensor, empty, fail, formatShape, full } from '@recurrent/tensor';
 import { Module, Parameter, type Variable, definePrimitive, valueOf } from '@recurrent/autograd';
 
 /** Options of {@link LayerNorm}. */
@@ -10,6 +10,8 @@ export interface LayerNormOptions {
   /** Learn `weight` (ones) and `bias` (zeros) (default true). */
   elementwiseAffine?: boolean;
   dtype?: DType;
+  /** Backend `weight` and `bias` live on (default: the CPU backend); the output follows the input's. */
+  backend?: Backend;
 }
 
 const layerNormPrimitive = definePrimitive<{ size: number; eps: number }>({
@@ -88,8 +90,8 @@ export class LayerNorm extends Module {
     this.eps = options.eps ?? 1e-5;
     const affine = options.elementwiseAffine ?? true;
     const dtype = options.dtype ?? 'float32';
-    this.weight = this.registerParameter('weight', affine ? new Parameter(full(shape, 1, { dtype })) : null);
-    this.bias = this.registerParameter('bias', affine ? new Parameter(full(shape, 0, { dtype })) : null);
+    this.weight = this.registerParameter('weight', affine ? new Parameter(full(shape, 1, { dtype, backend: options.backend })) : null);
+    this.bias = this.registerParameter('bias', affine ? new Parameter(full(shape, 0, { dtype, backend: options.backend })) : null);
   }
 
   /** Normalises over the trailing `normalizedShape` axes. */

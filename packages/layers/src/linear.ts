@@ -1,4 +1,4 @@
-import { type DType, type Tensor, Generator, fail, formatShape, uniform } from '@recurrent/tensor';
+import { type Backend, type DType, type Tensor, Generator, fail, formatShape, uniform } from '@recurrent/tensor';
 import { Module, Parameter, type Variable, add, matmul, reshape, valueOf } from '@recurrent/autograd';
 import { checkPositiveInteger } from './internal/checkPositiveInteger.js';
 
@@ -12,6 +12,9 @@ export interface LinearOptions {
   /** Seed used when no generator is given (default 0). */
   seed?: number;
   dtype?: DType;
+  /** Backend the weight and bias live on (default: the CPU backend). The product runs on the
+   * input's backend (ops use their first operand's), so give the input the same one. */
+  backend?: Backend;
 }
 
 /**
@@ -24,6 +27,9 @@ export interface LinearOptions {
  * @example
  * const head = new Linear({ inFeatures: 16, outFeatures: 4 });
  * const logits = head.forward(hidden); // hidden: [batch, 16] → [batch, 4]
+ *
+ * // parameters on a gpu.js backend: its gemm runs the product of inputs on the same backend
+ * const onGpu = new Linear({ inFeatures: 16, outFeatures: 4, backend: createGpujsBackend() });
  */
 export class Linear extends Module {
   readonly inFeatures: number;
@@ -41,8 +47,8 @@ export class Linear extends Module {
     const generator = options.generator ?? new Generator(options.seed ?? 0);
     const bound = 1 / Math.sqrt(inFeatures);
     const dtype = options.dtype ?? 'float32';
-    this.weight = this.registerParameter('weight', new Parameter(uniform([outFeatures, inFeatures], -bound, bound, generator, { dtype })));
-    this.bias = this.registerParameter('bias', options.bias ?? true ? new Parameter(uniform([outFeatures], -bound, bound, generator, { dtype })) : null);
+    this.weight = this.registerParameter('weight', new Parameter(uniform([outFeatures, inFeatures], -bound, bound, generator, { dtype, backend: options.backend })));
+    this.bias = this.registerParameter('bias', options.bias ?? true ? new Parameter(uniform([outFeatures], -bound, bound, generator, { dtype, backend: options.backend })) : null);
   }
 
   /** `x Wᵀ + b` over the last axis. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Generator, tensor, uniform } from '@recurrent/tensor';
+import { type Backend, type Tensor, Generator, createCpuBackend, tensor, uniform } from '@recurrent/tensor';
 import { Variable, backward, gradcheck, mul, sum } from '@recurrent/autograd';
 import { Linear } from './linear.js';
 import { Embedding } from './embedding.js';
@@ -88,5 +88,46 @@ describe('LayerNorm', () => {
     const checked = gradcheck((input) => norm.forward(input), [x.value], { parameters: [norm.weight!, norm.bias!], atol: 1e-6, rtol: 1e-6, name: 'LayerNorm' });
     expect(checked.checked).toBe(x.size + norm.weight!.size + norm.bias!.size);
     expect(() => norm.forward(uniform([2, 3, 2], 0, 1, generator))).toThrow('LayerNorm: expected input [..., 2, 3], got [2, 3, 2]');
+  });
+});
+
+describe('backend option', () => {
+  const bits = (t: Tensor) => Array.from(new Uint32Array(new Float32Array(t.data).buffer));
+  /** Builds a module twice (default backend and `backend`), runs forward and backward on each. */
+  function both<M extends { parameters(): { value: Tensor; grad: Tensor | null }[] }>(make: (backend?: Backend) => M, run: (module: M, backend?: Backend) => Variable) {
+    const backend = createCpuBackend({ name: 'own-cpu' });
+    const results = [undefined, backend].map((on) => {
+      const module = make(on);
+      const y = run(module, on);
+      backward(sum(mul(y, uniform(y.shape, -1, 1, new Generator(9), { backend: on }))));
+      return { module, y };
+    });
+    return { backend, plain: results[0], own: results[1] };
+  }
+  const inputOn = (backend?: Backend) => uniform([3, 2, 4], -1, 1, new Generator(7), { backend });
+
+  it.each([
+    ['Linear', () => both((backend) => new Linear({ inFeatures: 4, outFeatures: 5, seed: 3, backend }), (m, backend) => m.forward(inputOn(backend)))],
+    ['Embedding', () => both((backend) => new Embedding({ numEmbeddings: 6, embeddingDim: 4, paddingIdx: 0, seed: 3, backend }), (m) => m.forward([1, 0, 5, 2, 2, 3]))],
+    ['LayerNorm', () => both((backend) => new LayerNorm({ normalizedShape: 4, backend }), (m, backend) => m.forward(inputOn(backend)))],
+  ] as const)('%s puts its parameters, outputs and gradients on the given backend, with the default backend\'s bits', (_name, build) => {
+    const { backend, plain, own } = build();
+    const parameters = own.module.parameters();
+    expect(parameters.length).toBeGreaterThan(0);
+    for (const parameter of parameters) expect(parameter.value.backend).toBe(backend);
+    for (const parameter of plain.module.parameters()) expect(parameter.value.backend).not.toBe(backend);
+    expect(own.y.value.backend).toBe(backend);
+    expect(bits(own.y.value)).toEqual(bits(plain.y.value));
+    parameters.forEach((parameter, i) => {
+      expect(parameter.grad!.backend).toBe(backend);
+      expect(bits(parameter.grad!)).toEqual(bits(plain.module.parameters()[i].grad!));
+    });
+  });
+
+  it('Dropout makes its mask on the input\'s backend, with the default backend\'s bits', () => {
+    const backend = createCpuBackend();
+    const [plain, own] = [undefined, backend].map((on) => new Dropout({ p: 0.3, seed: 2 }).forward(inputOn(on)).value);
+    expect(own.backend).toBe(backend);
+    expect(bits(own)).toEqual(bits(plain));
   });
 });
