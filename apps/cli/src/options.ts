@@ -1,6 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+import type { GpujsMode } from '@recurrent/backend-gpujs';
 import { CliError } from './cliError.js';
 
 /** The tasks `recurrent train` knows. */
@@ -25,6 +26,8 @@ export interface TrainOptions {
   budget?: number;
   seed?: number;
   backend: 'cpu' | 'gpujs';
+  /** The gpu.js mode with `--backend gpujs` (default: gpu.js chooses). */
+  gpujsMode?: GpujsMode;
   /** Run directory (default: the resumed run's, else `runs/<task>`). */
   out?: string;
   resume?: string;
@@ -39,6 +42,9 @@ export interface TrainOptions {
   progress: boolean;
   sampleLength: number;
 }
+
+/** gpu.js modes `--gpujs-mode` accepts (listed here so parsing options never loads gpu.js). */
+const gpujsModes = ['cpu', 'webasm', 'webgl2', 'webgl', 'headlessgl', 'gpu'] as const satisfies readonly GpujsMode[];
 
 const trainSpec = {
   cell: { type: 'string' },
@@ -56,6 +62,7 @@ const trainSpec = {
   budget: { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string' },
+  'gpujs-mode': { type: 'string' },
   out: { type: 'string' },
   resume: { type: 'string' },
   'log-json': { type: 'string' },
@@ -122,6 +129,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
     budget: num('budget'),
     seed: int('seed', 0),
     backend: choice('train', 'backend', values.backend, ['cpu', 'gpujs'] as const) ?? 'cpu',
+    gpujsMode: choice('train', 'gpujs-mode', values['gpujs-mode'], gpujsModes),
     out: values.out,
     resume: values.resume,
     logJson: values['log-json'],
@@ -134,9 +142,8 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
     progress: !values['no-progress'],
     sampleLength: int('sample-length', 0) ?? 200,
   };
-  if (options.backend === 'gpujs') {
-    // Linear and Embedding take no backend yet, and ops run on their first operand's backend
-    throw new CliError('recurrent train: --backend gpujs expected a model whose every layer takes a backend, got Linear and Embedding (CPU only); use --backend cpu', 2);
+  if (options.gpujsMode !== undefined && options.backend !== 'gpujs') {
+    throw new CliError(`recurrent train: --gpujs-mode expected --backend gpujs, got --backend ${options.backend}`, 2);
   }
   if (task === 'forecast' && (options.csv === undefined || options.target === undefined)) {
     throw new CliError('recurrent train forecast: expected --csv FILE and --target COLUMN, got ' + (options.csv === undefined ? 'no --csv' : 'no --target'), 2);

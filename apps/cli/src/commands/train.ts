@@ -1,7 +1,8 @@
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import type { GpujsBackend } from '@recurrent/backend-gpujs';
 import { Generator } from '@recurrent/tensor';
-import { loadCheckpoint } from '../checkpoint/checkpoint.js';
+import { type LoadedCheckpoint, loadCheckpoint } from '../checkpoint/checkpoint.js';
 import { CliError } from '../cliError.js';
 import { type TrainOptions, parseTrainOptions } from '../options.js';
 import { buildTask, taskDefaults } from '../tasks/registry.js';
@@ -32,7 +33,6 @@ export async function trainCommand(argv: string[]): Promise<number> {
 
 /** Trains a task with parsed options; prints the final metric line. */
 export async function runTraining(options: TrainOptions): Promise<number> {
-  const defaults = taskDefaults(options.task);
   const loaded = options.resume ? loadCheckpoint(options.resume) : null;
   // a resumed run writes on into its own run directory unless --out says otherwise
   const out = prepareOutputDirectory(options.out ?? (loaded ? dirname(dirname(loaded.directory)) : `runs/${options.task}`));
@@ -40,9 +40,41 @@ export async function runTraining(options: TrainOptions): Promise<number> {
   const saved = (loaded?.state.training ?? {}) as Partial<TrainOptions>;
   const given = loaded ? ({ ...saved, ...definedOnly(options), resume: options.resume, out } as TrainOptions) : options;
   const settings: TrainOptions = { ...given, cell: given.cell ?? 'lstm', dropout: given.dropout ?? 0, optimizer: given.optimizer ?? 'adam', seed: given.seed ?? 0 };
+  // --backend gpujs: one gpu.js backend for the whole run, every module's parameters and every input on it
+  const gpujs = settings.backend === 'gpujs' ? await createGpujs(settings) : null;
+  try {
+    const code = await trainOn(settings, loaded, out, gpujs);
+    if (gpujs) console.log(gpujsSummary(gpujs));
+    return code;
+  } finally {
+    gpujs?.dispose();
+  }
+}
+
+/** The gpu.js backend of `--backend gpujs` (`--gpujs-mode`, else gpu.js chooses). */
+async function createGpujs(settings: TrainOptions): Promise<GpujsBackend> {
+  const { createGpujsBackend } = await import('@recurrent/backend-gpujs');
+  try {
+    return createGpujsBackend({ mode: settings.gpujsMode });
+  } catch (error) {
+    throw new CliError(`recurrent train: --backend gpujs could not start gpu.js${settings.gpujsMode ? ` in mode ${settings.gpujsMode}` : ''} (${(error as Error).message.split('\n')[0]})`);
+  }
+}
+
+/** One line: the gpu.js mode, the kernel classes that ran, the launches and the CPU fallbacks. */
+export function gpujsSummary(backend: GpujsBackend): string {
+  const classes = [...backend.kernelClasses].join(', ') || 'none';
+  const fallbacks = [...backend.fallbacks].sort((a, b) => b[1] - a[1]);
+  const total = fallbacks.reduce((sum, [, count]) => sum + count, 0);
+  const listed = fallbacks.map(([name, count]) => `${name} ${count}`).join(', ');
+  return `gpujs: mode ${backend.mode}, kernels ${classes}, ${backend.device.launches} launches, CPU fallbacks ${total}${total ? ` (${listed})` : ''}`;
+}
+
+async function trainOn(settings: TrainOptions, loaded: LoadedCheckpoint | null, out: string, backend: GpujsBackend | null): Promise<number> {
+  const defaults = taskDefaults(settings.task);
   const lr = settings.lr ?? defaults.lr;
   const clip = settings.clip ?? defaults.clip;
-  const task = await buildTask(settings);
+  const task = await buildTask(settings, backend ?? undefined);
   const optimizer = createOptimizer(settings.optimizer, task.model.parameters(), lr);
   let start = { step: 0, trainSeconds: 0 };
   if (loaded) {

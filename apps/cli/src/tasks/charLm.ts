@@ -1,5 +1,5 @@
 import { backward, crossEntropy, noGrad } from '@recurrent/autograd';
-import { Generator, type Tensor, fromData } from '@recurrent/tensor';
+import { type Backend, Generator, type Tensor, fromData } from '@recurrent/tensor';
 import type { TrainingTask } from '../training/task.js';
 import { type CharacterCorpus, loadMobyDick } from './mobyDick.js';
 import { type CarriedState, TokenModel } from './models.js';
@@ -17,6 +17,8 @@ export interface CharLmSettings {
   bptt: number;
   /** Validation characters scored at intermediate evaluations (the final one scores all). */
   evalLimit?: number;
+  /** Backend of the model's parameters and of the input tensors (default: the CPU backend). */
+  backend?: Backend;
   seed: number;
 }
 
@@ -36,7 +38,7 @@ export function charLmTask(settings: CharLmSettings, corpus: CharacterCorpus = l
   };
   // one generator draws the initial weights and then the dropout masks; checkpoints carry it
   const generator = new Generator(settings.seed);
-  const model = new TokenModel({ ...modelConfig, dropout: settings.dropout }, generator);
+  const model = new TokenModel({ ...modelConfig, dropout: settings.dropout }, generator, settings.backend);
   const streamLength = Math.floor(corpus.train.length / settings.batch);
   const stepsPerEpoch = Math.floor((streamLength - 1) / settings.bptt);
   let position = 0;
@@ -64,8 +66,8 @@ export function charLmTask(settings: CharLmSettings, corpus: CharacterCorpus = l
           targets[t * settings.batch + b] = corpus.train[at + 1];
         }
       }
-      const { logits, state } = model.forward(fromData(inputs.slice(), [settings.bptt, settings.batch]), carried);
-      const loss = crossEntropy(logits, fromData(targets.slice(), [settings.bptt * settings.batch]));
+      const { logits, state } = model.forward(fromData(inputs.slice(), [settings.bptt, settings.batch], { backend: model.backend }), carried);
+      const loss = crossEntropy(logits, fromData(targets.slice(), [settings.bptt * settings.batch], { backend: model.backend }));
       backward(loss);
       carried = state;
       position += settings.bptt;
@@ -107,9 +109,9 @@ export function bitsPerChar(model: TokenModel, text: Int32Array, streams: number
           targets[t * streams + b] = text[b * streamLength + start + t + 1];
         }
       }
-      const result = model.forward(fromData(inputs, [steps, streams]), state);
+      const result = model.forward(fromData(inputs, [steps, streams], { backend: model.backend }), state);
       state = result.state;
-      total += crossEntropy(result.logits, fromData(targets, [steps * streams]), { reduction: 'sum' }).item();
+      total += crossEntropy(result.logits, fromData(targets, [steps * streams], { backend: model.backend }), { reduction: 'sum' }).item();
       count += steps * streams;
     }
   });
@@ -127,14 +129,14 @@ export function sampleText(model: TokenModel, vocabulary: string[], length: numb
     let state: CarriedState | null = null;
     let logits: Float32Array | null = null;
     for (const id of primeIds) {
-      const result = model.forward(fromData(Int32Array.of(id), [1, 1]), state);
+      const result = model.forward(fromData(Int32Array.of(id), [1, 1], { backend: model.backend }), state);
       state = result.state;
       logits = result.logits.value.data as Float32Array;
     }
     for (let k = 0; k < length; k++) {
       const id = drawIndex(logits!, temperature, generator);
       out += vocabulary[id];
-      const result = model.forward(fromData(Int32Array.of(id), [1, 1]), state);
+      const result = model.forward(fromData(Int32Array.of(id), [1, 1], { backend: model.backend }), state);
       state = result.state;
       logits = result.logits.value.data as Float32Array;
     }

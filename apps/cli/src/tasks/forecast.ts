@@ -1,6 +1,6 @@
 import { backward, mseLoss, noGrad } from '@recurrent/autograd';
 import { readCsvFile } from '@recurrent/data/node';
-import { Generator, fromData } from '@recurrent/tensor';
+import { type Backend, Generator, fromData } from '@recurrent/tensor';
 import { CliError } from '../cliError.js';
 import type { TrainingTask } from '../training/task.js';
 import { SequenceModel } from './models.js';
@@ -17,6 +17,8 @@ export interface ForecastSettings {
   batch: number;
   /** Past values the model reads to predict the next one. */
   window: number;
+  /** Backend of the model's parameters and of the input tensors (default: the CPU backend). */
+  backend?: Backend;
   seed: number;
 }
 
@@ -58,7 +60,7 @@ export async function forecastTask(settings: ForecastSettings): Promise<Training
     bidirectional: false, outputSize: 1, window: settings.window, target: settings.target, mean, deviation,
   };
   const generator = new Generator(settings.seed);
-  const model = new SequenceModel({ ...modelConfig, dropout: settings.dropout }, generator);
+  const model = new SequenceModel({ ...modelConfig, dropout: settings.dropout }, generator, settings.backend);
   // training targets are the values at positions window … split−1
   const batches = new ShuffledBatches(split - settings.window, settings.batch, settings.seed + 1);
   const windows = (ends: number[]) => {
@@ -68,7 +70,7 @@ export async function forecastTask(settings: ForecastSettings): Promise<Training
       for (let t = 0; t < settings.window; t++) x[t * ends.length + b] = scaled[end - settings.window + t];
       y[b] = scaled[end];
     });
-    return { x: fromData(x, [settings.window, ends.length, 1]), y: fromData(y, [ends.length, 1]) };
+    return { x: fromData(x, [settings.window, ends.length, 1], { backend: model.backend }), y: fromData(y, [ends.length, 1], { backend: model.backend }) };
   };
   return {
     name: 'forecast', model, modelConfig, vocabulary: null,

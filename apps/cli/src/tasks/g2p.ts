@@ -1,7 +1,7 @@
 import { backward, logSoftmax, noGrad, reshape } from '@recurrent/autograd';
 import { type G2PExample, loadCmudict } from '@recurrent/data';
 import { ctcGreedyDecode, ctcLoss } from '@recurrent/layers';
-import { Generator, fromData } from '@recurrent/tensor';
+import { type Backend, Generator, fromData } from '@recurrent/tensor';
 import type { TrainingTask } from '../training/task.js';
 import { TokenModel } from './models.js';
 import { ShuffledBatches } from './shuffledBatches.js';
@@ -16,6 +16,8 @@ export interface G2PSettings {
   dropout: number;
   batch: number;
   evalLimit?: number;
+  /** Backend of the model's parameters and of the input tensors (default: the CPU backend). */
+  backend?: Backend;
   seed: number;
 }
 
@@ -47,7 +49,7 @@ export async function g2pTask(settings: G2PSettings): Promise<TrainingTask> {
     hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, bidirectional: settings.bidirectional, outputSize: cmudict.phonemes.size,
   };
   const generator = new Generator(settings.seed);
-  const model = new TokenModel({ ...modelConfig, dropout: settings.dropout }, generator);
+  const model = new TokenModel({ ...modelConfig, dropout: settings.dropout }, generator, settings.backend);
   const batches = new ShuffledBatches(cmudict.train.length, settings.batch, settings.seed + 1);
   const classes = cmudict.phonemes.size;
   /** Log-probabilities `[T, B, classes]` for a batch of words, and the frame counts. */
@@ -61,7 +63,7 @@ export async function g2pTask(settings: G2PSettings): Promise<TrainingTask> {
         ids[(2 * k + 1) * examples.length + b] = letter;
       });
     });
-    const { logits } = model.forward(fromData(ids, [steps, examples.length]), null, lengths);
+    const { logits } = model.forward(fromData(ids, [steps, examples.length], { backend: model.backend }), null, lengths);
     return { logProbs: logSoftmax(reshape(logits, [steps, examples.length, classes]), -1), lengths };
   };
   return {

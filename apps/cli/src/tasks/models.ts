@@ -1,6 +1,6 @@
 import { Module, type Variable, reshape } from '@recurrent/autograd';
 import { Embedding, GRU, LSTM, Linear, RNN, unbind } from '@recurrent/layers';
-import type { Generator, Tensor } from '@recurrent/tensor';
+import type { Backend, Generator, Tensor } from '@recurrent/tensor';
 
 /** The recurrent core of every task's model. */
 export interface RecurrentConfig {
@@ -20,11 +20,11 @@ export interface CarriedState {
 
 type RecurrentLayer = LSTM | GRU | RNN;
 
-/** `nn.LSTM` / `nn.GRU` / `nn.RNN` from a {@link RecurrentConfig}, time-major. */
-export function recurrentLayer(config: RecurrentConfig, generator: Generator): RecurrentLayer {
+/** `nn.LSTM` / `nn.GRU` / `nn.RNN` from a {@link RecurrentConfig}, time-major, its parameters on `backend`. */
+export function recurrentLayer(config: RecurrentConfig, generator: Generator, backend?: Backend): RecurrentLayer {
   const options = {
     inputSize: config.inputSize, hiddenSize: config.hiddenSize, numLayers: config.numLayers,
-    bidirectional: config.bidirectional, dropout: config.dropout, generator,
+    bidirectional: config.bidirectional, dropout: config.dropout, generator, backend,
   };
   if (config.cell === 'lstm') return new LSTM(options);
   if (config.cell === 'gru') return new GRU(options);
@@ -40,19 +40,25 @@ export function runRecurrent(layer: RecurrentLayer, x: Variable | Tensor, state:
 /**
  * Embedding → RNN/LSTM/GRU → Linear over token ids `[T, B]`, giving logits `[T·B, vocabulary]`.
  * State-dict names are PyTorch's for the same `nn.Module` with submodules `embedding`, `rnn`,
- * `linear` (`embedding.weight`, `rnn.weight_ih_l0`, `linear.weight`, …).
+ * `linear` (`embedding.weight`, `rnn.weight_ih_l0`, `linear.weight`, …). Every parameter lives on
+ * `backend` (default: the CPU backend), so every op of the forward and backward runs its kernels.
  */
 export class TokenModel extends Module {
   readonly embedding: Embedding;
   readonly rnn: RecurrentLayer;
   readonly linear: Linear;
 
-  constructor(readonly config: { vocabularySize: number; embeddingSize: number; outputSize: number } & Omit<RecurrentConfig, 'inputSize'>, generator: Generator) {
+  constructor(readonly config: { vocabularySize: number; embeddingSize: number; outputSize: number } & Omit<RecurrentConfig, 'inputSize'>, generator: Generator, backend?: Backend) {
     super();
-    this.embedding = this.registerModule('embedding', new Embedding({ numEmbeddings: config.vocabularySize, embeddingDim: config.embeddingSize, generator }));
-    this.rnn = this.registerModule('rnn', recurrentLayer({ ...config, inputSize: config.embeddingSize }, generator));
+    this.embedding = this.registerModule('embedding', new Embedding({ numEmbeddings: config.vocabularySize, embeddingDim: config.embeddingSize, generator, backend }));
+    this.rnn = this.registerModule('rnn', recurrentLayer({ ...config, inputSize: config.embeddingSize }, generator, backend));
     const width = config.hiddenSize * (config.bidirectional ? 2 : 1);
-    this.linear = this.registerModule('linear', new Linear({ inFeatures: width, outFeatures: config.outputSize, generator }));
+    this.linear = this.registerModule('linear', new Linear({ inFeatures: width, outFeatures: config.outputSize, generator, backend }));
+  }
+
+  /** The backend the parameters live on: make the inputs on it. */
+  get backend(): Backend {
+    return this.linear.weight.value.backend;
   }
 
   /** Logits `[T·B, outputSize]` and the final state, for ids `[T, B]` (int32). */
@@ -67,17 +73,23 @@ export class TokenModel extends Module {
 
 /**
  * An RNN/LSTM/GRU over real-valued steps `[T, B, inputSize]` with a Linear head on the last
- * state (`seq-mnist`, `forecast`).
+ * state (`seq-mnist`, `forecast`). Every parameter lives on `backend` (default: the CPU backend);
+ * give the inputs the same backend (ops run on their first operand's).
  */
 export class SequenceModel extends Module {
   readonly rnn: RecurrentLayer;
   readonly linear: Linear;
 
-  constructor(readonly config: { outputSize: number } & RecurrentConfig, generator: Generator) {
+  constructor(readonly config: { outputSize: number } & RecurrentConfig, generator: Generator, backend?: Backend) {
     super();
-    this.rnn = this.registerModule('rnn', recurrentLayer(config, generator));
+    this.rnn = this.registerModule('rnn', recurrentLayer(config, generator, backend));
     const width = config.hiddenSize * (config.bidirectional ? 2 : 1);
-    this.linear = this.registerModule('linear', new Linear({ inFeatures: width, outFeatures: config.outputSize, generator }));
+    this.linear = this.registerModule('linear', new Linear({ inFeatures: width, outFeatures: config.outputSize, generator, backend }));
+  }
+
+  /** The backend the parameters live on: make the inputs on it. */
+  get backend(): Backend {
+    return this.linear.weight.value.backend;
   }
 
   /** Outputs `[B, outputSize]` from the last time step's output `[B, D·H]`. */

@@ -1,6 +1,6 @@
 import { backward, crossEntropy, noGrad } from '@recurrent/autograd';
 import { type NameExample, loadFirstNames } from '@recurrent/data';
-import { Generator, fromData } from '@recurrent/tensor';
+import { type Backend, Generator, fromData } from '@recurrent/tensor';
 import type { TrainingTask } from '../training/task.js';
 import { drawIndex } from './charLm.js';
 import { type CarriedState, TokenModel } from './models.js';
@@ -14,6 +14,8 @@ export interface NamesSettings {
   numLayers: number;
   dropout: number;
   batch: number;
+  /** Backend of the model's parameters and of the input tensors (default: the CPU backend). */
+  backend?: Backend;
   seed: number;
 }
 
@@ -34,7 +36,7 @@ export async function namesTask(settings: NamesSettings): Promise<TrainingTask> 
     hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, bidirectional: false, outputSize: vocabularySize,
   };
   const generator = new Generator(settings.seed);
-  const model = new TokenModel({ ...modelConfig, dropout: settings.dropout }, generator);
+  const model = new TokenModel({ ...modelConfig, dropout: settings.dropout }, generator, settings.backend);
   const batches = new ShuffledBatches(names.train.length, settings.batch, settings.seed + 1);
   /** Time-major inputs `[T, B]` and targets `[T·B]` (`<pad>` where a name has ended). */
   const encode = (examples: NameExample[]) => {
@@ -48,7 +50,7 @@ export async function namesTask(settings: NamesSettings): Promise<TrainingTask> 
         targets[t * examples.length + b] = sequence[t + 1];
       }
     });
-    return { inputs: fromData(inputs, [steps, examples.length]), targets: fromData(targets, [steps * examples.length]) };
+    return { inputs: fromData(inputs, [steps, examples.length], { backend: model.backend }), targets: fromData(targets, [steps * examples.length], { backend: model.backend }) };
   };
   return {
     name: 'names', model, modelConfig, vocabulary: [...characters.tokens],
@@ -87,7 +89,7 @@ export async function namesTask(settings: NamesSettings): Promise<TrainingTask> 
           let name = prime;
           let logits: ArrayLike<number> = [];
           for (const id of [bos, ...characters.encode(Array.from(prime))]) {
-            const result = model.forward(fromData(Int32Array.of(id), [1, 1]), state);
+            const result = model.forward(fromData(Int32Array.of(id), [1, 1], { backend: model.backend }), state);
             state = result.state;
             logits = result.logits.value.data;
           }
@@ -95,7 +97,7 @@ export async function namesTask(settings: NamesSettings): Promise<TrainingTask> 
             const id = drawIndex(logits, temperature, sampler);
             if (id === eos || id === pad || id === bos) break;
             name += characters.tokenOf(id);
-            const result = model.forward(fromData(Int32Array.of(id), [1, 1]), state);
+            const result = model.forward(fromData(Int32Array.of(id), [1, 1], { backend: model.backend }), state);
             state = result.state;
             logits = result.logits.value.data;
           }

@@ -1,3 +1,4 @@
+import type { Backend } from '@recurrent/tensor';
 import { CliError } from '../cliError.js';
 import type { TaskName, TrainOptions } from '../options.js';
 import type { TrainingTask } from '../training/task.js';
@@ -27,8 +28,11 @@ export function taskDefaults(task: TaskName): TaskDefaults {
   return defaults[task];
 }
 
-/** Builds a task's data and model from resolved options (data modules load lazily). */
-export async function buildTask(options: TrainOptions): Promise<TrainingTask> {
+/**
+ * Builds a task's data and model from resolved options (data modules load lazily), with the
+ * model's parameters and the input tensors on `backend` (default: the CPU backend).
+ */
+export async function buildTask(options: TrainOptions, backend?: Backend): Promise<TrainingTask> {
   const seed = options.seed ?? 0;
   const cell = options.cell ?? 'lstm';
   const dropout = options.dropout ?? 0;
@@ -36,7 +40,7 @@ export async function buildTask(options: TrainOptions): Promise<TrainingTask> {
     case 'char-lm': {
       const { charLmDefaults, charLmTask } = await import('./charLm.js');
       return charLmTask({
-        cell, dropout, seed,
+        cell, dropout, seed, backend,
         embeddingSize: options.embeddingSize ?? charLmDefaults.embeddingSize,
         hiddenSize: options.hiddenSize ?? charLmDefaults.hiddenSize,
         numLayers: options.layers ?? charLmDefaults.numLayers,
@@ -48,7 +52,7 @@ export async function buildTask(options: TrainOptions): Promise<TrainingTask> {
     case 'seq-mnist': {
       const { seqMnistDefaults, seqMnistTask } = await import('./seqMnist.js');
       return seqMnistTask({
-        cell, dropout, seed, evalLimit: options.evalLimit,
+        cell, dropout, seed, backend, evalLimit: options.evalLimit,
         hiddenSize: options.hiddenSize ?? seqMnistDefaults.hiddenSize,
         numLayers: options.layers ?? seqMnistDefaults.numLayers,
         bidirectional: options.bidirectional ?? false,
@@ -58,7 +62,7 @@ export async function buildTask(options: TrainOptions): Promise<TrainingTask> {
     case 'g2p': {
       const { g2pDefaults, g2pTask } = await import('./g2p.js');
       return g2pTask({
-        cell, dropout, seed, evalLimit: options.evalLimit,
+        cell, dropout, seed, backend, evalLimit: options.evalLimit,
         embeddingSize: options.embeddingSize ?? g2pDefaults.embeddingSize,
         hiddenSize: options.hiddenSize ?? g2pDefaults.hiddenSize,
         numLayers: options.layers ?? g2pDefaults.numLayers,
@@ -69,7 +73,7 @@ export async function buildTask(options: TrainOptions): Promise<TrainingTask> {
     case 'names': {
       const { namesDefaults, namesTask } = await import('./names.js');
       return namesTask({
-        cell, dropout, seed,
+        cell, dropout, seed, backend,
         embeddingSize: options.embeddingSize ?? namesDefaults.embeddingSize,
         hiddenSize: options.hiddenSize ?? namesDefaults.hiddenSize,
         numLayers: options.layers ?? namesDefaults.numLayers,
@@ -79,7 +83,7 @@ export async function buildTask(options: TrainOptions): Promise<TrainingTask> {
     case 'forecast': {
       const { forecastDefaults, forecastTask } = await import('./forecast.js');
       return forecastTask({
-        csv: options.csv!, target: options.target!, cell, dropout, seed,
+        csv: options.csv!, target: options.target!, cell, dropout, seed, backend,
         hiddenSize: options.hiddenSize ?? forecastDefaults.hiddenSize,
         numLayers: options.layers ?? forecastDefaults.numLayers,
         batch: options.batch ?? forecastDefaults.batch,

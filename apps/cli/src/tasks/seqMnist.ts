@@ -1,6 +1,6 @@
 import { argmax, backward, crossEntropy, noGrad } from '@recurrent/autograd';
 import { type MnistSplit, loadSequentialMnist } from '@recurrent/data';
-import { Generator, fromData } from '@recurrent/tensor';
+import { type Backend, Generator, fromData } from '@recurrent/tensor';
 import type { TrainingTask } from '../training/task.js';
 import { SequenceModel } from './models.js';
 import { ShuffledBatches } from './shuffledBatches.js';
@@ -14,13 +14,15 @@ export interface SeqMnistSettings {
   dropout: number;
   batch: number;
   evalLimit?: number;
+  /** Backend of the model's parameters and of the input tensors (default: the CPU backend). */
+  backend?: Backend;
   seed: number;
 }
 
 export const seqMnistDefaults = { hiddenSize: 128, numLayers: 1, batch: 64 };
 
 /** Images `[B, 784]` → time-major steps `[28, B, 28]` (row t of each image is step t). */
-function stepsOf(split: MnistSplit, indices: number[]) {
+function stepsOf(split: MnistSplit, indices: number[], backend?: Backend) {
   const batch = indices.length;
   const x = new Float32Array(28 * batch * 28);
   const y = new Int32Array(batch);
@@ -29,7 +31,7 @@ function stepsOf(split: MnistSplit, indices: number[]) {
     for (let t = 0; t < 28; t++) x.set(image.subarray(t * 28, (t + 1) * 28), (t * batch + b) * 28);
     y[b] = split.labels[index];
   });
-  return { x: fromData(x, [28, batch, 28]), y: fromData(y, [batch]) };
+  return { x: fromData(x, [28, batch, 28], { backend }), y: fromData(y, [batch], { backend }) };
 }
 
 /**
@@ -43,7 +45,7 @@ export async function seqMnistTask(settings: SeqMnistSettings): Promise<Training
     numLayers: settings.numLayers, bidirectional: settings.bidirectional, outputSize: 10,
   };
   const generator = new Generator(settings.seed);
-  const model = new SequenceModel({ ...modelConfig, dropout: settings.dropout }, generator);
+  const model = new SequenceModel({ ...modelConfig, dropout: settings.dropout }, generator, settings.backend);
   const batches = new ShuffledBatches(mnist.train.labels.length, settings.batch, settings.seed + 1);
   return {
     name: 'seq-mnist', model, modelConfig, vocabulary: null,
@@ -52,7 +54,7 @@ export async function seqMnistTask(settings: SeqMnistSettings): Promise<Training
     stepsPerEpoch: batches.stepsPerEpoch,
     generators: { model: generator, data: batches.generator },
     trainStep() {
-      const { x, y } = stepsOf(mnist.train, batches.next());
+      const { x, y } = stepsOf(mnist.train, batches.next(), model.backend);
       const loss = crossEntropy(model.forward(x), y);
       backward(loss);
       return loss.item();
@@ -65,7 +67,7 @@ export async function seqMnistTask(settings: SeqMnistSettings): Promise<Training
       noGrad(() => {
         for (let start = 0; start < count; start += 500) {
           const indices = Array.from({ length: Math.min(500, count - start) }, (_, k) => start + k);
-          const { x, y } = stepsOf(mnist.test, indices);
+          const { x, y } = stepsOf(mnist.test, indices, model.backend);
           const predicted = argmax(model.forward(x), 1).value.data;
           for (let b = 0; b < indices.length; b++) if (predicted[b] === y.data[b]) correct++;
         }
