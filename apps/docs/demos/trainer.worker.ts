@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
-// Trains one demo in a Web Worker, so the page never freezes: rounds of a few steps, a progress
-// message after each, pause and resume between rounds.
+// Trains one demo in a Web Worker, so the page never freezes: rounds of a few steps, progress
+// messages a few times a second, pause and resume between rounds.
 import type { Backend } from '@recurrent/tensor';
 import { cpu } from '@recurrent/tensor';
 import { createDemo } from './registry';
@@ -40,6 +40,11 @@ scope.onmessage = async (event: MessageEvent<ToWorker>) => {
       const demo = await createDemo(message.demo, { backend, seed: message.seed });
       const started = performance.now();
       let step = 0;
+      // Rounds are averaged into one progress message at most every 250 ms, so the page's main
+      // thread redraws a few times a second however fast a demo trains.
+      let lastPost = -Infinity;
+      let lossSum = 0;
+      let rounds = 0;
       while (!stopped) {
         if (paused) {
           post({ type: 'paused' });
@@ -48,7 +53,15 @@ scope.onmessage = async (event: MessageEvent<ToWorker>) => {
         }
         const result = demo.round();
         step += result.steps;
-        post({ type: 'progress', step, seconds: (performance.now() - started) / 1000, loss: result.loss, report: result.report });
+        lossSum += result.loss;
+        rounds++;
+        const now = performance.now();
+        if (now - lastPost >= 250) {
+          post({ type: 'progress', step, seconds: (now - started) / 1000, loss: lossSum / rounds, report: result.report });
+          lastPost = now;
+          lossSum = 0;
+          rounds = 0;
+        }
         // Yield so pause/stop messages get through.
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
