@@ -88,7 +88,7 @@ export function drawHeatmaps(
     if (!chart) {
       const holder = document.createElement('div');
       holder.style.position = 'relative';
-      holder.style.height = `${Math.max(120, 18 * map.rows.length + 60)}px`;
+      holder.style.height = `${Math.max(140, 24 * map.rows.length + 80)}px`;
       const canvas = document.createElement('canvas');
       holder.appendChild(canvas);
       box.appendChild(holder);
@@ -109,7 +109,7 @@ export function drawHeatmaps(
                 axis.ticks = Array.from({ length: columns }, (_, value) => ({ value }));
               },
             },
-            y: { type: 'category', labels: map.rows, offset: true },
+            y: { type: 'category', labels: map.rows, offset: true, ticks: { autoSkip: false } },
           },
         },
       });
