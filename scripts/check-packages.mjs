@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Every published package must work installed alone: pack each one (pnpm turns workspace:^ into
-// real versions), install the tarballs into an empty plain-npm project, import each package in
-// Node, and run publint on each package folder.
+// Every published package must work installed alone: pack each one (pnpm turns workspace: ranges
+// into real ones), install each into its own empty plain-npm project with only the @recurrent
+// packages it needs, import it in Node, and run publint on each package folder.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,17 +28,28 @@ for (const { dir, manifest } of packages) {
   const out = run('pnpm', ['pack', '--pack-destination', work], dir).trim().split('\n').pop();
   tarballs.push(out.startsWith('/') ? out : join(work, out));
 }
-const project = join(work, 'consumer');
-run('mkdir', ['-p', project], work);
-writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], project);
+// Each package alone: an empty plain-npm project gets its tarball and those of the @recurrent
+// packages it needs (dependencies and peers, transitively), nothing else.
+const byName = new Map(packages.map(({ manifest }, i) => [manifest.name, { manifest, tarball: tarballs[i] }]));
+const closure = (name, seen = new Set()) => {
+  if (seen.has(name) || !byName.has(name)) return seen;
+  seen.add(name);
+  const { manifest } = byName.get(name);
+  for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })) closure(dep, seen);
+  return seen;
+};
 for (const { manifest } of packages) {
-  const script = `const m = await import(${JSON.stringify(manifest.name)}); if (Object.keys(m).length === 0) throw new Error('no exports');`;
+  const project = join(work, manifest.name.replace('/', '-'));
+  run('mkdir', ['-p', project], work);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  const needed = [...closure(manifest.name)];
   try {
+    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...needed.map((name) => byName.get(name).tarball)], project);
+    const script = `const m = await import(${JSON.stringify(manifest.name)}); if (Object.keys(m).length === 0) throw new Error('no exports');`;
     run('node', ['--input-type=module', '-e', script], project);
-    console.log(`check-packages: ${manifest.name} installs alone and imports (${Object.keys(manifest.exports).length - 1} entry points)`);
+    console.log(`check-packages: ${manifest.name} installs alone (with ${needed.length - 1} @recurrent packages it needs) and imports`);
   } catch (error) {
-    failures.push(`import ${manifest.name}: ${error.stderr ?? error.message}`);
+    failures.push(`install/import ${manifest.name}: ${error.stderr ?? error.message}`);
   }
 }
 if (failures.length) {
