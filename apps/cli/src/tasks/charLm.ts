@@ -1,25 +1,16 @@
 import { backward, crossEntropy, noGrad } from '@recurrent/autograd';
-import { type Backend, Generator, type Tensor, fromData } from '@recurrent/tensor';
+import { Generator, type Tensor, fromData } from '@recurrent/tensor';
 import type { TrainingTask } from '../training/task.js';
 import { type CharacterCorpus, loadMobyDick } from './mobyDick.js';
-import { type CarriedState, TokenModel } from './models.js';
+import { type CarriedState, TokenModel, type RecurrentModelSettings } from './models.js';
 
 /** Settings of the character language model (bench/learning.md's by default). */
-export interface CharLmSettings {
-  cell: 'lstm' | 'gru' | 'rnn';
+export interface CharLmSettings extends RecurrentModelSettings {
   embeddingSize: number;
-  hiddenSize: number;
-  numLayers: number;
-  dropout: number;
-  /** Contiguous training streams (the batch). */
-  batch: number;
-  /** Truncated back-propagation length. */
+  /** Truncated back-propagation length (the batch is the number of contiguous streams). */
   bptt: number;
   /** Validation characters scored at intermediate evaluations (the final one scores all). */
   evalLimit?: number;
-  /** Backend of the model's parameters and of the input tensors (default: the CPU backend). */
-  backend?: Backend;
-  seed: number;
 }
 
 /** The defaults of bench/learning.md: Embedding(89, 64) → LSTM(64→256, 2 layers) → Linear. */

@@ -1,25 +1,17 @@
 import { backward, mseLoss, noGrad } from '@recurrent/autograd';
 import { readCsvFile } from '@recurrent/data/node';
-import { type Backend, Generator, fromData } from '@recurrent/tensor';
+import { Generator, fromData } from '@recurrent/tensor';
 import { CliError } from '../cliError.js';
 import type { TrainingTask } from '../training/task.js';
-import { SequenceModel } from './models.js';
+import { SequenceModel, type RecurrentModelSettings } from './models.js';
 import { ShuffledBatches } from './shuffledBatches.js';
 
 /** Settings of one-step-ahead forecasting of a CSV column. */
-export interface ForecastSettings {
+export interface ForecastSettings extends RecurrentModelSettings {
   csv: string;
   target: string;
-  cell: 'lstm' | 'gru' | 'rnn';
-  hiddenSize: number;
-  numLayers: number;
-  dropout: number;
-  batch: number;
   /** Past values the model reads to predict the next one. */
   window: number;
-  /** Backend of the model's parameters and of the input tensors (default: the CPU backend). */
-  backend?: Backend;
-  seed: number;
 }
 
 export const forecastDefaults = { hiddenSize: 32, numLayers: 1, batch: 32, window: 24 };

@@ -1,24 +1,16 @@
 import { backward, logSoftmax, noGrad, reshape } from '@recurrent/autograd';
 import { type G2PExample, loadCmudict } from '@recurrent/data';
 import { ctcGreedyDecode, ctcLoss } from '@recurrent/layers';
-import { type Backend, Generator, fromData } from '@recurrent/tensor';
+import { Generator, fromData } from '@recurrent/tensor';
 import type { TrainingTask } from '../training/task.js';
-import { TokenModel } from './models.js';
+import { TokenModel, type RecurrentModelSettings } from './models.js';
 import { ShuffledBatches } from './shuffledBatches.js';
 
 /** Settings of CMUdict grapheme-to-phoneme (bench/learning.md's: BiLSTM 128 per direction, 2 layers). */
-export interface G2PSettings {
-  cell: 'lstm' | 'gru' | 'rnn';
+export interface G2PSettings extends RecurrentModelSettings {
   embeddingSize: number;
-  hiddenSize: number;
-  numLayers: number;
   bidirectional: boolean;
-  dropout: number;
-  batch: number;
   evalLimit?: number;
-  /** Backend of the model's parameters and of the input tensors (default: the CPU backend). */
-  backend?: Backend;
-  seed: number;
 }
 
 export const g2pDefaults = { embeddingSize: 32, hiddenSize: 128, numLayers: 2, batch: 64, bidirectional: true };

@@ -12,6 +12,19 @@ export interface RecurrentConfig {
   dropout: number;
 }
 
+/** The settings every task's model shares: the recurrent cell and its size, dropout between
+ * layers, the batch, where it runs and the seed of its initialisation. */
+export interface RecurrentModelSettings {
+  cell: 'lstm' | 'gru' | 'rnn';
+  hiddenSize: number;
+  numLayers: number;
+  dropout: number;
+  batch: number;
+  /** Backend of the model's parameters and of the input tensors (default: the CPU backend). */
+  backend?: Backend;
+  seed: number;
+}
+
 /** A recurrent state carried between calls: `h` (and `c` for an LSTM), `[layers·D, batch, H]`. */
 export interface CarriedState {
   h: Tensor;

@@ -1,22 +1,15 @@
 import { backward, crossEntropy, noGrad } from '@recurrent/autograd';
 import { type NameExample, loadFirstNames } from '@recurrent/data';
-import { type Backend, Generator, fromData } from '@recurrent/tensor';
+import { Generator, fromData } from '@recurrent/tensor';
 import type { TrainingTask } from '../training/task.js';
 import { drawIndex } from './charLm.js';
-import { type CarriedState, TokenModel } from './models.js';
+import { type CarriedState, TokenModel, type RecurrentModelSettings } from './models.js';
 import { ShuffledBatches } from './shuffledBatches.js';
 
 /** Settings of first-name generation. */
-export interface NamesSettings {
-  cell: 'lstm' | 'gru' | 'rnn';
+export interface NamesSettings extends RecurrentModelSettings {
   embeddingSize: number;
-  hiddenSize: number;
-  numLayers: number;
-  dropout: number;
   batch: number;
-  /** Backend of the model's parameters and of the input tensors (default: the CPU backend). */
-  backend?: Backend;
-  seed: number;
 }
 
 export const namesDefaults = { embeddingSize: 32, hiddenSize: 128, numLayers: 1, batch: 32 };

@@ -2,21 +2,13 @@ import { argmax, backward, crossEntropy, noGrad } from '@recurrent/autograd';
 import { type MnistSplit, loadSequentialMnist } from '@recurrent/data';
 import { type Backend, Generator, fromData } from '@recurrent/tensor';
 import type { TrainingTask } from '../training/task.js';
-import { SequenceModel } from './models.js';
+import { SequenceModel, type RecurrentModelSettings } from './models.js';
 import { ShuffledBatches } from './shuffledBatches.js';
 
 /** Settings of sequential MNIST (bench/learning.md's: LSTM(28→128) → Linear(128→10), batch 64). */
-export interface SeqMnistSettings {
-  cell: 'lstm' | 'gru' | 'rnn';
-  hiddenSize: number;
-  numLayers: number;
+export interface SeqMnistSettings extends RecurrentModelSettings {
   bidirectional: boolean;
-  dropout: number;
-  batch: number;
   evalLimit?: number;
-  /** Backend of the model's parameters and of the input tensors (default: the CPU backend). */
-  backend?: Backend;
-  seed: number;
 }
 
 export const seqMnistDefaults = { hiddenSize: 128, numLayers: 1, batch: 64 };
