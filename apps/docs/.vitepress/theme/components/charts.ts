@@ -38,7 +38,11 @@ export function drawSeries(
   const datasets = series.map((s, i) => ({
     label: s.label,
     data: s.x.map((x, j) => ({ x, y: s.y[j] })),
-    borderColor: palette[i % palette.length],
+    borderColor: i === 0 ? `${palette[0]}88` : palette[i % palette.length],
+    // the first series wide and pale, later ones thin and dashed, so a series lying on another
+    // (a good forecast on the truth) stays visible
+    borderWidth: i === 0 ? 5 : 2,
+    borderDash: i === 0 ? [] : [6, 4],
     pointRadius: 0,
     tension: 0.1,
   }));
@@ -51,7 +55,7 @@ export function drawSeries(
         maintainAspectRatio: false,
         parsing: false,
         scales: {
-          x: { type: 'linear', title: { display: axes.x !== '', text: axes.x } },
+          x: { type: 'linear', bounds: 'data', title: { display: axes.x !== '', text: axes.x } },
           y: {
             type: logY ? 'logarithmic' : 'linear',
             title: { display: axes.y !== '', text: axes.y },
