@@ -2,6 +2,7 @@ import type { Backend } from '@recurrent/tensor';
 import { CliError } from '../cliError.js';
 import type { TaskName, TrainOptions } from '../options.js';
 import type { TrainingTask } from '../training/task.js';
+import type { RecurrentModelSettings } from './models.js';
 
 /** Per-task defaults: learning rate, clipping, time budget, the final line's label. */
 export interface TaskDefaults {
@@ -33,18 +34,22 @@ export function taskDefaults(task: TaskName): TaskDefaults {
  * model's parameters and the input tensors on `backend` (default: the CPU backend).
  */
 export async function buildTask(options: TrainOptions, backend?: Backend): Promise<TrainingTask> {
-  const seed = options.seed ?? 0;
-  const cell = options.cell ?? 'lstm';
-  const dropout = options.dropout ?? 0;
+  // What every task's model takes, each size from the option or else the task's own default.
+  const model = (defaults: { hiddenSize: number; numLayers: number; batch: number }): RecurrentModelSettings => ({
+    cell: options.cell ?? 'lstm',
+    dropout: options.dropout ?? 0,
+    seed: options.seed ?? 0,
+    backend,
+    hiddenSize: options.hiddenSize ?? defaults.hiddenSize,
+    numLayers: options.layers ?? defaults.numLayers,
+    batch: options.batch ?? defaults.batch,
+  });
   switch (options.task) {
     case 'char-lm': {
       const { charLmDefaults, charLmTask } = await import('./charLm.js');
       return charLmTask({
-        cell, dropout, seed, backend,
+        ...model(charLmDefaults),
         embeddingSize: options.embeddingSize ?? charLmDefaults.embeddingSize,
-        hiddenSize: options.hiddenSize ?? charLmDefaults.hiddenSize,
-        numLayers: options.layers ?? charLmDefaults.numLayers,
-        batch: options.batch ?? charLmDefaults.batch,
         bptt: options.bptt ?? charLmDefaults.bptt,
         evalLimit: options.evalLimit,
       });
@@ -52,41 +57,32 @@ export async function buildTask(options: TrainOptions, backend?: Backend): Promi
     case 'seq-mnist': {
       const { seqMnistDefaults, seqMnistTask } = await import('./seqMnist.js');
       return seqMnistTask({
-        cell, dropout, seed, backend, evalLimit: options.evalLimit,
-        hiddenSize: options.hiddenSize ?? seqMnistDefaults.hiddenSize,
-        numLayers: options.layers ?? seqMnistDefaults.numLayers,
+        ...model(seqMnistDefaults),
+        evalLimit: options.evalLimit,
         bidirectional: options.bidirectional ?? false,
-        batch: options.batch ?? seqMnistDefaults.batch,
       });
     }
     case 'g2p': {
       const { g2pDefaults, g2pTask } = await import('./g2p.js');
       return g2pTask({
-        cell, dropout, seed, backend, evalLimit: options.evalLimit,
+        ...model(g2pDefaults),
+        evalLimit: options.evalLimit,
         embeddingSize: options.embeddingSize ?? g2pDefaults.embeddingSize,
-        hiddenSize: options.hiddenSize ?? g2pDefaults.hiddenSize,
-        numLayers: options.layers ?? g2pDefaults.numLayers,
         bidirectional: options.bidirectional ?? g2pDefaults.bidirectional,
-        batch: options.batch ?? g2pDefaults.batch,
       });
     }
     case 'names': {
       const { namesDefaults, namesTask } = await import('./names.js');
       return namesTask({
-        cell, dropout, seed, backend,
+        ...model(namesDefaults),
         embeddingSize: options.embeddingSize ?? namesDefaults.embeddingSize,
-        hiddenSize: options.hiddenSize ?? namesDefaults.hiddenSize,
-        numLayers: options.layers ?? namesDefaults.numLayers,
-        batch: options.batch ?? namesDefaults.batch,
       });
     }
     case 'forecast': {
       const { forecastDefaults, forecastTask } = await import('./forecast.js');
       return forecastTask({
-        csv: options.csv!, target: options.target!, cell, dropout, seed, backend,
-        hiddenSize: options.hiddenSize ?? forecastDefaults.hiddenSize,
-        numLayers: options.layers ?? forecastDefaults.numLayers,
-        batch: options.batch ?? forecastDefaults.batch,
+        ...model(forecastDefaults),
+        csv: options.csv!, target: options.target!,
         window: options.bptt ?? forecastDefaults.window,
       });
     }
