@@ -82,9 +82,11 @@ export interface Mismatch {
  * Non-finite values must match exactly. Shapes are compared too. */
 export function compare(
   actual: { shape: readonly number[]; data: ArrayLike<number> } | number,
-  expected: VectorTensor | number,
+  expectedStored: VectorTensor | number | string,
   limits: { absolute: number; relative: number } = tolerance,
 ): { shapeOk: boolean; mismatches: Mismatch[]; worst: number } {
+  // A scalar may be stored as a number or, when non-finite, as "Infinity" / "-Infinity" / "NaN".
+  const expected = typeof expectedStored === 'string' ? decodeNumber(expectedStored) : expectedStored;
   const actualData = typeof actual === 'number' ? [actual] : actual.data;
   const actualShape = typeof actual === 'number' ? [] : [...actual.shape];
   const expectedData = typeof expected === 'number' ? [expected] : expected.data.map(decodeNumber);
@@ -107,7 +109,7 @@ export function compare(
       if (budget > 0) worst = Math.max(worst, error / budget);
     }
     if (!ok && mismatches.length < 5) mismatches.push({ index: i, actual: a, expected: e });
-    if (!ok) worst = Math.max(worst, Infinity);
+    if (!ok) worst = Infinity;
   }
   return { shapeOk, mismatches, worst };
 }
@@ -116,13 +118,13 @@ export function compare(
 export function assertClose(
   label: string,
   actual: { shape: readonly number[]; data: ArrayLike<number> } | number,
-  expected: VectorTensor | number,
+  expected: VectorTensor | number | string,
   limits = tolerance,
 ): void {
   const result = compare(actual, expected, limits);
   if (!result.shapeOk) {
     const got = typeof actual === 'number' ? '[]' : `[${actual.shape.join(', ')}]`;
-    const want = typeof expected === 'number' ? '[]' : `[${expected.shape.join(', ')}]`;
+    const want = typeof expected === 'object' ? `[${expected.shape.join(', ')}]` : '[]';
     throw new Error(`${label}: expected shape ${want}, got ${got}`);
   }
   if (result.mismatches.length > 0) {

@@ -59,7 +59,7 @@ export function runCase(testCase: VectorCase, root: string): void {
   const weights = toTensor(testCase.loss!.weights.out);
   let loss = 0;
   for (let i = 0; i < out.size; i++) loss += out.value.data[i] * weights.data[i];
-  assertClose(`${label} loss`, loss, testCase.loss!.value as unknown as VectorTensor);
+  assertClose(`${label} loss`, loss, testCase.loss!.value);
   backward(out, { seed: weights });
   for (const [name, expected] of Object.entries(testCase.grads ?? {})) {
     const gradient = inputs[name]?.grad;

@@ -47,7 +47,7 @@ export function runCase(testCase: VectorCase, _root: string): void {
     total = total ? add(total, term) : term;
   }
   for (const [name, expected] of Object.entries(outputs)) assertClose(`${testCase.name} output ${name}`, produced[name].value, expected);
-  assertClose(`${testCase.name} loss`, total!.value, loss.value as unknown as VectorTensor);
+  assertClose(`${testCase.name} loss`, total!.value, loss.value);
   backward(total!);
   const parameters = Object.fromEntries(cell.namedParameters());
   for (const [name, expected] of Object.entries(grads)) {
