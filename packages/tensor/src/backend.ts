@@ -61,6 +61,34 @@ export interface GemmArgs {
   c: Float32Array | Float64Array;
   cOffset: number;
   ldc: number;
+  /**
+   * `op(B)` already packed by this backend's {@link KernelTable.packB} from the same `b`, `bOffset`,
+   * `ldb`, `transB`, `k` and `n` (with `b` unchanged since): the kernel reads the packed copy
+   * instead of packing `b` again. A kernel that does not know the handle (another backend's, a
+   * released one, one packed from other arguments) ignores it and reads `b`, so passing it never
+   * changes a result. The recurrent layers pack `W_hh` once per sequence this way.
+   */
+  packedB?: PackedOperand | null;
+}
+
+/** The arguments of {@link KernelTable.packB}: the `B` side of a later {@link GemmArgs}. */
+export interface PackBArgs {
+  transB: boolean;
+  k: number;
+  n: number;
+  b: Float32Array | Float64Array;
+  bOffset: number;
+  ldb: number;
+}
+
+/**
+ * A right-hand operand packed once for many products (a recurrent weight used at every time
+ * step). It holds kernel memory until {@link PackedOperand.release}; products given it after
+ * that pack `b` again as usual.
+ */
+export interface PackedOperand {
+  /** Frees the packed copy. Releasing twice does nothing. */
+  release(): void;
 }
 
 /**
@@ -99,6 +127,12 @@ export interface KernelTable {
   scatterAdd(source: DataArray, layout: AxisLayout, indices: Int32Array, out: DataArray): void;
   /** `C ← alpha·op(A)·op(B) + beta·C`. */
   gemm(args: GemmArgs): void;
+  /**
+   * Optional: packs `op(B)` once for many {@link KernelTable.gemm} calls that pass it as
+   * `packedB` (null where packing would not help, for float64 or tiny operands). Callers release it
+   * when done, `try … finally`.
+   */
+  packB?(args: PackBArgs): PackedOperand | null;
 }
 
 /** Counts of the buffers a backend has handed out, for leak tests. */

@@ -7,12 +7,12 @@ export {
 } from './shape.js';
 export { Tensor, isTensor, type NestedArray } from './tensor.js';
 export {
-  type Backend, type BufferStats, type KernelTable, type Strided, type AxisLayout, type GemmArgs,
+  type Backend, type BufferStats, type KernelTable, type Strided, type AxisLayout, type GemmArgs, type PackBArgs, type PackedOperand,
   type UnaryOp, type BinaryOp, type ReduceOp, unaryOps, binaryOps, reduceOps,
 } from './backend.js';
 export { cpu, cpuKernels, createCpuBackend, type CpuBackendOptions } from './cpu/cpuBackend.js';
 export { gemmReference } from './cpu/gemmReference.js';
-export { gemm, hasWasmGemm } from './cpu/gemm.js';
+export { gemm, hasWasmGemm, packB } from './cpu/gemm.js';
 export { gemmBlocked } from './cpu/gemmBlocked.js';
 export { createThreadedGemm, type ThreadedGemm, type ThreadedGemmOptions } from './cpu/gemmThreaded.js';
 export { Generator, type GeneratorState } from './random.js';

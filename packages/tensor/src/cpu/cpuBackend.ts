@@ -2,7 +2,7 @@ import type { Backend, BufferStats, KernelTable } from '../backend.js';
 import { allocateArray, type DataArray, type DType, type DataArrayFor } from '../dtype.js';
 import { binary } from './binary.js';
 import { affine, clamp, copy, unary, where } from './elementwise.js';
-import { gemm } from './gemm.js';
+import { gemm, packB } from './gemm.js';
 import { argReduce, cumsum, gather, reduce, scatterAdd, softmax } from './reduce.js';
 
 /** The CPU kernels: plain loops over typed arrays, the reference every other backend matches. */
@@ -20,6 +20,7 @@ export const cpuKernels = {
   gather,
   scatterAdd,
   gemm,
+  packB,
 } satisfies KernelTable;
 
 /** Options of {@link createCpuBackend}. */

@@ -1,4 +1,4 @@
-import type { GemmArgs } from '../backend.js';
+import type { GemmArgs, PackBArgs, PackedOperand } from '../backend.js';
 import { fail } from '../shape.js';
 import { gemmBlocked } from './gemmBlocked.js';
 import { createWasmGemm, type WasmGemm } from './gemmWasm.js';
@@ -55,6 +55,36 @@ export function gemm(args: GemmArgs): void {
   gemmOn(wasmGemm(), args);
 }
 
+/**
+ * Packs `op(B)` once for many {@link gemm} calls that pass it as `packedB` (the CPU backend's
+ * `packB` kernel): a recurrent layer packs `W_hh` before its time loop and releases it after, so
+ * the product of each step skips re-packing the whole weight. Null for float64 operands or
+ * without WebAssembly SIMD (those products never pack). Release it when done.
+ *
+ * Shapes: `op(B)` is `[k, n]` (stored `[n, k]` with `transB`), row stride `ldb` from `bOffset`.
+ *
+ * @example
+ * const packed = packB({ transB: true, k: H, n: 4 * H, b: weightHh, bOffset: 0, ldb: H });
+ * try {
+ *   for (let t = 0; t < T; t++) gemm({ ...stepArgs(t), packedB: packed });
+ * } finally {
+ *   packed?.release();
+ * }
+ */
+export function packB(args: PackBArgs): PackedOperand | null {
+  return packBOn(wasmGemm(), args);
+}
+
+/** {@link packB} into the memory of `fast` (null without it). */
+export function packBOn(fast: WasmGemm | null, args: PackBArgs): PackedOperand | null {
+  const { transB, k, n } = args;
+  for (const [name, value] of [['k', k], ['n', n]] as const) {
+    if (!Number.isInteger(value) || value < 0) fail('packB', `${name} a non-negative integer`, String(value));
+  }
+  if (k > 0 && n > 0) checkMatrix('B', args.b, args.bOffset, args.ldb, transB ? n : k, transB ? k : n, 'packB');
+  return fast === null ? null : fast.packB(args);
+}
+
 /** {@link gemm} with float32 products of at least {@link wasmThreshold} multiply-adds run on `fast`. */
 export function gemmOn(fast: WasmGemm | null, args: GemmArgs): void {
   checkGemmArgs(args);
@@ -82,12 +112,12 @@ export function checkGemmArgs(args: GemmArgs): void {
   checkMatrix('B', args.b, args.bOffset, args.ldb, transB ? n : k, transB ? k : n);
 }
 
-function checkMatrix(name: string, data: Float32Array | Float64Array, offset: number, stride: number, rows: number, columns: number): void {
+function checkMatrix(name: string, data: Float32Array | Float64Array, offset: number, stride: number, rows: number, columns: number, op = 'gemm'): void {
   const ld = `ld${name.toLowerCase()}`;
-  if (!Number.isInteger(offset) || offset < 0) fail('gemm', `${name} offset a non-negative integer`, String(offset));
-  if (!Number.isInteger(stride) || stride < columns) fail('gemm', `${ld} ≥ ${columns} (columns of the stored ${name})`, `${ld} ${stride}`);
+  if (!Number.isInteger(offset) || offset < 0) fail(op, `${name} offset a non-negative integer`, String(offset));
+  if (!Number.isInteger(stride) || stride < columns) fail(op, `${ld} ≥ ${columns} (columns of the stored ${name})`, `${ld} ${stride}`);
   const end = offset + (rows - 1) * stride + columns;
   if (end > data.length) {
-    fail('gemm', `${name} [${rows}, ${columns}] (${ld} ${stride}, offset ${offset}) inside its array of ${data.length}`, `an end at ${end}`);
+    fail(op, `${name} [${rows}, ${columns}] (${ld} ${stride}, offset ${offset}) inside its array of ${data.length}`, `an end at ${end}`);
   }
 }

@@ -61,8 +61,29 @@ describe('createThreadedGemm', async () => {
   });
 
   it('plugs into a CPU backend', () => {
-    const backend = createCpuBackend({ kernels: { gemm: threaded.gemm }, name: 'cpu-2-threads' });
+    const backend = createCpuBackend({ kernels: threaded.kernels, name: 'cpu-2-threads' });
+    expect(backend.kernels.packB).toBe(threaded.packB);
     expect(relativeError(backend.kernels.gemm, randomArgs(new Generator(23), 64, 128, 96, false, true))).toBeLessThan(1e-5);
+  });
+
+  it('splits products that read a packed B between threads, with the same result as packing each time', () => {
+    const generator = new Generator(25);
+    for (const transB of [false, true]) {
+      // a recurrent step: batch 32, W_hh of [4·256, 256] packed once, used at several steps
+      const template = randomArgs(generator, 32, 1024, 256, false, transB, 1);
+      const packed = threaded.packB({ transB, k: 256, n: 1024, b: template.b, bOffset: 0, ldb: template.ldb })!;
+      expect(packed).not.toBeNull();
+      for (let step = 0; step < 3; step++) {
+        const args = { ...randomArgs(generator, 32, 1024, 256, false, transB, 1), b: template.b };
+        const want = { ...args, c: args.c.slice() };
+        threaded.gemm(want);
+        const before = threaded.splits;
+        threaded.gemm({ ...args, packedB: packed });
+        expect(threaded.splits).toBeGreaterThan(before);
+        expect(args.c).toEqual(want.c);
+      }
+      packed.release();
+    }
   });
 
   it('with threads: 1 runs on the calling thread; rejects a bad thread count; refuses work after dispose()', async () => {

@@ -1,8 +1,8 @@
-import type { GemmArgs } from '../backend.js';
+import type { GemmArgs, PackBArgs, PackedOperand } from '../backend.js';
 import { fail } from '../shape.js';
 import { gemmKernelShape, sharedMaximumPages } from '../wasm/gemmKernelShape.js';
 import { gemmKernelModule } from '../wasm/gemmKernelModule.js';
-import { gemm, gemmOn } from './gemm.js';
+import { gemm, gemmOn, packB, packBOn } from './gemm.js';
 import { WasmGemm, type KernelRunner } from './gemmWasm.js';
 import { control, gemmWorkerSource, runChunks, spins } from './gemmWorkerSource.js';
 
@@ -23,6 +23,10 @@ export interface ThreadedGemmOptions {
 export interface ThreadedGemm {
   /** `C ← alpha·op(A)·op(B) + beta·C`, with the contract of {@link gemm}; synchronous. */
   readonly gemm: (args: GemmArgs) => void;
+  /** Packs `op(B)` into this gemm's shared memory for products that pass it as `packedB` (see {@link packB}). */
+  readonly packB: (args: PackBArgs) => PackedOperand | null;
+  /** `{ gemm, packB }`, to hand to `createCpuBackend({ kernels })`. */
+  readonly kernels: { gemm: (args: GemmArgs) => void; packB: (args: PackBArgs) => PackedOperand | null };
   /** Threads that compute, the calling one included: 1 where shared memory or workers are missing. */
   readonly threads: number;
   /** Packed blocks split between threads so far (small blocks run on the calling thread alone). */
@@ -50,7 +54,7 @@ interface WorkerHandle {
  *
  * @example
  * const threaded = await createThreadedGemm({ threads: 2 });
- * const backend = createCpuBackend({ kernels: { gemm: threaded.gemm }, name: 'cpu-2-threads' });
+ * const backend = createCpuBackend({ kernels: threaded.kernels, name: 'cpu-2-threads' });
  * matmul(a, b); // a, b made with { backend }
  * threaded.dispose();
  */
@@ -62,7 +66,7 @@ export async function createThreadedGemm(options: ThreadedGemmOptions = {}): Pro
   const module = threads > 1 ? gemmKernelModule(true) : null;
   const memory = module ? sharedMemory() : null;
   const start = memory ? await workerStarter() : null;
-  if (module === null || memory === null || start === null) return threadedGemm(gemm, 1, () => 0, () => {});
+  if (module === null || memory === null || start === null) return threadedGemm(gemm, packB, 1, () => 0, () => {});
 
   const handles = await Promise.all(Array.from({ length: threads - 1 }, () => start({ module, memory })));
   const fast = new WasmGemm(module, memory);
@@ -116,20 +120,35 @@ export async function createThreadedGemm(options: ThreadedGemmOptions = {}): Pro
   };
   fast.run = run;
 
-  return threadedGemm((args) => gemmOn(fast, args), threads, () => splits, () => {
+  return threadedGemm((args) => gemmOn(fast, args), (args) => packBOn(fast, args), threads, () => splits, () => {
     Atomics.store(ints, control.job, -1);
     Atomics.notify(ints, control.job);
     for (const handle of handles) handle.terminate();
   });
 }
 
-function threadedGemm(run: (args: GemmArgs) => void, threads: number, splits: () => number, stop: () => void): ThreadedGemm {
+function threadedGemm(
+  run: (args: GemmArgs) => void, pack: (args: PackBArgs) => PackedOperand | null, threads: number,
+  splits: () => number, stop: () => void,
+): ThreadedGemm {
   let disposed = false;
-  return {
+  const live = () => {
+    if (disposed) throw new Error('ThreadedGemm: expected a live gemm, got one used after dispose()');
+  };
+  const kernels = {
     gemm(args: GemmArgs): void {
-      if (disposed) throw new Error('ThreadedGemm: expected a live gemm, got one used after dispose()');
+      live();
       run(args);
     },
+    packB(args: PackBArgs): PackedOperand | null {
+      live();
+      return pack(args);
+    },
+  };
+  return {
+    gemm: kernels.gemm,
+    packB: kernels.packB,
+    kernels,
     threads,
     get splits() {
       return splits();
