@@ -1,12 +1,14 @@
-// `pnpm bench:rnn [--config FILE] [--only lstm:s1,gru:s2] [--no-pytorch]`: the standard recurrent
-// benchmark (../shared/bench/configs.json, "about" says what a step is) for our fused RNN / LSTM /
-// GRU layers, PyTorch measured in the same run when Debian's python3-torch is installed, and the
-// reference figures of reference.md beside them.
+// `pnpm bench:rnn [--config FILE] [--only lstm:s1,gru:s2] [--threads N] [--no-pytorch]`: the
+// standard recurrent benchmark (../shared/bench/configs.json, "about" says what a step is) for our
+// fused RNN / LSTM / GRU layers, PyTorch measured in the same run when Debian's python3-torch is
+// installed, and the reference figures of reference.md beside them. `--threads N` (default 1) runs
+// the layers on a CPU backend whose matrix products use N threads (createThreadedGemm); PyTorch's
+// OpenBLAS uses all cores for its products, so `--threads 2` on two cores is the like-for-like row.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { Generator, randn } from '@recurrent/tensor';
+import { type Backend, Generator, createCpuBackend, createThreadedGemm, randn } from '@recurrent/tensor';
 import { backward, mean, mul, noGrad } from '@recurrent/autograd';
 import { GRU, LSTM, RNN } from '../src/index.js';
 
@@ -23,6 +25,9 @@ const shared = resolve(here, '../../../../shared/bench/configs.json');
 const configPath = resolve(argument('--config') ?? (existsSync(shared) ? shared : resolve(here, 'configs.json')));
 const config = JSON.parse(readFileSync(configPath, 'utf8')) as Config;
 const only = argument('--only')?.split(',');
+const threadCount = Number(argument('--threads') ?? 1);
+const threaded = threadCount > 1 ? await createThreadedGemm({ threads: threadCount }) : null;
+const backend: Backend | undefined = threaded ? createCpuBackend({ kernels: threaded.kernels, name: `cpu-${threadCount}-threads` }) : undefined;
 const referencePath = [resolve(dirname(configPath), 'reference.md'), resolve(here, 'reference.md')].find(existsSync);
 
 function median(values: number[]): number {
@@ -33,9 +38,9 @@ function median(values: number[]): number {
 
 function measure(cell: string, shape: Shape, mode: string): number {
   const generator = new Generator(config.seed);
-  const options = { inputSize: shape.I, hiddenSize: shape.H, batchFirst: true, generator };
+  const options = { inputSize: shape.I, hiddenSize: shape.H, batchFirst: true, generator, backend };
   const layer = cell === 'lstm' ? new LSTM(options) : cell === 'gru' ? new GRU(options) : new RNN(options);
-  const x = randn([shape.B, shape.T, shape.I], generator);
+  const x = randn([shape.B, shape.T, shape.I], generator, { backend });
   const parameters = layer.parameters();
   const step = () => {
     if (mode === 'inference') {
@@ -122,7 +127,7 @@ const referenceTfjs = (cell: string, shape: string, mode: number) => {
   return Number.isFinite(value) ? value : undefined;
 };
 console.log('');
-console.log(`ms per step, train / inference (median of ${config.iters} after ${config.warmup} warm-ups); ${torch.note}`);
+console.log(`ms per step, train / inference (median of ${config.iters} after ${config.warmup} warm-ups); recurrent's matrix products on ${threaded ? `${threaded.threads} threads` : '1 thread'}; ${torch.note}`);
 console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (a load above the core count slows every column)`);
 console.log(`| cell | shape | recurrent | PyTorch (this run) | recurrent ÷ PyTorch (train, inf) | ${reference.columns.map((c) => `${c} (reference.md)`).join(' | ')} | tfjs-wasm ÷ recurrent (train, inf) |`);
 console.log(`|---|---|---:|---:|---:|${reference.columns.map(() => '---:').join('|')}|---:|`);
@@ -137,3 +142,4 @@ for (const cell of config.cells) {
     console.log(`| ${cell} | ${shape.name} (${shape.B},${shape.T},${shape.I},${shape.H}) | ${pair(ours, cell, shape.name)} | ${pair(torch.rows, cell, shape.name)} | ${versusTorch} | ${referenceCells.join(' | ')} | ${versusTfjs} |`);
   }
 }
+threaded?.dispose();
