@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Generator, type Tensor, tensor, uniform, zeros } from '@recurrent/tensor';
+import { Generator, type Tensor, indexSelect, tensor, uniform, zeros } from '@recurrent/tensor';
 import { Variable, add, backward, detach, mul, noGrad, sum } from '@recurrent/autograd';
 import { GRU } from '../gru.js';
 import { LSTM } from '../lstm.js';
@@ -159,5 +159,38 @@ describe('reused work buffers', () => {
     first.forEach((values, i) => expectClose(`tensor ${i}`, again[i], values, 0, 0));
     const inference = noGrad(() => layer.forward(x, { lengths: [4, 2, 1] }).output.value.data);
     expectClose('inference output', inference, first[0], 0, 0);
+  });
+});
+
+describe('unsorted lengths', () => {
+  it('longestFirst orders rows by decreasing length, ties in batch order; null when already sorted', async () => {
+    const { longestFirst } = await import('./fusedLayer.js');
+    expect(longestFirst(Int32Array.from([5, 5, 3, 1]))).toBeNull();
+    expect(longestFirst(Int32Array.from([2, 7, 2, 9]))).toEqual([3, 1, 0, 2]);
+  });
+
+  it('a batch in any order gives each sequence the outputs, states and gradients it gets in sorted order', () => {
+    const [T, B, I, H] = [6, 4, 3, 5];
+    const lengths = [2, 6, 4, 6];
+    const order = [1, 3, 2, 0]; // the same sequences, longest first
+    const x = random([T, B, I], 41);
+    const h0 = random([4, B, H], 42);
+    const c0 = random([4, B, H], 43);
+    const run = (rows: number[]) => {
+      const lstm = new LSTM({ inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true, generator: new Generator(44) });
+      const input = new Variable(indexSelect(x, 1, rows), { requiresGrad: true });
+      const { output, h_n, c_n } = lstm.forward(input, { h0: indexSelect(h0, 1, rows), c0: indexSelect(c0, 1, rows), lengths: rows.map((b) => lengths[b]) });
+      backward(sum(mul(output, output)));
+      return { output: output.value, h_n: h_n.value, c_n: c_n!.value, dx: input.grad!, dWeight: lstm.parameters()[1].grad! };
+    };
+    const given = run([0, 1, 2, 3]);
+    const sorted = run(order);
+    for (const [position, b] of order.entries()) {
+      expect(Array.from(indexSelect(given.output, 1, [b]).data)).toEqual(Array.from(indexSelect(sorted.output, 1, [position]).data));
+      expect(Array.from(indexSelect(given.h_n, 1, [b]).data)).toEqual(Array.from(indexSelect(sorted.h_n, 1, [position]).data));
+      expect(Array.from(indexSelect(given.c_n, 1, [b]).data)).toEqual(Array.from(indexSelect(sorted.c_n, 1, [position]).data));
+      expect(Array.from(indexSelect(given.dx, 1, [b]).data)).toEqual(Array.from(indexSelect(sorted.dx, 1, [position]).data));
+    }
+    expectClose('dW_hh', given.dWeight.data, sorted.dWeight.data);
   });
 });

@@ -1,5 +1,5 @@
 import { type Backend, Generator, type Tensor, fail, formatShape, isTensor } from '@recurrent/tensor';
-import { Module, type Parameter, Variable } from '@recurrent/autograd';
+import { Module, type Parameter, Variable, indexSelect } from '@recurrent/autograd';
 import { type RecurrentInit, orthogonalBlocks, uniformParameter } from '@recurrent/cells';
 import { type RecurrentMode, sequenceDirection } from './directionPrimitive.js';
 import { concatDirections, dropoutBetweenLayers, stackStates, swapLeadingAxes, unstackStates } from './plumbing.js';
@@ -38,7 +38,9 @@ export interface FusedLayerState {
   /** Initial cell state `[numLayers·D, batch, hiddenSize]` (LSTM only). */
   c0?: LayerInput | null;
   /** Per-sequence lengths `[batch]` (int32 tensor or numbers), in batch order, unsorted allowed:
-   * PyTorch's packed-sequence semantics. */
+   * PyTorch's packed-sequence semantics. Like PyTorch's packing, the layer runs the batch longest
+   * first internally, so each step's products cover only the sequences still running; outputs
+   * and states come back in the caller's order. */
   lengths?: Tensor | readonly number[] | Int32Array | null;
 }
 
@@ -137,12 +139,18 @@ export abstract class FusedLayer extends Module {
     const D = this.bidirectional ? 2 : 1;
     const rows = this.numLayers * D;
     const width = this.projSize || this.hiddenSize;
-    const lengths = this.checkLengths(state.lengths ?? null, T, B);
+    const givenLengths = this.checkLengths(state.lengths ?? null, T, B);
     const isLSTM = this.mode === 'LSTM';
     if (!isLSTM && state.c0) fail(name, 'no c0 (only LSTM has a cell state)', 'c0');
-    const h0 = state.h0 ? this.checkState('h0', state.h0, [rows, B, width]) : null;
-    const c0 = isLSTM && state.c0 ? this.checkState('c0', state.c0, [rows, B, this.hiddenSize]) : null;
-    let layerInput: LayerInput = this.batchFirst ? swapLeadingAxes([x], undefined)[0] : x;
+    // As PyTorch packs unsorted sequences: the batch runs sorted by decreasing length, so that at
+    // each step the sequences still running are the first rows and each step's product covers
+    // only them; outputs and final states go back to the caller's order.
+    const order = givenLengths ? longestFirst(givenLengths) : null;
+    const lengths = order ? Int32Array.from(order, (b) => givenLengths![b]) : givenLengths;
+    const h0 = state.h0 ? this.checkState('h0', state.h0, [rows, B, width], order) : null;
+    const c0 = isLSTM && state.c0 ? this.checkState('c0', state.c0, [rows, B, this.hiddenSize], order) : null;
+    const timeMajorInput: LayerInput = this.batchFirst ? swapLeadingAxes([x], undefined)[0] : x;
+    let layerInput: LayerInput = order ? indexSelect(timeMajorInput, 1, order) : timeMajorInput;
     const finalH: Variable[] = [];
     const finalC: Variable[] = [];
     for (let layer = 0; layer < this.numLayers; layer++) {
@@ -164,18 +172,22 @@ export abstract class FusedLayer extends Module {
       }
       layerInput = joined;
     }
-    const output = this.batchFirst ? swapLeadingAxes([layerInput], undefined)[0] : (layerInput as Variable);
-    const result: FusedLayerOutput = { output, h_n: stackStates(finalH, undefined)[0] };
-    if (isLSTM) result.c_n = stackStates(finalC, undefined)[0];
+    const inverse = order ? inversePermutation(order) : null;
+    const unsorted = (v: Variable, axis: number): Variable => (inverse ? indexSelect(v, axis, inverse) : v);
+    const timeMajor = unsorted(layerInput as Variable, 1);
+    const output = this.batchFirst ? swapLeadingAxes([timeMajor], undefined)[0] : timeMajor;
+    const result: FusedLayerOutput = { output, h_n: unsorted(stackStates(finalH, undefined)[0], 1) };
+    if (isLSTM) result.c_n = unsorted(stackStates(finalC, undefined)[0], 1);
     return result;
   }
 
-  private checkState(label: string, state: LayerInput, shape: number[]): Variable[] {
+  /** Checks a state's shape, then gives its rows (batch rows in `order` when given). */
+  private checkState(label: string, state: LayerInput, shape: number[], order: readonly number[] | null): Variable[] {
     const value = valueOf(state);
     if (value.rank !== 3 || value.shape.some((d, i) => d !== shape[i])) {
       fail(this.layerName, `${label} [numLayers·directions, batch, features] = ${formatShape(shape)}`, formatShape(value.shape));
     }
-    return unstackStates([state], undefined);
+    return unstackStates([order ? indexSelect(state, 1, order) : state], undefined);
   }
 
   private checkLengths(lengths: FusedLayerState['lengths'], T: number, B: number): Int32Array | null {
@@ -187,4 +199,19 @@ export abstract class FusedLayer extends Module {
     }
     return Int32Array.from(values);
   }
+}
+
+/** Batch rows ordered by decreasing length (ties in batch order), or null when they already are. */
+export function longestFirst(lengths: Int32Array): number[] | null {
+  let sorted = true;
+  for (let b = 1; b < lengths.length && sorted; b++) sorted = lengths[b] <= lengths[b - 1];
+  if (sorted) return null;
+  return Array.from(lengths.keys()).sort((a, b) => lengths[b] - lengths[a] || a - b);
+}
+
+/** The permutation that undoes `order`. */
+function inversePermutation(order: readonly number[]): number[] {
+  const inverse = new Array<number>(order.length);
+  order.forEach((b, position) => (inverse[b] = position));
+  return inverse;
 }
