@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { copyIn, copyOut, gateKernels, paddedWidth, setGateKernelsEnabled } from './gateKernels.js';
+
+// the sweep of the issue (±0, tiny, ±4, ±8, ±20, ±100, ±Inf, NaN) and a dense grid over [−30, 30]
+const special = [0, -0, 1e-30, -1e-30, 1e-7, -1e-7, 4, -4, 8, -8, 20, -20, 87, -87, 100, -100, Infinity, -Infinity, NaN];
+const sweep = Float32Array.from([...special, ...Array.from({ length: 60001 }, (_, i) => -30 + i * 0.001)]);
+
+/** Runs one of the vector-math passes over `values` (any length: the tail is padded). */
+function run(name: 'exp' | 'sigmoid' | 'tanh', values: Float32Array): Float32Array {
+  const kernels = gateKernels()!;
+  const n = paddedWidth(values.length);
+  const memory = kernels.reserve(2 * n);
+  memory.set(values, 0);
+  kernels.exports[name](1, n, 0, 4 * n);
+  return kernels.reserve(2 * n).slice(n, n + values.length);
+}
+
+function expectNear(name: string, got: Float32Array, reference: (x: number) => number, tolerance: (x: number, expected: number) => number): void {
+  for (let j = 0; j < sweep.length; j++) {
+    const x = sweep[j];
+    const expected = reference(x);
+    if (Number.isNaN(expected)) {
+      expect(got[j], `${name}(${x})`).toBeNaN();
+      continue;
+    }
+    const error = Math.abs(got[j] - expected);
+    if (!(error <= tolerance(x, expected))) throw new Error(`${name}(${x}): expected ${expected}, got ${got[j]} (error ${error})`);
+  }
+}
+
+describe('gate kernel vector math (WebAssembly SIMD)', () => {
+  it('is available in this runtime', () => {
+    expect(gateKernels()).not.toBeNull();
+  });
+
+  it('exp is within 3e-7 relative of Math.exp on [−87.3, 88] and clamps outside (never Infinity)', () => {
+    const got = run('exp', sweep);
+    const clamp = (x: number) => Math.min(Math.max(x, Math.fround(-87.3)), 88);
+    expectNear('exp', got, (x) => Math.exp(clamp(x)), (_, expected) => 3e-7 * expected);
+    expect(got[special.indexOf(Infinity)]).toBeLessThan(Infinity);
+  });
+
+  it('sigmoid is within 4e-7 relative of 1/(1 + Math.exp(−x)) down to x = −87 (small gate values keep their precision)', () => {
+    const got = run('sigmoid', sweep);
+    expectNear('sigmoid', got, (x) => 1 / (1 + Math.exp(-x)), (x, expected) => (x >= -87 ? 4e-7 * expected : 1e-37));
+    expect(got[special.indexOf(0)]).toBe(0.5);
+    expect(got[special.indexOf(Infinity)]).toBe(1);
+    expect(got[special.indexOf(-Infinity)]).toBeLessThan(1e-37);
+  });
+
+  it('tanh is within 3e-7 of Math.tanh, odd, exact at ±0 and ±1 at ±Infinity', () => {
+    const got = run('tanh', sweep);
+    expectNear('tanh', got, Math.tanh, () => 3e-7);
+    expect(Object.is(got[1], -0)).toBe(true); // sweep[1] is −0 (indexOf cannot tell it from 0)
+    expect(got[special.indexOf(Infinity)]).toBeCloseTo(1, 6);
+    expect(got[special.indexOf(-Infinity)]).toBeCloseTo(-1, 6);
+    for (let j = 0; j < sweep.length; j++) if (!Number.isNaN(sweep[j])) expect(got[j]).toBeLessThanOrEqual(1);
+  });
+
+  it('propagates NaN in every lane position', () => {
+    for (const name of ['exp', 'sigmoid', 'tanh'] as const) {
+      for (let lane = 0; lane < 4; lane++) {
+        const values = new Float32Array([1, 2, 3, 4]);
+        values[lane] = NaN;
+        const got = run(name, values);
+        expect(Number.isNaN(got[lane]), `${name} lane ${lane}`).toBe(true);
+        expect(got.filter((v) => Number.isNaN(v))).toHaveLength(1);
+      }
+    }
+  });
+
+  it('can be turned off (the scalar loops then run) and on again', () => {
+    expect(setGateKernelsEnabled(false)).toBe(true);
+    expect(gateKernels()).toBeNull();
+    expect(setGateKernelsEnabled(true)).toBe(false);
+    expect(gateKernels()).not.toBeNull();
+  });
+});
+
+describe('copyIn / copyOut', () => {
+  it('pad each block to whole vectors and back, skipping rows past their length', () => {
+    for (const width of [1, 3, 4, 5]) {
+      const padded = paddedWidth(width);
+      const rows = 3;
+      const blocks = 2;
+      const source = Float32Array.from({ length: rows * blocks * width }, (_, i) => i + 1);
+      const memory = new Float32Array(rows * blocks * padded + 2).fill(-1);
+      copyIn(source, 0, memory, 2, rows, blocks, width, padded);
+      for (let q = 0; q < rows * blocks; q++) {
+        for (let j = 0; j < width; j++) expect(memory[2 + q * padded + j]).toBe(source[q * width + j]);
+      }
+      const back = new Float32Array(rows * blocks * width);
+      copyOut(memory, 2, back, 0, rows, blocks, width, padded, null, 0);
+      expect(back).toEqual(source);
+      const partial = new Float32Array(rows * blocks * width).fill(7);
+      copyOut(memory, 2, partial, 0, rows, blocks, width, padded, Int32Array.from([2, 1, 3]), 1);
+      for (let b = 0; b < rows; b++) {
+        const row = partial.subarray(b * blocks * width, (b + 1) * blocks * width);
+        expect(Array.from(row)).toEqual(b === 1 ? new Array(blocks * width).fill(7) : Array.from(source.subarray(b * blocks * width, (b + 1) * blocks * width)));
+      }
+    }
+  });
+});
