@@ -1,7 +1,10 @@
-import type { GemmArgs } from '@recurrent/tensor';
+import type { GemmArgs, PackBArgs, PackedOperand } from '@recurrent/tensor';
 
 /** The backend's matrix-product kernel (`backend.kernels.gemm`). */
 export type Gemm = (args: GemmArgs) => void;
+
+/** The backend's optional kernel that packs a right-hand operand once (`backend.kernels.packB`). */
+export type PackB = (args: PackBArgs) => PackedOperand | null;
 
 /** A stored matrix operand: its storage, where it starts and its row stride. */
 export interface Operand {
@@ -9,6 +12,8 @@ export interface Operand {
   offset: number;
   ld: number;
   trans: boolean;
+  /** The same operand packed by the backend for the products of a time loop (right-hand side only). */
+  packed?: PackedOperand | null;
 }
 
 /** An operand with the given storage, offset, row stride and transposition. */
@@ -26,8 +31,37 @@ export function product(
     transA: a.trans, transB: b.trans, m, n, k, alpha: 1,
     a: a.data, aOffset: a.offset, lda: a.ld,
     b: b.data, bOffset: b.offset, ldb: b.ld,
-    beta, c, cOffset, ldc,
+    beta, c, cOffset, ldc, packedB: b.packed ?? null,
   });
+}
+
+/**
+ * A weight operand for the products of a time loop, packed once by the backend's `packB` kernel
+ * when it has one (the products of every step then skip re-packing it): `op(B)` is `[k, n]`.
+ * Release it with {@link releaseOperands} when the loop is done.
+ */
+export function loopOperand(run: SequenceRun, data: Float32Array, offset: number, ld: number, trans: boolean, k: number, n: number): Operand {
+  const packed = run.packB && k > 0 && n > 0 ? run.packB({ transB: trans, k, n, b: data, bOffset: offset, ldb: ld }) : null;
+  return { data, offset, ld, trans, packed };
+}
+
+/** Frees the packed copies of {@link loopOperand}s, newest first. */
+export function releaseOperands(...operands: Operand[]): void {
+  for (let i = operands.length - 1; i >= 0; i--) operands[i].packed?.release();
+}
+
+/**
+ * Rows of the batch that step `t` must compute: all of them, or, when the lengths are sorted
+ * longest first (the fused layers sort them), only the leading rows still inside their sequence,
+ * so that each step's products skip the finished ones.
+ */
+export function activeRows(run: SequenceRun, t: number): number {
+  const lengths = run.lengths;
+  if (lengths === null) return run.batch;
+  let active = 0;
+  while (active < run.batch && t < lengths[active]) active++;
+  for (let b = active + 1; b < run.batch; b++) if (t < lengths[b]) return run.batch; // not sorted
+  return active;
 }
 
 // Beyond ±TANH_CLAMP the rational form below is replaced by the exact tail 1 − 2e^(−2|x|).
@@ -236,6 +270,8 @@ export interface SequenceRun {
   /** Keep the tape for backward (default true); false (inference) lets forward work in reused
    * buffers, and the returned tape must then not be passed to backward. */
   keepTape?: boolean;
+  /** The backend's `packB` kernel, when it has one: recurrent weights are packed once per loop. */
+  packB?: PackB;
 }
 
 /**

@@ -1,5 +1,5 @@
 import {
-  type SequenceRun, addOutputGradient, carryInactive, columnSums, fillRows, gatherOutput, operand, passInactive,
+  type SequenceRun, activeRows, addOutputGradient, loopOperand, releaseOperands, carryInactive, columnSums, fillRows, gatherOutput, operand, passInactive,
   previousSlot, product, releaseTapeBuffers, scratch, tapeBuffer, sigmoidRange, tanhRange, sigmoid, stateSlot, timeOf,
 } from './common.js';
 
@@ -64,53 +64,66 @@ export function gruForward(run: GruRun): GruResult {
   // every step writes all of it: the bias rows, then the gemm over them
   const recurrent = scratch('gru.recurrent', B * G);
   const withBias = biasHh !== null;
-  for (let s = 0; s < T; s++) {
-    const t = timeOf(run, s);
-    const previous = previousSlot(run, t);
-    const current = stateSlot(run, t);
-    // reset-before needs r before the n product, so only the r, z rows of W_hh go in first
-    const width = resetAfter ? G : 2 * H;
-    if (biasHh) for (let b = 0; b < B; b++) recurrent.set(biasHh, b * G);
-    product(gemm, B, width, H, operand(hidden, previous * B * H, H), operand(weightHh, 0, H, true), withBias ? 1 : 0, recurrent, 0, G);
-    if (!resetAfter) {
+  // reset-before needs r before the n product, so only the r, z rows of W_hh go in first
+  const width = resetAfter ? G : 2 * H;
+  // the rows of W_hh that each step multiplies, packed once for every step
+  const recurrentWeight = loopOperand(run, weightHh, 0, H, true, H, width);
+  const resetWeight = resetAfter ? null : loopOperand(run, weightHh, 2 * H * H, H, true, H, H);
+  try {
+    for (let s = 0; s < T; s++) {
+      const t = timeOf(run, s);
+      const previous = previousSlot(run, t);
+      const current = stateSlot(run, t);
+      const active = activeRows(run, t);
+      if (biasHh) for (let b = 0; b < active; b++) recurrent.set(biasHh, b * G);
+      product(gemm, active, width, H, operand(hidden, previous * B * H, H), recurrentWeight, withBias ? 1 : 0, recurrent, 0, G);
+      if (!resetAfter) {
+        for (let b = 0; b < B; b++) {
+          const gate = (t * B + b) * G;
+          const hp = (previous * B + b) * H;
+          if (b >= active) {
+            // a finished sequence: its product rows were not computed; r ⊙ h is never read
+            recurrentN.fill(0, (t * B + b) * H, (t * B + b + 1) * H);
+            continue;
+          }
+          for (let j = 0; j < H; j++) {
+            const r = sigmoidOf(gates[gate + j] + recurrent[b * G + j]);
+            gates[gate + j] = r;
+            recurrentN[(t * B + b) * H + j] = r * hidden[hp + j];
+          }
+        }
+        product(gemm, active, H, H, operand(recurrentN, t * B * H, H), resetWeight!, withBias ? 1 : 0, recurrent, 2 * H, G);
+      }
       for (let b = 0; b < B; b++) {
+        if (lengths !== null && t >= lengths[b]) continue;
         const gate = (t * B + b) * G;
+        const rec = b * G;
         const hp = (previous * B + b) * H;
+        const hc = (current * B + b) * H;
+        const step = (t * B + b) * H;
+        // r and z (r already activated in the reset-before form), then n, then h, each one pass
+        const start = resetAfter ? 0 : H;
+        for (let j = start; j < 2 * H; j++) gates[gate + j] += recurrent[rec + j];
+        sigmoidRange(gates, gate + start, gates, gate + start, 2 * H - start);
+        if (resetAfter) {
+          for (let j = 0; j < H; j++) {
+            const hn = recurrent[rec + 2 * H + j];
+            recurrentN[step + j] = hn;
+            gates[gate + 2 * H + j] += gates[gate + j] * hn;
+          }
+        } else {
+          for (let j = 0; j < H; j++) gates[gate + 2 * H + j] += recurrent[rec + 2 * H + j];
+        }
+        tanhRange(gates, gate + 2 * H, gates, gate + 2 * H, H);
         for (let j = 0; j < H; j++) {
-          const r = sigmoidOf(gates[gate + j] + recurrent[b * G + j]);
-          gates[gate + j] = r;
-          recurrentN[(t * B + b) * H + j] = r * hidden[hp + j];
+          const z = gates[gate + H + j];
+          hidden[hc + j] = (1 - z) * gates[gate + 2 * H + j] + z * hidden[hp + j];
         }
       }
-      product(gemm, B, H, H, operand(recurrentN, t * B * H, H), operand(weightHh, 2 * H * H, H, true), withBias ? 1 : 0, recurrent, 2 * H, G);
+      carryInactive(run, t, hidden, H, previous, current);
     }
-    for (let b = 0; b < B; b++) {
-      if (lengths !== null && t >= lengths[b]) continue;
-      const gate = (t * B + b) * G;
-      const rec = b * G;
-      const hp = (previous * B + b) * H;
-      const hc = (current * B + b) * H;
-      const step = (t * B + b) * H;
-      // r and z (r already activated in the reset-before form), then n, then h, each one pass
-      const start = resetAfter ? 0 : H;
-      for (let j = start; j < 2 * H; j++) gates[gate + j] += recurrent[rec + j];
-      sigmoidRange(gates, gate + start, gates, gate + start, 2 * H - start);
-      if (resetAfter) {
-        for (let j = 0; j < H; j++) {
-          const hn = recurrent[rec + 2 * H + j];
-          recurrentN[step + j] = hn;
-          gates[gate + 2 * H + j] += gates[gate + j] * hn;
-        }
-      } else {
-        for (let j = 0; j < H; j++) gates[gate + 2 * H + j] += recurrent[rec + 2 * H + j];
-      }
-      tanhRange(gates, gate + 2 * H, gates, gate + 2 * H, H);
-      for (let j = 0; j < H; j++) {
-        const z = gates[gate + H + j];
-        hidden[hc + j] = (1 - z) * gates[gate + 2 * H + j] + z * hidden[hp + j];
-      }
-    }
-    carryInactive(run, t, hidden, H, previous, current);
+  } finally {
+    releaseOperands(recurrentWeight, ...(resetWeight ? [resetWeight] : []));
   }
   const last = run.reverse ? 0 : T;
   return {
@@ -159,64 +172,72 @@ export function gruBackward(tape: GruTape, dOutput: Float32Array | null, dhN: Fl
   let dhNext = new Float32Array(B * H);
   const dResetHidden = resetAfter ? null : scratch('gru.dResetHidden', B * H);
   if (dhN) dh.set(dhN);
-  for (let s = T - 1; s >= 0; s--) {
-    const t = timeOf(run, s);
-    const previous = previousSlot(run, t);
-    addOutputGradient(run, t, dOutput, dh, H);
-    // first pass: dn and dz, which need nothing from the n product's backward
-    for (let b = 0; b < B; b++) {
-      if (lengths !== null && t >= lengths[b]) continue;
-      const gate = (t * B + b) * G;
-      const hp = (previous * B + b) * H;
-      for (let j = 0; j < H; j++) {
-        const r = gates[gate + j];
-        const z = gates[gate + H + j];
-        const n = gates[gate + 2 * H + j];
-        const dhv = dh[b * H + j];
-        const dNPre = dhv * (1 - z) * (1 - n * n);
-        const dZPre = dhv * (hidden[hp + j] - n) * z * (1 - z);
-        dInput[gate + H + j] = dZPre;
-        dRecurrent[gate + H + j] = dZPre;
-        dInput[gate + 2 * H + j] = dNPre;
-        if (resetAfter) {
-          const dRPre = dNPre * recurrentN[(t * B + b) * H + j] * r * (1 - r);
-          dInput[gate + j] = dRPre;
-          dRecurrent[gate + j] = dRPre;
-          dRecurrent[gate + 2 * H + j] = dNPre * r;
-        } else {
-          dRecurrent[gate + 2 * H + j] = dNPre;
-        }
-      }
-    }
-    if (dResetHidden) {
-      // d(r ⊙ h) = dn·W_hn, then d r = d(r ⊙ h) ⊙ h and d h gets d(r ⊙ h) ⊙ r
-      product(gemm, B, H, H, operand(dRecurrent, t * B * G + 2 * H, G), operand(weightHh, 2 * H * H, H), 0, dResetHidden, 0);
+  // the rows of W_hh of each step's products, packed once for every step
+  const recurrentWeight = loopOperand(run, weightHh, 0, H, false, resetAfter ? G : 2 * H, H);
+  const resetWeight = resetAfter ? null : loopOperand(run, weightHh, 2 * H * H, H, false, H, H);
+  try {
+    for (let s = T - 1; s >= 0; s--) {
+      const t = timeOf(run, s);
+      const previous = previousSlot(run, t);
+      const active = activeRows(run, t);
+      addOutputGradient(run, t, dOutput, dh, H);
+      // first pass: dn and dz, which need nothing from the n product's backward
       for (let b = 0; b < B; b++) {
         if (lengths !== null && t >= lengths[b]) continue;
         const gate = (t * B + b) * G;
         const hp = (previous * B + b) * H;
         for (let j = 0; j < H; j++) {
           const r = gates[gate + j];
-          const drh = dResetHidden[b * H + j];
-          const dRPre = drh * hidden[hp + j] * r * (1 - r);
-          dInput[gate + j] = dRPre;
-          dRecurrent[gate + j] = dRPre;
+          const z = gates[gate + H + j];
+          const n = gates[gate + 2 * H + j];
+          const dhv = dh[b * H + j];
+          const dNPre = dhv * (1 - z) * (1 - n * n);
+          const dZPre = dhv * (hidden[hp + j] - n) * z * (1 - z);
+          dInput[gate + H + j] = dZPre;
+          dRecurrent[gate + H + j] = dZPre;
+          dInput[gate + 2 * H + j] = dNPre;
+          if (resetAfter) {
+            const dRPre = dNPre * recurrentN[(t * B + b) * H + j] * r * (1 - r);
+            dInput[gate + j] = dRPre;
+            dRecurrent[gate + j] = dRPre;
+            dRecurrent[gate + 2 * H + j] = dNPre * r;
+          } else {
+            dRecurrent[gate + 2 * H + j] = dNPre;
+          }
         }
       }
-    }
-    // dh_{t−1} = z ⊙ dh (+ r ⊙ d(r ⊙ h)) + dGh·W_hh over the rows the step multiplied by h
-    product(gemm, B, H, resetAfter ? G : 2 * H, operand(dRecurrent, t * B * G, G), operand(weightHh, 0, H), 0, dhNext, 0);
-    for (let b = 0; b < B; b++) {
-      if (lengths !== null && t >= lengths[b]) continue;
-      const gate = (t * B + b) * G;
-      for (let j = 0; j < H; j++) {
-        let direct = dh[b * H + j] * gates[gate + H + j];
-        if (dResetHidden) direct += dResetHidden[b * H + j] * gates[gate + j];
-        dhNext[b * H + j] += direct;
+      if (dResetHidden) {
+        // d(r ⊙ h) = dn·W_hn, then d r = d(r ⊙ h) ⊙ h and d h gets d(r ⊙ h) ⊙ r
+        product(gemm, active, H, H, operand(dRecurrent, t * B * G + 2 * H, G), resetWeight!, 0, dResetHidden, 0);
+        for (let b = 0; b < B; b++) {
+          if (lengths !== null && t >= lengths[b]) continue;
+          const gate = (t * B + b) * G;
+          const hp = (previous * B + b) * H;
+          for (let j = 0; j < H; j++) {
+            const r = gates[gate + j];
+            const drh = dResetHidden[b * H + j];
+            const dRPre = drh * hidden[hp + j] * r * (1 - r);
+            dInput[gate + j] = dRPre;
+            dRecurrent[gate + j] = dRPre;
+          }
+        }
       }
+      // dh_{t−1} = z ⊙ dh (+ r ⊙ d(r ⊙ h)) + dGh·W_hh over the rows the step multiplied by h
+      product(gemm, active, H, resetAfter ? G : 2 * H, operand(dRecurrent, t * B * G, G), recurrentWeight, 0, dhNext, 0);
+      for (let b = 0; b < B; b++) {
+        if (lengths !== null && t >= lengths[b]) continue;
+        const gate = (t * B + b) * G;
+        for (let j = 0; j < H; j++) {
+          let direct = dh[b * H + j] * gates[gate + H + j];
+          if (dResetHidden) direct += dResetHidden[b * H + j] * gates[gate + j];
+          dhNext[b * H + j] += direct;
+        }
+      }
+      passInactive(run, t, dh, dhNext, H);
+      [dh, dhNext] = [dhNext, dh];
     }
-    passInactive(run, t, dh, dhNext, H);
-    [dh, dhNext] = [dhNext, dh];
+  } finally {
+    releaseOperands(recurrentWeight, ...(resetWeight ? [resetWeight] : []));
   }
   const rows = T * B;
   const dWeightIh = new Float32Array(G * I);

@@ -1,7 +1,8 @@
 import {
-  type SequenceRun, addOutputGradient, biasSum, carryInactive, columnSums, gatherOutput, operand, passInactive,
+  type SequenceRun, activeRows, addOutputGradient, biasSum, loopOperand, releaseOperands, carryInactive, columnSums, gatherOutput, operand, passInactive,
   previousSlot, product, releaseTapeBuffers, scratch, tapeBuffer, sigmoidRange, tanh, tanhRange, sigmoid, stateSlot, timeOf,
 } from './common.js';
+import { LstmGatePass } from './lstmGatePass.js';
 
 // Module-local references, so that the gate loops call the activations directly.
 const tanhOf = tanh;
@@ -61,6 +62,8 @@ export interface LstmResult {
  * LSTM over a whole sequence (one step when `steps = 1`): one gemm for the input projection of all
  * steps, then per step one gemm `h_{t−1}·W_hhᵀ` and one fused pass computing
  * `c = σ(f)⊙c_{t−1} + σ(i)⊙tanh(g)`, `h = σ(o)⊙tanh(c)` (and `h = W_hr h` with a projection).
+ * The fused pass runs on WebAssembly SIMD (`LstmGatePass`), with scalar loops as the fallback
+ * where SIMD is unavailable and for the peephole variant.
  *
  * Shapes: `x [T, B, I]` time-major, `h0 [B, R]`, `c0 [B, H]` → `output [T, B, R]`, `hN [B, R]`,
  * `cN [B, H]` (`R = projSize || hiddenSize`).
@@ -90,57 +93,71 @@ export function lstmForward(run: LstmRun): LstmResult {
   const unprojected = P > 0 ? (keep ? tapeBuffer(T * B * H) : scratch('lstm.unprojected', T * B * H)) : null;
   const lengths = run.lengths;
   if (unprojected && lengths !== null) unprojected.fill(0);
-  for (let s = 0; s < T; s++) {
-    const t = timeOf(run, s);
-    const previous = previousSlot(run, t);
-    const current = stateSlot(run, t);
-    product(gemm, B, G, R, operand(hidden, previous * B * R, R), operand(weightHh, 0, R, true), 1, gates, t * B * G);
-    for (let b = 0; b < B; b++) {
-      if (lengths !== null && t >= lengths[b]) continue;
-      const gate = (t * B + b) * G;
-      const cPrevious = (previous * B + b) * H;
-      const cCurrent = (current * B + b) * H;
-      const step = (t * B + b) * H;
-      const hOut = unprojected ?? hidden;
-      const hOffset = unprojected ? step : (current * B + b) * R;
-      if (!peephole) {
-        // i, f (one block), g and o activated in place, then c, tanh(c) and h
-        sigmoidRange(gates, gate, gates, gate, 2 * H, bias, 0);
-        tanhRange(gates, gate + 2 * H, gates, gate + 2 * H, H, bias, 2 * H);
-        sigmoidRange(gates, gate + 3 * H, gates, gate + 3 * H, H, bias, 3 * H);
-        for (let j = 0; j < H; j++) cells[cCurrent + j] = gates[gate + H + j] * cells[cPrevious + j] + gates[gate + j] * gates[gate + 2 * H + j];
-        tanhRange(cells, cCurrent, tanhCells, step, H);
-        for (let j = 0; j < H; j++) hOut[hOffset + j] = gates[gate + 3 * H + j] * tanhCells[step + j];
-        continue;
+  // the gate pass on WebAssembly SIMD (null where unavailable, and with peepholes: the loops below)
+  const pass = peephole ? null : LstmGatePass.create(B, H, bias);
+  // W_hh (and W_hr) packed once for the products of every step
+  const recurrentWeight = loopOperand(run, weightHh, 0, R, true, R, G);
+  const projectionWeight = unprojected && weightHr ? loopOperand(run, weightHr, 0, H, true, H, P) : null;
+  try {
+    for (let s = 0; s < T; s++) {
+      const t = timeOf(run, s);
+      const previous = previousSlot(run, t);
+      const current = stateSlot(run, t);
+      const active = activeRows(run, t);
+      product(gemm, active, G, R, operand(hidden, previous * B * R, R), recurrentWeight, 1, gates, t * B * G);
+      if (pass) {
+        pass.forward(t, lengths, keep, gates, t * B * G, cells, previous * B * H, current * B * H, tanhCells, t * B * H,
+          unprojected ?? hidden, unprojected ? t * B * H : current * B * R);
       }
-      for (let j = 0; j < H; j++) {
-        const cp = cells[cPrevious + j];
-        let iPre = gates[gate + j] + (bias ? bias[j] : 0);
-        let fPre = gates[gate + H + j] + (bias ? bias[H + j] : 0);
-        if (peephole) {
-          iPre += peephole[0][j] * cp;
-          fPre += peephole[1][j] * cp;
+      for (let b = 0; pass === null && b < B; b++) {
+        if (lengths !== null && t >= lengths[b]) continue;
+        const gate = (t * B + b) * G;
+        const cPrevious = (previous * B + b) * H;
+        const cCurrent = (current * B + b) * H;
+        const step = (t * B + b) * H;
+        const hOut = unprojected ?? hidden;
+        const hOffset = unprojected ? step : (current * B + b) * R;
+        if (!peephole) {
+          // i, f (one block), g and o activated in place, then c, tanh(c) and h
+          sigmoidRange(gates, gate, gates, gate, 2 * H, bias, 0);
+          tanhRange(gates, gate + 2 * H, gates, gate + 2 * H, H, bias, 2 * H);
+          sigmoidRange(gates, gate + 3 * H, gates, gate + 3 * H, H, bias, 3 * H);
+          for (let j = 0; j < H; j++) cells[cCurrent + j] = gates[gate + H + j] * cells[cPrevious + j] + gates[gate + j] * gates[gate + 2 * H + j];
+          tanhRange(cells, cCurrent, tanhCells, step, H);
+          for (let j = 0; j < H; j++) hOut[hOffset + j] = gates[gate + 3 * H + j] * tanhCells[step + j];
+          continue;
         }
-        const i = sigmoidOf(iPre);
-        const f = sigmoidOf(fPre);
-        const g = tanhOf(gates[gate + 2 * H + j] + (bias ? bias[2 * H + j] : 0));
-        const c = f * cp + i * g;
-        const o = sigmoidOf(gates[gate + 3 * H + j] + (bias ? bias[3 * H + j] : 0) + (peephole ? peephole[2][j] * c : 0));
-        const tc = tanhOf(c);
-        gates[gate + j] = i;
-        gates[gate + H + j] = f;
-        gates[gate + 2 * H + j] = g;
-        gates[gate + 3 * H + j] = o;
-        cells[cCurrent + j] = c;
-        tanhCells[step + j] = tc;
-        hOut[hOffset + j] = o * tc;
+        for (let j = 0; j < H; j++) {
+          const cp = cells[cPrevious + j];
+          let iPre = gates[gate + j] + (bias ? bias[j] : 0);
+          let fPre = gates[gate + H + j] + (bias ? bias[H + j] : 0);
+          if (peephole) {
+            iPre += peephole[0][j] * cp;
+            fPre += peephole[1][j] * cp;
+          }
+          const i = sigmoidOf(iPre);
+          const f = sigmoidOf(fPre);
+          const g = tanhOf(gates[gate + 2 * H + j] + (bias ? bias[2 * H + j] : 0));
+          const c = f * cp + i * g;
+          const o = sigmoidOf(gates[gate + 3 * H + j] + (bias ? bias[3 * H + j] : 0) + (peephole ? peephole[2][j] * c : 0));
+          const tc = tanhOf(c);
+          gates[gate + j] = i;
+          gates[gate + H + j] = f;
+          gates[gate + 2 * H + j] = g;
+          gates[gate + 3 * H + j] = o;
+          cells[cCurrent + j] = c;
+          tanhCells[step + j] = tc;
+          hOut[hOffset + j] = o * tc;
+        }
       }
+      if (projectionWeight) {
+        product(gemm, active, P, H, operand(unprojected!, t * B * H, H), projectionWeight, 0, hidden, current * B * R);
+      }
+      carryInactive(run, t, hidden, R, previous, current);
+      carryInactive(run, t, cells, H, previous, current);
     }
-    if (unprojected && weightHr) {
-      product(gemm, B, P, H, operand(unprojected, t * B * H, H), operand(weightHr, 0, H, true), 0, hidden, current * B * R);
-    }
-    carryInactive(run, t, hidden, R, previous, current);
-    carryInactive(run, t, cells, H, previous, current);
+  } finally {
+    releaseOperands(recurrentWeight, ...(projectionWeight ? [projectionWeight] : []));
   }
   const last = run.reverse ? 0 : T;
   return {
@@ -175,7 +192,8 @@ export interface LstmGradients {
  * Backpropagation through time for {@link lstmForward}: steps run in reverse processing order,
  * gate gradients go into one whole-sequence buffer `dG [T, B, 4H]` with one gemm per step for
  * `dh_{t−1} = dG_t·W_hh`; then `dW_ih = dGᵀ·X`, `dW_hh = dGᵀ·H_prev`, `dX = dG·W_ih` and the bias
- * gradients come from a few large products after the loop.
+ * gradients come from a few large products after the loop. The gate gradients of a step run on
+ * WebAssembly SIMD (`LstmGatePass`), with the scalar loops as the fallback and for peepholes.
  *
  * Shapes: `dOutput [T, B, R]`, `dhN [B, R]`, `dcN [B, H]` (any may be null: zero) → gradients of
  * every input of {@link lstmForward}, `dx` only when `inputGradient`.
@@ -200,77 +218,87 @@ export function lstmBackward(tape: LstmTape, dOutput: Float32Array | null, dhN: 
   const dPeephole: [Float32Array, Float32Array, Float32Array] | null = peephole
     ? [new Float32Array(H), new Float32Array(H), new Float32Array(H)]
     : null;
-  for (let s = T - 1; s >= 0; s--) {
-    const t = timeOf(run, s);
-    const previous = previousSlot(run, t);
-    const current = stateSlot(run, t);
-    addOutputGradient(run, t, dOutput, dh, R);
-    if (dHidden && dm && weightHr) {
-      for (let b = 0; b < B; b++) {
-        if (lengths === null || t < lengths[b]) dHidden.set(dh.subarray(b * P, (b + 1) * P), (t * B + b) * P);
+  const pass = peephole ? null : LstmGatePass.create(B, H, null);
+  // W_hh (and W_hr) packed once for the products of every step
+  const recurrentWeight = loopOperand(run, weightHh, 0, R, false, G, R);
+  const projectionWeight = dHidden && weightHr ? loopOperand(run, weightHr, 0, H, false, P, H) : null;
+  try {
+    for (let s = T - 1; s >= 0; s--) {
+      const t = timeOf(run, s);
+      const previous = previousSlot(run, t);
+      const current = stateSlot(run, t);
+      const active = activeRows(run, t);
+      addOutputGradient(run, t, dOutput, dh, R);
+      if (dHidden && dm && projectionWeight) {
+        for (let b = 0; b < B; b++) {
+          if (lengths === null || t < lengths[b]) dHidden.set(dh.subarray(b * P, (b + 1) * P), (t * B + b) * P);
+        }
+        product(gemm, active, H, P, operand(dh, 0, P), projectionWeight, 0, dm, 0);
       }
-      product(gemm, B, H, P, operand(dh, 0, P), operand(weightHr, 0, H), 0, dm, 0);
-    }
-    for (let b = 0; b < B; b++) {
-      if (lengths !== null && t >= lengths[b]) continue;
-      const gate = (t * B + b) * G;
-      const cPrevious = (previous * B + b) * H;
-      const cCurrent = (current * B + b) * H;
-      const step = (t * B + b) * H;
-      const dmSource = dm ?? dh;
-      const dmOffset = b * (dm ? H : R);
-      const dcOffset = b * H;
-      if (!peephole) {
-        // the same equations as below without the peephole terms, in one tight loop
+      if (pass) pass.backward(t, lengths, gates, t * B * G, tanhCells, t * B * H, cells, previous * B * H, dm ?? dh, dc, dGates);
+      for (let b = 0; pass === null && b < B; b++) {
+        if (lengths !== null && t >= lengths[b]) continue;
+        const gate = (t * B + b) * G;
+        const cPrevious = (previous * B + b) * H;
+        const cCurrent = (current * B + b) * H;
+        const step = (t * B + b) * H;
+        const dmSource = dm ?? dh;
+        const dmOffset = b * (dm ? H : R);
+        const dcOffset = b * H;
+        if (!peephole) {
+          // the same equations as below without the peephole terms, in one tight loop
+          for (let j = 0; j < H; j++) {
+            const i = gates[gate + j];
+            const f = gates[gate + H + j];
+            const g = gates[gate + 2 * H + j];
+            const o = gates[gate + 3 * H + j];
+            const tc = tanhCells[step + j];
+            const dmv = dmSource[dmOffset + j];
+            const dcv = dc[dcOffset + j] + dmv * o * (1 - tc * tc);
+            dc[dcOffset + j] = dcv * f;
+            dGates[gate + j] = dcv * g * i * (1 - i);
+            dGates[gate + H + j] = dcv * cells[cPrevious + j] * f * (1 - f);
+            dGates[gate + 2 * H + j] = dcv * i * (1 - g * g);
+            dGates[gate + 3 * H + j] = dmv * tc * o * (1 - o);
+          }
+          continue;
+        }
         for (let j = 0; j < H; j++) {
           const i = gates[gate + j];
           const f = gates[gate + H + j];
           const g = gates[gate + 2 * H + j];
           const o = gates[gate + 3 * H + j];
           const tc = tanhCells[step + j];
+          const cp = cells[cPrevious + j];
           const dmv = dmSource[dmOffset + j];
-          const dcv = dc[dcOffset + j] + dmv * o * (1 - tc * tc);
-          dc[dcOffset + j] = dcv * f;
-          dGates[gate + j] = dcv * g * i * (1 - i);
-          dGates[gate + H + j] = dcv * cells[cPrevious + j] * f * (1 - f);
-          dGates[gate + 2 * H + j] = dcv * i * (1 - g * g);
-          dGates[gate + 3 * H + j] = dmv * tc * o * (1 - o);
+          const dOPre = dmv * tc * o * (1 - o); // d σ = σ(1 − σ)
+          let dcv = dc[b * H + j] + dmv * o * (1 - tc * tc); // d tanh = 1 − tanh²
+          if (peephole && dPeephole) {
+            dcv += dOPre * peephole[2][j];
+            dPeephole[2][j] += dOPre * cells[cCurrent + j];
+          }
+          const dIPre = dcv * g * i * (1 - i);
+          const dFPre = dcv * cp * f * (1 - f);
+          const dGPre = dcv * i * (1 - g * g);
+          let dcPrevious = dcv * f;
+          if (peephole && dPeephole) {
+            dcPrevious += dIPre * peephole[0][j] + dFPre * peephole[1][j];
+            dPeephole[0][j] += dIPre * cp;
+            dPeephole[1][j] += dFPre * cp;
+          }
+          dc[b * H + j] = dcPrevious;
+          dGates[gate + j] = dIPre;
+          dGates[gate + H + j] = dFPre;
+          dGates[gate + 2 * H + j] = dGPre;
+          dGates[gate + 3 * H + j] = dOPre;
         }
-        continue;
       }
-      for (let j = 0; j < H; j++) {
-        const i = gates[gate + j];
-        const f = gates[gate + H + j];
-        const g = gates[gate + 2 * H + j];
-        const o = gates[gate + 3 * H + j];
-        const tc = tanhCells[step + j];
-        const cp = cells[cPrevious + j];
-        const dmv = dmSource[dmOffset + j];
-        const dOPre = dmv * tc * o * (1 - o); // d σ = σ(1 − σ)
-        let dcv = dc[b * H + j] + dmv * o * (1 - tc * tc); // d tanh = 1 − tanh²
-        if (peephole && dPeephole) {
-          dcv += dOPre * peephole[2][j];
-          dPeephole[2][j] += dOPre * cells[cCurrent + j];
-        }
-        const dIPre = dcv * g * i * (1 - i);
-        const dFPre = dcv * cp * f * (1 - f);
-        const dGPre = dcv * i * (1 - g * g);
-        let dcPrevious = dcv * f;
-        if (peephole && dPeephole) {
-          dcPrevious += dIPre * peephole[0][j] + dFPre * peephole[1][j];
-          dPeephole[0][j] += dIPre * cp;
-          dPeephole[1][j] += dFPre * cp;
-        }
-        dc[b * H + j] = dcPrevious;
-        dGates[gate + j] = dIPre;
-        dGates[gate + H + j] = dFPre;
-        dGates[gate + 2 * H + j] = dGPre;
-        dGates[gate + 3 * H + j] = dOPre;
-      }
+      product(gemm, active, R, G, operand(dGates, t * B * G, G), recurrentWeight, 0, dhNext, 0);
+      passInactive(run, t, dh, dhNext, R);
+      [dh, dhNext] = [dhNext, dh];
     }
-    product(gemm, B, R, G, operand(dGates, t * B * G, G), operand(weightHh, 0, R), 0, dhNext, 0);
-    passInactive(run, t, dh, dhNext, R);
-    [dh, dhNext] = [dhNext, dh];
+  } finally {
+    releaseOperands(recurrentWeight, ...(projectionWeight ? [projectionWeight] : []));
   }
   const rows = T * B;
   const dWeightIh = new Float32Array(G * I);

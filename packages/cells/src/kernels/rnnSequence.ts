@@ -1,5 +1,5 @@
 import {
-  type SequenceRun, addOutputGradient, biasSum, carryInactive, columnSums, gatherOutput, operand, passInactive,
+  type SequenceRun, activeRows, addOutputGradient, loopOperand, releaseOperands, biasSum, carryInactive, columnSums, gatherOutput, operand, passInactive,
   previousSlot, product, scratch, stateSlot, tanhRange, timeOf,
 } from './common.js';
 
@@ -52,19 +52,24 @@ export function rnnForward(run: RnnRun): RnnResult {
   const bias = biasSum(run.biasIh, run.biasHh);
   product(gemm, T * B, H, I, operand(x, 0, I), operand(weightIh, 0, I, true), 0, pre, 0);
   if (run.h0) hidden.set(run.h0, (run.reverse ? T : 0) * B * H);
-  for (let s = 0; s < T; s++) {
-    const t = timeOf(run, s);
-    const previous = previousSlot(run, t);
-    const current = stateSlot(run, t);
-    product(gemm, B, H, H, operand(hidden, previous * B * H, H), operand(weightHh, 0, H, true), 1, pre, t * B * H);
-    for (let b = 0; b < B; b++) {
-      if (lengths !== null && t >= lengths[b]) continue;
-      const from = (t * B + b) * H;
-      const to = (current * B + b) * H;
-      if (relu) for (let j = 0; j < H; j++) hidden[to + j] = Math.max(pre[from + j] + (bias ? bias[j] : 0), 0);
-      else tanhRange(pre, from, hidden, to, H, bias, 0);
+  const recurrentWeight = loopOperand(run, weightHh, 0, H, true, H, H); // packed once for every step
+  try {
+    for (let s = 0; s < T; s++) {
+      const t = timeOf(run, s);
+      const previous = previousSlot(run, t);
+      const current = stateSlot(run, t);
+      product(gemm, activeRows(run, t), H, H, operand(hidden, previous * B * H, H), recurrentWeight, 1, pre, t * B * H);
+      for (let b = 0; b < B; b++) {
+        if (lengths !== null && t >= lengths[b]) continue;
+        const from = (t * B + b) * H;
+        const to = (current * B + b) * H;
+        if (relu) for (let j = 0; j < H; j++) hidden[to + j] = Math.max(pre[from + j] + (bias ? bias[j] : 0), 0);
+        else tanhRange(pre, from, hidden, to, H, bias, 0);
+      }
+      carryInactive(run, t, hidden, H, previous, current);
     }
-    carryInactive(run, t, hidden, H, previous, current);
+  } finally {
+    releaseOperands(recurrentWeight);
   }
   const last = run.reverse ? 0 : T;
   return { output: gatherOutput(run, hidden, H), hN: hidden.slice(last * B * H, (last + 1) * B * H), tape: { run, hidden } };
@@ -97,23 +102,28 @@ export function rnnBackward(tape: RnnTape, dOutput: Float32Array | null, dhN: Fl
   let dh = new Float32Array(B * H);
   let dhNext = new Float32Array(B * H);
   if (dhN) dh.set(dhN);
-  for (let s = T - 1; s >= 0; s--) {
-    const t = timeOf(run, s);
-    const current = stateSlot(run, t);
-    addOutputGradient(run, t, dOutput, dh, H);
-    for (let b = 0; b < B; b++) {
-      if (lengths !== null && t >= lengths[b]) continue;
-      const to = (t * B + b) * H;
-      const from = (current * B + b) * H;
-      for (let j = 0; j < H; j++) {
-        const h = hidden[from + j];
-        // d tanh = (1 − h²)·dh;  d relu = dh where h > 0
-        dPre[to + j] = relu ? (h > 0 ? dh[b * H + j] : 0) : (1 - h * h) * dh[b * H + j];
+  const recurrentWeight = loopOperand(run, weightHh, 0, H, false, H, H); // packed once for every step
+  try {
+    for (let s = T - 1; s >= 0; s--) {
+      const t = timeOf(run, s);
+      const current = stateSlot(run, t);
+      addOutputGradient(run, t, dOutput, dh, H);
+      for (let b = 0; b < B; b++) {
+        if (lengths !== null && t >= lengths[b]) continue;
+        const to = (t * B + b) * H;
+        const from = (current * B + b) * H;
+        for (let j = 0; j < H; j++) {
+          const h = hidden[from + j];
+          // d tanh = (1 − h²)·dh;  d relu = dh where h > 0
+          dPre[to + j] = relu ? (h > 0 ? dh[b * H + j] : 0) : (1 - h * h) * dh[b * H + j];
+        }
       }
+      product(gemm, activeRows(run, t), H, H, operand(dPre, t * B * H, H), recurrentWeight, 0, dhNext, 0);
+      passInactive(run, t, dh, dhNext, H);
+      [dh, dhNext] = [dhNext, dh];
     }
-    product(gemm, B, H, H, operand(dPre, t * B * H, H), operand(weightHh, 0, H), 0, dhNext, 0);
-    passInactive(run, t, dh, dhNext, H);
-    [dh, dhNext] = [dhNext, dh];
+  } finally {
+    releaseOperands(recurrentWeight);
   }
   const rows = T * B;
   const dWeightIh = new Float32Array(H * I);

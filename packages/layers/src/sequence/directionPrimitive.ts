@@ -31,7 +31,7 @@ export const sequenceDirection = definePrimitive<DirectionOptions>({
     const input = x!;
     const [steps, batch, inputSize] = input.shape;
     const base = {
-      gemm: input.backend.kernels.gemm, steps, batch, inputSize, x: data(input)!, h0: data(h0),
+      gemm: input.backend.kernels.gemm, packB: input.backend.kernels.packB, steps, batch, inputSize, x: data(input)!, h0: data(h0),
       reverse: options.reverse, lengths: options.lengths,
       // without a graph to keep (inference, or no input needing a gradient) forward reuses its buffers
       keepTape: isGradEnabled() && context.needsGrad.some(Boolean),
