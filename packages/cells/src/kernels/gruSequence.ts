@@ -2,6 +2,7 @@ import {
   type SequenceRun, activeRows, addOutputGradient, loopOperand, releaseOperands, carryInactive, columnSums, fillRows, gatherOutput, operand, passInactive,
   previousSlot, product, releaseTapeBuffers, scratch, tapeBuffer, sigmoidRange, tanhRange, sigmoid, stateSlot, timeOf,
 } from './common.js';
+import { GruGatePass } from './gruGatePass.js';
 
 // A module-local reference, so that the reset-before loop calls the activation directly.
 const sigmoidOf = sigmoid;
@@ -42,7 +43,8 @@ export interface GruResult {
 /**
  * GRU over a whole sequence: the input projection `X·W_ihᵀ + b_ih` of all steps in one gemm, then
  * per step `h_{t−1}·W_hhᵀ + b_hh` (one gemm; two in the reset-before form) and one fused pass for
- * `r, z, n` and `h = (1 − z) ⊙ n + z ⊙ h_{t−1}`.
+ * `r, z, n` and `h = (1 − z) ⊙ n + z ⊙ h_{t−1}`. The fused pass of the reset-after form runs on
+ * WebAssembly SIMD (`GruGatePass`), with scalar loops as the fallback and for the reset-before form.
  *
  * Shapes: `x [T, B, I]` time-major, `h0 [B, H]` → `output [T, B, H]`, `hN [B, H]`.
  *
@@ -69,6 +71,8 @@ export function gruForward(run: GruRun): GruResult {
   // the rows of W_hh that each step multiplies, packed once for every step
   const recurrentWeight = loopOperand(run, weightHh, 0, H, true, H, width);
   const resetWeight = resetAfter ? null : loopOperand(run, weightHh, 2 * H * H, H, true, H, H);
+  // the gate pass on WebAssembly SIMD (null where unavailable, and in the reset-before form: the loops below)
+  const pass = resetAfter ? GruGatePass.create(B, H) : null;
   try {
     for (let s = 0; s < T; s++) {
       const t = timeOf(run, s);
@@ -94,7 +98,8 @@ export function gruForward(run: GruRun): GruResult {
         }
         product(gemm, active, H, H, operand(recurrentN, t * B * H, H), resetWeight!, withBias ? 1 : 0, recurrent, 2 * H, G);
       }
-      for (let b = 0; b < B; b++) {
+      if (pass) pass.forward(t, active, lengths, keep, gates, t * B * G, recurrent, hidden, previous * B * H, current * B * H, recurrentN, t * B * H);
+      for (let b = 0; pass === null && b < B; b++) {
         if (lengths !== null && t >= lengths[b]) continue;
         const gate = (t * B + b) * G;
         const rec = b * G;
@@ -154,6 +159,8 @@ export interface GruGradients {
  * Backpropagation through time for {@link gruForward}: gate gradients of the input side (`dGi`)
  * and the recurrent side (`dGh`, which differs in the `n` block: `r ⊙ dn`) collected over the
  * whole sequence, one gemm per step for `dh_{t−1}`, weight and input gradients after the loop.
+ * The gate gradients of the reset-after form run on WebAssembly SIMD (`GruGatePass`), with scalar
+ * loops as the fallback and for the reset-before form.
  *
  * Shapes: `dOutput [T, B, H]`, `dhN [B, H]` (either may be null) → gradients of every input of
  * {@link gruForward}.
@@ -175,14 +182,17 @@ export function gruBackward(tape: GruTape, dOutput: Float32Array | null, dhN: Fl
   // the rows of W_hh of each step's products, packed once for every step
   const recurrentWeight = loopOperand(run, weightHh, 0, H, false, resetAfter ? G : 2 * H, H);
   const resetWeight = resetAfter ? null : loopOperand(run, weightHh, 2 * H * H, H, false, H, H);
+  const pass = resetAfter ? GruGatePass.create(B, H) : null;
   try {
     for (let s = T - 1; s >= 0; s--) {
       const t = timeOf(run, s);
       const previous = previousSlot(run, t);
       const active = activeRows(run, t);
       addOutputGradient(run, t, dOutput, dh, H);
-      // first pass: dn and dz, which need nothing from the n product's backward
-      for (let b = 0; b < B; b++) {
+      // first pass: dn and dz, which need nothing from the n product's backward (on SIMD, dhNext
+      // starts as z ⊙ dh, so the product below adds to it)
+      if (pass) pass.backward(t, active, lengths, gates, t * B * G, hidden, previous * B * H, recurrentN, t * B * H, dh, dInput, dRecurrent, dhNext);
+      for (let b = 0; pass === null && b < B; b++) {
         if (lengths !== null && t >= lengths[b]) continue;
         const gate = (t * B + b) * G;
         const hp = (previous * B + b) * H;
@@ -223,8 +233,8 @@ export function gruBackward(tape: GruTape, dOutput: Float32Array | null, dhN: Fl
         }
       }
       // dh_{t−1} = z ⊙ dh (+ r ⊙ d(r ⊙ h)) + dGh·W_hh over the rows the step multiplied by h
-      product(gemm, active, H, resetAfter ? G : 2 * H, operand(dRecurrent, t * B * G, G), recurrentWeight, 0, dhNext, 0);
-      for (let b = 0; b < B; b++) {
+      product(gemm, active, H, resetAfter ? G : 2 * H, operand(dRecurrent, t * B * G, G), recurrentWeight, pass ? 1 : 0, dhNext, 0);
+      for (let b = 0; pass === null && b < B; b++) {
         if (lengths !== null && t >= lengths[b]) continue;
         const gate = (t * B + b) * G;
         for (let j = 0; j < H; j++) {

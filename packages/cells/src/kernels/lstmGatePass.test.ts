@@ -33,7 +33,7 @@ describe('LstmGatePass (WebAssembly SIMD) against float64 references', () => {
     cells.set(cPrevious);
     const tanhCells = new Float32Array(B * H);
     const h = new Float32Array(B * H);
-    pass.forward(0, null, true, gates, 0, cells, 0, B * H, tanhCells, 0, h, 0);
+    pass.forward(0, B, null, true, gates, 0, cells, 0, B * H, tanhCells, 0, h, 0);
     const expected = { gates: new Float64Array(B * 4 * H), c: new Float64Array(B * H), tanhC: new Float64Array(B * H), h: new Float64Array(B * H) };
     for (let b = 0; b < B; b++) {
       for (let j = 0; j < H; j++) {
@@ -55,7 +55,7 @@ describe('LstmGatePass (WebAssembly SIMD) against float64 references', () => {
     const dc = random(B * H, 1);
     const dcIn = dc.slice();
     const dGates = new Float32Array(B * 4 * H);
-    pass.backward(0, null, gates, 0, tanhCells, 0, cells, 0, dm, dc, dGates);
+    pass.backward(0, B, null, gates, 0, tanhCells, 0, cells, 0, dm, dc, dGates);
     const expectedDGates = new Float64Array(B * 4 * H);
     const expectedDc = new Float64Array(B * H);
     for (let b = 0; b < B; b++) {

@@ -17,7 +17,7 @@ export class LstmGatePass {
     return kernels ? new LstmGatePass(kernels, batch, hiddenSize, bias) : null;
   }
 
-  private constructor(private readonly kernels: GateKernels, private readonly batch: number, private readonly hiddenSize: number, bias: Float32Array | null) {
+  private constructor(private readonly kernels: GateKernels, batch: number, private readonly hiddenSize: number, bias: Float32Array | null) {
     const padded = paddedWidth(hiddenSize);
     const state = batch * padded;
     this.padded = padded;
@@ -39,16 +39,17 @@ export class LstmGatePass {
   }
 
   /**
-   * Forward of one step: `gates[gateOffset…]` (pre-activations without bias, `[B, 4H]`) and the
+   * Forward of the first `rows` rows of one step: `gates[gateOffset…]` (pre-activations without bias, `[B, 4H]`) and the
    * previous cell state `cells[previousOffset…]` in; the cell state to `cells[currentOffset…]`,
    * `h = o ⊙ tanh(c)` to `hOut[hOffset…]` and, when `keep`, the activated gates back in place and
    * `tanh(c)` to `tanhCells[stepOffset…]`. With `lengths`, rows past their length at `t` are left as they are.
    */
   forward(
-    t: number, lengths: Int32Array | null, keep: boolean, gates: Float32Array, gateOffset: number, cells: Float32Array, previousOffset: number,
+    t: number, rows: number, lengths: Int32Array | null, keep: boolean, gates: Float32Array, gateOffset: number, cells: Float32Array, previousOffset: number,
     currentOffset: number, tanhCells: Float32Array, stepOffset: number, hOut: Float32Array, hOffset: number,
   ): void {
-    const { batch: B, hiddenSize: H, padded: P, at } = this;
+    const { hiddenSize: H, padded: P, at } = this;
+    const B = rows;
     const memory = this.kernels.reserve(this.size);
     copyIn(gates, gateOffset, memory, at.gates, B, 4, H, P);
     copyIn(cells, previousOffset, memory, at.cPrevious, B, 1, H, P);
@@ -61,16 +62,17 @@ export class LstmGatePass {
   }
 
   /**
-   * Backward of one step (no peephole): the activated gates, `tanh(c)`, the previous cell state
+   * Backward of the first `rows` rows of one step (no peephole): the activated gates, `tanh(c)`, the previous cell state
    * and `dm [B, H]` (the gradient of `o ⊙ tanh(c)`) in; the gate gradients to
    * `dGates[gateOffset…]` and `dc [B, H]` replaced by the gradient of the previous cell state.
    * With `lengths`, rows past their length at `t` are left as they are.
    */
   backward(
-    t: number, lengths: Int32Array | null, gates: Float32Array, gateOffset: number, tanhCells: Float32Array, stepOffset: number,
+    t: number, rows: number, lengths: Int32Array | null, gates: Float32Array, gateOffset: number, tanhCells: Float32Array, stepOffset: number,
     cells: Float32Array, previousOffset: number, dm: Float32Array, dc: Float32Array, dGates: Float32Array,
   ): void {
-    const { batch: B, hiddenSize: H, padded: P, at } = this;
+    const { hiddenSize: H, padded: P, at } = this;
+    const B = rows;
     const memory = this.kernels.reserve(this.size);
     copyIn(gates, gateOffset, memory, at.gates, B, 4, H, P);
     copyIn(tanhCells, stepOffset, memory, at.tanhC, B, 1, H, P);

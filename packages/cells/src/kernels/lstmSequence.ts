@@ -106,7 +106,7 @@ export function lstmForward(run: LstmRun): LstmResult {
       const active = activeRows(run, t);
       product(gemm, active, G, R, operand(hidden, previous * B * R, R), recurrentWeight, 1, gates, t * B * G);
       if (pass) {
-        pass.forward(t, lengths, keep, gates, t * B * G, cells, previous * B * H, current * B * H, tanhCells, t * B * H,
+        pass.forward(t, active, lengths, keep, gates, t * B * G, cells, previous * B * H, current * B * H, tanhCells, t * B * H,
           unprojected ?? hidden, unprojected ? t * B * H : current * B * R);
       }
       for (let b = 0; pass === null && b < B; b++) {
@@ -235,7 +235,7 @@ export function lstmBackward(tape: LstmTape, dOutput: Float32Array | null, dhN: 
         }
         product(gemm, active, H, P, operand(dh, 0, P), projectionWeight, 0, dm, 0);
       }
-      if (pass) pass.backward(t, lengths, gates, t * B * G, tanhCells, t * B * H, cells, previous * B * H, dm ?? dh, dc, dGates);
+      if (pass) pass.backward(t, active, lengths, gates, t * B * G, tanhCells, t * B * H, cells, previous * B * H, dm ?? dh, dc, dGates);
       for (let b = 0; pass === null && b < B; b++) {
         if (lengths !== null && t >= lengths[b]) continue;
         const gate = (t * B + b) * G;
