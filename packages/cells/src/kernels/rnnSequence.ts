@@ -2,6 +2,7 @@ import {
   type SequenceRun, activeRows, addOutputGradient, loopOperand, releaseOperands, biasSum, carryInactive, columnSums, gatherOutput, operand, passInactive,
   previousSlot, product, scratch, stateSlot, tanhRange, timeOf,
 } from './common.js';
+import { RnnGatePass } from './rnnGatePass.js';
 
 /** A forward run of an Elman RNN direction, PyTorch layout. */
 export interface RnnRun extends SequenceRun {
@@ -33,7 +34,8 @@ export interface RnnResult {
 
 /**
  * Elman RNN over a whole sequence: `h_t = act(x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh)`, the
- * input projection of all steps in one gemm, one gemm and one pass per step.
+ * input projection of all steps in one gemm, one gemm and one pass per step (tanh on WebAssembly
+ * SIMD, `RnnGatePass`, with the scalar loop as the fallback; relu stays scalar).
  *
  * Shapes: `x [T, B, I]` time-major, `h0 [B, H]` → `output [T, B, H]`, `hN [B, H]`.
  *
@@ -53,13 +55,17 @@ export function rnnForward(run: RnnRun): RnnResult {
   product(gemm, T * B, H, I, operand(x, 0, I), operand(weightIh, 0, I, true), 0, pre, 0);
   if (run.h0) hidden.set(run.h0, (run.reverse ? T : 0) * B * H);
   const recurrentWeight = loopOperand(run, weightHh, 0, H, true, H, H); // packed once for every step
+  // tanh on WebAssembly SIMD (null where unavailable, and for relu: the loop below)
+  const pass = relu ? null : RnnGatePass.create(B, H, bias);
   try {
     for (let s = 0; s < T; s++) {
       const t = timeOf(run, s);
       const previous = previousSlot(run, t);
       const current = stateSlot(run, t);
-      product(gemm, activeRows(run, t), H, H, operand(hidden, previous * B * H, H), recurrentWeight, 1, pre, t * B * H);
-      for (let b = 0; b < B; b++) {
+      const active = activeRows(run, t);
+      product(gemm, active, H, H, operand(hidden, previous * B * H, H), recurrentWeight, 1, pre, t * B * H);
+      if (pass) pass.forward(t, active, lengths, pre, t * B * H, hidden, current * B * H);
+      for (let b = 0; pass === null && b < B; b++) {
         if (lengths !== null && t >= lengths[b]) continue;
         const from = (t * B + b) * H;
         const to = (current * B + b) * H;
@@ -86,7 +92,9 @@ export interface RnnGradients {
   dBias: Float32Array;
 }
 
-/** Backpropagation through time for {@link rnnForward} (one gemm per step, weights after the loop). *
+/** Backpropagation through time for {@link rnnForward} (one gemm per step, weights after the loop;
+ * the tanh derivative on WebAssembly SIMD with the scalar loop as the fallback).
+ *
  * Shapes: `dOutput [T, B, H]`, `dhN [B, H]` (either may be null) → gradients of every input of
  * {@link rnnForward}.
  *
@@ -103,12 +111,15 @@ export function rnnBackward(tape: RnnTape, dOutput: Float32Array | null, dhN: Fl
   let dhNext = new Float32Array(B * H);
   if (dhN) dh.set(dhN);
   const recurrentWeight = loopOperand(run, weightHh, 0, H, false, H, H); // packed once for every step
+  const pass = relu ? null : RnnGatePass.create(B, H, null);
   try {
     for (let s = T - 1; s >= 0; s--) {
       const t = timeOf(run, s);
       const current = stateSlot(run, t);
+      const active = activeRows(run, t);
       addOutputGradient(run, t, dOutput, dh, H);
-      for (let b = 0; b < B; b++) {
+      if (pass) pass.backward(t, active, lengths, hidden, current * B * H, dh, dPre, t * B * H);
+      for (let b = 0; pass === null && b < B; b++) {
         if (lengths !== null && t >= lengths[b]) continue;
         const to = (t * B + b) * H;
         const from = (current * B + b) * H;
@@ -118,7 +129,7 @@ export function rnnBackward(tape: RnnTape, dOutput: Float32Array | null, dhN: Fl
           dPre[to + j] = relu ? (h > 0 ? dh[b * H + j] : 0) : (1 - h * h) * dh[b * H + j];
         }
       }
-      product(gemm, activeRows(run, t), H, H, operand(dPre, t * B * H, H), recurrentWeight, 0, dhNext, 0);
+      product(gemm, active, H, H, operand(dPre, t * B * H, H), recurrentWeight, 0, dhNext, 0);
       passInactive(run, t, dh, dhNext, H);
       [dh, dhNext] = [dhNext, dh];
     }
