@@ -136,7 +136,72 @@ export function gemmWat(options: GemmWatOptions): string {
   emit(6, `(local.set $cColumn (i32.add (local.get $cColumn) (i32.const ${4 * nr})))`);
   emit(6, '(br $columns)))');
   emit(2, ')');
-  return [...lines, packFunctions, ')', ''].join('\n');
+  return [...lines, rowKernel(nr), packFunctions, ')', ''].join('\n');
+}
+
+/**
+ * The kernel for a single row of `C` (a batch of one at each time step): the 4-row kernel would
+ * spend three quarters of its work on padding. It reads the same packed panels of `B`; packed `A`
+ * is the row itself (`kc` floats). Two sets of accumulators, for even and odd steps of k, keep
+ * two chains of additions in flight; they are added together before the store.
+ */
+function rowKernel(nr: number): string {
+  const vectors = nr / 4;
+  const range = Array.from({ length: vectors }, (_, v) => v);
+  const even = (v: number) => `$e${v}`;
+  const odd = (v: number) => `$o${v}`;
+  const update = (c: string, a: string, offset: number) =>
+    `(local.set ${c} (f32x4.add (local.get ${c}) (f32x4.mul (local.get ${a}) (v128.load offset=${offset} (local.get $bk)))))`;
+  const store = (value: (v: number) => string) => range.map((v) => `          (v128.store offset=${16 * v} (local.get $cColumn) ${value(v)})`).join('\n');
+  const scaled = (v: number) => `(f32x4.mul (local.get $va) (local.get ${even(v)}))`;
+  const loadC = (v: number) => `(v128.load offset=${16 * v} (local.get $cColumn))`;
+  return `
+  ;; C[0, 0:nc] ← alpha·a·Bpacked (mode 0), + C (mode 1), + beta·C (mode 2); a is kc floats at pa.
+  (func (export "kernelRow")
+    (param $nc i32) (param $kc i32) (param $pa i32) (param $pb i32) (param $pc i32)
+    (param $alpha f32) (param $beta f32) (param $mode i32)
+    (local $jr i32) (local $bPanel i32) (local $cColumn i32) (local $ak i32) (local $bk i32) (local $kk i32)
+    (local $bPanelBytes i32) (local $va v128) (local $vb v128) (local $a0 v128) (local $a1 v128)
+    ${range.map((v) => `(local ${even(v)} v128) (local ${odd(v)} v128)`).join(' ')}
+    (local.set $va (f32x4.splat (local.get $alpha)))
+    (local.set $vb (f32x4.splat (local.get $beta)))
+    (local.set $bPanelBytes (i32.mul (local.get $kc) (i32.const ${4 * nr})))
+    (local.set $bPanel (local.get $pb))
+    (local.set $cColumn (local.get $pc))
+    (block $columnsDone (loop $columns
+      (br_if $columnsDone (i32.ge_u (local.get $jr) (local.get $nc)))
+      ${range.map((v) => `(local.set ${even(v)} (v128.const i32x4 0 0 0 0)) (local.set ${odd(v)} (v128.const i32x4 0 0 0 0))`).join('\n      ')}
+      (local.set $ak (local.get $pa))
+      (local.set $bk (local.get $bPanel))
+      (local.set $kk (local.get $kc))
+      (block $pairsDone (loop $pairs
+        (br_if $pairsDone (i32.lt_u (local.get $kk) (i32.const 2)))
+        (local.set $a0 (v128.load32_splat (local.get $ak)))
+        (local.set $a1 (v128.load32_splat offset=4 (local.get $ak)))
+        ${range.map((v) => update(even(v), '$a0', 16 * v)).join('\n        ')}
+        ${range.map((v) => update(odd(v), '$a1', 4 * nr + 16 * v)).join('\n        ')}
+        (local.set $ak (i32.add (local.get $ak) (i32.const 8)))
+        (local.set $bk (i32.add (local.get $bk) (i32.const ${8 * nr})))
+        (local.set $kk (i32.sub (local.get $kk) (i32.const 2)))
+        (br $pairs)))
+      (if (local.get $kk)
+        (then
+          (local.set $a0 (v128.load32_splat (local.get $ak)))
+          ${range.map((v) => update(even(v), '$a0', 16 * v)).join('\n          ')}))
+      ${range.map((v) => `(local.set ${even(v)} (f32x4.add (local.get ${even(v)}) (local.get ${odd(v)})))`).join('\n      ')}
+      (if (i32.eqz (local.get $mode))
+        (then
+${store(scaled)})
+        (else (if (i32.eq (local.get $mode) (i32.const 1))
+          (then
+${store((v) => `(f32x4.add ${loadC(v)} ${scaled(v)})`)})
+          (else
+${store((v) => `(f32x4.add (f32x4.mul (local.get $vb) ${loadC(v)}) ${scaled(v)})`)}))))
+      (local.set $jr (i32.add (local.get $jr) (i32.const ${nr})))
+      (local.set $bPanel (i32.add (local.get $bPanel) (local.get $bPanelBytes)))
+      (local.set $cColumn (i32.add (local.get $cColumn) (i32.const ${4 * nr})))
+      (br $columns)))
+  )`;
 }
 
 // Byte patterns of i8x16.shuffle on f32 lanes: interleave the low / high halves of two vectors,

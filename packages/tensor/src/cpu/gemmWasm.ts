@@ -141,6 +141,13 @@ export class WasmGemm {
             const rows = Math.min(rowsMax, tileRows - i1);
             const paddedRows = roundUp(rows, mr);
             const i = i0 + i1;
+            if (rows === 1) {
+              // a single row (a batch of one): its own kernel reads the row as it is, no padding rows
+              if (transA) stageBlock(a, aOffset + p0 * lda + i, lda, depth, 1, floats, pa / 4, 1, depth, 1);
+              else stageBlock(a, aOffset + i * lda + p0, lda, 1, depth, floats, pa / 4, depth, 1, depth);
+              this.exports.kernelRow(paddedColumns, depth, pa, pbBlock, pc + i1 * tileStride, alpha, beta, mode);
+              continue;
+            }
             if (transA) {
               stageBlock(a, aOffset + p0 * lda + i, lda, depth, rows, floats, stage, paddedRows, depth, paddedRows);
               packDirect(ps, paddedRows * 4, paddedRows / mr, mr * 4, depth, pa);

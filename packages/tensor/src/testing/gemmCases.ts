@@ -43,6 +43,30 @@ function runGemm(c: CaseContext, shape: GemmShape, transA: boolean, transB: bool
 
 const flags: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
 
+/**
+ * A time loop: `op(B)` packed once by the backend's optional `packB` kernel (when it has one) and
+ * passed as `packedB` to products of several steps, each with its own `A` and `C`; then released.
+ */
+function runPackedLoop(c: CaseContext, transB: boolean, m: number, n: number, k: number): Tensor[] {
+  const padding = 2;
+  const ldb = (transB ? k : n) + padding;
+  const b = c.randn([padding + (transB ? n : k) * ldb]).data as Float32Array;
+  const packed = c.backend.kernels.packB?.({ transB, k, n, b, bOffset: padding, ldb }) ?? null;
+  try {
+    return [0, 1, 2].map((step) => {
+      const a = c.randn([m * k]);
+      const out = c.randn([m * n]);
+      c.backend.kernels.gemm({
+        transA: false, transB, m, n, k, alpha: 1, a: a.data as Float32Array, aOffset: 0, lda: k,
+        b, bOffset: padding, ldb, beta: step === 0 ? 0 : 1, c: out.data as Float32Array, cOffset: 0, ldc: n, packedB: packed,
+      });
+      return out;
+    });
+  } finally {
+    packed?.release();
+  }
+}
+
 /** Cases for `gemm`, called directly and through `matmul`. */
 export const gemmCases: ConformanceCase[] = [
   ...flags.map(([transA, transB]): ConformanceCase => ({
@@ -60,6 +84,12 @@ export const gemmCases: ConformanceCase[] = [
       matmul(c.randn([2, 1, 4, 6]), c.randn([3, 6, 5])), matmul(c.randn([6, 4]), c.randn([5, 6]), { transposeA: true, transposeB: true }),
       matmul(c.randn([2, 0, 3]), c.randn([3, 4])),
     ],
+  },
+  {
+    kernel: 'packB',
+    name: 'a packed B reused by the products of several steps (batch 1 and 9), transB false and true',
+    toleranceScale: 10,
+    run: (c) => [false, true].flatMap((transB) => [...runPackedLoop(c, transB, 1, 40, 24), ...runPackedLoop(c, transB, 9, 70, 33)]),
   },
   {
     kernel: 'gemm',

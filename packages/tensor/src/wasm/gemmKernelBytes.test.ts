@@ -16,7 +16,7 @@ describe('gemm kernel bytes', () => {
     expect(gemmKernelModule(false)).toBeInstanceOf(WebAssembly.Module);
     expect(gemmKernelModule(true)).toBeInstanceOf(WebAssembly.Module);
     expect(decodeBase64(gemmKernelBase64).length).toBeLessThan(4096);
-    expect(WebAssembly.Module.exports(gemmKernelModule(false)!).map((entry) => entry.name).sort()).toEqual(['kernel', 'packDirect', 'packTransposed']);
+    expect(WebAssembly.Module.exports(gemmKernelModule(false)!).map((entry) => entry.name).sort()).toEqual(['kernel', 'kernelRow', 'packDirect', 'packTransposed']);
   });
 
   it('decodes base64 like Buffer does and names a bad character', () => {

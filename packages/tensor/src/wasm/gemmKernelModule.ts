@@ -11,6 +11,11 @@ export interface GemmKernelExports {
     alpha: number, beta: number, mode: number,
   ): void;
   /**
+   * One row of `C`: `C[0, 0:nc] ← alpha·a·B` (mode 0), `+ C` (mode 1) or `+ beta·C` (mode 2), with
+   * the row `a` as `kc` floats at byte `pa` and packed panels of `B` at byte `pb`; `C` at byte `pc`.
+   */
+  kernelRow(nc: number, kc: number, pa: number, pb: number, pc: number, alpha: number, beta: number, mode: number): void;
+  /**
    * Copies `panels` panels of `width` bytes per step of k from a staged block whose rows (the
    * steps) are `stride` bytes apart, to `dst`.
    */
