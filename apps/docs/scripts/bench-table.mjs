@@ -14,6 +14,7 @@ const tableOf = (output) => output.split('\n').filter((line) => line.startsWith(
 
 const load = loadavg().map((v) => v.toFixed(1)).join(' / ');
 const rnn = run(['bench:rnn']);
+const rnnThreads = run(['bench:rnn', '--threads', '2']);
 const matmul = run(['bench:matmul']);
 const text = `<!-- written by apps/docs/scripts/bench-table.mjs; do not edit by hand -->
 ## Measured figures
@@ -21,9 +22,13 @@ const text = `<!-- written by apps/docs/scripts/bench-table.mjs; do not edit by 
 Measured on ${new Date().toISOString().slice(0, 10)} on ${cpus()[0]?.model ?? 'an unknown CPU'} (${cpus().length} cores,
 load average ${load} when the run started), Node ${process.version}.
 
-### Recurrent layers: \`pnpm bench:rnn\`
+### Recurrent layers: \`pnpm bench:rnn\` (one thread)
 
 ${tableOf(rnn)}
+
+### Recurrent layers, two threads: \`pnpm bench:rnn --threads 2\`
+
+${tableOf(rnnThreads)}
 
 ### Matrix product: \`pnpm bench:matmul\`
 
