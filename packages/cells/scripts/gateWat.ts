@@ -3,8 +3,8 @@
  * and Elman steps on f32x4 vectors (WebAssembly SIMD). The module defines and exports its own
  * memory; the driver (src/wasm/gateKernels.ts) copies each step's rows in and the results out.
  *
- * Every exported pass has the signature `(rows, n, pointer…)`: `n` is the hidden size, each
- * pointer the byte address of a row-major array whose rows hold `blocks` blocks of `n` floats
+ * Every exported pass has the signature `(rows, n, pointer…)`: `n` is the block width (the
+ * hidden size padded to a multiple of 4), each pointer the byte address of a row-major array whose rows hold `blocks` blocks of `n` floats
  * (4 for the LSTM gates, 3 for the GRU's, 1 for states; a bias is one row read by every row).
  * `n` must be a multiple of 4: the driver pads each block of a hidden size that is not (the
  * padding lanes hold whatever they hold, and are computed and never read back), so the passes
@@ -116,16 +116,10 @@ const logisticSlope = (a: string) => mul(a, sub(one, a));
 
 const passes: Pass[] = [
   {
-    name: 'exp', doc: 'dst = exp(src)', arrays: [{ name: 'src', blocks: 1 }, { name: 'dst', blocks: 1 }],
-    body: (load, store) => [...exp('$a', load('src', 0)), ...store('dst', 0, '$a')],
-  },
-  {
+    // the only standalone math pass (exp is tested through σ, tanh through tanhForward with a −0
+    // bias), so that the module stays under 4 KiB, what browsers compile on their main thread
     name: 'sigmoid', doc: 'dst = σ(src)', arrays: [{ name: 'src', blocks: 1 }, { name: 'dst', blocks: 1 }],
     body: (load, store) => [...sigmoid('$a', load('src', 0)), ...store('dst', 0, '$a')],
-  },
-  {
-    name: 'tanh', doc: 'dst = tanh(src)', arrays: [{ name: 'src', blocks: 1 }, { name: 'dst', blocks: 1 }],
-    body: (load, store) => [...tanh('$a', load('src', 0)), ...store('dst', 0, '$a')],
   },
   {
     name: 'lstmForward',

@@ -9,12 +9,8 @@ import { gateKernelBase64 } from './gateKernelBytes.js';
  */
 export interface GateKernelExports {
   memory: WebAssembly.Memory;
-  /** `dst = exp(src)` over `[rows, n]`. */
-  exp(rows: number, n: number, src: number, dst: number): void;
-  /** `dst = σ(src)`. */
+  /** `dst = σ(src) = 1 / (1 + exp(−src))` over `[rows, n]` (the vector math of every pass). */
   sigmoid(rows: number, n: number, src: number, dst: number): void;
-  /** `dst = tanh(src)`. */
-  tanh(rows: number, n: number, src: number, dst: number): void;
   /** LSTM step: gates `i, f, g, o` ← `σ, σ, tanh, σ (gates + bias)` in place, `c = f⊙cPrevious + i⊙g`,
    * `tanhC = tanh(c)`, `h = o⊙tanhC`. */
   lstmForward(rows: number, n: number, gates: number, bias: number, cPrevious: number, c: number, tanhC: number, h: number): void;
