@@ -4,10 +4,17 @@
 // wrapping the backend's gemm kernel), the fused gate arithmetic and buffers (the step kernels'
 // own time less their gemm time, measured by calling the kernels directly), and the rest (graph
 // bookkeeping of the autograd primitive); and the processor time per step (process.cpuUsage).
+// Of the kernels' own non-gemm time, gate_pass_share is the part inside the WebAssembly SIMD gate
+// passes (copies in and out included; timed by wrapping their methods); the rest is buffers
+// (fresh gradient arrays, the bias column sums) and loop bookkeeping.
 import { Generator, cpu, createCpuBackend, type GemmArgs, uniform } from '@recurrent/tensor';
 import { Variable, backward } from '@recurrent/autograd';
 import { ElmanCell, GRUCell, LSTMCell } from '../src/index.js';
 import { gruBackward, gruForward, lstmBackward, lstmForward, releaseGruTape, releaseLstmTape, rnnBackward, rnnForward } from '../src/kernels/index.js';
+import { GruGatePass } from '../src/kernels/gruGatePass.js';
+import { LstmGatePass } from '../src/kernels/lstmGatePass.js';
+import { RnnGatePass } from '../src/kernels/rnnGatePass.js';
+import { gateKernels } from '../src/wasm/gateKernels.js';
 
 const batch = 32;
 const inputSize = 64;
@@ -26,6 +33,18 @@ const backend = createCpuBackend({
     },
   },
 });
+let passTime = 0;
+for (const pass of [LstmGatePass, GruGatePass, RnnGatePass]) {
+  for (const method of ['forward', 'backward'] as const) {
+    const prototype = pass.prototype as unknown as Record<string, (...args: unknown[]) => void>;
+    const original = prototype[method];
+    prototype[method] = function timed(this: unknown, ...args: unknown[]) {
+      const start = performance.now();
+      original.apply(this, args);
+      passTime += performance.now() - start;
+    };
+  }
+}
 const generator = new Generator(0);
 const tensorOf = (shape: number[]) => uniform(shape, -1, 1, generator, { backend });
 
@@ -80,6 +99,7 @@ for (const [name, cell] of Object.entries(cells)) {
   for (let i = 0; i < warmup; i++) kernelStep();
   let kernelTotal = 0;
   let kernelGemm = 0;
+  passTime = 0;
   for (let i = 0; i < iterations; i++) {
     gemmTime = 0;
     const start = performance.now();
@@ -101,6 +121,8 @@ for (const [name, cell] of Object.entries(cells)) {
     gemm_share: Number((inGemm / total).toFixed(3)),
     // of the kernel step alone (gemm + gate passes): what the fused gate arithmetic costs
     gate_arithmetic_share: Number(((kernelTotal - kernelGemm) / kernelTotal).toFixed(3)),
+    gate_pass_share: Number((passTime / kernelTotal).toFixed(3)),
+    gate_simd: gateKernels() !== null,
     graph_share: Number(Math.max(0, (total - kernelTotal) / total).toFixed(3)),
     gemm_gflops: Number(((flops * iterations) / (inGemm / 1000) / 1e9).toFixed(2)),
     gemm: cpu.name,
