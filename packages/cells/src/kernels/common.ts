@@ -1,4 +1,5 @@
 import type { GemmArgs, PackBArgs, PackedOperand } from '@recurrent/tensor';
+import { releaseGateKernels } from '../wasm/gateKernels.js';
 
 /** The backend's matrix-product kernel (`backend.kernels.gemm`). */
 export type Gemm = (args: GemmArgs) => void;
@@ -201,12 +202,14 @@ function isScratch(buffer: Float32Array): boolean {
   return false;
 }
 
-/** Frees the buffers kept by {@link scratch} and {@link tapeBuffer} (they are made again when
- * next needed): call it after training to give their memory back. */
+/** Frees the buffers kept by {@link scratch} and {@link tapeBuffer} and the memory of the
+ * WebAssembly gate kernels (they are made again when next needed): call it after training to
+ * give their memory back. */
 export function releaseScratch(): void {
   scratchPool.clear();
   freeTapeBuffers.length = 0;
   freeTapeFloats = 0;
+  releaseGateKernels();
 }
 
 const freeTapeBuffers: Float32Array[] = [];

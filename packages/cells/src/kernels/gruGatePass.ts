@@ -1,4 +1,4 @@
-import { type GateKernels, copyIn, copyOut, gateKernels, paddedWidth } from '../wasm/gateKernels.js';
+import { type GateKernels, copyIn, copyOut, gateKernels, paddedWidth, withMemory } from '../wasm/gateKernels.js';
 
 /**
  * The elementwise part of a GRU step in the reset-after (PyTorch / cuDNN) form on the WebAssembly
@@ -11,10 +11,10 @@ export class GruGatePass {
   private readonly size: number;
   private readonly at: Record<'gates' | 'recurrent' | 'hPrevious' | 'recurrentN' | 'h' | 'dh' | 'dInput' | 'dRecurrent' | 'direct', number>;
 
-  /** The pass for `batch` rows of hidden size `hiddenSize`, or null where WebAssembly SIMD is unavailable. */
+  /** The pass for `batch` rows of hidden size `hiddenSize`, or null where WebAssembly SIMD is unavailable or its memory cannot grow that far. */
   static create(batch: number, hiddenSize: number): GruGatePass | null {
     const kernels = gateKernels();
-    return kernels ? new GruGatePass(kernels, batch, hiddenSize) : null;
+    return kernels ? withMemory(() => new GruGatePass(kernels, batch, hiddenSize)) : null;
   }
 
   private constructor(private readonly kernels: GateKernels, batch: number, private readonly hiddenSize: number) {
@@ -32,6 +32,7 @@ export class GruGatePass {
     const direct = dRecurrent + 3 * state;
     this.size = direct + state;
     this.at = { gates, recurrent, hPrevious, recurrentN, h, dh, dInput, dRecurrent, direct };
+    kernels.reserve(this.size);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { type GateKernels, copyIn, copyOut, gateKernels, paddedWidth } from '../wasm/gateKernels.js';
+import { type GateKernels, copyIn, copyOut, gateKernels, paddedWidth, withMemory } from '../wasm/gateKernels.js';
 
 /**
  * The elementwise part of an LSTM step (no peephole) on the WebAssembly SIMD gate kernels: each
@@ -11,10 +11,10 @@ export class LstmGatePass {
   private readonly at: Record<'gates' | 'bias' | 'cPrevious' | 'c' | 'tanhC' | 'h' | 'dm' | 'dc' | 'dGates', number>;
 
   /** The pass for `batch` rows of hidden size `hiddenSize` with the gate bias `bias` (`b_ih + b_hh`,
-   * `[4H]`, or null), or null where WebAssembly SIMD is unavailable. */
+   * `[4H]`, or null), or null where WebAssembly SIMD is unavailable or its memory cannot grow that far. */
   static create(batch: number, hiddenSize: number, bias: Float32Array | null): LstmGatePass | null {
     const kernels = gateKernels();
-    return kernels ? new LstmGatePass(kernels, batch, hiddenSize, bias) : null;
+    return kernels ? withMemory(() => new LstmGatePass(kernels, batch, hiddenSize, bias)) : null;
   }
 
   private constructor(private readonly kernels: GateKernels, batch: number, private readonly hiddenSize: number, bias: Float32Array | null) {

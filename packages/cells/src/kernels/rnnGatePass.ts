@@ -1,4 +1,4 @@
-import { type GateKernels, copyIn, copyOut, gateKernels, paddedWidth } from '../wasm/gateKernels.js';
+import { type GateKernels, copyIn, copyOut, gateKernels, paddedWidth, withMemory } from '../wasm/gateKernels.js';
 
 /**
  * The elementwise part of an Elman step with tanh on the WebAssembly SIMD gate kernels: each
@@ -11,10 +11,10 @@ export class RnnGatePass {
   private readonly at: Record<'pre' | 'bias' | 'h' | 'dh' | 'dPre', number>;
 
   /** The pass for `batch` rows of hidden size `hiddenSize` with the bias `bias` (`b_ih + b_hh`,
-   * `[H]`, or null), or null where WebAssembly SIMD is unavailable. */
+   * `[H]`, or null), or null where WebAssembly SIMD is unavailable or its memory cannot grow that far. */
   static create(batch: number, hiddenSize: number, bias: Float32Array | null): RnnGatePass | null {
     const kernels = gateKernels();
-    return kernels ? new RnnGatePass(kernels, batch, hiddenSize, bias) : null;
+    return kernels ? withMemory(() => new RnnGatePass(kernels, batch, hiddenSize, bias)) : null;
   }
 
   private constructor(private readonly kernels: GateKernels, batch: number, private readonly hiddenSize: number, bias: Float32Array | null) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copyIn, copyOut, gateKernels, paddedWidth, setGateKernelsEnabled } from './gateKernels.js';
+import { copyIn, copyOut, gateKernels, paddedWidth, releaseGateKernels, setGateKernelsEnabled, withMemory } from './gateKernels.js';
 
 // the sweep of the issue (±0, tiny, ±4, ±8, ±20, ±100, ±Inf, NaN) and a dense grid over [−30, 30]
 const special = [0, -0, 1e-30, -1e-30, 1e-7, -1e-7, 4, -4, 8, -8, 20, -20, 87, -87, 100, -100, Infinity, -Infinity, NaN];
@@ -95,5 +95,23 @@ describe('copyIn / copyOut', () => {
         expect(Array.from(row)).toEqual(b === 1 ? new Array(blocks * width).fill(7) : Array.from(source.subarray(b * blocks * width, (b + 1) * blocks * width)));
       }
     }
+  });
+});
+
+describe('gate kernel memory', () => {
+  it('grows to the largest need, keeps its size, and is released with releaseGateKernels', () => {
+    const kernels = gateKernels()!;
+    const before = kernels.reserve(1).length;
+    const grown = kernels.reserve(before + 100000);
+    expect(grown.length).toBeGreaterThanOrEqual(before + 100000);
+    expect(kernels.reserve(10).length).toBe(grown.length);
+    releaseGateKernels();
+    expect(gateKernels()).not.toBe(kernels);
+  });
+
+  it('withMemory turns a memory that cannot grow into null (the scalar loops run) and passes other errors on', () => {
+    const kernels = gateKernels()!;
+    expect(withMemory(() => kernels.reserve(2 ** 31))).toBeNull();
+    expect(() => withMemory(() => { throw new TypeError('other'); })).toThrow('other');
   });
 });

@@ -112,6 +112,26 @@ export function gateKernels(): GateKernels | null {
   return instance;
 }
 
+/**
+ * `create()`, or null when it throws the RangeError of a memory that cannot grow to the size asked
+ * for (the 4 GiB of a 32-bit WebAssembly memory, or less where the engine limits it): the caller
+ * then runs its scalar loops.
+ */
+export function withMemory<T>(create: () => T): T | null {
+  try {
+    return create();
+  } catch (error) {
+    if (error instanceof RangeError) return null;
+    throw error;
+  }
+}
+
+/** Drops this thread's instance of the gate kernels, so that its memory (grown to the largest
+ * step seen) can be collected; the next use makes a new one. */
+export function releaseGateKernels(): void {
+  instance = undefined;
+}
+
 /** Turns the WebAssembly gate kernels on or off (off: the scalar loops run), for comparing the
  * two paths; returns the previous setting. */
 export function setGateKernelsEnabled(on: boolean): boolean {
