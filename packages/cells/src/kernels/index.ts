@@ -7,3 +7,4 @@ export * from './common.js';
 export * from './rnnSequence.js';
 export * from './lstmSequence.js';
 export * from './gruSequence.js';
+export { setGateKernelsEnabled } from '../wasm/gateKernels.js';

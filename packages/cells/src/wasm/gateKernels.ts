@@ -132,8 +132,14 @@ export function releaseGateKernels(): void {
   instance = undefined;
 }
 
-/** Turns the WebAssembly gate kernels on or off (off: the scalar loops run), for comparing the
- * two paths; returns the previous setting. */
+/**
+ * Turns the WebAssembly gate kernels on or off (off: the scalar loops run), for comparing the
+ * two paths; returns the previous setting. It applies to the current thread (worker).
+ *
+ * @example
+ * const previous = setGateKernelsEnabled(false); // time the scalar gate loops
+ * try { layer.forward(x); } finally { setGateKernelsEnabled(previous); }
+ */
 export function setGateKernelsEnabled(on: boolean): boolean {
   const previous = enabled;
   enabled = on;
