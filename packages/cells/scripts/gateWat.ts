@@ -77,14 +77,15 @@ const roundingShift = 12582912; // 1.5·2²³
 
 const exponentBias = '(global.get $exponentBias)';
 
-/** Statements setting `out` to exp(`x`) (x an f32x4 expression); uses the locals `$ex`, `$en`. Adding
+/** Statements setting `out` to exp(`x`) (x an f32x4 expression); uses the locals `$ex`, `$en`, `$nf`. Adding
  * 1.5·2²³ rounds `x·log2 e` to the integer n (to nearest) and leaves n in the low bits of the sum,
  * so `(bits + 127) << 23` is the float 2^n (the sum's own exponent bits shift out). */
 function exp(out: string, x: string): string[] {
   return [
     set('$ex', `(f32x4.pmin (f32x4.pmax ${x} ${splat(-87.3)}) ${splat(88)})`),
     set('$en', add(mul(get('$ex'), splat(log2e)), splat(roundingShift))),
-    set('$ex', sub(sub(get('$ex'), mul(sub(get('$en'), splat(roundingShift)), splat(ln2High))), mul(sub(get('$en'), splat(roundingShift)), splat(ln2Low)))),
+    set('$nf', sub(get('$en'), splat(roundingShift))),
+    set('$ex', sub(sub(get('$ex'), mul(get('$nf'), splat(ln2High))), mul(get('$nf'), splat(ln2Low)))),
     set(out, mul(horner(get('$ex'), expCoefficients), `(i32x4.shl (i32x4.add ${get('$en')} ${exponentBias}) (i32.const 23))`)),
   ];
 }
@@ -227,7 +228,7 @@ function passWat(pass: Pass): string[] {
   emit(2, `;; ${pass.name}: ${pass.doc}`);
   emit(2, `(func (export "${pass.name}") (param $rows i32) (param $n i32) ${pass.arrays.map((a) => `(param $p_${a.name} i32)`).join(' ')}`);
   emit(4, '(local $k i32) (local $nb1 i32) (local $nb2 i32) (local $nb3 i32)');
-  emit(4, '(local $ex v128) (local $en v128) (local $tx v128) (local $t2 v128)');
+  emit(4, '(local $ex v128) (local $en v128) (local $nf v128) (local $tx v128) (local $t2 v128)');
   emit(4, '(local $i v128) (local $f v128) (local $g v128) (local $o v128) (local $c v128) (local $t v128) (local $d v128) (local $a v128)');
   emit(4, '(local.set $nb1 (i32.shl (local.get $n) (i32.const 2)))');
   emit(4, '(local.set $nb2 (i32.shl (local.get $n) (i32.const 3)))');
