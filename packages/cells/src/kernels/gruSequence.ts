@@ -2,6 +2,7 @@ import {
   type SequenceRun, activeRows, addOutputGradient, loopOperand, releaseOperands, carryInactive, columnSums, fillRows, gatherOutput, operand, passInactive,
   previousSlot, product, releaseTapeBuffers, scratch, tapeBuffer, sigmoidRange, tanhRange, sigmoid, stateSlot, timeOf,
 } from './common.js';
+import { SequenceRows } from './sequenceRows.js';
 import { GruGatePass } from './gruGatePass.js';
 
 // A module-local reference, so that the reset-before loop calls the activation directly.
@@ -59,7 +60,7 @@ export function gruForward(run: GruRun): GruResult {
   const keep = run.keepTape !== false;
   const gates = keep ? tapeBuffer(T * B * G) : scratch('gru.gates', T * B * G);
   const hasBias = fillRows(gates, T * B, G, run.biasIh, null);
-  product(gemm, T * B, G, I, operand(x, 0, I), operand(weightIh, 0, I, true), hasBias ? 1 : 0, gates, 0);
+  new SequenceRows(run).project(x, weightIh, true, I, G, hasBias ? 1 : 0, gates);
   const hidden = new Float32Array((T + 1) * B * H);
   if (run.h0) hidden.set(run.h0, (run.reverse ? T : 0) * B * H);
   const recurrentN = keep ? tapeBuffer(T * B * H) : scratch('gru.recurrentN', T * B * H);
@@ -249,22 +250,26 @@ export function gruBackward(tape: GruTape, dOutput: Float32Array | null, dhN: Fl
   } finally {
     releaseOperands(recurrentWeight, ...(resetWeight ? [resetWeight] : []));
   }
-  const rows = T * B;
+  // the weight and input gradients over the rows inside their sequences (all rows without padding)
+  const rows = new SequenceRows(run);
   const dWeightIh = new Float32Array(G * I);
   const dWeightHh = new Float32Array(G * H);
-  const dx = inputGradient ? new Float32Array(rows * I) : null;
+  const dx = inputGradient ? new Float32Array(T * B * I) : null;
   const dBiasIh = new Float32Array(G);
   const dBiasHh = new Float32Array(G);
-  const previousStates = operand(hidden, (run.reverse ? 1 : 0) * B * H, H);
-  product(gemm, G, I, rows, operand(dInput, 0, G, true), operand(x, 0, I), 0, dWeightIh, 0);
+  const inputGradients = rows.gather('gru.dInputRows', dInput, 0, G, true);
+  const recurrentGradients = rows.gather('gru.dRecurrentRows', dRecurrent, 0, G, true);
+  const previousStates = rows.gather('gru.hiddenRows', hidden, (run.reverse ? 1 : 0) * B * H, H);
+  product(gemm, G, I, rows.count, inputGradients, rows.gather('gru.xRows', x, 0, I), 0, dWeightIh, 0);
   if (resetAfter) {
-    product(gemm, G, H, rows, operand(dRecurrent, 0, G, true), previousStates, 0, dWeightHh, 0);
+    product(gemm, G, H, rows.count, recurrentGradients, previousStates, 0, dWeightHh, 0);
   } else {
-    product(gemm, 2 * H, H, rows, operand(dRecurrent, 0, G, true), previousStates, 0, dWeightHh, 0);
-    product(gemm, H, H, rows, operand(dRecurrent, 2 * H, G, true), operand(recurrentN, 0, H), 0, dWeightHh, 2 * H * H);
+    const nGradients = operand(recurrentGradients.data, recurrentGradients.offset + 2 * H, G, true);
+    product(gemm, 2 * H, H, rows.count, recurrentGradients, previousStates, 0, dWeightHh, 0);
+    product(gemm, H, H, rows.count, nGradients, rows.gather('gru.resetHiddenRows', recurrentN, 0, H), 0, dWeightHh, 2 * H * H);
   }
-  if (dx) product(gemm, rows, I, G, operand(dInput, 0, G), operand(weightIh, 0, I), 0, dx, 0);
-  columnSums(dInput, rows, G, dBiasIh);
-  columnSums(dRecurrent, rows, G, dBiasHh);
+  if (dx) rows.project(dInput, weightIh, false, G, I, 0, dx);
+  columnSums(inputGradients.data, rows.count, G, dBiasIh, inputGradients.offset);
+  columnSums(recurrentGradients.data, rows.count, G, dBiasHh, recurrentGradients.offset);
   return { dx, dh0: dh, dWeightIh, dWeightHh, dBiasIh, dBiasHh };
 }

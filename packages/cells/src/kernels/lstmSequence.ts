@@ -2,6 +2,7 @@ import {
   type SequenceRun, activeRows, addOutputGradient, biasSum, loopOperand, releaseOperands, carryInactive, columnSums, gatherOutput, operand, passInactive,
   previousSlot, product, releaseTapeBuffers, scratch, tapeBuffer, sigmoidRange, tanh, tanhRange, sigmoid, stateSlot, timeOf,
 } from './common.js';
+import { SequenceRows } from './sequenceRows.js';
 import { LstmGatePass } from './lstmGatePass.js';
 
 // Module-local references, so that the gate loops call the activations directly.
@@ -81,7 +82,7 @@ export function lstmForward(run: LstmRun): LstmResult {
   const gates = keep ? tapeBuffer(T * B * G) : scratch('lstm.gates', T * B * G);
   // b_ih + b_hh is added by the gate pass, so the projection overwrites gates without reading them
   const bias = biasSum(run.biasIh, run.biasHh);
-  product(gemm, T * B, G, I, operand(x, 0, I), operand(weightIh, 0, I, true), 0, gates, 0);
+  new SequenceRows(run).project(x, weightIh, true, I, G, 0, gates);
   const hidden = new Float32Array((T + 1) * B * R);
   const cells = keep ? tapeBuffer((T + 1) * B * H) : scratch('lstm.cells', (T + 1) * B * H);
   const first = run.reverse ? T : 0;
@@ -300,19 +301,21 @@ export function lstmBackward(tape: LstmTape, dOutput: Float32Array | null, dhN: 
   } finally {
     releaseOperands(recurrentWeight, ...(projectionWeight ? [projectionWeight] : []));
   }
-  const rows = T * B;
+  // the weight and input gradients over the rows inside their sequences (all rows without padding)
+  const rows = new SequenceRows(run);
   const dWeightIh = new Float32Array(G * I);
   const dWeightHh = new Float32Array(G * R);
-  const dx = inputGradient ? new Float32Array(rows * I) : null;
+  const dx = inputGradient ? new Float32Array(T * B * I) : null;
   const dBias = new Float32Array(G);
-  product(gemm, G, I, rows, operand(dGates, 0, G, true), operand(x, 0, I), 0, dWeightIh, 0);
-  product(gemm, G, R, rows, operand(dGates, 0, G, true), operand(hidden, (run.reverse ? 1 : 0) * B * R, R), 0, dWeightHh, 0);
-  if (dx) product(gemm, rows, I, G, operand(dGates, 0, G), operand(weightIh, 0, I), 0, dx, 0);
-  columnSums(dGates, rows, G, dBias);
+  const gateGradients = rows.gather('lstm.dGatesRows', dGates, 0, G, true);
+  product(gemm, G, I, rows.count, gateGradients, rows.gather('lstm.xRows', x, 0, I), 0, dWeightIh, 0);
+  product(gemm, G, R, rows.count, gateGradients, rows.gather('lstm.hiddenRows', hidden, (run.reverse ? 1 : 0) * B * R, R), 0, dWeightHh, 0);
+  if (dx) rows.project(dGates, weightIh, false, G, I, 0, dx);
+  columnSums(gateGradients.data, rows.count, G, dBias, gateGradients.offset);
   let dWeightHr: Float32Array | null = null;
   if (dHidden && unprojected) {
     dWeightHr = new Float32Array(P * H);
-    product(gemm, P, H, rows, operand(dHidden, 0, P, true), operand(unprojected, 0, H), 0, dWeightHr, 0);
+    product(gemm, P, H, rows.count, rows.gather('lstm.dHiddenRows', dHidden, 0, P, true), rows.gather('lstm.unprojectedRows', unprojected, 0, H), 0, dWeightHr, 0);
   }
   return { dx, dh0: dh, dc0: dc, dWeightIh, dWeightHh, dBias, dWeightHr, dPeephole };
 }

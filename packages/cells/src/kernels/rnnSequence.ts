@@ -2,6 +2,7 @@ import {
   type SequenceRun, activeRows, addOutputGradient, loopOperand, releaseOperands, biasSum, carryInactive, columnSums, gatherOutput, operand, passInactive,
   previousSlot, product, scratch, stateSlot, tanhRange, timeOf,
 } from './common.js';
+import { SequenceRows } from './sequenceRows.js';
 import { RnnGatePass } from './rnnGatePass.js';
 
 /** A forward run of an Elman RNN direction, PyTorch layout. */
@@ -52,7 +53,7 @@ export function rnnForward(run: RnnRun): RnnResult {
   const pre = scratch('rnn.pre', T * B * H);
   // b_ih + b_hh is added by the step pass, so the projection overwrites pre without reading it
   const bias = biasSum(run.biasIh, run.biasHh);
-  product(gemm, T * B, H, I, operand(x, 0, I), operand(weightIh, 0, I, true), 0, pre, 0);
+  new SequenceRows(run).project(x, weightIh, true, I, H, 0, pre);
   if (run.h0) hidden.set(run.h0, (run.reverse ? T : 0) * B * H);
   const recurrentWeight = loopOperand(run, weightHh, 0, H, true, H, H); // packed once for every step
   // tanh on WebAssembly SIMD (null where unavailable, and for relu: the loop below)
@@ -136,14 +137,16 @@ export function rnnBackward(tape: RnnTape, dOutput: Float32Array | null, dhN: Fl
   } finally {
     releaseOperands(recurrentWeight);
   }
-  const rows = T * B;
+  // the weight and input gradients over the rows inside their sequences (all rows without padding)
+  const rows = new SequenceRows(run);
   const dWeightIh = new Float32Array(H * I);
   const dWeightHh = new Float32Array(H * H);
-  const dx = inputGradient ? new Float32Array(rows * I) : null;
+  const dx = inputGradient ? new Float32Array(T * B * I) : null;
   const dBias = new Float32Array(H);
-  product(gemm, H, I, rows, operand(dPre, 0, H, true), operand(x, 0, I), 0, dWeightIh, 0);
-  product(gemm, H, H, rows, operand(dPre, 0, H, true), operand(hidden, (run.reverse ? 1 : 0) * B * H, H), 0, dWeightHh, 0);
-  if (dx) product(gemm, rows, I, H, operand(dPre, 0, H), operand(weightIh, 0, I), 0, dx, 0);
-  columnSums(dPre, rows, H, dBias);
+  const preGradients = rows.gather('rnn.dPreRows', dPre, 0, H, true);
+  product(gemm, H, I, rows.count, preGradients, rows.gather('rnn.xRows', x, 0, I), 0, dWeightIh, 0);
+  product(gemm, H, H, rows.count, preGradients, rows.gather('rnn.hiddenRows', hidden, (run.reverse ? 1 : 0) * B * H, H), 0, dWeightHh, 0);
+  if (dx) rows.project(dPre, weightIh, false, H, I, 0, dx);
+  columnSums(preGradients.data, rows.count, H, dBias, preGradients.offset);
   return { dx, dh0: dh, dWeightIh, dWeightHh, dBias };
 }
