@@ -39,10 +39,11 @@ export class LstmGatePass {
   }
 
   /**
-   * Forward of the first `rows` rows of one step: `gates[gateOffset…]` (pre-activations without bias, `[B, 4H]`) and the
-   * previous cell state `cells[previousOffset…]` in; the cell state to `cells[currentOffset…]`,
-   * `h = o ⊙ tanh(c)` to `hOut[hOffset…]` and, when `keep`, the activated gates back in place and
-   * `tanh(c)` to `tanhCells[stepOffset…]`. With `lengths`, rows past their length at `t` are left as they are.
+   * Forward of the first `rows` rows of one step: `gates[gateOffset…]` (pre-activations without
+   * bias, `[B, 4H]`) and the previous cell state `cells[previousOffset…]` in; the cell state to
+   * `cells[currentOffset…]`, `h = o ⊙ tanh(c)` to `hOut[hOffset…]` and, when `keep`, the activated
+   * gates back in place and `tanh(c)` to `tanhCells[stepOffset…]`. With `lengths`, rows past their
+   * length at `t` are left as they are.
    */
   forward(
     t: number, rows: number, lengths: Int32Array | null, keep: boolean, gates: Float32Array, gateOffset: number, cells: Float32Array, previousOffset: number,
@@ -62,8 +63,8 @@ export class LstmGatePass {
   }
 
   /**
-   * Backward of the first `rows` rows of one step (no peephole): the activated gates, `tanh(c)`, the previous cell state
-   * and `dm [B, H]` (the gradient of `o ⊙ tanh(c)`) in; the gate gradients to
+   * Backward of the first `rows` rows of one step (no peephole): the activated gates, `tanh(c)`,
+   * the previous cell state and `dm [B, H]` (the gradient of `o ⊙ tanh(c)`) in; the gate gradients to
    * `dGates[gateOffset…]` and `dc [B, H]` replaced by the gradient of the previous cell state.
    * With `lengths`, rows past their length at `t` are left as they are.
    */
