@@ -1,3 +1,4 @@
+import { decodeBase64 } from '@recurrent/tensor';
 import { gateKernelBase64 } from './gateKernelBytes.js';
 
 /**
@@ -35,28 +36,6 @@ export interface GateKernels {
   /** Grows the memory to hold at least `floats` floats and returns a view of it (earlier views
    * are stale after a call that grows). */
   reserve(floats: number): Float32Array;
-}
-
-const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** Decodes base64 (no `atob` or `Buffer` needed, so it runs anywhere). */
-export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const clean = text.replace(/=+$/, '');
-  const bytes = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let bits = 0;
-  let value = 0;
-  let index = 0;
-  for (const character of clean) {
-    const digit = alphabet.indexOf(character);
-    if (digit < 0) throw new Error(`decodeBase64: expected base64 text, got the character ${JSON.stringify(character)}`);
-    value = (value << 6) | digit;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes[index++] = (value >> bits) & 0xff;
-    }
-  }
-  return bytes;
 }
 
 let compiled: WebAssembly.Module | null | undefined;

@@ -29,7 +29,13 @@ export interface GemmKernelExports {
 
 const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-/** Decodes base64 (no `atob` or `Buffer` needed, so it runs anywhere). */
+/**
+ * Decodes base64 (no `atob` or `Buffer` needed, so it runs anywhere): how the packages carry
+ * their WebAssembly kernels as text that loads synchronously in Node and browsers.
+ *
+ * @example
+ * decodeBase64('AGFzbQ=='); // Uint8Array [0, 97, 115, 109]
+ */
 export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const clean = text.replace(/=+$/, '');
   const bytes = new Uint8Array(Math.floor((clean.length * 3) / 4));
