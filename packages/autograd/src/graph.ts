@@ -5,7 +5,9 @@ import { Variable } from './variable.js';
  * Turns the gradients of a node's outputs into gradients of its inputs (`null` for inputs that
  * get none). It closes over whatever the forward pass saved; the engine drops it after use.
  */
-export type BackwardFunction = (gradients: Tensor[]) => (Tensor | null)[];
+/** A node's backward: input gradients from output gradients; `retain` is true when the graph is
+ * kept for another backward (what it saved must then stay valid). */
+export type BackwardFunction = (gradients: Tensor[], retain: boolean) => (Tensor | null)[];
 
 /**
  * One recorded op application in the graph: the op's name, its input variables and the backward
@@ -47,7 +49,7 @@ export class GraphNode {
       );
     }
     if (!retain) this.backwardFunction = null;
-    return backward(gradients);
+    return backward(gradients, retain);
   }
 }
 

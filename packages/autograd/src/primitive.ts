@@ -8,6 +8,9 @@ export interface PrimitiveContext {
   saved: Record<string, unknown>;
   /** Which inputs are variables that need a gradient (backward may skip the others). */
   needsGrad: boolean[];
+  /** In backward: whether the graph is kept for another backward (`retainGraph`), so what was
+   * saved must stay valid; otherwise it is the last backward and saved work buffers may be reused. */
+  retained: boolean;
 }
 
 /** A fused primitive: one forward and its hand-written backward (like `torch.autograd.Function`). */
@@ -39,12 +42,14 @@ export function definePrimitive<Options>(definition: PrimitiveDefinition<Options
     const context: PrimitiveContext = {
       saved: {},
       needsGrad: inputs.map((x) => x instanceof Variable && x.requiresGrad),
+      retained: false,
     };
     const values = inputs.map((x) => (x == null ? null : valueOf(x)));
     const outputs = definition.forward(context, values, options);
-    return record(definition.name, inputs, outputs, (gradients) => {
+    return record(definition.name, inputs, outputs, (gradients, retain) => {
+      context.retained = retain;
       const result = definition.backward(context, gradients, options);
-      context.saved = {};
+      if (!retain) context.saved = {};
       return result;
     });
   };
