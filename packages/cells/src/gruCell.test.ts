@@ -69,3 +69,21 @@ describe('GRUCell', () => {
     expect(() => new GRUCell({ inputSize: 4, hiddenSize: -1 })).toThrow('GRUCell: expected hiddenSize a positive integer, got -1');
   });
 });
+
+describe('GRUCell and LSTMCell with a retained graph', () => {
+  it('give the same gradients on a second backward, after another step reused the tape buffers', async () => {
+    const { LSTMCell } = await import('./lstmCell.js');
+    for (const make of [() => new GRUCell({ inputSize: 3, hiddenSize: 4 }), () => new LSTMCell({ inputSize: 3, hiddenSize: 4 })]) {
+      const cell = make();
+      const x = new Variable(random([2, 3], 81), { requiresGrad: true });
+      const output = (input: Variable) => (cell instanceof GRUCell ? cell.forward(input) : cell.forward(input).h);
+      const loss = sum(mul(output(x), random([2, 4], 82)));
+      backward(loss, { retainGraph: true });
+      const first = Array.from(x.grad!.data);
+      x.zeroGrad();
+      backward(sum(output(new Variable(random([2, 3], 83)))));
+      backward(loss);
+      expect(Array.from(x.grad!.data)).toEqual(first);
+    }
+  });
+});

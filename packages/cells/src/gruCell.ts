@@ -39,7 +39,7 @@ const gruStep = definePrimitive<{ resetAfter: boolean }>({
     const { batch, inputSize, hiddenSize } = tape.run;
     const backend = dh.backend;
     const g = gruBackward(tape, null, dh.data as Float32Array, context.needsGrad[0]);
-    releaseGruTape(tape); // the graph is released after this backward: its tape is not read again
+    if (!context.retained) releaseGruTape(tape); // the last backward through this graph: its tape is not read again
     const needs = context.needsGrad;
     return [
       g.dx ? wrap(g.dx, [batch, inputSize], backend) : null,

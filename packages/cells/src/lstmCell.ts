@@ -62,7 +62,7 @@ const lstmStep = definePrimitive<StepOptions>({
     const width = options.projSize > 0 ? options.projSize : hiddenSize;
     const backend = dh.backend;
     const g = lstmBackward(tape, null, dh.data as Float32Array, dc.data as Float32Array, context.needsGrad[0]);
-    releaseLstmTape(tape); // the graph is released after this backward: its tape is not read again
+    if (!context.retained) releaseLstmTape(tape); // the last backward through this graph: its tape is not read again
     const needs = context.needsGrad;
     // b_ih and b_hh get equal gradients, in separate buffers so no two parameters share one
     const bias = (i: number) => (needs[i] ? wrap(i === 6 ? g.dBias.slice() : g.dBias, [4 * hiddenSize], backend) : null);

@@ -245,6 +245,26 @@ export function releaseTapeBuffers(...buffers: (Float32Array | null)[]): void {
   }
 }
 
+/**
+ * The whole-sequence state buffer of `T + 1` slots of `[B, width]` (see {@link stateSlot}), with
+ * the initial slot zeroed. Without lengths the output is a view of it, so it is a new array; with
+ * lengths the output is gathered into its own array and the buffer is only the tape's, so it is a
+ * reused {@link tapeBuffer} (a {@link scratch} one when no tape is kept), handed back with the tape.
+ */
+export function stateBuffer(run: SequenceRun, width: number, name: string): Float32Array {
+  const size = (run.steps + 1) * run.batch * width;
+  if (run.lengths === null) return new Float32Array(size);
+  const buffer = run.keepTape !== false ? tapeBuffer(size) : scratch(name, size);
+  const first = run.reverse ? run.steps : 0;
+  buffer.fill(0, first * run.batch * width, (first + 1) * run.batch * width);
+  return buffer;
+}
+
+/** The state buffer of a tape when it may be handed back for reuse (see {@link stateBuffer}), else null. */
+export function reusableStates(run: SequenceRun, states: Float32Array): Float32Array | null {
+  return run.lengths === null ? null : states;
+}
+
 /** Whether batch row `b` is still inside its sequence at time `t` (always, without lengths). */
 export function isActive(lengths: Int32Array | null, t: number, b: number): boolean {
   return lengths === null || t < lengths[b];

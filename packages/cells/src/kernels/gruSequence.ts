@@ -1,6 +1,6 @@
 import {
   type SequenceRun, activeRows, addOutputGradient, loopOperand, releaseOperands, carryInactive, columnSums, fillRows, gatherOutput, operand, passInactive,
-  previousSlot, product, releaseTapeBuffers, scratch, tapeBuffer, sigmoidRange, tanhRange, sigmoid, stateSlot, timeOf,
+  previousSlot, product, releaseTapeBuffers, reusableStates, stateBuffer, scratch, tapeBuffer, sigmoidRange, tanhRange, sigmoid, stateSlot, timeOf,
 } from './common.js';
 import { SequenceRows } from './sequenceRows.js';
 import { GruGatePass } from './gruGatePass.js';
@@ -61,7 +61,7 @@ export function gruForward(run: GruRun): GruResult {
   const gates = keep ? tapeBuffer(T * B * G) : scratch('gru.gates', T * B * G);
   const hasBias = fillRows(gates, T * B, G, run.biasIh, null);
   new SequenceRows(run).project(x, weightIh, true, I, G, hasBias ? 1 : 0, gates);
-  const hidden = new Float32Array((T + 1) * B * H);
+  const hidden = stateBuffer(run, H, 'gru.hidden');
   if (run.h0) hidden.set(run.h0, (run.reverse ? T : 0) * B * H);
   const recurrentN = keep ? tapeBuffer(T * B * H) : scratch('gru.recurrentN', T * B * H);
   // every step writes all of it: the bias rows, then the gemm over them
@@ -142,7 +142,7 @@ export function gruForward(run: GruRun): GruResult {
 /** Hands the tape's work buffers back for reuse by later forwards ({@link tapeBuffer}); call it
  * once backward has run, when nothing reads the tape any more (its outputs stay valid). */
 export function releaseGruTape(tape: GruTape): void {
-  releaseTapeBuffers(tape.gates, tape.recurrentN);
+  releaseTapeBuffers(tape.gates, tape.recurrentN, reusableStates(tape.run, tape.hidden));
 }
 
 /** Gradients from {@link gruBackward}. */

@@ -1,6 +1,6 @@
 import {
   type SequenceRun, activeRows, addOutputGradient, biasSum, loopOperand, releaseOperands, carryInactive, columnSums, gatherOutput, operand, passInactive,
-  previousSlot, product, releaseTapeBuffers, scratch, tapeBuffer, sigmoidRange, tanh, tanhRange, sigmoid, stateSlot, timeOf,
+  previousSlot, product, releaseTapeBuffers, reusableStates, stateBuffer, scratch, tapeBuffer, sigmoidRange, tanh, tanhRange, sigmoid, stateSlot, timeOf,
 } from './common.js';
 import { SequenceRows } from './sequenceRows.js';
 import { LstmGatePass } from './lstmGatePass.js';
@@ -83,7 +83,7 @@ export function lstmForward(run: LstmRun): LstmResult {
   // b_ih + b_hh is added by the gate pass, so the projection overwrites gates without reading them
   const bias = biasSum(run.biasIh, run.biasHh);
   new SequenceRows(run).project(x, weightIh, true, I, G, 0, gates);
-  const hidden = new Float32Array((T + 1) * B * R);
+  const hidden = stateBuffer(run, R, 'lstm.hidden');
   const cells = keep ? tapeBuffer((T + 1) * B * H) : scratch('lstm.cells', (T + 1) * B * H);
   const first = run.reverse ? T : 0;
   if (run.h0) hidden.set(run.h0, first * B * R);
@@ -172,7 +172,7 @@ export function lstmForward(run: LstmRun): LstmResult {
 /** Hands the tape's work buffers back for reuse by later forwards ({@link tapeBuffer}); call it
  * once backward has run, when nothing reads the tape any more (its outputs stay valid). */
 export function releaseLstmTape(tape: LstmTape): void {
-  releaseTapeBuffers(tape.gates, tape.cells, tape.tanhCells, tape.unprojected);
+  releaseTapeBuffers(tape.gates, tape.cells, tape.tanhCells, tape.unprojected, reusableStates(tape.run, tape.hidden));
 }
 
 /** Gradients from {@link lstmBackward}. */

@@ -1,6 +1,6 @@
 import {
   type SequenceRun, activeRows, addOutputGradient, loopOperand, releaseOperands, biasSum, carryInactive, columnSums, gatherOutput, operand, passInactive,
-  previousSlot, product, scratch, stateSlot, tanhRange, timeOf,
+  previousSlot, product, releaseTapeBuffers, reusableStates, scratch, stateBuffer, stateSlot, tanhRange, timeOf,
 } from './common.js';
 import { SequenceRows } from './sequenceRows.js';
 import { RnnGatePass } from './rnnGatePass.js';
@@ -48,7 +48,7 @@ export interface RnnResult {
 export function rnnForward(run: RnnRun): RnnResult {
   const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, x, weightIh, weightHh, lengths } = run;
   const relu = run.nonlinearity === 'relu';
-  const hidden = new Float32Array((T + 1) * B * H);
+  const hidden = stateBuffer(run, H, 'rnn.hidden');
   // pre-activations live only inside this call (the tape keeps the states): all written below
   const pre = scratch('rnn.pre', T * B * H);
   // b_ih + b_hh is added by the step pass, so the projection overwrites pre without reading it
@@ -80,6 +80,12 @@ export function rnnForward(run: RnnRun): RnnResult {
   }
   const last = run.reverse ? 0 : T;
   return { output: gatherOutput(run, hidden, H), hN: hidden.slice(last * B * H, (last + 1) * B * H), tape: { run, hidden } };
+}
+
+/** Hands the tape's state buffer back for reuse by later forwards when it is not the output's
+ * storage (with lengths); call it once backward has run (its outputs stay valid). */
+export function releaseRnnTape(tape: RnnTape): void {
+  releaseTapeBuffers(reusableStates(tape.run, tape.hidden));
 }
 
 /** Gradients from {@link rnnBackward}. */

@@ -2,7 +2,7 @@ import { type Tensor, fromData } from '@recurrent/tensor';
 import { definePrimitive, isGradEnabled } from '@recurrent/autograd';
 import {
   type GruTape, type LstmTape, type RnnTape, gruBackward, gruForward, lstmBackward, lstmForward, releaseGruTape, releaseLstmTape,
-  rnnBackward, rnnForward,
+  releaseRnnTape, rnnBackward, rnnForward,
 } from '@recurrent/cells/kernels';
 
 /** Which built-in recurrence a fused layer runs (PyTorch's `mode`). */
@@ -64,7 +64,7 @@ export const sequenceDirection = definePrimitive<DirectionOptions>({
       const { steps: T, batch: B, inputSize: I, hiddenSize: H } = tape.run;
       const R = options.projSize || H;
       const g = lstmBackward(tape, data(dOutput), data(dhN), data(dcN), needs[0]);
-      releaseLstmTape(tape); // the graph is released after this backward: its tape is not read again
+      if (!context.retained) releaseLstmTape(tape); // the last backward through this graph: its tape is not read again
       return [
         shapeOf(0, g.dx, [T, B, I]), shapeOf(1, g.dh0, [B, R]), shapeOf(2, g.dc0, [B, H]),
         shapeOf(3, g.dWeightIh, [4 * H, I]), shapeOf(4, g.dWeightHh, [4 * H, R]),
@@ -76,7 +76,7 @@ export const sequenceDirection = definePrimitive<DirectionOptions>({
       const tape = context.saved.tape as GruTape;
       const { steps: T, batch: B, inputSize: I, hiddenSize: H } = tape.run;
       const g = gruBackward(tape, data(dOutput), data(dhN), needs[0]);
-      releaseGruTape(tape); // the graph is released after this backward: its tape is not read again
+      if (!context.retained) releaseGruTape(tape); // the last backward through this graph: its tape is not read again
       return [
         shapeOf(0, g.dx, [T, B, I]), shapeOf(1, g.dh0, [B, H]), null,
         shapeOf(3, g.dWeightIh, [3 * H, I]), shapeOf(4, g.dWeightHh, [3 * H, H]),
@@ -86,6 +86,7 @@ export const sequenceDirection = definePrimitive<DirectionOptions>({
     const tape = context.saved.tape as RnnTape;
     const { steps: T, batch: B, inputSize: I, hiddenSize: H } = tape.run;
     const g = rnnBackward(tape, data(dOutput), data(dhN), needs[0]);
+    if (!context.retained) releaseRnnTape(tape); // the last backward through this graph: its tape is not read again
     return [
       shapeOf(0, g.dx, [T, B, I]), shapeOf(1, g.dh0, [B, H]), null,
       shapeOf(3, g.dWeightIh, [H, I]), shapeOf(4, g.dWeightHh, [H, H]),

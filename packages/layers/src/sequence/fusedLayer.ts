@@ -1,8 +1,8 @@
 import { type Backend, Generator, type Tensor, fail, formatShape, isTensor } from '@recurrent/tensor';
-import { Module, type Parameter, Variable, indexSelect } from '@recurrent/autograd';
+import { Module, type Parameter, Variable } from '@recurrent/autograd';
 import { type RecurrentInit, orthogonalBlocks, uniformParameter } from '@recurrent/cells';
 import { type RecurrentMode, sequenceDirection } from './directionPrimitive.js';
-import { concatDirections, dropoutBetweenLayers, stackStates, swapLeadingAxes, unstackStates } from './plumbing.js';
+import { concatDirections, dropoutBetweenLayers, permuteBatch, stackStates, swapLeadingAxes, unstackStates } from './plumbing.js';
 
 /** A sequence-layer input: a variable or a plain tensor (a constant). */
 export type LayerInput = Variable | Tensor;
@@ -146,11 +146,12 @@ export abstract class FusedLayer extends Module {
     // each step the sequences still running are the first rows and each step's product covers
     // only them; outputs and final states go back to the caller's order.
     const order = givenLengths ? longestFirst(givenLengths) : null;
+    const sorting = order ? { order, inverse: inversePermutation(order) } : null;
     const lengths = order ? Int32Array.from(order, (b) => givenLengths![b]) : givenLengths;
-    const h0 = state.h0 ? this.checkState('h0', state.h0, [rows, B, width], order) : null;
-    const c0 = isLSTM && state.c0 ? this.checkState('c0', state.c0, [rows, B, this.hiddenSize], order) : null;
+    const h0 = state.h0 ? this.checkState('h0', state.h0, [rows, B, width], sorting) : null;
+    const c0 = isLSTM && state.c0 ? this.checkState('c0', state.c0, [rows, B, this.hiddenSize], sorting) : null;
     const timeMajorInput: LayerInput = this.batchFirst ? swapLeadingAxes([x], undefined)[0] : x;
-    let layerInput: LayerInput = order ? indexSelect(timeMajorInput, 1, order) : timeMajorInput;
+    let layerInput: LayerInput = sorting ? permuteBatch([timeMajorInput], sorting)[0] : timeMajorInput;
     const finalH: Variable[] = [];
     const finalC: Variable[] = [];
     for (let layer = 0; layer < this.numLayers; layer++) {
@@ -172,22 +173,22 @@ export abstract class FusedLayer extends Module {
       }
       layerInput = joined;
     }
-    const inverse = order ? inversePermutation(order) : null;
-    const unsorted = (v: Variable, axis: number): Variable => (inverse ? indexSelect(v, axis, inverse) : v);
-    const timeMajor = unsorted(layerInput as Variable, 1);
+    const unsorting = sorting ? { order: sorting.inverse, inverse: sorting.order } : null;
+    const unsorted = (v: Variable): Variable => (unsorting ? permuteBatch([v], unsorting)[0] : v);
+    const timeMajor = unsorted(layerInput as Variable);
     const output = this.batchFirst ? swapLeadingAxes([timeMajor], undefined)[0] : timeMajor;
-    const result: FusedLayerOutput = { output, h_n: unsorted(stackStates(finalH, undefined)[0], 1) };
-    if (isLSTM) result.c_n = unsorted(stackStates(finalC, undefined)[0], 1);
+    const result: FusedLayerOutput = { output, h_n: unsorted(stackStates(finalH, undefined)[0]) };
+    if (isLSTM) result.c_n = unsorted(stackStates(finalC, undefined)[0]);
     return result;
   }
 
-  /** Checks a state's shape, then gives its rows (batch rows in `order` when given). */
-  private checkState(label: string, state: LayerInput, shape: number[], order: readonly number[] | null): Variable[] {
+  /** Checks a state's shape, then gives its rows (batch rows sorted when `sorting` is given). */
+  private checkState(label: string, state: LayerInput, shape: number[], sorting: { order: number[]; inverse: number[] } | null): Variable[] {
     const value = valueOf(state);
     if (value.rank !== 3 || value.shape.some((d, i) => d !== shape[i])) {
       fail(this.layerName, `${label} [numLayers·directions, batch, features] = ${formatShape(shape)}`, formatShape(value.shape));
     }
-    return unstackStates([order ? indexSelect(state, 1, order) : state], undefined);
+    return unstackStates([sorting ? permuteBatch([state], sorting)[0] : state], undefined);
   }
 
   private checkLengths(lengths: FusedLayerState['lengths'], T: number, B: number): Int32Array | null {

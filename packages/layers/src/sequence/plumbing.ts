@@ -43,6 +43,33 @@ export const swapLeadingAxes = definePrimitive<void>({
   },
 });
 
+/** Rows `order[j]` of axis 1 of a `[D, B, F]` tensor, in that order (`out[:, j] = x[:, order[j]]`). */
+function pickRows(x: Tensor, order: readonly number[]): Tensor {
+  const [d, b, f] = x.shape;
+  const out = like(x, [d, b, f]);
+  const source = x.data as Float32Array;
+  const target = out.data as Float32Array;
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < b; j++) target.set(source.subarray((i * b + order[j]) * f, (i * b + order[j] + 1) * f), (i * b + j) * f);
+  }
+  return out;
+}
+
+/**
+ * Reorders the batch (axis 1) of a `[T, B, F]` (or `[layers·D, B, F]`) tensor by a permutation:
+ * `out[:, j] = x[:, order[j]]`. Its backward is the inverse permutation, one copy with no
+ * scatter. The fused layers run variable-length batches longest first with it.
+ */
+export const permuteBatch = definePrimitive<{ order: readonly number[]; inverse: readonly number[] }>({
+  name: 'permuteBatch',
+  forward(_context, [x], { order }) {
+    return [pickRows(x!, order)];
+  },
+  backward(_context, [dy], { inverse }) {
+    return [pickRows(dy, inverse)];
+  },
+});
+
 /** `[T, B, F]` forward and reverse outputs → `[T, B, 2F]` (forward features first, as PyTorch). */
 export const concatDirections = definePrimitive<void>({
   name: 'concatDirections',
