@@ -1,16 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Generator, cpuKernels } from '@recurrent/tensor';
+import { expectClose } from '../../test/helpers.js';
 import { setGateKernelsEnabled } from '../wasm/gateKernels.js';
 import { RnnGatePass } from './rnnGatePass.js';
 import { rnnBackward, rnnForward } from './rnnSequence.js';
 
-const close = (got: ArrayLike<number>, expected: ArrayLike<number>, what: string, abs = 2e-6, rel = 1e-5) => {
-  expect(got.length, what).toBe(expected.length);
-  for (let j = 0; j < expected.length; j++) {
-    const error = Math.abs(got[j] - expected[j]);
-    if (!(error <= abs + rel * Math.abs(expected[j]))) throw new Error(`${what}[${j}]: expected ${expected[j]}, got ${got[j]}`);
-  }
-};
+/** Within 2e-6 + 1e-5·|expected|: float32 results against float64 references. */
+const close = (got: ArrayLike<number>, expected: ArrayLike<number>, what: string, abs = 2e-6, rel = 1e-5) => expectClose(what, got, expected, abs, rel);
 
 afterEach(() => {
   setGateKernelsEnabled(true);
