@@ -1,5 +1,5 @@
 import {
-  type SequenceRun, activeRows, addOutputGradient, loopOperand, releaseOperands, carryInactive, columnSums, fillRows, gatherOutput, operand, passInactive,
+  type SequenceRun, addOutputGradient, loopOperand, releaseOperands, carryInactive, columnSums, fillRows, gatherOutput, operand, passInactive,
   previousSlot, product, releaseTapeBuffers, reusableStates, stateBuffer, scratch, tapeBuffer, sigmoidRange, tanhRange, sigmoid, stateSlot, timeOf,
 } from './common.js';
 import { SequenceRows } from './sequenceRows.js';
@@ -60,7 +60,8 @@ export function gruForward(run: GruRun): GruResult {
   const keep = run.keepTape !== false;
   const gates = keep ? tapeBuffer(T * B * G) : scratch('gru.gates', T * B * G);
   const hasBias = fillRows(gates, T * B, G, run.biasIh, null);
-  new SequenceRows(run).project(x, weightIh, true, I, G, hasBias ? 1 : 0, gates);
+  const rows = new SequenceRows(run);
+  rows.project(x, weightIh, true, I, G, hasBias ? 1 : 0, gates);
   const hidden = stateBuffer(run, H, 'gru.hidden');
   if (run.h0) hidden.set(run.h0, (run.reverse ? T : 0) * B * H);
   const recurrentN = keep ? tapeBuffer(T * B * H) : scratch('gru.recurrentN', T * B * H);
@@ -79,7 +80,7 @@ export function gruForward(run: GruRun): GruResult {
       const t = timeOf(run, s);
       const previous = previousSlot(run, t);
       const current = stateSlot(run, t);
-      const active = activeRows(run, t);
+      const active = rows.active(t);
       if (biasHh) for (let b = 0; b < active; b++) recurrent.set(biasHh, b * G);
       product(gemm, active, width, H, operand(hidden, previous * B * H, H), recurrentWeight, withBias ? 1 : 0, recurrent, 0, G);
       if (!resetAfter) {
@@ -171,11 +172,12 @@ export interface GruGradients {
  */
 export function gruBackward(tape: GruTape, dOutput: Float32Array | null, dhN: Float32Array | null, inputGradient = true): GruGradients {
   const { run, gates, recurrentN, hidden } = tape;
-  const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, x, weightIh, weightHh, resetAfter, lengths } = run;
+  const { gemm, steps: T, batch: B, hiddenSize: H, weightIh, weightHh, resetAfter, lengths } = run;
   const G = 3 * H;
-  // every element is written for rows inside their sequence; rows past it stay 0
-  const dInput = scratch('gru.dInput', T * B * G, lengths !== null);
-  const dRecurrent = scratch('gru.dRecurrent', T * B * G, lengths !== null);
+  const rows = new SequenceRows(run);
+  // every element is written for rows inside their sequence; rows past it are 0 where read
+  const dInput = scratch('gru.dInput', T * B * G, rows.readsPadding);
+  const dRecurrent = scratch('gru.dRecurrent', T * B * G, rows.readsPadding);
   let dh = new Float32Array(B * H);
   let dhNext = new Float32Array(B * H);
   const dResetHidden = resetAfter ? null : scratch('gru.dResetHidden', B * H);
@@ -188,7 +190,7 @@ export function gruBackward(tape: GruTape, dOutput: Float32Array | null, dhN: Fl
     for (let s = T - 1; s >= 0; s--) {
       const t = timeOf(run, s);
       const previous = previousSlot(run, t);
-      const active = activeRows(run, t);
+      const active = rows.active(t);
       addOutputGradient(run, t, dOutput, dh, H);
       // first pass: dn and dz, which need nothing from the n product's backward (on SIMD, dhNext
       // starts as z ⊙ dh, so the product below adds to it)
@@ -251,16 +253,11 @@ export function gruBackward(tape: GruTape, dOutput: Float32Array | null, dhN: Fl
     releaseOperands(recurrentWeight, ...(resetWeight ? [resetWeight] : []));
   }
   // the weight and input gradients over the rows inside their sequences (all rows without padding)
-  const rows = new SequenceRows(run);
-  const dWeightIh = new Float32Array(G * I);
+  const { dWeightIh, dBias: dBiasIh, dx } = rows.inputGradients('gru.dInputRows', dInput, G, weightIh, inputGradient);
   const dWeightHh = new Float32Array(G * H);
-  const dx = inputGradient ? new Float32Array(T * B * I) : null;
-  const dBiasIh = new Float32Array(G);
   const dBiasHh = new Float32Array(G);
-  const inputGradients = rows.gather('gru.dInputRows', dInput, 0, G, true);
   const recurrentGradients = rows.gather('gru.dRecurrentRows', dRecurrent, 0, G, true);
-  const previousStates = rows.gather('gru.hiddenRows', hidden, (run.reverse ? 1 : 0) * B * H, H);
-  product(gemm, G, I, rows.count, inputGradients, rows.gather('gru.xRows', x, 0, I), 0, dWeightIh, 0);
+  const previousStates = rows.previousStates('gru.hiddenRows', hidden, H);
   if (resetAfter) {
     product(gemm, G, H, rows.count, recurrentGradients, previousStates, 0, dWeightHh, 0);
   } else {
@@ -268,8 +265,6 @@ export function gruBackward(tape: GruTape, dOutput: Float32Array | null, dhN: Fl
     product(gemm, 2 * H, H, rows.count, recurrentGradients, previousStates, 0, dWeightHh, 0);
     product(gemm, H, H, rows.count, nGradients, rows.gather('gru.resetHiddenRows', recurrentN, 0, H), 0, dWeightHh, 2 * H * H);
   }
-  if (dx) rows.project(dInput, weightIh, false, G, I, 0, dx);
-  columnSums(inputGradients.data, rows.count, G, dBiasIh, inputGradients.offset);
   columnSums(recurrentGradients.data, rows.count, G, dBiasHh, recurrentGradients.offset);
   return { dx, dh0: dh, dWeightIh, dWeightHh, dBiasIh, dBiasHh };
 }

@@ -1,5 +1,5 @@
 import {
-  type SequenceRun, activeRows, addOutputGradient, biasSum, loopOperand, releaseOperands, carryInactive, columnSums, gatherOutput, operand, passInactive,
+  type SequenceRun, addOutputGradient, biasSum, loopOperand, releaseOperands, carryInactive, gatherOutput, operand, passInactive,
   previousSlot, product, releaseTapeBuffers, reusableStates, stateBuffer, scratch, tapeBuffer, sigmoidRange, tanh, tanhRange, sigmoid, stateSlot, timeOf,
 } from './common.js';
 import { SequenceRows } from './sequenceRows.js';
@@ -82,7 +82,8 @@ export function lstmForward(run: LstmRun): LstmResult {
   const gates = keep ? tapeBuffer(T * B * G) : scratch('lstm.gates', T * B * G);
   // b_ih + b_hh is added by the gate pass, so the projection overwrites gates without reading them
   const bias = biasSum(run.biasIh, run.biasHh);
-  new SequenceRows(run).project(x, weightIh, true, I, G, 0, gates);
+  const rows = new SequenceRows(run);
+  rows.project(x, weightIh, true, I, G, 0, gates);
   const hidden = stateBuffer(run, R, 'lstm.hidden');
   const cells = keep ? tapeBuffer((T + 1) * B * H) : scratch('lstm.cells', (T + 1) * B * H);
   const first = run.reverse ? T : 0;
@@ -104,7 +105,7 @@ export function lstmForward(run: LstmRun): LstmResult {
       const t = timeOf(run, s);
       const previous = previousSlot(run, t);
       const current = stateSlot(run, t);
-      const active = activeRows(run, t);
+      const active = rows.active(t);
       product(gemm, active, G, R, operand(hidden, previous * B * R, R), recurrentWeight, 1, gates, t * B * G);
       if (pass) {
         pass.forward(t, active, lengths, keep, gates, t * B * G, cells, previous * B * H, current * B * H, tanhCells, t * B * H,
@@ -204,17 +205,18 @@ export interface LstmGradients {
  */
 export function lstmBackward(tape: LstmTape, dOutput: Float32Array | null, dhN: Float32Array | null, dcN: Float32Array | null, inputGradient = true): LstmGradients {
   const { run, gates, hidden, cells, tanhCells, unprojected } = tape;
-  const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, projSize: P, x, weightIh, weightHh, weightHr, peephole, lengths } = run;
+  const { gemm, steps: T, batch: B, hiddenSize: H, projSize: P, weightIh, weightHh, weightHr, peephole, lengths } = run;
   const R = P > 0 ? P : H;
   const G = 4 * H;
-  // every element of dGates is written for rows inside their sequence; rows past it stay 0
-  const dGates = scratch('lstm.dGates', T * B * G, lengths !== null);
+  const rows = new SequenceRows(run);
+  // every element of dGates is written for rows inside their sequence; rows past it are 0 where read
+  const dGates = scratch('lstm.dGates', T * B * G, rows.readsPadding);
   let dh = new Float32Array(B * R);
   let dhNext = new Float32Array(B * R);
   const dc = new Float32Array(B * H);
   if (dhN) dh.set(dhN);
   if (dcN) dc.set(dcN);
-  const dHidden = P > 0 ? scratch('lstm.dHidden', T * B * P, lengths !== null) : null;
+  const dHidden = P > 0 ? scratch('lstm.dHidden', T * B * P, rows.readsPadding) : null;
   const dm = P > 0 ? scratch('lstm.dm', B * H) : null;
   const dPeephole: [Float32Array, Float32Array, Float32Array] | null = peephole
     ? [new Float32Array(H), new Float32Array(H), new Float32Array(H)]
@@ -228,7 +230,7 @@ export function lstmBackward(tape: LstmTape, dOutput: Float32Array | null, dhN: 
       const t = timeOf(run, s);
       const previous = previousSlot(run, t);
       const current = stateSlot(run, t);
-      const active = activeRows(run, t);
+      const active = rows.active(t);
       addOutputGradient(run, t, dOutput, dh, R);
       if (dHidden && dm && projectionWeight) {
         for (let b = 0; b < B; b++) {
@@ -302,16 +304,9 @@ export function lstmBackward(tape: LstmTape, dOutput: Float32Array | null, dhN: 
     releaseOperands(recurrentWeight, ...(projectionWeight ? [projectionWeight] : []));
   }
   // the weight and input gradients over the rows inside their sequences (all rows without padding)
-  const rows = new SequenceRows(run);
-  const dWeightIh = new Float32Array(G * I);
+  const { gathered: gateGradients, dWeightIh, dBias, dx } = rows.inputGradients('lstm.dGatesRows', dGates, G, weightIh, inputGradient);
   const dWeightHh = new Float32Array(G * R);
-  const dx = inputGradient ? new Float32Array(T * B * I) : null;
-  const dBias = new Float32Array(G);
-  const gateGradients = rows.gather('lstm.dGatesRows', dGates, 0, G, true);
-  product(gemm, G, I, rows.count, gateGradients, rows.gather('lstm.xRows', x, 0, I), 0, dWeightIh, 0);
-  product(gemm, G, R, rows.count, gateGradients, rows.gather('lstm.hiddenRows', hidden, (run.reverse ? 1 : 0) * B * R, R), 0, dWeightHh, 0);
-  if (dx) rows.project(dGates, weightIh, false, G, I, 0, dx);
-  columnSums(gateGradients.data, rows.count, G, dBias, gateGradients.offset);
+  product(gemm, G, R, rows.count, gateGradients, rows.previousStates('lstm.hiddenRows', hidden, R), 0, dWeightHh, 0);
   let dWeightHr: Float32Array | null = null;
   if (dHidden && unprojected) {
     dWeightHr = new Float32Array(P * H);

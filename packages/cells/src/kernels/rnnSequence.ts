@@ -1,5 +1,5 @@
 import {
-  type SequenceRun, activeRows, addOutputGradient, loopOperand, releaseOperands, biasSum, carryInactive, columnSums, gatherOutput, operand, passInactive,
+  type SequenceRun, addOutputGradient, loopOperand, releaseOperands, biasSum, carryInactive, gatherOutput, operand, passInactive,
   previousSlot, product, releaseTapeBuffers, reusableStates, scratch, stateBuffer, stateSlot, tanhRange, timeOf,
 } from './common.js';
 import { SequenceRows } from './sequenceRows.js';
@@ -53,7 +53,8 @@ export function rnnForward(run: RnnRun): RnnResult {
   const pre = scratch('rnn.pre', T * B * H);
   // b_ih + b_hh is added by the step pass, so the projection overwrites pre without reading it
   const bias = biasSum(run.biasIh, run.biasHh);
-  new SequenceRows(run).project(x, weightIh, true, I, H, 0, pre);
+  const rows = new SequenceRows(run);
+  rows.project(x, weightIh, true, I, H, 0, pre);
   if (run.h0) hidden.set(run.h0, (run.reverse ? T : 0) * B * H);
   const recurrentWeight = loopOperand(run, weightHh, 0, H, true, H, H); // packed once for every step
   // tanh on WebAssembly SIMD (null where unavailable, and for relu: the loop below)
@@ -63,7 +64,7 @@ export function rnnForward(run: RnnRun): RnnResult {
       const t = timeOf(run, s);
       const previous = previousSlot(run, t);
       const current = stateSlot(run, t);
-      const active = activeRows(run, t);
+      const active = rows.active(t);
       product(gemm, active, H, H, operand(hidden, previous * B * H, H), recurrentWeight, 1, pre, t * B * H);
       if (pass) pass.forward(t, active, lengths, pre, t * B * H, hidden, current * B * H);
       for (let b = 0; pass === null && b < B; b++) {
@@ -110,10 +111,11 @@ export interface RnnGradients {
  */
 export function rnnBackward(tape: RnnTape, dOutput: Float32Array | null, dhN: Float32Array | null, inputGradient = true): RnnGradients {
   const { run, hidden } = tape;
-  const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, x, weightIh, weightHh, lengths } = run;
+  const { gemm, steps: T, batch: B, hiddenSize: H, weightIh, weightHh, lengths } = run;
   const relu = run.nonlinearity === 'relu';
-  // every element is written for rows inside their sequence; rows past it stay 0
-  const dPre = scratch('rnn.dPre', T * B * H, lengths !== null);
+  const rows = new SequenceRows(run);
+  // every element is written for rows inside their sequence; rows past it are 0 where read
+  const dPre = scratch('rnn.dPre', T * B * H, rows.readsPadding);
   let dh = new Float32Array(B * H);
   let dhNext = new Float32Array(B * H);
   if (dhN) dh.set(dhN);
@@ -123,7 +125,7 @@ export function rnnBackward(tape: RnnTape, dOutput: Float32Array | null, dhN: Fl
     for (let s = T - 1; s >= 0; s--) {
       const t = timeOf(run, s);
       const current = stateSlot(run, t);
-      const active = activeRows(run, t);
+      const active = rows.active(t);
       addOutputGradient(run, t, dOutput, dh, H);
       if (pass) pass.backward(t, active, lengths, hidden, current * B * H, dh, dPre, t * B * H);
       for (let b = 0; pass === null && b < B; b++) {
@@ -144,15 +146,8 @@ export function rnnBackward(tape: RnnTape, dOutput: Float32Array | null, dhN: Fl
     releaseOperands(recurrentWeight);
   }
   // the weight and input gradients over the rows inside their sequences (all rows without padding)
-  const rows = new SequenceRows(run);
-  const dWeightIh = new Float32Array(H * I);
+  const { gathered: preGradients, dWeightIh, dBias, dx } = rows.inputGradients('rnn.dPreRows', dPre, H, weightIh, inputGradient);
   const dWeightHh = new Float32Array(H * H);
-  const dx = inputGradient ? new Float32Array(T * B * I) : null;
-  const dBias = new Float32Array(H);
-  const preGradients = rows.gather('rnn.dPreRows', dPre, 0, H, true);
-  product(gemm, H, I, rows.count, preGradients, rows.gather('rnn.xRows', x, 0, I), 0, dWeightIh, 0);
-  product(gemm, H, H, rows.count, preGradients, rows.gather('rnn.hiddenRows', hidden, (run.reverse ? 1 : 0) * B * H, H), 0, dWeightHh, 0);
-  if (dx) rows.project(dPre, weightIh, false, H, I, 0, dx);
-  columnSums(preGradients.data, rows.count, H, dBias, preGradients.offset);
+  product(gemm, H, H, rows.count, preGradients, rows.previousStates('rnn.hiddenRows', hidden, H), 0, dWeightHh, 0);
   return { dx, dh0: dh, dWeightIh, dWeightHh, dBias };
 }

@@ -1,4 +1,4 @@
-import { type Operand, type SequenceRun, activeRows, loopOperand, operand, product, releaseOperands, scratch } from './common.js';
+import { type Operand, type SequenceRun, activeRows, columnSums, loopOperand, operand, product, releaseOperands, scratch } from './common.js';
 
 /**
  * The rows of a `[T, B, ·]` sequence buffer that the products outside the time loop (the input
@@ -12,14 +12,18 @@ import { type Operand, type SequenceRun, activeRows, loopOperand, operand, produ
  *
  * @example
  * const rows = new SequenceRows(run);
- * rows.project(weightIh, I, G, gates, 0); // gates[t] ← X_t·W_ihᵀ over the running rows
- * product(gemm, G, I, rows.count, rows.gather('dGates', dGates, 0, G, true), rows.gather('x', x, 0, I), 0, dWeightIh, 0);
+ * rows.project(x, weightIh, true, I, G, 0, gates); // gates[t] ← X_t·W_ihᵀ over the running rows
+ * for (let t = 0; t < T; t++) product(gemm, rows.active(t), G, H, hPrevious(t), recurrentWeight, 1, gates, t * B * G);
+ * const { dWeightIh, dBias, dx } = rows.inputGradients('lstm.dGatesRows', dGates, G, weightIh, true);
  */
 export class SequenceRows {
   /** Running rows per step, or null when every step covers all `B` rows. */
   readonly counts: Int32Array | null;
   /** Rows in all. */
   readonly count: number;
+  /** Whether the products read rows past some sequence's end (lengths that are not sorted), so
+   * that gradient buffers must hold 0 there; with `counts` they never read them. */
+  readonly readsPadding: boolean;
 
   constructor(private readonly run: SequenceRun) {
     const { steps, batch } = run;
@@ -35,6 +39,12 @@ export class SequenceRows {
     }
     this.counts = counts;
     this.count = count;
+    this.readsPadding = run.lengths !== null && counts === null;
+  }
+
+  /** Rows that step `t` computes: its leading rows still inside their sequences, or all `B`. */
+  active(t: number): number {
+    return this.counts === null ? this.run.batch : this.counts[t];
   }
 
   /**
@@ -75,5 +85,30 @@ export class SequenceRows {
     } finally {
       releaseOperands(packed);
     }
+  }
+
+  /**
+   * The gradients every sequence kernel forms after its time loop from the per-step gradients of
+   * its input projection, `gradients [T, B, width]` (gate or pre-activation gradients, 0 past each
+   * sequence's end): `dW_ih = dGᵀ·X [width, I]`, the bias gradient `Σ dG [width]` and, when
+   * `inputGradient`, `dx = dG·W_ih [T, B, I]` (0 past each sequence's end). `gathered` is dG over
+   * the running rows (the scratch buffer `name`), for the kernel's other products.
+   */
+  inputGradients(name: string, gradients: Float32Array, width: number, weightIh: Float32Array, inputGradient: boolean) {
+    const { gemm, steps, batch, inputSize: I, x } = this.run;
+    const gathered = this.gather(name, gradients, 0, width, true);
+    const dWeightIh = new Float32Array(width * I);
+    const dBias = new Float32Array(width);
+    product(gemm, width, I, this.count, gathered, this.gather(`${name}.x`, x, 0, I), 0, dWeightIh, 0);
+    const dx = inputGradient ? new Float32Array(steps * batch * I) : null;
+    if (dx) this.project(gradients, weightIh, false, width, I, 0, dx);
+    columnSums(gathered.data, this.count, width, dBias, gathered.offset);
+    return { gathered, dWeightIh, dBias, dx };
+  }
+
+  /** The state each step started from, from a `T + 1`-slot state buffer (see `stateSlot`) of
+   * `[B, width]` slots, over the running rows (the scratch buffer `name`). */
+  previousStates(name: string, states: Float32Array, width: number): Operand {
+    return this.gather(name, states, (this.run.reverse ? 1 : 0) * this.run.batch * width, width);
   }
 }
