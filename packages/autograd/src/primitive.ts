@@ -8,9 +8,6 @@ export interface PrimitiveContext {
   saved: Record<string, unknown>;
   /** Which inputs are variables that need a gradient (backward may skip the others). */
   needsGrad: boolean[];
-  /** In backward: whether the graph is kept for another backward (`retainGraph`), so what was
-   * saved must stay valid; otherwise it is the last backward and saved work buffers may be reused. */
-  retained: boolean;
 }
 
 /** A fused primitive: one forward and its hand-written backward (like `torch.autograd.Function`). */
@@ -21,6 +18,9 @@ export interface PrimitiveDefinition<Options> {
   forward(context: PrimitiveContext, inputs: (Tensor | null)[], options: Options): Tensor[];
   /** Gradients of the inputs (`null` where none) from the gradients of every output. */
   backward(context: PrimitiveContext, gradients: Tensor[], options: Options): (Tensor | null)[];
+  /** Optional: hands back what forward saved (work buffers for reuse) after the last backward
+   * through the graph; not called after a `retainGraph` backward, whose saved values stay valid. */
+  release?(context: PrimitiveContext, options: Options): void;
 }
 
 /**
@@ -42,14 +42,15 @@ export function definePrimitive<Options>(definition: PrimitiveDefinition<Options
     const context: PrimitiveContext = {
       saved: {},
       needsGrad: inputs.map((x) => x instanceof Variable && x.requiresGrad),
-      retained: false,
     };
     const values = inputs.map((x) => (x == null ? null : valueOf(x)));
     const outputs = definition.forward(context, values, options);
     return record(definition.name, inputs, outputs, (gradients, retain) => {
-      context.retained = retain;
       const result = definition.backward(context, gradients, options);
-      if (!retain) context.saved = {};
+      if (!retain) {
+        definition.release?.(context, options);
+        context.saved = {};
+      }
       return result;
     });
   };

@@ -34,12 +34,14 @@ const gruStep = definePrimitive<{ resetAfter: boolean }>({
     context.saved.tape = result.tape;
     return [wrap(result.hN, [batch, hiddenSize], value.backend)];
   },
+  release(context) {
+    releaseGruTape(context.saved.tape as GruTape);
+  },
   backward(context, [dh]) {
     const tape = context.saved.tape as GruTape;
     const { batch, inputSize, hiddenSize } = tape.run;
     const backend = dh.backend;
     const g = gruBackward(tape, null, dh.data as Float32Array, context.needsGrad[0]);
-    if (!context.retained) releaseGruTape(tape); // the last backward through this graph: its tape is not read again
     const needs = context.needsGrad;
     return [
       g.dx ? wrap(g.dx, [batch, inputSize], backend) : null,

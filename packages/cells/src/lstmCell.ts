@@ -56,13 +56,15 @@ const lstmStep = definePrimitive<StepOptions>({
     context.saved.tape = result.tape;
     return [wrap(result.hN, [batch, width], value.backend), wrap(result.cN, [batch, hiddenSize], value.backend)];
   },
+  release(context) {
+    releaseLstmTape(context.saved.tape as LstmTape);
+  },
   backward(context, [dh, dc], options) {
     const tape = context.saved.tape as LstmTape;
     const { batch, inputSize, hiddenSize } = tape.run;
     const width = options.projSize > 0 ? options.projSize : hiddenSize;
     const backend = dh.backend;
     const g = lstmBackward(tape, null, dh.data as Float32Array, dc.data as Float32Array, context.needsGrad[0]);
-    if (!context.retained) releaseLstmTape(tape); // the last backward through this graph: its tape is not read again
     const needs = context.needsGrad;
     // b_ih and b_hh get equal gradients, in separate buffers so no two parameters share one
     const bias = (i: number) => (needs[i] ? wrap(i === 6 ? g.dBias.slice() : g.dBias, [4 * hiddenSize], backend) : null);

@@ -55,6 +55,12 @@ export const sequenceDirection = definePrimitive<DirectionOptions>({
     context.saved.tape = result.tape;
     return [wrap(result.output, [steps, batch, hiddenSize], input), wrap(result.hN, [batch, hiddenSize], input)];
   },
+  release(context, options) {
+    // the last backward through this graph has run: its tape's work buffers go back for reuse
+    if (options.mode === 'LSTM') releaseLstmTape(context.saved.tape as LstmTape);
+    else if (options.mode === 'GRU') releaseGruTape(context.saved.tape as GruTape);
+    else releaseRnnTape(context.saved.tape as RnnTape);
+  },
   backward(context, gradients, options) {
     const needs = context.needsGrad;
     const [dOutput, dhN, dcN] = gradients;
@@ -64,7 +70,6 @@ export const sequenceDirection = definePrimitive<DirectionOptions>({
       const { steps: T, batch: B, inputSize: I, hiddenSize: H } = tape.run;
       const R = options.projSize || H;
       const g = lstmBackward(tape, data(dOutput), data(dhN), data(dcN), needs[0]);
-      if (!context.retained) releaseLstmTape(tape); // the last backward through this graph: its tape is not read again
       return [
         shapeOf(0, g.dx, [T, B, I]), shapeOf(1, g.dh0, [B, R]), shapeOf(2, g.dc0, [B, H]),
         shapeOf(3, g.dWeightIh, [4 * H, I]), shapeOf(4, g.dWeightHh, [4 * H, R]),
@@ -76,7 +81,6 @@ export const sequenceDirection = definePrimitive<DirectionOptions>({
       const tape = context.saved.tape as GruTape;
       const { steps: T, batch: B, inputSize: I, hiddenSize: H } = tape.run;
       const g = gruBackward(tape, data(dOutput), data(dhN), needs[0]);
-      if (!context.retained) releaseGruTape(tape); // the last backward through this graph: its tape is not read again
       return [
         shapeOf(0, g.dx, [T, B, I]), shapeOf(1, g.dh0, [B, H]), null,
         shapeOf(3, g.dWeightIh, [3 * H, I]), shapeOf(4, g.dWeightHh, [3 * H, H]),
@@ -86,7 +90,6 @@ export const sequenceDirection = definePrimitive<DirectionOptions>({
     const tape = context.saved.tape as RnnTape;
     const { steps: T, batch: B, inputSize: I, hiddenSize: H } = tape.run;
     const g = rnnBackward(tape, data(dOutput), data(dhN), needs[0]);
-    if (!context.retained) releaseRnnTape(tape); // the last backward through this graph: its tape is not read again
     return [
       shapeOf(0, g.dx, [T, B, I]), shapeOf(1, g.dh0, [B, H]), null,
       shapeOf(3, g.dWeightIh, [H, I]), shapeOf(4, g.dWeightHh, [H, H]),
