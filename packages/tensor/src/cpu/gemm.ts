@@ -78,9 +78,7 @@ export function packB(args: PackBArgs): PackedOperand | null {
 /** {@link packB} into the memory of `fast` (null without it). */
 export function packBOn(fast: WasmGemm | null, args: PackBArgs): PackedOperand | null {
   const { transB, k, n } = args;
-  for (const [name, value] of [['k', k], ['n', n]] as const) {
-    if (!Number.isInteger(value) || value < 0) fail('packB', `${name} a non-negative integer`, String(value));
-  }
+  checkSizes('packB', { k, n });
   if (k > 0 && n > 0) checkMatrix('B', args.b, args.bOffset, args.ldb, transB ? n : k, transB ? k : n, 'packB');
   return fast === null ? null : fast.packB(args);
 }
@@ -102,14 +100,18 @@ export function gemmOn(fast: WasmGemm | null, args: GemmArgs): void {
  */
 export function checkGemmArgs(args: GemmArgs): void {
   const { transA, transB, m, n, k } = args;
-  for (const [name, value] of [['m', m], ['n', n], ['k', k]] as const) {
-    if (!Number.isInteger(value) || value < 0) fail('gemm', `${name} a non-negative integer`, String(value));
-  }
+  checkSizes('gemm', { m, n, k });
   if (m === 0 || n === 0) return;
   checkMatrix('C', args.c, args.cOffset, args.ldc, m, n);
   if (k === 0) return;
   checkMatrix('A', args.a, args.aOffset, args.lda, transA ? k : m, transA ? m : k);
   checkMatrix('B', args.b, args.bOffset, args.ldb, transB ? n : k, transB ? k : n);
+}
+
+function checkSizes(op: string, sizes: Record<string, number>): void {
+  for (const [name, value] of Object.entries(sizes)) {
+    if (!Number.isInteger(value) || value < 0) fail(op, `${name} a non-negative integer`, String(value));
+  }
 }
 
 function checkMatrix(name: string, data: Float32Array | Float64Array, offset: number, stride: number, rows: number, columns: number, op = 'gemm'): void {
