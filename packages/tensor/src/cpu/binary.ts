@@ -1,9 +1,36 @@
 import type { BinaryOp, Strided } from '../backend.js';
 import type { DataArray } from '../dtype.js';
+import { binaryWasm, wasmElementwiseThreshold, type OperandRead } from './elementwiseWasm.js';
 import { collapse, isContiguous, isScalarRead } from './strided.js';
 
-/** Binary elementwise op over broadcast operands. */
+/** Binary elementwise op over broadcast operands: add, sub, mul and div of float32 on WebAssembly
+ * SIMD where the operands are flat, a repeated row, one value per row or one value
+ * (src/cpu/elementwiseWasm.ts), else {@link binaryLoop}. */
 export function binary(op: BinaryOp, a: Strided, b: Strided, out: DataArray, shape: readonly number[]): void {
+  if (out.length >= wasmElementwiseThreshold && out instanceof Float32Array && (op === 'add' || op === 'sub' || op === 'mul' || op === 'div')) {
+    const { shape: walk, strides: [stridesA, stridesB] } = collapse(shape, [a.strides, b.strides]);
+    if (walk.length <= 2) {
+      const readA = operandRead(walk, stridesA);
+      const readB = operandRead(walk, stridesB);
+      const rows = walk.length === 2 ? walk[0] : 1;
+      const columns = walk[walk.length - 1];
+      if (readA && readB && binaryWasm(op, a.data, a.offset, readA, b.data, b.offset, readB, out, rows, columns)) return;
+    }
+  }
+  binaryLoop(op, a, b, out, shape);
+}
+
+/** How an operand steps over a collapsed walk of one or two axes, or null for any other way. */
+function operandRead(walk: readonly number[], strides: readonly number[]): OperandRead | null {
+  if (walk.length === 1) return strides[0] === 1 ? 'flat' : strides[0] === 0 ? 'scalar' : null;
+  const [outer, inner] = strides;
+  if (inner === 1) return outer === walk[1] ? 'flat' : outer === 0 ? 'row' : null;
+  if (inner === 0) return outer === 1 ? 'column' : outer === 0 ? 'scalar' : null;
+  return null;
+}
+
+/** Binary elementwise op over broadcast operands in TypeScript, the reference. */
+export function binaryLoop(op: BinaryOp, a: Strided, b: Strided, out: DataArray, shape: readonly number[]): void {
   const n = out.length;
   if (n === 0) return;
   const aContiguous = isContiguous(a, shape);

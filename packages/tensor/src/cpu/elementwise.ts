@@ -1,9 +1,17 @@
 import type { Strided, UnaryOp } from '../backend.js';
 import type { DataArray } from '../dtype.js';
+import { affineWasm, unaryWasm } from './elementwiseWasm.js';
 import { collapse, flatStep, isContiguous } from './strided.js';
 
-/** `out[i] = f(x[i])`. One loop per function: a switch outside the loop keeps each loop tight. */
+/** `out[i] = f(x[i])`: float32 on WebAssembly SIMD where it applies (src/cpu/elementwiseWasm.ts),
+ * else {@link unaryLoop}. */
 export function unary(op: UnaryOp, x: DataArray, out: DataArray): void {
+  if (!unaryWasm(op, x, out)) unaryLoop(op, x, out);
+}
+
+/** `out[i] = f(x[i])` in TypeScript, the reference. One loop per function: a switch outside the
+ * loop keeps each loop tight. */
+export function unaryLoop(op: UnaryOp, x: DataArray, out: DataArray): void {
   const n = x.length;
   if ((op === 'neg' || op === 'abs' || op === 'relu') && x instanceof Float32Array && out instanceof Float32Array) {
     return signBits(op, new Int32Array(x.buffer, x.byteOffset, n), new Int32Array(out.buffer, out.byteOffset, n));
@@ -77,8 +85,9 @@ function roundHalfEven(v: number): number {
   return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-/** `out[i] = x[i]·scale + shift`. */
+/** `out[i] = x[i]·scale + shift` (float32 on WebAssembly SIMD where it applies, bit for bit the same). */
 export function affine(x: DataArray, scale: number, shift: number, out: DataArray): void {
+  if (affineWasm(x, scale, shift, out)) return;
   for (let i = 0; i < x.length; i++) out[i] = x[i] * scale + shift;
 }
 

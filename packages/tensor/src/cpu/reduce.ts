@@ -1,5 +1,6 @@
 import type { AxisLayout, ReduceOp } from '../backend.js';
 import type { DataArray } from '../dtype.js';
+import { reduceWasm } from './elementwiseWasm.js';
 
 // Layout [outer, length, inner]: with inner = 1 a reduction runs down one contiguous row; with
 // inner > 1 it adds whole rows of `inner` values into a float64 accumulator row, so memory is
@@ -9,6 +10,12 @@ import type { DataArray } from '../dtype.js';
  * empty max/min are -∞/+∞ (the op refuses those before calling), empty logsumexp is -∞.
  * NaN propagates through every reduction. */
 export function reduce(op: ReduceOp, x: DataArray, layout: AxisLayout, out: DataArray): void {
+  if (!reduceWasm(op, x, layout, out)) reduceLoop(op, x, layout, out);
+}
+
+/** {@link reduce} in TypeScript, the reference (float32 sum, max and min run on WebAssembly SIMD,
+ * src/cpu/elementwiseWasm.ts, where they apply). */
+export function reduceLoop(op: ReduceOp, x: DataArray, layout: AxisLayout, out: DataArray): void {
   const { outer, length, inner } = layout;
   if (inner === 1) {
     for (let o = 0; o < outer; o++) out[o] = reduceRow(op, x, o * length, length);
