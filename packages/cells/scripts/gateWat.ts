@@ -1,3 +1,5 @@
+import { createSimdMath } from '../../tensor/scripts/simdMathWat.js';
+
 /**
  * Writes the WebAssembly text (WAT) of the gate kernels: the elementwise passes of the LSTM, GRU
  * and Elman steps on f32x4 vectors (WebAssembly SIMD). The module defines and exports its own
@@ -10,19 +12,8 @@
  * padding lanes hold whatever they hold, and are computed and never read back), so the passes
  * have no partial vectors and every store is a whole f32x4.
  *
- * The vector math:
- * - `exp(x)`: x clamped to [−87.3, 88] so that 2^n stays a normal float, `n = round(x·log2 e)`,
- *   `r = x − n·ln2` in two parts (the high part has few bits, so `n·ln2_hi` is exact), a degree-6
- *   polynomial for `e^r` on |r| ≤ ln2/2 (relative error below 2e-7), scaled by `2^n` built from
- *   the exponent bits `(n + 127) << 23`.
- * - `σ(x) = 1 / (1 + exp(−x))`, which keeps the relative precision of small gate values.
- * - `tanh(x) = x·P(x²)/Q(x²)` with |x| clamped at 7.90531110763549805: the rational form of the
- *   scalar `tanh` in src/kernels/common.ts (within 3e-7 of `Math.tanh`).
- *
- * The clamps are `f32x4.pmax(x, lo)` then `f32x4.pmin(·, hi)` with x first: `pmax(a, b)` is
- * `a < b ? b : a` and `pmin(a, b)` is `b < a ? b : a`, so a NaN in x fails the comparison and comes
- * out unchanged (NaN propagates, and −0 keeps its sign), at one instruction each where
- * `f32x4.min/max` cost about seven on x86 (their NaN and ±0 rules for either operand).
+ * The vector math (exp by range reduction and a polynomial, σ = 1/(1 + e^−x), tanh as a rational
+ * function, NaN-propagating clamps) is documented in packages/tensor/scripts/simdMathWat.ts.
  */
 
 /** One array a pass reads or writes: its name and how many blocks of `n` floats make a row
@@ -46,70 +37,11 @@ interface Pass {
   body: PassBody;
 }
 
-// Every constant lives in an immutable v128 global (two bytes per use instead of eighteen), so the
-// module stays small enough for synchronous compilation.
-const constants = new Map<string, number>();
-const splat = (value: number) => {
-  const text = Number.isInteger(value) ? value.toFixed(1) : String(value);
-  if (!constants.has(text)) constants.set(text, constants.size);
-  return `(global.get $k${constants.get(text)})`;
-};
-const get = (local: string) => `(local.get ${local})`;
-const set = (local: string, value: string) => `(local.set ${local} ${value})`;
-const add = (a: string, b: string) => `(f32x4.add ${a} ${b})`;
-const sub = (a: string, b: string) => `(f32x4.sub ${a} ${b})`;
-const mul = (a: string, b: string) => `(f32x4.mul ${a} ${b})`;
+// The vector math (exp in its gate form, σ, tanh) and the constant table come from
+// @recurrent/tensor's generator helpers, so the gate passes and the tensor kernels compute alike.
+const math = createSimdMath();
+const { get, set, add, sub, mul, splat, sigmoid, tanh } = math;
 const one = splat(1);
-
-/** Horner's scheme: `c[0] + y·(c[1] + y·(…))`, highest coefficient last. */
-function horner(y: string, coefficients: number[]): string {
-  let value = splat(coefficients[coefficients.length - 1]);
-  for (let i = coefficients.length - 2; i >= 0; i--) value = add(splat(coefficients[i]), mul(y, value));
-  return value;
-}
-
-// e^r on |r| ≤ ln2/2: the Taylor coefficients up to r⁶/720
-const expCoefficients = [1, 1, 1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720];
-const log2e = 1.4426950408889634;
-const ln2High = 0.693359375;
-const ln2Low = -2.12194440e-4;
-const roundingShift = 12582912; // 1.5·2²³
-
-const exponentBias = '(global.get $exponentBias)';
-
-/** Statements setting `out` to exp(`x`) (x an f32x4 expression); uses the locals `$ex`, `$en`, `$nf`. Adding
- * 1.5·2²³ rounds `x·log2 e` to the integer n (to nearest) and leaves n in the low bits of the sum,
- * so `(bits + 127) << 23` is the float 2^n (the sum's own exponent bits shift out). */
-function exp(out: string, x: string): string[] {
-  return [
-    set('$ex', `(f32x4.pmin (f32x4.pmax ${x} ${splat(-87.3)}) ${splat(88)})`),
-    set('$en', add(mul(get('$ex'), splat(log2e)), splat(roundingShift))),
-    set('$nf', sub(get('$en'), splat(roundingShift))),
-    set('$ex', sub(sub(get('$ex'), mul(get('$nf'), splat(ln2High))), mul(get('$nf'), splat(ln2Low)))),
-    set(out, mul(horner(get('$ex'), expCoefficients), `(i32x4.shl (i32x4.add ${get('$en')} ${exponentBias}) (i32.const 23))`)),
-  ];
-}
-
-/** Statements setting `out` to σ(`x`). */
-function sigmoid(out: string, x: string): string[] {
-  return [...exp(out, `(f32x4.neg ${x})`), set(out, `(f32x4.div ${one} ${add(one, get(out))})`)];
-}
-
-const tanhClamp = 7.90531110763549805;
-const tanhNumerator = [
-  4.89352455891786e-3, 6.37261928875436e-4, 1.48572235717979e-5, 5.12229709037114e-8,
-  -8.60467152213735e-11, 2.00018790482477e-13, -2.76076847742355e-16,
-];
-const tanhDenominator = [4.89352518554385e-3, 2.268434632439e-3, 1.18534705686654e-4, 1.19825839466702e-6];
-
-/** Statements setting `out` to tanh(`x`); uses the locals `$tx`, `$t2`. */
-function tanh(out: string, x: string): string[] {
-  return [
-    set('$tx', `(f32x4.pmin (f32x4.pmax ${x} ${splat(-tanhClamp)}) ${splat(tanhClamp)})`),
-    set('$t2', mul(get('$tx'), get('$tx'))),
-    set(out, `(f32x4.div ${mul(get('$tx'), horner(get('$t2'), tanhNumerator))} ${horner(get('$t2'), tanhDenominator)})`),
-  ];
-}
 
 /** `1 − a²`, `a·(1 − a)`: the derivatives of tanh and σ from their values. */
 const oneMinusSquare = (a: string) => sub(one, mul(a, a));
@@ -255,9 +187,6 @@ function passWat(pass: Pass): string[] {
 /** The WAT text of the gate kernel module. */
 export function gateWat(): string {
   const functions = passes.flatMap(passWat);
-  const lines = ['(module', '  (memory (export "memory") 1)'];
-  for (const [text, index] of constants) lines.push(`  (global $k${index} v128 (v128.const f32x4 ${text} ${text} ${text} ${text}))`);
-  lines.push('  (global $exponentBias v128 (v128.const i32x4 127 127 127 127))');
-  lines.push(...functions, ')', '');
+  const lines = ['(module', '  (memory (export "memory") 1)', ...math.globals(), ...functions, ')', ''];
   return lines.join('\n');
 }
