@@ -1,8 +1,9 @@
 /**
  * Elementwise and reduction throughput on 1M float32 elements, in GB/s of memory the op must
  * touch (inputs read + output written), next to a plain `Float32Array.set` copy measured in the
- * same run (in alternation with each case, so both see the same load). `kernel` times the CPU kernel writing into a preallocated buffer; `op` times the public
- * op, which also allocates its result.
+ * same run (in alternation with each case, so both see the same load). `kernel` times the CPU kernel writing into a preallocated buffer
+ * (WebAssembly SIMD for float32 where it applies), `loop` the TypeScript loop it replaces, `op` the public op, which also allocates
+ * its result: a fresh 4 MB array, whose zeroing and page faults cost about what an allocating copy (`slice`, first row) costs.
  *
  * Run: `pnpm --filter @recurrent/tensor bench:elementwise` (or `npx tsx --conditions=source bench/elementwise.bench.ts`).
  */
@@ -10,6 +11,9 @@ import {
   type Tensor, abs, add, axisLayout, cpuKernels, div, exp, logsumexp, max, mean, mul, neg, relu, sigmoid, softmax, sqrt, sub,
   sum, tanh, tensor, transpose, Generator, broadcastStrides,
 } from '../src/index.js';
+import { binaryLoop } from '../src/cpu/binary.js';
+import { unaryLoop } from '../src/cpu/elementwise.js';
+import { reduceLoop } from '../src/cpu/reduce.js';
 
 const size = 1 << 20;
 const rows = 1024;
@@ -53,7 +57,7 @@ const copyCalls = calibrate(copy);
 interface Row {
   name: string;
   kind: 'unary' | 'binary' | 'reduce' | 'movement';
-  via: 'kernel' | 'op';
+  via: 'kernel' | 'loop' | 'op';
   bytes: number;
   seconds: number;
   copySeconds: number;
@@ -82,9 +86,13 @@ function measure(name: string, kind: Row['kind'], via: Row['via'], bytes: number
 const element = 4;
 const full = (s: readonly number[]) => ({ data: x.data, offset: 0, strides: broadcastStrides(s, [rows, columns]) });
 
+// what an op pays on top of its kernel: a fresh result array (zeroed, its pages faulted in)
+measure('allocating copy (slice)', 'movement', 'op', 2 * size * element, () => values.slice());
 for (const op of ['neg', 'abs', 'relu', 'sqrt', 'exp', 'tanh', 'sigmoid'] as const) {
   measure(op, 'unary', 'kernel', 2 * size * element, () => cpuKernels.unary(op, x.data, out));
 }
+// the TypeScript loops that the WebAssembly SIMD kernels replace (still the fallback and the reference)
+for (const op of ['neg', 'exp', 'tanh'] as const) measure(op, 'unary', 'loop', 2 * size * element, () => unaryLoop(op, x.data, out));
 const unaryOps: Record<string, (t: Tensor) => Tensor> = { neg, abs, relu, sqrt, exp, tanh, sigmoid };
 for (const [name, run] of Object.entries(unaryOps)) measure(name, 'unary', 'op', 2 * size * element, () => run(x));
 
@@ -99,6 +107,7 @@ measure('add row [1024] broadcast', 'binary', 'kernel', 2 * size * element, () =
   cpuKernels.binary('add', full(shape), { data: row.data, offset: 0, strides: broadcastStrides(row.shape, shape) }, out, shape));
 measure('mul column [1024, 1] broadcast', 'binary', 'kernel', 2 * size * element, () =>
   cpuKernels.binary('mul', full(shape), { data: column.data, offset: 0, strides: broadcastStrides(column.shape, shape) }, out, shape));
+measure('add same shape', 'binary', 'loop', 3 * size * element, () => binaryLoop('add', full(shape), bView, out, shape));
 measure('add same shape', 'binary', 'op', 3 * size * element, () => add(x, y));
 measure('sub scalar', 'binary', 'op', 2 * size * element, () => sub(x, 1));
 measure('mul row broadcast', 'binary', 'op', 2 * size * element, () => mul(x, row));
@@ -112,6 +121,7 @@ measure('sum all', 'reduce', 'kernel', size * element, () => cpuKernels.reduce('
 measure('sum last axis', 'reduce', 'kernel', size * element, () => cpuKernels.reduce('sum', x.data, axisLayout(x.shape, 1), small));
 measure('sum first axis', 'reduce', 'kernel', size * element, () => cpuKernels.reduce('sum', x.data, axisLayout(x.shape, 0), small));
 measure('max last axis', 'reduce', 'kernel', size * element, () => cpuKernels.reduce('max', x.data, axisLayout(x.shape, 1), small));
+measure('sum all', 'reduce', 'loop', size * element, () => reduceLoop('sum', x.data, { outer: 1, length: size, inner: 1 }, small));
 measure('sum all', 'reduce', 'op', size * element, () => sum(x));
 measure('mean axis 0', 'reduce', 'op', size * element, () => mean(x, { axis: 0 }));
 measure('max axis 1', 'reduce', 'op', size * element, () => max(x, { axis: 1 }));
