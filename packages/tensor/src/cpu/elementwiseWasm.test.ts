@@ -5,7 +5,7 @@ import { broadcastStrides } from '../shape.js';
 import { binary, binaryLoop } from './binary.js';
 import { affine, unary, unaryLoop } from './elementwise.js';
 import { hasWasmElementwise, stagedFloats, wasmElementwiseThreshold } from './elementwiseWasm.js';
-import { reduce, reduceLoop } from './reduce.js';
+import { reduce, reduceLoop, softmax, softmaxLoop } from './reduce.js';
 
 // Values every pass must get right, repeated through the random ones: signed zeros, subnormals,
 // the edges of exp's range, huge values, infinities and NaN.
@@ -190,6 +190,45 @@ describe('WebAssembly SIMD elementwise kernels', () => {
       reduce(op, x, layout, out);
       reduceLoop(op, x, layout, expected);
       expect(sameBits(out, expected), `${op} ${JSON.stringify(layout)}`).toBeNull();
+    }
+  });
+
+  it('softmax, log-softmax and logsumexp of rows are within a few float32 roundings of the TypeScript loops; rows with NaN or ±∞ follow the loops exactly', () => {
+    for (const [outer, length] of [[300, 1], [64, 7], [40, 89], [3, 1001], [2, stagedFloats], [2, stagedFloats + 1]]) {
+      const generator = new Generator(length);
+      const x = new Float32Array(outer * length);
+      for (let i = 0; i < x.length; i++) x[i] = generator.normal() * 4;
+      if (outer > 8) {
+        // rows with the loops' special cases: a NaN, +∞, −∞ beside finite values, only −∞
+        x[1 * length] = NaN;
+        x[2 * length + length - 1] = Infinity;
+        x[3 * length] = -Infinity;
+        for (let j = 0; j < length; j++) x[4 * length + j] = -Infinity;
+      }
+      const layout = { outer, length, inner: 1 };
+      for (const mode of ['softmax', 'logSoftmax', 'logsumexp'] as const) {
+        const size = mode === 'logsumexp' ? outer : x.length;
+        const out = new Float32Array(size);
+        const expected = new Float32Array(size);
+        if (mode === 'logsumexp') {
+          reduce('logsumexp', x, layout, out);
+          reduceLoop('logsumexp', x, layout, expected);
+        } else {
+          softmax(x, layout, mode === 'logSoftmax', out);
+          softmaxLoop(x, layout, mode === 'logSoftmax', expected);
+        }
+        for (let i = 0; i < size; i++) {
+          const row = mode === 'logsumexp' ? i : Math.floor(i / length);
+          // rows 1, 2 and 4 go to the loops (a NaN, +∞, no finite max); row 3 (−∞ beside finite values) does not
+          const special = outer > 8 && (row === 1 || row === 2 || row === 4);
+          const want = expected[i];
+          if (special || !Number.isFinite(want)) expect(Object.is(out[i], want), `${mode} row ${row} element ${i}: got ${out[i]}, expected ${want}`).toBe(true);
+          else {
+            const tolerance = mode === 'softmax' ? 4e-6 * Math.abs(want) + 1e-30 : 1e-6 * Math.abs(want) + 1e-6;
+            expect(Math.abs(out[i] - want), `${mode} ${outer}×${length} element ${i}: got ${out[i]}, expected ${want}`).toBeLessThanOrEqual(tolerance);
+          }
+        }
+      }
     }
   });
 });

@@ -199,6 +199,7 @@ export function binaryWasm(
  */
 export function reduceWasm(op: ReduceOp, x: DataArray, layout: AxisLayout, out: DataArray): boolean {
   const { outer, length, inner } = layout;
+  if (op === 'logsumexp') return softmaxRows('logsumexp', x, layout, out);
   if (op !== 'sum' && op !== 'max' && op !== 'min') return false;
   if (x.length < wasmElementwiseThreshold || length === 0 || !(x instanceof Float32Array) || !(out instanceof Float32Array)) return false;
   if (inner !== 1 && (op !== 'sum' || inner > stagedFloats)) return false;
@@ -292,4 +293,83 @@ function extremumInOrder(op: 'max' | 'min', x: Float32Array, start: number, leng
     if (op === 'max' ? v > acc || v !== v : v < acc || v !== v) acc = v;
   }
   return acc;
+}
+
+/**
+ * Softmax (or log-softmax) along the middle axis of `[outer, length, inner]` for float32 `x` and
+ * `out`, rows (`inner = 1`) of up to {@link stagedFloats}: per row the max `m`, `e = exp(x − m)`
+ * (x − m in float64, rounded once), `Σ e`, then `e·(1/Σ)` or `x − (m + log Σ)` as the TypeScript
+ * kernel computes them. A row holding NaN or ±∞ runs the TypeScript loop.
+ */
+export function softmaxWasm(x: DataArray, layout: AxisLayout, log: boolean, out: DataArray): boolean {
+  return softmaxRows(log ? 'logSoftmax' : 'softmax', x, layout, out);
+}
+
+function softmaxRows(mode: 'softmax' | 'logSoftmax' | 'logsumexp', x: DataArray, layout: AxisLayout, out: DataArray): boolean {
+  const { outer, length, inner } = layout;
+  if (inner !== 1 || length === 0 || length > stagedFloats || x.length < wasmElementwiseThreshold) return false;
+  if (!(x instanceof Float32Array) || !(out instanceof Float32Array)) return false;
+  const k = load();
+  if (!k) return false;
+  const { floats, exports } = k;
+  const exp = exports.exp as Pass;
+  const rowsPerBlock = Math.floor(stagedFloats / length);
+  const elementwise = mode !== 'logsumexp';
+  for (let row = 0; row < outer; row += rowsPerBlock) {
+    const blockRows = Math.min(rowsPerBlock, outer - row);
+    const start = row * length;
+    floats.set(x.subarray(start, start + blockRows * length), A / 4);
+    // rows one after another: the whole vectors of row r spill into row r + 1's first lanes, which
+    // row r + 1 then writes again
+    for (let r = 0; r < blockRows; r++) {
+      const first = r * length;
+      const saved = padTail(floats, A / 4 + first + length, length, -Infinity);
+      const m = exports.max(A + first * 4, length);
+      restoreTail(floats, A / 4 + first + length, saved);
+      if (!Number.isFinite(m)) {
+        // NaN or ±∞ in the row: the TypeScript loop's rules, written where the block copy-out puts it
+        rowInLoop(mode, x, start + first, length, floats, D / 4 + first, out, row + r);
+        continue;
+      }
+      exports.affine(A + first * 4, D + first * 4, length, 1, -m);
+      exp(D + first * 4, D + first * 4, length);
+      padTail(floats, D / 4 + first + length, length, 0);
+      const total = exports.sum(D + first * 4, length);
+      if (mode === 'softmax') exports.affine(D + first * 4, D + first * 4, length, 1 / total, 0);
+      else if (mode === 'logSoftmax') exports.affine(A + first * 4, D + first * 4, length, 1, -(Math.log(total) + m));
+      else out[row + r] = m + Math.log(total);
+    }
+    if (elementwise) out.set(floats.subarray(D / 4, D / 4 + blockRows * length), start);
+  }
+  return true;
+}
+
+/** One row as the TypeScript kernels compute it (staged into `floats` at `at` for softmax, or one
+ * value into `out[index]` for logsumexp). */
+function rowInLoop(
+  mode: 'softmax' | 'logSoftmax' | 'logsumexp', x: Float32Array, start: number, length: number,
+  floats: Float32Array, at: number, out: Float32Array, index: number,
+): void {
+  const end = start + length;
+  if (mode === 'logsumexp') {
+    let m = -Infinity;
+    for (let p = start; p < end; p++) { const v = x[p]; if (v > m || v !== v) m = v; }
+    if (m === Infinity || m === -Infinity || m !== m) { out[index] = m; return; }
+    let sum = 0;
+    for (let p = start; p < end; p++) sum += Math.exp(x[p] - m);
+    out[index] = m + Math.log(sum);
+    return;
+  }
+  let max = -Infinity;
+  for (let p = start; p < end; p++) if (x[p] > max) max = x[p];
+  if (max === -Infinity) max = 0;
+  let sum = 0;
+  for (let p = start; p < end; p++) sum += Math.exp(x[p] - max);
+  if (mode === 'logSoftmax') {
+    const logSum = Math.log(sum) + max;
+    for (let p = start, q = at; p < end; p++, q++) floats[q] = x[p] - logSum;
+  } else {
+    const scale = 1 / sum;
+    for (let p = start, q = at; p < end; p++, q++) floats[q] = Math.exp(x[p] - max) * scale;
+  }
 }

@@ -1,6 +1,6 @@
 import type { AxisLayout, ReduceOp } from '../backend.js';
 import type { DataArray } from '../dtype.js';
-import { reduceWasm } from './elementwiseWasm.js';
+import { reduceWasm, softmaxWasm } from './elementwiseWasm.js';
 
 // Layout [outer, length, inner]: with inner = 1 a reduction runs down one contiguous row; with
 // inner > 1 it adds whole rows of `inner` values into a float64 accumulator row, so memory is
@@ -131,6 +131,12 @@ export function argReduce(op: 'argmax' | 'argmin', x: DataArray, layout: AxisLay
 
 /** Softmax or log-softmax along the middle axis, shifted by the maximum for stability. */
 export function softmax(x: DataArray, layout: AxisLayout, log: boolean, out: DataArray): void {
+  if (!softmaxWasm(x, layout, log, out)) softmaxLoop(x, layout, log, out);
+}
+
+/** {@link softmax} in TypeScript, the reference (float32 rows run on WebAssembly SIMD,
+ * src/cpu/elementwiseWasm.ts, where they apply). */
+export function softmaxLoop(x: DataArray, layout: AxisLayout, log: boolean, out: DataArray): void {
   const { outer, length, inner } = layout;
   if (inner === 1) {
     for (let o = 0, start = 0; o < outer; o++, start += length) {
