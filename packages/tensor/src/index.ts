@@ -13,6 +13,7 @@ export {
 export { cpu, cpuKernels, createCpuBackend, type CpuBackendOptions } from './cpu/cpuBackend.js';
 export { gemmReference } from './cpu/gemmReference.js';
 export { gemm, hasWasmGemm, packB } from './cpu/gemm.js';
+export { hasWasmElementwise } from './cpu/elementwiseWasm.js';
 export { decodeBase64 } from './wasm/gemmKernelModule.js';
 export { gemmBlocked } from './cpu/gemmBlocked.js';
 export { createThreadedGemm, type ThreadedGemm, type ThreadedGemmOptions } from './cpu/gemmThreaded.js';

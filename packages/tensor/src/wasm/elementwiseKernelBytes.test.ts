@@ -17,7 +17,7 @@ describe('elementwise kernel bytes', () => {
     const combine = decodeBase64(elementwiseCombineBase64);
     expect(map.length).toBeLessThan(4096);
     expect(combine.length).toBeLessThan(4096);
-    const names = (bytes: Uint8Array) => WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((entry) => entry.name).sort();
+    const names = (bytes: Uint8Array<ArrayBuffer>) => WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((entry) => entry.name).sort();
     expect(names(map)).toEqual(['abs', 'affine', 'ceil', 'exp', 'floor', 'memory', 'neg', 'reciprocal', 'relu', 'round', 'sigmoid', 'sqrt', 'square', 'tanh']);
     expect(names(combine)).toEqual([
       'addVS', 'addVV', 'divSV', 'divVS', 'divVV', 'max', 'min', 'mulVS', 'mulVV', 'subSV', 'subVS', 'subVV', 'sum', 'sumInto', 'sumInto4',
