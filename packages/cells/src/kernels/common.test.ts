@@ -76,14 +76,23 @@ describe('reused buffers', () => {
     expect(scratch('test.a', 4).buffer).not.toBe(first.buffer);
   });
 
-  it('tape buffers come back only once released, by exact size, and never twice', () => {
+  it('tape buffers come back only once released, as the shortest free one that holds the size (at most twice as long), and never twice', () => {
     releaseScratch();
     const tape = tapeBuffer(10);
     expect(tapeBuffer(10)).not.toBe(tape);
+    // twice, null, and a view that tapeBuffer never gave: one buffer handed back
     releaseTapeBuffers(tape, tape, null, tape.subarray(0, 5));
-    expect(tapeBuffer(9)).not.toBe(tape);
+    expect(tapeBuffer(11)).not.toBe(tape); // too short
+    expect(tapeBuffer(4).buffer).not.toBe(tape.buffer); // more than twice as long
+    const shorter = tapeBuffer(6);
+    expect(shorter.buffer).toBe(tape.buffer);
+    expect(shorter.length).toBe(6);
+    expect(tapeBuffer(6).buffer).not.toBe(tape.buffer); // taken
+    // the view goes back as the whole buffer, and the shortest fit wins
+    const long = tapeBuffer(19);
+    releaseTapeBuffers(long, shorter);
     expect(tapeBuffer(10)).toBe(tape);
-    expect(tapeBuffer(10)).not.toBe(tape);
+    expect(tapeBuffer(10).buffer).toBe(long.buffer);
     releaseTapeBuffers(tape);
     releaseScratch();
     expect(tapeBuffer(10)).not.toBe(tape);

@@ -217,27 +217,40 @@ let freeTapeFloats = 0;
 const maxFreeTapeBuffers = 16;
 const maxFreeTapeFloats = 1 << 26; // 256 MiB
 
+/** Free tape buffers handed out as a shorter view, by view (see {@link tapeBuffer}). */
+const tapeViews = new WeakMap<Float32Array, Float32Array>();
+
 /**
- * A whole-sequence tape buffer of `size` floats for a forward whose graph is kept: one handed back
- * by {@link releaseTapeBuffers} when one of that size is free (stale contents: the forward kernels
- * write every element that backward reads), else a new one. Training steps of the same shape
- * then reuse the tapes of the previous step instead of allocating and zero-filling new ones.
+ * A whole-sequence tape buffer of `size` floats for a forward whose graph is kept: the shortest
+ * buffer handed back by {@link releaseTapeBuffers} that holds `size` floats and is at most twice
+ * as long (as a view of its first `size` floats when longer; stale contents: the forward kernels
+ * write every element that backward reads), else a new one. Training steps then reuse the tapes
+ * of earlier steps instead of allocating and zero-filling new ones, also when batches of
+ * sequences of different lengths make every step's tape a different size.
  */
 export function tapeBuffer(size: number): Float32Array {
-  for (let i = freeTapeBuffers.length - 1; i >= 0; i--) {
-    if (freeTapeBuffers[i].length === size) {
-      freeTapeFloats -= size;
-      return freeTapeBuffers.splice(i, 1)[0];
-    }
+  let best = -1;
+  for (let i = 0; i < freeTapeBuffers.length; i++) {
+    const length = freeTapeBuffers[i].length;
+    if (length >= size && length <= 2 * size && (best < 0 || length < freeTapeBuffers[best].length)) best = i;
   }
-  return new Float32Array(size);
+  if (best < 0) return new Float32Array(size);
+  const whole = freeTapeBuffers.splice(best, 1)[0];
+  freeTapeFloats -= whole.length;
+  if (whole.length === size) return whole;
+  const view = whole.subarray(0, size);
+  tapeViews.set(view, whole);
+  return view;
 }
 
-/** Hands tape buffers back for reuse by {@link tapeBuffer}, once their backward has run and
- * nothing reads them any more (the most recent are kept, up to 16 buffers and 256 MiB). */
+/** Hands tape buffers (as {@link tapeBuffer} gave them) back for reuse, once their backward has
+ * run and nothing reads them any more (the most recent are kept, up to 16 buffers and 256 MiB). */
 export function releaseTapeBuffers(...buffers: (Float32Array | null)[]): void {
-  for (const buffer of buffers) {
-    if (buffer === null || buffer.byteOffset !== 0 || buffer.byteLength !== buffer.buffer.byteLength || freeTapeBuffers.includes(buffer)) continue;
+  for (const given of buffers) {
+    if (given === null) continue;
+    const buffer = tapeViews.get(given) ?? given;
+    tapeViews.delete(given);
+    if (buffer.byteOffset !== 0 || buffer.byteLength !== buffer.buffer.byteLength || freeTapeBuffers.includes(buffer)) continue;
     if (isScratch(buffer)) continue; // the tape of a forward that kept none: its buffers stay with scratch
     freeTapeBuffers.push(buffer);
     freeTapeFloats += buffer.length;
