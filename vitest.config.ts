@@ -30,6 +30,8 @@ export default defineConfig({
       })),
       // the gpu.js backend in headless chromium (WebGL2)
       'packages/backend-gpujs/vitest.browser.config.ts',
+      // the CPU backend's WebAssembly kernels in headless chromium
+      'packages/tensor/vitest.browser.config.ts',
     ],
   },
 });
