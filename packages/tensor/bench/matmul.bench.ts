@@ -13,6 +13,7 @@
 import { cpus, loadavg } from 'node:os';
 import type { GemmArgs } from '../src/backend.js';
 import { gemm, hasWasmGemm } from '../src/cpu/gemm.js';
+import { hasFusedGemm } from '../src/wasm/gemmKernelModule.js';
 import { gemmReference } from '../src/cpu/gemmReference.js';
 import { createThreadedGemm } from '../src/cpu/gemmThreaded.js';
 import { Generator } from '../src/random.js';
@@ -114,7 +115,7 @@ const report = (shape: Shape, threads: number, kernel: string, rate: Rate) => {
   const { m, n, k, transA, transB } = shape;
   console.log(JSON.stringify({ m, n, k, transA, transB, threads, gflops: Number(rate.wall.toFixed(2)), kernel, cpuGflops: Number(rate.cpu.toFixed(2)) }));
 };
-const kernelName = hasWasmGemm() ? 'wasm-simd' : 'typescript';
+const kernelName = hasWasmGemm() ? (hasFusedGemm() ? 'wasm-simd-fma' : 'wasm-simd') : 'typescript';
 for (const shape of shapes) {
   const [one, two] = measure([gemm, threaded.gemm], makeArgs(shape, generator));
   report(shape, 1, kernelName, one);

@@ -25,11 +25,22 @@ export interface GemmWatOptions {
   nr: number;
   /** Steps of k unrolled in the inner loop. */
   unroll: number;
+  /**
+   * Accumulate with `f32x4.relaxed_madd` (relaxed SIMD: a fused multiply-add where the CPU has one)
+   * instead of `f32x4.mul` then `f32x4.add`. Engines without relaxed SIMD reject such a module, so
+   * the package carries both and loads this one where it validates.
+   */
+  fma?: boolean;
+}
+
+/** `c + a·b` on f32x4 values: fused (relaxed SIMD) or a product then a sum. */
+function multiplyAdd(fma: boolean, c: string, a: string, b: string): string {
+  return fma ? `(f32x4.relaxed_madd ${a} ${b} ${c})` : `(f32x4.add ${c} (f32x4.mul ${a} ${b}))`;
 }
 
 /** The WAT text of the kernel module for the given register block. */
 export function gemmWat(options: GemmWatOptions): string {
-  const { shared, mr, nr, unroll } = options;
+  const { shared, mr, nr, unroll, fma = false } = options;
   if (nr % 4 !== 0) throw new Error(`gemmWat: expected nr a multiple of 4, got ${nr}`);
   const vectors = nr / 4;
   const accumulator = (r: number, v: number) => `$c${r}_${v}`;
@@ -45,7 +56,7 @@ export function gemmWat(options: GemmWatOptions): string {
       emit(indent, `(local.set $a (v128.load32_splat offset=${aOffset + 4 * r} (local.get $ak)))`);
       for (let v = 0; v < vectors; v++) {
         const c = accumulator(r, v);
-        emit(indent, `(local.set ${c} (f32x4.add (local.get ${c}) (f32x4.mul (local.get $a) (local.get $b${v}))))`);
+        emit(indent, `(local.set ${c} ${multiplyAdd(fma, `(local.get ${c})`, '(local.get $a)', `(local.get $b${v})`)})`);
       }
     }
   };
@@ -136,7 +147,7 @@ export function gemmWat(options: GemmWatOptions): string {
   emit(6, `(local.set $cColumn (i32.add (local.get $cColumn) (i32.const ${4 * nr})))`);
   emit(6, '(br $columns)))');
   emit(2, ')');
-  return [...lines, rowKernel(nr), packFunctions, ')', ''].join('\n');
+  return [...lines, rowKernel(nr, fma), packFunctions, ')', ''].join('\n');
 }
 
 /**
@@ -145,13 +156,13 @@ export function gemmWat(options: GemmWatOptions): string {
  * is the row itself (`kc` floats). Two sets of accumulators, for even and odd steps of k, keep
  * two chains of additions in flight; they are added together before the store.
  */
-function rowKernel(nr: number): string {
+function rowKernel(nr: number, fma: boolean): string {
   const vectors = nr / 4;
   const range = Array.from({ length: vectors }, (_, v) => v);
   const even = (v: number) => `$e${v}`;
   const odd = (v: number) => `$o${v}`;
   const update = (c: string, a: string, offset: number) =>
-    `(local.set ${c} (f32x4.add (local.get ${c}) (f32x4.mul (local.get ${a}) (v128.load offset=${offset} (local.get $bk)))))`;
+    `(local.set ${c} ${multiplyAdd(fma, `(local.get ${c})`, `(local.get ${a})`, `(v128.load offset=${offset} (local.get $bk))`)})`;
   const store = (value: (v: number) => string) => range.map((v) => `          (v128.store offset=${16 * v} (local.get $cColumn) ${value(v)})`).join('\n');
   const scaled = (v: number) => `(f32x4.mul (local.get $va) (local.get ${even(v)}))`;
   const loadC = (v: number) => `(v128.load offset=${16 * v} (local.get $cColumn))`;

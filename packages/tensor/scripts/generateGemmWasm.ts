@@ -19,27 +19,33 @@ import { renderKernelBytesFile } from './kernelBytesFile.js';
 /** Where the generated module lives. */
 export const gemmKernelBytesPath = fileURLToPath(new URL('../src/wasm/gemmKernelBytes.ts', import.meta.url));
 
-/** The kernel assembled twice: importing a plain memory, and importing a shared one (threads). */
+/** The kernel assembled four times: importing a plain memory or a shared one (threads), each with
+ * a product and a sum or with relaxed SIMD's fused multiply-add. */
 export interface GemmKernelBinaries {
   plain: Uint8Array;
   shared: Uint8Array;
+  plainFma: Uint8Array;
+  sharedFma: Uint8Array;
 }
 
-/** Assembles both variants of the kernel. */
+/** Assembles the four variants of the kernel. */
 export async function assembleGemmKernels(): Promise<GemmKernelBinaries> {
   const toolkit = await wabt();
-  const assemble = (shared: boolean) => {
-    const module = toolkit.parseWat('gemm.wat', gemmWat({ shared, ...gemmKernelShape }), { simd: true, threads: true });
+  const assemble = (shared: boolean, fma: boolean) => {
+    const name = `${shared ? 'shared' : 'plain'}${fma ? ' fused' : ''}`;
+    const module = toolkit.parseWat('gemm.wat', gemmWat({ shared, fma, ...gemmKernelShape }), { simd: true, threads: true, relaxed_simd: fma });
     try {
       const bytes = new Uint8Array(module.toBinary({}).buffer);
-      // wabt's own validator ignores the threads feature, so let the engine judge.
-      if (!WebAssembly.validate(bytes)) throw new Error(`generateGemmWasm: the ${shared ? 'shared' : 'plain'} kernel does not validate`);
+      // wabt's own validator ignores the threads feature, so let the engine judge; an engine
+      // without relaxed SIMD cannot judge the fused variants, which then only have wabt's parse
+      // (the tensor-browser tests run them in chromium)
+      if (!WebAssembly.validate(bytes) && !fma) throw new Error(`generateGemmWasm: the ${name} kernel does not validate`);
       return bytes;
     } finally {
       module.destroy();
     }
   };
-  return { plain: assemble(false), shared: assemble(true) };
+  return { plain: assemble(false, false), shared: assemble(true, false), plainFma: assemble(false, true), sharedFma: assemble(true, true) };
 }
 
 /** The text of src/wasm/gemmKernelBytes.ts for the given binaries. */
@@ -47,15 +53,17 @@ export function renderGemmKernelBytes(binaries: GemmKernelBinaries): string {
   return renderKernelBytesFile('scripts/generateGemmWasm.ts', 'scripts/gemmWat.ts', [
     { name: 'gemmKernelBase64', doc: 'The float32 gemm kernel (WebAssembly SIMD) importing a plain memory, base64.', bytes: binaries.plain },
     { name: 'gemmKernelSharedBase64', doc: 'The same kernel importing a shared memory (for the threaded gemm), base64.', bytes: binaries.shared },
+    { name: 'gemmKernelFmaBase64', doc: 'The kernel with relaxed SIMD\'s fused multiply-add, importing a plain memory, base64.', bytes: binaries.plainFma },
+    { name: 'gemmKernelSharedFmaBase64', doc: 'The fused kernel importing a shared memory, base64.', bytes: binaries.sharedFma },
   ]);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (process.argv.includes('--wat')) {
-    process.stdout.write(gemmWat({ shared: process.argv.includes('--shared'), ...gemmKernelShape }));
+    process.stdout.write(gemmWat({ shared: process.argv.includes('--shared'), fma: process.argv.includes('--fma'), ...gemmKernelShape }));
   } else {
     const binaries = await assembleGemmKernels();
     writeFileSync(gemmKernelBytesPath, renderGemmKernelBytes(binaries));
-    console.log(`wrote ${gemmKernelBytesPath} (${binaries.plain.length} and ${binaries.shared.length} bytes)`);
+    console.log(`wrote ${gemmKernelBytesPath} (${[binaries.plain, binaries.shared, binaries.plainFma, binaries.sharedFma].map((b) => b.length).join(', ')} bytes)`);
   }
 }

@@ -14,7 +14,7 @@ export { cpu, cpuKernels, createCpuBackend, type CpuBackendOptions } from './cpu
 export { gemmReference } from './cpu/gemmReference.js';
 export { gemm, hasWasmGemm, packB } from './cpu/gemm.js';
 export { hasWasmElementwise } from './cpu/elementwiseWasm.js';
-export { decodeBase64 } from './wasm/gemmKernelModule.js';
+export { decodeBase64, hasFusedGemm } from './wasm/gemmKernelModule.js';
 export { gemmBlocked } from './cpu/gemmBlocked.js';
 export { createThreadedGemm, type ThreadedGemm, type ThreadedGemmOptions } from './cpu/gemmThreaded.js';
 export { Generator, type GeneratorState } from './random.js';

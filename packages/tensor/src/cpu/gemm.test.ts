@@ -6,6 +6,7 @@ import { checkGemmArgs, gemm, gemmOn, hasWasmGemm } from './gemm.js';
 import { gemmBlocked } from './gemmBlocked.js';
 import { gemmReference } from './gemmReference.js';
 import { createWasmGemm } from './gemmWasm.js';
+import { hasFusedGemm } from '../wasm/gemmKernelModule.js';
 
 type Gemm = (args: GemmArgs) => void;
 type FloatArrayConstructor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -64,6 +65,14 @@ function expectMatchesReference(run: Gemm, args: GemmArgs, relative: number): vo
     }
   }
 }
+
+describe('which kernel runs', () => {
+  it('the fused (relaxed SIMD) one in the browser (chromium ships relaxed SIMD), the plain one in Node 20 without its flag', () => {
+    const browser = typeof navigator !== 'undefined' && typeof process === 'undefined';
+    const nodeWithRelaxedSimd = !browser && (process.execArgv.includes('--experimental-wasm-relaxed-simd') || Number(process.versions.node.split('.')[0]) > 21);
+    expect(hasFusedGemm()).toBe(browser || nodeWithRelaxedSimd);
+  });
+});
 
 const wasm = createWasmGemm();
 // Tiny blocks reach every tiling edge (several blocks of k, rows, column tiles, row tiles) on small matrices.

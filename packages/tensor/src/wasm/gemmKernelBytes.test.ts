@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { assembleGemmKernels, gemmKernelBytesPath, renderGemmKernelBytes } from '../../scripts/generateGemmWasm.js';
-import { gemmKernelBase64, gemmKernelSharedBase64 } from './gemmKernelBytes.js';
+import { gemmKernelBase64, gemmKernelFmaBase64, gemmKernelSharedBase64, gemmKernelSharedFmaBase64 } from './gemmKernelBytes.js';
 import { decodeBase64, gemmKernelModule } from './gemmKernelModule.js';
 
 describe('gemm kernel bytes', () => {
@@ -10,12 +10,14 @@ describe('gemm kernel bytes', () => {
     expect(readFileSync(gemmKernelBytesPath, 'utf8')).toBe(renderGemmKernelBytes(binaries));
     expect(decodeBase64(gemmKernelBase64)).toEqual(binaries.plain);
     expect(decodeBase64(gemmKernelSharedBase64)).toEqual(binaries.shared);
+    expect(decodeBase64(gemmKernelFmaBase64)).toEqual(binaries.plainFma);
+    expect(decodeBase64(gemmKernelSharedFmaBase64)).toEqual(binaries.sharedFma);
   });
 
-  it('compile in this runtime and stay small enough for synchronous compilation in browsers (4 KiB)', () => {
+  it('compile in this runtime (the fused variants where it has relaxed SIMD) and stay small enough for synchronous compilation in browsers (4 KiB)', () => {
     expect(gemmKernelModule(false)).toBeInstanceOf(WebAssembly.Module);
     expect(gemmKernelModule(true)).toBeInstanceOf(WebAssembly.Module);
-    expect(decodeBase64(gemmKernelBase64).length).toBeLessThan(4096);
+    for (const text of [gemmKernelBase64, gemmKernelSharedBase64, gemmKernelFmaBase64, gemmKernelSharedFmaBase64]) expect(decodeBase64(text).length).toBeLessThan(4096);
     expect(WebAssembly.Module.exports(gemmKernelModule(false)!).map((entry) => entry.name).sort()).toEqual(['kernel', 'kernelRow', 'packDirect', 'packTransposed']);
   });
 
