@@ -1,13 +1,8 @@
-import { playwright } from '@vitest/browser-playwright';
 import { defineProject } from 'vitest/config';
+import { chromium } from '../../vitest.chromium.js';
 
 // The gpu.js backend in headless Debian chromium (WebGL2 on SwiftShader). The browser is the
 // system's: no tool downloads one. CI installs it when a package.json names this provider.
-const args = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-
 // GPUJS_BENCH=1 swaps the tests for the benchmark (bench/webgl2.bench.browser.ts).
 const bench = process.env.GPUJS_BENCH === '1';
 
@@ -20,11 +15,6 @@ export default defineProject({
     root: import.meta.dirname,
     include: bench ? ['bench/**/*.bench.browser.ts'] : ['browser/**/*.test.ts'],
     testTimeout: 60_000,
-    browser: {
-      enabled: true,
-      headless: true,
-      provider: playwright({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args } }),
-      instances: [{ browser: 'chromium' }],
-    },
+    browser: chromium(),
   },
 });
