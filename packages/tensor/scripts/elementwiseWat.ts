@@ -7,9 +7,9 @@ import { createSimdMath } from './simdMathWat.js';
  * (src/cpu/elementwiseWasm.ts) stages blocks of a few thousand floats into it, so the staged data
  * stays in the first-level cache between the copy in, the pass and the copy out.
  *
- * Every pass takes byte addresses and a count `n` of floats, and runs over `ceil(n / 4)` whole
- * vectors: the lanes past `n` read and write the staging buffers' padding (the driver fills it
- * where a reduction would see it, and never copies it out).
+ * Every pass takes byte addresses and a count `n` of floats. The elementwise passes run over
+ * `ceil(n / 4)` whole vectors: the lanes past `n` read and write staging memory that the driver
+ * never copies out. The reductions read exactly `n` floats (the last `n mod 4` one by one).
  *
  * Results agree bit for bit with the TypeScript kernels (src/cpu/elementwise.ts, binary.ts,
  * reduce.ts) for neg, abs, relu, sqrt, square, reciprocal, floor, ceil, round (ties to even),
@@ -114,7 +114,7 @@ const affineWat = [
 /**
  * Statements of a reduction loop: `head` sets up, `body(offset)` folds the vector at `$src + $k +
  * offset` into the accumulators of group `g` (four independent groups over 64-byte steps, so the
- * additions do not wait on each other), then one group over the vectors left.
+ * additions do not wait on each other), then one group over the whole vectors left.
  */
 function reductionLoop(body: (offset: number, group: number) => string[]): string[] {
   return [
@@ -124,24 +124,43 @@ function reductionLoop(body: (offset: number, group: number) => string[]): strin
     ...[0, 1, 2, 3].flatMap((group) => body(16 * group, group).map((line) => `      ${line}`)),
     '      (local.set $k (i32.add (local.get $k) (i32.const 64)))',
     '      (br $wide)))',
+    ...wholeVectorLoop(body(0, 0)),
+  ];
+}
+
+/** A loop over the whole vectors left from `$k` to `$end` (the `n mod 4` floats after them are the
+ * {@link scalarTailLoop}'s). */
+function wholeVectorLoop(body: string[]): string[] {
+  return [
     '    (block $done (loop $vector',
-    '      (br_if $done (i32.ge_s (local.get $k) (local.get $end)))',
-    ...body(0, 0).map((line) => `      ${line}`),
+    '      (br_if $done (i32.gt_s (i32.add (local.get $k) (i32.const 16)) (local.get $end)))',
+    ...body.map((line) => `      ${line}`),
     ...loopTail('    '),
+  ];
+}
+
+/** A loop over the floats left from `$k` to `$end`, one at a time, so a reduction reads exactly `n`. */
+function scalarTailLoop(body: string[]): string[] {
+  return [
+    '    (block $tailDone (loop $tail',
+    '      (br_if $tailDone (i32.ge_s (local.get $k) (local.get $end)))',
+    ...body.map((line) => `      ${line}`),
+    '      (local.set $k (i32.add (local.get $k) (i32.const 4)))',
+    '      (br $tail)))',
   ];
 }
 
 const groupLocals = (names: string[]) => [0, 1, 2, 3].flatMap((g) => names.map((name) => `(local ${name}${g} v128)`)).join(' ');
 
 /**
- * The sum of `n` floats (the padding lanes of the last vector must hold 0) in float64: each
+ * The sum of `n` floats in float64 (the last `n mod 4` one by one): each
  * 64-byte step adds its four vectors pairwise in float32 (a sum of four values per lane, exact to
  * float32 rounding) and those partial sums into float64 accumulators, alternating between two
  * pairs so that the additions do not wait on each other.
  */
 const sumWat = [
   `  (func (export "sum") (param $src i32) (param $n i32) (result f64) ${locals}`,
-  '    (local $lo0 v128) (local $hi0 v128) (local $lo1 v128) (local $hi1 v128)',
+  '    (local $lo0 v128) (local $hi0 v128) (local $lo1 v128) (local $hi1 v128) (local $t f64)',
   '    (local.set $end (i32.shl (local.get $n) (i32.const 2)))',
   '    (block $wideDone (loop $wide',
   '      (br_if $wideDone (i32.gt_s (i32.add (local.get $k) (i32.const 128)) (local.get $end)))',
@@ -153,14 +172,14 @@ const sumWat = [
   ]),
   '      (local.set $k (i32.add (local.get $k) (i32.const 128)))',
   '      (br $wide)))',
-  '    (block $done (loop $vector',
-  '      (br_if $done (i32.ge_s (local.get $k) (local.get $end)))',
-  `      (local.set $x (v128.load ${at('$src')}))`,
-  '      (local.set $lo0 (f64x2.add (local.get $lo0) (f64x2.promote_low_f32x4 (local.get $x))))',
-  `      (local.set $hi0 (f64x2.add (local.get $hi0) (f64x2.promote_low_f32x4 ${high('(local.get $x)')})))`,
-  ...loopTail('    '),
+  ...wholeVectorLoop([
+    `(local.set $x (v128.load ${at('$src')}))`,
+    '(local.set $lo0 (f64x2.add (local.get $lo0) (f64x2.promote_low_f32x4 (local.get $x))))',
+    `(local.set $hi0 (f64x2.add (local.get $hi0) (f64x2.promote_low_f32x4 ${high('(local.get $x)')})))`,
+  ]),
+  ...scalarTailLoop([`(local.set $t (f64.add (local.get $t) (f64.promote_f32 (f32.load ${at('$src')}))))`]),
   '    (local.set $lo0 (f64x2.add (f64x2.add (local.get $lo0) (local.get $hi0)) (f64x2.add (local.get $lo1) (local.get $hi1))))',
-  '    (f64.add (f64x2.extract_lane 0 (local.get $lo0)) (f64x2.extract_lane 1 (local.get $lo0)))',
+  '    (f64.add (f64.add (f64x2.extract_lane 0 (local.get $lo0)) (f64x2.extract_lane 1 (local.get $lo0))) (local.get $t))',
   '  )',
 ];
 
@@ -196,8 +215,8 @@ const sumInto4Wat = [
 ];
 
 /**
- * The largest (`max`) or smallest (`min`) of `n` floats (padding lanes must hold −∞ or +∞), NaN
- * if any is NaN. `pmax(acc, x)` is `acc < x ? x : acc`, the comparison a plain loop makes; which
+ * The largest (`max`) or smallest (`min`) of `n` floats (the last `n mod 4` one by one), NaN if
+ * any is NaN. `pmax(acc, x)` is `acc < x ? x : acc`, the comparison a plain loop makes; which
  * of +0 and −0 wins a tie depends on the order, so the driver redoes a zero result in order.
  */
 function extremumWat(name: 'max' | 'min'): string[] {
@@ -207,7 +226,7 @@ function extremumWat(name: 'max' | 'min'): string[] {
   const pickScalar = (a: string, b: string) => `(select ${b} ${a} (f32.${name === 'max' ? 'lt' : 'gt'} ${a} ${b}))`;
   return [
     `  (func (export "${name}") (param $src i32) (param $n i32) (result f32) ${locals}`,
-    `    ${groupLocals(['$m', '$nan'])} (local $r f32)`,
+    `    ${groupLocals(['$m', '$nan'])} (local $r f32) (local $v f32)`,
     ...[0, 1, 2, 3].map((g) => `    (local.set $m${g} (v128.const f32x4 ${start} ${start} ${start} ${start}))`),
     ...reductionLoop((offset, g) => [
       `(local.set $x (v128.load offset=${offset} ${at('$src')}))`,
@@ -219,7 +238,13 @@ function extremumWat(name: 'max' | 'min'): string[] {
     `    (local.set $m0 (${pick} (${pick} (local.get $m0) (local.get $m1)) (${pick} (local.get $m2) (local.get $m3))))`,
     `    (local.set $r ${pickScalar(lane(0), lane(1))})`,
     `    (local.set $r ${pickScalar('(local.get $r)', lane(2))})`,
-    `    ${pickScalar('(local.get $r)', lane(3))}`,
+    `    (local.set $r ${pickScalar('(local.get $r)', lane(3))})`,
+    ...scalarTailLoop([
+      `(local.set $v (f32.load ${at('$src')}))`,
+      '(if (f32.ne (local.get $v) (local.get $v)) (then (return (f32.const nan))))',
+      `(local.set $r ${pickScalar('(local.get $r)', '(local.get $v)')})`,
+    ]),
+    '    (local.get $r)',
     '  )',
   ];
 }

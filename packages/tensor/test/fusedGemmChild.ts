@@ -18,8 +18,7 @@ for (const [m, n, k] of [[1, 40, 70], [1, 1000, 128], [17, 33, 5], [64, 512, 128
       const args = { transA, transB, m, n, k, alpha, beta, a, aOffset: 0, lda: transA ? m : k, b, bOffset: 0, ldb: transB ? k : n, c: c.slice(), cOffset: 0, ldc: n };
       const want = { ...args, a: Float64Array.from(a), b: Float64Array.from(b), c: Float64Array.from(c) };
       gemmReference(want);
-      const bound = { ...want, alpha: Math.abs(alpha), beta: Math.abs(beta), a: want.a.map(Math.abs), b: want.b.map(Math.abs), c: want.c.map(Math.abs) };
-      bound.c = Float64Array.from(c, Math.abs);
+      const bound = { ...want, alpha: Math.abs(alpha), beta: Math.abs(beta), a: want.a.map(Math.abs), b: want.b.map(Math.abs), c: Float64Array.from(c, Math.abs) };
       gemmReference(bound);
       const handle = packed ? packB({ transB, k, n, b, bOffset: 0, ldb: args.ldb }) : null;
       try {

@@ -207,7 +207,6 @@ export function reduceWasm(op: ReduceOp, x: DataArray, layout: AxisLayout, out: 
   if (!k) return false;
   const { floats, doubles, exports } = k;
   if (inner === 1) {
-    const pad = op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity;
     if (length <= stagedFloats) {
       // whole rows per block, each reduced by one call
       const rowsPerBlock = Math.floor(stagedFloats / length);
@@ -215,23 +214,16 @@ export function reduceWasm(op: ReduceOp, x: DataArray, layout: AxisLayout, out: 
         const blockRows = Math.min(rowsPerBlock, outer - row);
         const start = row * length;
         floats.set(x.subarray(start, start + blockRows * length), A / 4);
-        for (let r = 0; r < blockRows; r++) {
-          const first = A / 4 + r * length;
-          // the padding lanes of the row's last vector (the next row's values, or past the block)
-          const saved = padTail(floats, first + length, length, pad);
-          out[row + r] = reduceStaged(op, exports, x, start + r * length, length, first * 4);
-          restoreTail(floats, first + length, saved);
-        }
+        for (let r = 0; r < blockRows; r++) out[row + r] = reduceStaged(op, exports, x, start + r * length, length, A + r * length * 4);
       }
       return true;
     }
     for (let row = 0; row < outer; row++) {
-      let total = op === 'sum' ? 0 : pad;
+      let total = op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity;
       let nan = false;
       for (let start = row * length, end = start + length; start < end; start += stagedFloats) {
         const count = Math.min(stagedFloats, end - start);
         floats.set(x.subarray(start, start + count), A / 4);
-        padTail(floats, A / 4 + count, count, pad);
         if (op === 'sum') total += exports.sum(A, count);
         else {
           const part = op === 'max' ? exports.max(A, count) : exports.min(A, count);
@@ -261,21 +253,6 @@ export function reduceWasm(op: ReduceOp, x: DataArray, layout: AxisLayout, out: 
     for (let i = 0; i < inner; i++) out[o * inner + i] = accumulators[i];
   }
   return true;
-}
-
-/** Writes `pad` into the lanes after a run of `count` floats ending at `index`, up to its last
- * whole vector, returning what they held. */
-function padTail(floats: Float32Array, index: number, count: number, pad: number): number[] {
-  const saved: number[] = [];
-  for (let i = 0, lanes = (4 - (count % 4)) % 4; i < lanes; i++) {
-    saved.push(floats[index + i]);
-    floats[index + i] = pad;
-  }
-  return saved;
-}
-
-function restoreTail(floats: Float32Array, index: number, saved: number[]): void {
-  for (let i = 0; i < saved.length; i++) floats[index + i] = saved[i];
 }
 
 /** One staged row's reduction (`address` in bytes, 16-byte aligned or not: v128 loads need no alignment). */
@@ -323,9 +300,7 @@ function softmaxRows(mode: 'softmax' | 'logSoftmax' | 'logsumexp', x: DataArray,
     // row r + 1 then writes again
     for (let r = 0; r < blockRows; r++) {
       const first = r * length;
-      const saved = padTail(floats, A / 4 + first + length, length, -Infinity);
       const m = exports.max(A + first * 4, length);
-      restoreTail(floats, A / 4 + first + length, saved);
       if (!Number.isFinite(m)) {
         // NaN or ±∞ in the row: the TypeScript loop's rules, written where the block copy-out puts it
         rowInLoop(mode, x, start + first, length, floats, D / 4 + first, out, row + r);
@@ -333,7 +308,6 @@ function softmaxRows(mode: 'softmax' | 'logSoftmax' | 'logsumexp', x: DataArray,
       }
       exports.affine(A + first * 4, D + first * 4, length, 1, -m);
       exp(D + first * 4, D + first * 4, length);
-      padTail(floats, D / 4 + first + length, length, 0);
       const total = exports.sum(D + first * 4, length);
       if (mode === 'softmax') exports.affine(D + first * 4, D + first * 4, length, 1 / total, 0);
       else if (mode === 'logSoftmax') exports.affine(A + first * 4, D + first * 4, length, 1, -(Math.log(total) + m));
