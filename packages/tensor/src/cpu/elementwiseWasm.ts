@@ -2,6 +2,8 @@ import type { AxisLayout, BinaryOp, ReduceOp, UnaryOp } from '../backend.js';
 import type { DataArray } from '../dtype.js';
 import { elementwiseCombineBase64, elementwiseMapBase64 } from '../wasm/elementwiseKernelBytes.js';
 import { decodeBase64 } from '../wasm/gemmKernelModule.js';
+// the loops are the reference, and the fallback for rows holding NaN or ±∞ (a cycle: both only call at run time)
+import { reduceLoop, softmaxLoop } from './reduce.js';
 
 /**
  * The CPU backend's float32 elementwise kernels on WebAssembly SIMD (scripts/elementwiseWat.ts).
@@ -318,32 +320,14 @@ function softmaxRows(mode: 'softmax' | 'logSoftmax' | 'logsumexp', x: DataArray,
   return true;
 }
 
-/** One row as the TypeScript kernels compute it (staged into `floats` at `at` for softmax, or one
- * value into `out[index]` for logsumexp). */
+/** One row as the TypeScript kernels compute it (into `floats` at `at` for softmax, or one value into
+ * `out[index]` for logsumexp). */
 function rowInLoop(
   mode: 'softmax' | 'logSoftmax' | 'logsumexp', x: Float32Array, start: number, length: number,
   floats: Float32Array, at: number, out: Float32Array, index: number,
 ): void {
-  const end = start + length;
-  if (mode === 'logsumexp') {
-    let m = -Infinity;
-    for (let p = start; p < end; p++) { const v = x[p]; if (v > m || v !== v) m = v; }
-    if (m === Infinity || m === -Infinity || m !== m) { out[index] = m; return; }
-    let sum = 0;
-    for (let p = start; p < end; p++) sum += Math.exp(x[p] - m);
-    out[index] = m + Math.log(sum);
-    return;
-  }
-  let max = -Infinity;
-  for (let p = start; p < end; p++) if (x[p] > max) max = x[p];
-  if (max === -Infinity) max = 0;
-  let sum = 0;
-  for (let p = start; p < end; p++) sum += Math.exp(x[p] - max);
-  if (mode === 'logSoftmax') {
-    const logSum = Math.log(sum) + max;
-    for (let p = start, q = at; p < end; p++, q++) floats[q] = x[p] - logSum;
-  } else {
-    const scale = 1 / sum;
-    for (let p = start, q = at; p < end; p++, q++) floats[q] = Math.exp(x[p] - max) * scale;
-  }
+  const row = x.subarray(start, start + length);
+  const layout = { outer: 1, length, inner: 1 };
+  if (mode === 'logsumexp') reduceLoop('logsumexp', row, layout, out.subarray(index, index + 1));
+  else softmaxLoop(row, layout, mode === 'logSoftmax', floats.subarray(at, at + length));
 }
