@@ -31,3 +31,4 @@ export {
   encodeSafetensors, decodeSafetensors, type SafetensorsDType, type SafetensorsMetadata, type DecodedSafetensors,
   type DecodeSafetensorsOptions,
 } from './io/safetensors.js';
+export { checkOptions, describeValue, nearestName, option, type OptionRule, type OptionsSchema } from './options.js';
