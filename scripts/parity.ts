@@ -1,11 +1,11 @@
 // pnpm parity [DIR]: runs every case of every file listed in DIR/index.json (default: the
-// repository's copy of the PyTorch vectors) through the runner of its family, prints a line per
-// family and ends with `parity: N passed, N failed`. A family without a runner counts its cases
-// as failed. Exits non-zero on any failure.
+// repository's copy of the PyTorch vectors, then the families generated here, test-vectors/local)
+// through the runner of its family, prints a line per family and ends with
+// `parity: N passed, N failed`. A family without a runner counts its cases as failed. Exits non-zero on any failure.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type VectorCase, loadVectors, vectorsDir } from '@recurrent/test-vectors';
+import { type VectorCase, loadVectors, localVectorsDir, vectorsDir } from '@recurrent/test-vectors';
 
 /** Where each family's case runner lives (each exports `runCase(testCase, root)`). */
 const runners: Record<string, string> = {
@@ -19,20 +19,25 @@ const runners: Record<string, string> = {
   scrn: 'packages/layers/test/parity/scrn.ts',
   ctc: 'packages/layers/test/parity/ctc.ts',
   state_dict: 'packages/layers/test/parity/stateDict.ts',
+  attention: 'packages/layers/test/parity/attention.ts',
 };
 
 type Runner = { runCase(testCase: VectorCase, root: string): void | Promise<void> };
 
 const repository = resolve(import.meta.dirname, '..');
-const root = resolve(process.argv[2] ?? vectorsDir);
+const folder = process.argv.slice(2).find((arg) => !arg.startsWith('--'));
+const roots = folder ? [resolve(folder)] : [vectorsDir, ...(existsSync(join(localVectorsDir, 'index.json')) ? [localVectorsDir] : [])];
 const verbose = process.argv.includes('--verbose');
-if (!existsSync(join(root, 'index.json'))) {
-  console.error(`parity: expected a vectors folder with index.json, got ${root}`);
-  process.exit(2);
+for (const root of roots) {
+  if (!existsSync(join(root, 'index.json'))) {
+    console.error(`parity: expected a vectors folder with index.json, got ${root}`);
+    process.exit(2);
+  }
 }
-const index = JSON.parse(readFileSync(join(root, 'index.json'), 'utf8'));
 const totals = new Map<string, { passed: number; failed: number; notes: string[] }>();
-for (const entry of index.files as { file: string; family: string }[]) {
+const entries = roots.flatMap((root) => (JSON.parse(readFileSync(join(root, 'index.json'), 'utf8')).files as { file: string; family: string }[]).map((entry) => ({ ...entry, root })));
+for (const entry of entries) {
+  const root = entry.root;
   const family = totals.get(entry.family) ?? { passed: 0, failed: 0, notes: [] };
   totals.set(entry.family, family);
   const file = loadVectors(entry.file, root);

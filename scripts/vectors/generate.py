@@ -1240,7 +1240,11 @@ def main():
     parser.add_argument('--only', default=None, help='comma-separated file stems to write (default: all)')
     parser.add_argument('--check-float32', action='store_true',
                         help='only recompute the layer, packed and ctc files of --out in float32 and print the tolerance they use')
+    parser.add_argument('--local', default=None, help="also write this repository's own families (attention.py, …) into this folder")
     args = parser.parse_args()
+    if args.local:
+        import attention
+        attention.write(os.path.abspath(args.local), args.seed)
     if args.check_float32:
         float32_budget(os.path.abspath(args.out))
         return

@@ -5,6 +5,10 @@ import { fileURLToPath } from 'node:url';
 /** Folder of the repository's copy of the public vectors. */
 export const vectorsDir = resolve(dirname(fileURLToPath(import.meta.url)), '../pytorch');
 
+/** Folder of the vector families this repository generates itself (`scripts/vectors/<family>.py`),
+ * in the same format; `pnpm parity` without a folder runs them after the public set. */
+export const localVectorsDir = resolve(dirname(fileURLToPath(import.meta.url)), '../local');
+
 /** A tensor as the vectors store it (see test-vectors/README.md). */
 export interface VectorTensor {
   shape: number[];

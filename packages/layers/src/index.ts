@@ -26,3 +26,7 @@ export { Stacked, type StackedOptions, type StackedResult, type CellOrLayer } fr
 export { Bidirectional, type BidirectionalOptions, type MergeMode } from './bidirectional.js';
 export { sampleLogits, samplingDistribution, type SamplingOptions } from './sampling.js';
 export { EncoderDecoder, type EncoderDecoderOptions, type DecodedSequence } from './seq2seq.js';
+export { Attention, type AttentionOptions, type AttentionScore, type AttentionMemory, type AttentionResult } from './attention.js';
+export {
+  AttentionEncoderDecoder, type AttentionEncoderDecoderOptions, type AttentionEncoderDecoderOutput, type AttentionDecoderState, type AttentionStepResult,
+} from './attentionEncoderDecoder.js';
