@@ -27,4 +27,6 @@ export { loadSequentialMnist, type MnistExample, type MnistSplit, type Sequentia
 export { loadMobyDick, type MobyDick } from './datasets/mobyDick.js';
 export { g2pCollator, loadCmudict, type Cmudict, type G2PBatch, type G2PExample } from './datasets/cmudict.js';
 export { loadFirstNames, nameCollator, type FirstNames, type NameBatch, type NameExample } from './datasets/firstNames.js';
+export { loadSpamAssassin, type SpamAssassin, type SpamMessage } from './datasets/spamAssassin.js';
+export { birthsSplits, loadUsBirths, type BirthsSplits, type UsBirths, type UsBirthsSeries } from './datasets/usBirths.js';
 export { fnv1a32, importOptional } from './datasets/importOptional.js';
