@@ -22,6 +22,8 @@ const defaults: Record<TaskName, TaskDefaults> = {
   g2p: { lr: 1e-3, budget: 600, finalLabel: 'validation phoneme error rate' },
   names: { lr: 3e-3, clip: 1, budget: 120, finalLabel: 'validation bits/char' },
   forecast: { lr: 3e-3, clip: 1, budget: 60, finalLabel: 'validation RMSE' },
+  spam: { lr: 2e-3, clip: 1, budget: 300, finalLabel: 'test F1 (spam)' },
+  births: { lr: 2e-3, clip: 1, budget: 180, finalLabel: 'validation MAE (births/day)' },
 };
 
 /** The defaults of a task. */
@@ -86,7 +88,15 @@ export async function buildTask(options: TrainOptions, backend?: Backend): Promi
         window: options.bptt ?? forecastDefaults.window,
       });
     }
+    case 'spam': {
+      const { spamDefaults, spamTask } = await import('./spam.js');
+      return spamTask({ ...model(spamDefaults), cell: options.cell ?? 'gru', embeddingSize: options.embeddingSize ?? spamDefaults.embeddingSize, maxTokens: options.bptt ?? spamDefaults.maxTokens });
+    }
+    case 'births': {
+      const { birthsDefaults, birthsTask } = await import('./births.js');
+      return birthsTask({ ...model(birthsDefaults), window: options.bptt ?? birthsDefaults.window });
+    }
     default:
-      throw new CliError(`recurrent train: expected a task (char-lm, seq-mnist, g2p, names, forecast), got '${String(options.task)}'`, 2);
+      throw new CliError(`recurrent train: expected a task (char-lm, seq-mnist, g2p, names, forecast, spam, births), got '${String(options.task)}'`, 2);
   }
 }

@@ -31,6 +31,9 @@ export interface TrainingTask {
   /** The metric on the validation split, in evaluation mode; must not touch training state.
    * Intermediate evaluations (`final` false) may score a prefix of it to save time. */
   evaluate(final?: boolean): number;
+  /** Further figures of the last evaluation (a baseline's, other splits'), logged beside the
+   * metric: `{"test_mae": 240.1, "test_mae_year_earlier": 269.0}`. */
+  details?(): Record<string, number>;
   /** Where the data stream stands (may hold tensors, such as carried hidden states). */
   getDataState(): Record<string, unknown>;
   /** Restores {@link getDataState}'s value. */

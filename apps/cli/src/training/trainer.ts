@@ -93,8 +93,10 @@ export async function train(task: TrainingTask, settings: TrainerSettings, start
     if (settings.evaluate === false) return;
     lastMetric = task.evaluate(final);
     task.model.train();
-    if (settings.logJson) appendFileSync(settings.logJson, `${JSON.stringify({ train_s: round(trainSeconds), step, metric: task.metric.name, value: lastMetric })}\n`);
+    const details = task.details?.();
+    if (settings.logJson) appendFileSync(settings.logJson, `${JSON.stringify({ train_s: round(trainSeconds), step, metric: task.metric.name, value: lastMetric, ...(details ? { details } : {}) })}\n`);
     log(`step ${step} · ${round(trainSeconds)} s · ${task.metric.name} ${lastMetric.toFixed(4)}`);
+    if (details) log(Object.entries(details).map(([name, value]) => `${name} ${value.toFixed(4)}`).join(' · '));
     settings.onEvaluation?.(log);
   };
   const checkpoint = () => saveCheckpoint(settings.outDirectory, { weights: task.model.stateDict(), optimizer: settings.optimizer.stateDict(), data: task.getDataState(), state: stateOf(task, settings, step, trainSeconds, lastMetric) }, settings.keep);
