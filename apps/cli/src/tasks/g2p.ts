@@ -44,6 +44,7 @@ export async function g2pTask(settings: G2PSettings): Promise<TrainingTask> {
   const model = new TokenModel({ ...modelConfig, dropout: settings.dropout }, generator, settings.backend);
   const batches = new ShuffledBatches(cmudict.train.length, settings.batch, settings.seed + 1);
   const classes = cmudict.phonemes.size;
+  let details: Record<string, number> = {};
   /** Log-probabilities `[T, B, classes]` for a batch of words, and the frame counts. */
   const score = (examples: G2PExample[]) => {
     const lengths = examples.map((example) => 2 * example.letterIds.length);
@@ -64,6 +65,7 @@ export async function g2pTask(settings: G2PSettings): Promise<TrainingTask> {
     unit: { name: 'seqs', perStep: settings.batch },
     stepsPerEpoch: batches.stepsPerEpoch,
     generators: { model: generator, data: batches.generator },
+    details: () => details,
     trainStep() {
       const examples = batches.next().map((k) => cmudict.train[k]);
       const { logProbs, lengths } = score(examples);
@@ -83,17 +85,21 @@ export async function g2pTask(settings: G2PSettings): Promise<TrainingTask> {
       const words = final ? cmudict.validation : cmudict.validation.slice(0, settings.evalLimit ?? cmudict.validation.length);
       let errors = 0;
       let reference = 0;
+      let wrongWords = 0;
       noGrad(() => {
         for (let start = 0; start < words.length; start += 256) {
           const examples = words.slice(start, start + 256);
           const { logProbs, lengths } = score(examples);
           const decoded = ctcGreedyDecode(logProbs, { blank: 0, inputLengths: lengths });
           examples.forEach((example, b) => {
-            errors += editDistance(decoded[b], example.phonemeIds);
+            const distance = editDistance(decoded[b], example.phonemeIds);
+            errors += distance;
             reference += example.phonemeIds.length;
+            if (distance > 0) wrongWords++;
           });
         }
       });
+      details = { word_error_rate: wrongWords / words.length };
       return errors / reference;
     },
     getDataState: () => batches.getState(),

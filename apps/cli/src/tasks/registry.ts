@@ -23,6 +23,7 @@ const defaults: Record<TaskName, TaskDefaults> = {
   names: { lr: 3e-3, clip: 1, budget: 120, finalLabel: 'validation bits/char' },
   forecast: { lr: 3e-3, clip: 1, budget: 60, finalLabel: 'validation RMSE' },
   spam: { lr: 2e-3, clip: 1, budget: 300, finalLabel: 'test F1 (spam)' },
+  'g2p-attention': { lr: 1e-3, budget: 600, finalLabel: 'validation phoneme error rate' },
   births: { lr: 2e-3, clip: 1, budget: 180, finalLabel: 'validation MAE (births/day)' },
 };
 
@@ -92,11 +93,15 @@ export async function buildTask(options: TrainOptions, backend?: Backend): Promi
       const { spamDefaults, spamTask } = await import('./spam.js');
       return spamTask({ ...model(spamDefaults), cell: options.cell ?? 'gru', embeddingSize: options.embeddingSize ?? spamDefaults.embeddingSize, maxTokens: options.bptt ?? spamDefaults.maxTokens });
     }
+    case 'g2p-attention': {
+      const { g2pAttentionDefaults, g2pAttentionTask } = await import('./g2pAttention.js');
+      return g2pAttentionTask({ ...model(g2pAttentionDefaults), evalLimit: options.evalLimit, embeddingSize: options.embeddingSize ?? g2pAttentionDefaults.embeddingSize });
+    }
     case 'births': {
       const { birthsDefaults, birthsTask } = await import('./births.js');
       return birthsTask({ ...model(birthsDefaults), window: options.bptt ?? birthsDefaults.window });
     }
     default:
-      throw new CliError(`recurrent train: expected a task (char-lm, seq-mnist, g2p, names, forecast, spam, births), got '${String(options.task)}'`, 2);
+      throw new CliError(`recurrent train: expected a task (char-lm, seq-mnist, g2p, names, forecast, spam, births, g2p-attention), got '${String(options.task)}'`, 2);
   }
 }

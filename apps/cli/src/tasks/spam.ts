@@ -1,4 +1,4 @@
-import { Module, type Variable, backward, crossEntropy, max, noGrad, where } from '@recurrent/autograd';
+import { Module, type Variable, add, backward, crossEntropy, max, noGrad } from '@recurrent/autograd';
 import { type SpamMessage, loadSpamAssassin } from '@recurrent/data';
 import { Embedding, Linear } from '@recurrent/layers';
 import { type Backend, Generator, type Tensor, fromData } from '@recurrent/tensor';
@@ -47,12 +47,13 @@ export class SpamModel extends Module {
   forward(tokens: Tensor, lengths: readonly number[]): Variable {
     const { output } = runRecurrent(this.rnn, this.embedding.forward(tokens), null, lengths);
     const [T, B] = tokens.shape;
-    const valid = new Float32Array(T * B);
+    const F = output.shape[2];
+    // −∞ past each length (one flat add, no broadcast), so the max reads valid steps only
+    const bias = new Float32Array(T * B * F);
     lengths.forEach((length, b) => {
-      for (let t = 0; t < length; t++) valid[t * B + b] = 1;
+      for (let t = length; t < T; t++) bias.fill(-Infinity, (t * B + b) * F, (t * B + b + 1) * F);
     });
-    const masked = where(fromData(valid, [T, B, 1], { backend: this.backend }), output, -Infinity);
-    return this.linear.forward(max(masked, { axis: 0 }));
+    return this.linear.forward(max(add(output, fromData(bias, [T, B, F], { backend: this.backend })), { axis: 0 }));
   }
 }
 
