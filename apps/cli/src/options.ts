@@ -5,7 +5,7 @@ import type { GpujsMode } from '@recurrent/backend-gpujs';
 import { CliError } from './cliError.js';
 
 /** The tasks `recurrent train` knows. */
-export const tasks = ['char-lm', 'seq-mnist', 'g2p', 'names', 'forecast', 'spam', 'births', 'g2p-attention'] as const;
+export const tasks = ['char-lm', 'seq-mnist', 'g2p', 'names', 'forecast', 'spam', 'births', 'g2p-attention', 'autoencoder'] as const;
 export type TaskName = (typeof tasks)[number];
 
 /** Options of `recurrent train`, after defaults; `undefined` means "the task's default". */

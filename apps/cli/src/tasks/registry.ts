@@ -24,6 +24,7 @@ const defaults: Record<TaskName, TaskDefaults> = {
   forecast: { lr: 3e-3, clip: 1, budget: 60, finalLabel: 'validation RMSE' },
   spam: { lr: 2e-3, clip: 1, budget: 300, finalLabel: 'test F1 (spam)' },
   'g2p-attention': { lr: 1e-3, budget: 600, finalLabel: 'validation phoneme error rate' },
+  autoencoder: { lr: 3e-3, clip: 1, budget: 300, finalLabel: 'validation exact reconstruction' },
   births: { lr: 2e-3, clip: 1, budget: 180, finalLabel: 'validation MAE (births/day)' },
 };
 
@@ -97,11 +98,15 @@ export async function buildTask(options: TrainOptions, backend?: Backend): Promi
       const { g2pAttentionDefaults, g2pAttentionTask } = await import('./g2pAttention.js');
       return g2pAttentionTask({ ...model(g2pAttentionDefaults), evalLimit: options.evalLimit, embeddingSize: options.embeddingSize ?? g2pAttentionDefaults.embeddingSize });
     }
+    case 'autoencoder': {
+      const { autoencoderDefaults, autoencoderTask } = await import('./autoencoder.js');
+      return autoencoderTask({ ...model(autoencoderDefaults), cell: options.cell ?? 'gru', evalLimit: options.evalLimit, embeddingSize: options.embeddingSize ?? autoencoderDefaults.embeddingSize });
+    }
     case 'births': {
       const { birthsDefaults, birthsTask } = await import('./births.js');
       return birthsTask({ ...model(birthsDefaults), window: options.bptt ?? birthsDefaults.window });
     }
     default:
-      throw new CliError(`recurrent train: expected a task (char-lm, seq-mnist, g2p, names, forecast, spam, births, g2p-attention), got '${String(options.task)}'`, 2);
+      throw new CliError(`recurrent train: expected a task (char-lm, seq-mnist, g2p, names, forecast, spam, births, g2p-attention, autoencoder), got '${String(options.task)}'`, 2);
   }
 }
