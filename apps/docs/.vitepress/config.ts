@@ -28,6 +28,8 @@ export default defineConfig({
           { text: 'CTC', link: '/guide/ctc' },
           { text: 'Clockwork RNN and SCRN', link: '/guide/clockwork-scrn' },
           { text: 'Sequence to sequence', link: '/guide/seq2seq' },
+          { text: 'Attention', link: '/guide/attention' },
+          { text: 'Exploding gradients and clipping', link: '/guide/clipping' },
         ],
       },
       {
@@ -36,6 +38,7 @@ export default defineConfig({
           { text: 'Text generation', link: '/applications/text-generation' },
           { text: 'Time-series forecasting', link: '/applications/forecasting' },
           { text: 'Sequence classification', link: '/applications/classification' },
+          { text: 'Forecasting US births', link: '/applications/births' },
         ],
       },
       { text: 'Performance', link: '/performance' },

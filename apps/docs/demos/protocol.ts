@@ -1,5 +1,5 @@
 /** Messages between a demo component (page) and the training worker. */
-export type DemoName = 'names' | 'gradients' | 'gates' | 'ctc' | 'forecast' | 'classify';
+export type DemoName = 'names' | 'gradients' | 'gates' | 'ctc' | 'forecast' | 'classify' | 'births' | 'clipping' | 'attention';
 
 /** Page → worker. */
 export type ToWorker =

@@ -22,6 +22,12 @@ export async function createDemo(name: DemoName, context: DemoContext): Promise<
       return (await import('./forecastDemo')).createForecastDemo(context);
     case 'classify':
       return (await import('./classifyDemo')).createClassifyDemo(context);
+    case 'births':
+      return (await import('./birthsDemo')).createBirthsDemo(context);
+    case 'clipping':
+      return (await import('./clippingDemo')).createClippingDemo(context);
+    case 'attention':
+      return (await import('./attentionDemo')).createAttentionDemo(context);
     default:
       throw new Error(`unknown demo ${String(name)}`);
   }

@@ -63,6 +63,7 @@ const pages = [
   '/guide/lstm-gru.html', '/guide/deep-bidirectional.html', '/guide/ctc.html', '/guide/clockwork-scrn.html',
   '/guide/seq2seq.html', '/applications/text-generation.html', '/applications/forecasting.html',
   '/applications/classification.html', '/performance.html', '/api/index.html',
+  '/guide/attention.html', '/guide/clipping.html', '/applications/births.html',
 ];
 
 describe('every page', () => {
@@ -128,6 +129,9 @@ describe('live demos train in the page', () => {
     ['/guide/ctc.html', 'ctc'],
     ['/applications/forecasting.html', 'forecast'],
     ['/applications/classification.html', 'classify'],
+    ['/applications/births.html', 'births'],
+    ['/guide/clipping.html', 'clipping'],
+    ['/guide/attention.html', 'attention'],
   ];
   it.each(demos)('%s: the %s demo trains, its loss falls, and it pauses', async (path, demo) => {
     const result = await runDemo(path, demo, 8);

@@ -1,4 +1,4 @@
-import { Module, type Variable, add, backward, crossEntropy, max, noGrad } from '@recurrent/autograd';
+import { Module, type Variable, add, backward, concat, crossEntropy, div, max, noGrad, sum } from '@recurrent/autograd';
 import { type SpamMessage, loadSpamAssassin } from '@recurrent/data';
 import { Embedding, Linear } from '@recurrent/layers';
 import { type Backend, Generator, type Tensor, fromData } from '@recurrent/tensor';
@@ -7,7 +7,7 @@ import { BagOfWordsLogisticRegression, binaryScores, hashedBagOfWords, wordToken
 import { type RecurrentModelSettings, recurrentLayer, runRecurrent } from './models.js';
 import { ShuffledBatches } from './shuffledBatches.js';
 
-export const spamDefaults = { hiddenSize: 32, numLayers: 1, batch: 32, embeddingSize: 32, maxTokens: 400, vocabularySize: 30_000 };
+export const spamDefaults = { hiddenSize: 32, numLayers: 1, batch: 32, embeddingSize: 32, maxTokens: 512, vocabularySize: 30_000 };
 
 /** Settings of `recurrent train spam`. */
 export interface SpamSettings extends RecurrentModelSettings {
@@ -28,7 +28,7 @@ export function wordVocabulary(bodies: readonly string[], size: number): Map<str
 }
 
 /**
- * Embedding → bidirectional LSTM/GRU → max over each message's valid steps → Linear(2·H → 2).
+ * Embedding → bidirectional LSTM/GRU → [max; mean] over each message's valid steps → Linear(4·H → 2).
  * State-dict names: `embedding.weight`, `rnn.weight_ih_l0`, … (PyTorch's), `linear.weight`.
  */
 export class SpamModel extends Module {
@@ -40,7 +40,7 @@ export class SpamModel extends Module {
     super();
     this.embedding = this.registerModule('embedding', new Embedding({ numEmbeddings: config.vocabularySize, embeddingDim: config.embeddingSize, paddingIdx: 0, generator, backend }));
     this.rnn = this.registerModule('rnn', recurrentLayer({ ...config, inputSize: config.embeddingSize, bidirectional: true }, generator, backend));
-    this.linear = this.registerModule('linear', new Linear({ inFeatures: 2 * config.hiddenSize, outFeatures: 2, generator, backend }));
+    this.linear = this.registerModule('linear', new Linear({ inFeatures: 4 * config.hiddenSize, outFeatures: 2, generator, backend }));
   }
 
   /** Logits `[B, 2]` (ham, spam) of token ids `[T, B]` with per-message lengths. */
@@ -53,7 +53,10 @@ export class SpamModel extends Module {
     lengths.forEach((length, b) => {
       for (let t = length; t < T; t++) bias.fill(-Infinity, (t * B + b) * F, (t * B + b + 1) * F);
     });
-    return this.linear.forward(max(add(output, fromData(bias, [T, B, F], { backend: this.backend })), { axis: 0 }));
+    const maxPool = max(add(output, fromData(bias, [T, B, F], { backend: this.backend })), { axis: 0 });
+    // outputs past each length are 0 (packed semantics): the sum over time is the sum over valid steps
+    const meanPool = div(sum(output, { axis: 0 }), fromData(Float32Array.from(lengths), [B, 1], { backend: this.backend }));
+    return this.linear.forward(concat([maxPool, meanPool], 1));
   }
 }
 
