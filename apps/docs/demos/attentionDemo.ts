@@ -65,11 +65,16 @@ export async function createAttentionDemo({ seed }: DemoContext): Promise<Demo> 
         const { source, lengths } = letters(probes);
         return model.greedyDecode(source, { maxLength: 12, sourceLengths: lengths });
       });
-      const heatmap = probes.map((word, b) => ({
-        title: `${word} → ${tokens[b].map((id) => phonemes[id]).join(' ') || '(nothing yet)'} (columns: ${[...word].join(' ')})`,
-        rows: tokens[b].map((id, t) => `${t + 1} ${phonemes[id]}`),
-        values: weights[b].map((row) => row.slice(0, word.length)),
-      })).filter((map) => map.rows.length > 0);
+      // A fixed number of rows per word (output steps 1 … length + 2, zeros past the decoded end),
+      // so the chart's row labels stay put from round to round; the phonemes are in the title.
+      const heatmap = probes.map((word, b) => {
+        const rows = word.length + 2;
+        return {
+          title: `${word} → ${tokens[b].slice(0, rows).map((id) => phonemes[id]).join(' ') || '(nothing yet)'} (columns: ${[...word].join(' ')})`,
+          rows: Array.from({ length: rows }, (_, t) => `output ${t + 1}`),
+          values: Array.from({ length: rows }, (_, t) => weights[b][t]?.slice(0, word.length) ?? new Array<number>(word.length).fill(0)),
+        };
+      });
       return { steps: rounds, loss: total / rounds, report: { heatmap } };
     },
   };
