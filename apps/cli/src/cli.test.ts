@@ -35,7 +35,7 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }));
 describe('recurrent: bad input gets one clear line and a non-zero exit', () => {
   it('an unknown command, task or option, or a malformed number', () => {
     expectOneLine(recurrent('fly'), 2, "recurrent: expected a command (train, sample, eval, export), got 'fly'");
-    expectOneLine(recurrent('train', 'poetry'), 2, "recurrent train: expected a task (char-lm, seq-mnist, g2p, names, forecast), got 'poetry'");
+    expectOneLine(recurrent('train', 'poetry'), 2, "recurrent train: expected a task (char-lm, seq-mnist, g2p, names, forecast, spam, births, g2p-attention, autoencoder), got 'poetry'");
     expectOneLine(recurrent('train', 'char-lm', '--colour', 'red'), 2, /^recurrent train: Unknown option '--colour'/);
     expectOneLine(recurrent('train', 'char-lm', '--lr', 'fast'), 2, "recurrent train: --lr expected a number ≥ 0, got 'fast'");
     expectOneLine(recurrent('train', 'char-lm', '--cell', 'transformer'), 2, "recurrent train: --cell expected one of lstm, gru, rnn, got 'transformer'");

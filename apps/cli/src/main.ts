@@ -4,7 +4,7 @@ import { CliError } from './cliError.js';
 
 const usage = `usage: recurrent <command> [options]
 
-  train <task>       train a model; tasks: char-lm, seq-mnist, g2p, names, forecast
+  train <task>       train a model; tasks: char-lm, seq-mnist, g2p, names, forecast, spam, births, g2p-attention, autoencoder
                      --cell lstm|gru|rnn --hidden-size N --layers N --embedding-size N --bidirectional
                      --dropout P --optimizer adam|adamw|sgd|rmsprop|adagrad --lr X --batch N --bptt N
                      --clip X --epochs N | --budget SECONDS --seed N --backend cpu|gpujs [--gpujs-mode webasm|cpu|…] --out DIR
