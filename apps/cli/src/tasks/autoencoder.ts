@@ -3,6 +3,7 @@ import { GRUCell, LSTMCell } from '@recurrent/cells';
 import { type NameExample, loadFirstNames } from '@recurrent/data';
 import { Embedding, EncoderDecoder, Linear } from '@recurrent/layers';
 import { Generator, type Tensor, fromData } from '@recurrent/tensor';
+import { CliError } from '../cliError.js';
 import type { TrainingTask } from '../training/task.js';
 import type { RecurrentModelSettings } from './models.js';
 import { ShuffledBatches } from './shuffledBatches.js';
@@ -66,6 +67,7 @@ export function nameBatch(encoded: readonly Int32Array[], pad: number, eos: numb
  * equal to the name); details: the same rate on as many training names (how much is memorised).
  */
 export async function autoencoderTask(settings: AutoencoderSettings): Promise<TrainingTask> {
+  if (settings.cell === 'rnn') throw new CliError('recurrent train autoencoder: expected --cell lstm or gru, got rnn');
   const names = await loadFirstNames();
   const train = settings.slice ? names.train.slice(0, settings.slice.train) : names.train;
   const validation = settings.slice ? names.validation.slice(0, settings.slice.validation) : names.validation;
@@ -73,7 +75,7 @@ export async function autoencoderTask(settings: AutoencoderSettings): Promise<Tr
   const encode = (examples: readonly NameExample[]) => examples.map(({ name }) => characters.encode(name));
   const trainIds = encode(train), validationIds = encode(validation);
   const config: AutoencoderConfig = {
-    kind: 'SequenceAutoencoder', cell: settings.cell === 'lstm' ? 'lstm' : 'gru', characters: characters.size,
+    kind: 'SequenceAutoencoder', cell: settings.cell, characters: characters.size,
     embeddingSize: settings.embeddingSize, hiddenSize: settings.hiddenSize, bos: characters.bosId!, eos: characters.eosId!,
   };
   const generator = new Generator(settings.seed);

@@ -3,6 +3,7 @@ import { GRUCell, LSTMCell } from '@recurrent/cells';
 import { type G2PExample, loadCmudict } from '@recurrent/data';
 import { Attention, AttentionEncoderDecoder, Embedding, GRU, LSTM, Linear } from '@recurrent/layers';
 import { Generator, fromData } from '@recurrent/tensor';
+import { CliError } from '../cliError.js';
 import type { TrainingTask } from '../training/task.js';
 import { editDistance } from './g2p.js';
 import type { RecurrentModelSettings } from './models.js';
@@ -73,7 +74,8 @@ export async function g2pAttentionTask(settings: G2PAttentionSettings): Promise<
   const cmudict = await loadCmudict();
   const train = settings.slice ? cmudict.train.slice(0, settings.slice.train) : cmudict.train;
   const validation = settings.slice ? cmudict.validation.slice(0, settings.slice.validation) : cmudict.validation;
-  const cell = settings.cell === 'rnn' ? 'lstm' : settings.cell;
+  if (settings.cell === 'rnn') throw new CliError('recurrent train g2p-attention: expected --cell lstm or gru, got rnn');
+  const cell = settings.cell;
   const modelConfig: G2PAttentionConfig = {
     kind: 'AttentionEncoderDecoder', cell, letters: cmudict.letters.size, phonemes: cmudict.phonemes.size,
     embeddingSize: settings.embeddingSize, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers,

@@ -92,7 +92,7 @@ export async function buildTask(options: TrainOptions, backend?: Backend): Promi
     }
     case 'spam': {
       const { spamDefaults, spamTask } = await import('./spam.js');
-      return spamTask({ ...model(spamDefaults), cell: options.cell ?? 'gru', embeddingSize: options.embeddingSize ?? spamDefaults.embeddingSize, maxTokens: options.bptt ?? spamDefaults.maxTokens });
+      return spamTask({ ...model(spamDefaults), embeddingSize: options.embeddingSize ?? spamDefaults.embeddingSize, maxTokens: options.bptt ?? spamDefaults.maxTokens });
     }
     case 'g2p-attention': {
       const { g2pAttentionDefaults, g2pAttentionTask } = await import('./g2pAttention.js');
@@ -100,7 +100,7 @@ export async function buildTask(options: TrainOptions, backend?: Backend): Promi
     }
     case 'autoencoder': {
       const { autoencoderDefaults, autoencoderTask } = await import('./autoencoder.js');
-      return autoencoderTask({ ...model(autoencoderDefaults), cell: options.cell ?? 'gru', evalLimit: options.evalLimit, embeddingSize: options.embeddingSize ?? autoencoderDefaults.embeddingSize });
+      return autoencoderTask({ ...model(autoencoderDefaults), evalLimit: options.evalLimit, embeddingSize: options.embeddingSize ?? autoencoderDefaults.embeddingSize });
     }
     case 'births': {
       const { birthsDefaults, birthsTask } = await import('./births.js');
