@@ -39,6 +39,7 @@ export default defineConfig({
           { text: 'Time-series forecasting', link: '/applications/forecasting' },
           { text: 'Sequence classification', link: '/applications/classification' },
           { text: 'Forecasting US births', link: '/applications/births' },
+          { text: 'Sequence auto-encoder', link: '/applications/autoencoder' },
         ],
       },
       { text: 'Performance', link: '/performance' },

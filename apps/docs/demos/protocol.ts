@@ -1,5 +1,5 @@
 /** Messages between a demo component (page) and the training worker. */
-export type DemoName = 'names' | 'gradients' | 'gates' | 'ctc' | 'forecast' | 'classify' | 'births' | 'clipping' | 'attention';
+export type DemoName = 'names' | 'gradients' | 'gates' | 'ctc' | 'forecast' | 'classify' | 'births' | 'clipping' | 'attention' | 'autoencoder';
 
 /** Page → worker. */
 export type ToWorker =
@@ -19,8 +19,9 @@ export type FromWorker =
 export interface DemoReport {
   /** Lines of text (samples, decoded labels, accuracy). */
   lines?: string[];
-  /** Named curves over an x axis (gradient norms per time step, forecast vs truth). */
-  series?: { label: string; x: number[]; y: number[] }[];
+  /** Named curves over an x axis (gradient norms per time step, forecast vs truth); `points`
+   * draws a scatter of unconnected points instead (codes projected on two axes). */
+  series?: { label: string; x: number[]; y: number[]; points?: boolean }[];
   /** Axis titles of the series plot. */
   seriesAxes?: { x: string; y: string };
   /** A matrix to draw as a heatmap (rows × columns, values in [0, 1]), with row labels. */

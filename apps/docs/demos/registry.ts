@@ -28,6 +28,8 @@ export async function createDemo(name: DemoName, context: DemoContext): Promise<
       return (await import('./clippingDemo')).createClippingDemo(context);
     case 'attention':
       return (await import('./attentionDemo')).createAttentionDemo(context);
+    case 'autoencoder':
+      return (await import('./autoencoderDemo')).createAutoencoderDemo(context);
     default:
       throw new Error(`unknown demo ${String(name)}`);
   }

@@ -63,7 +63,7 @@ const pages = [
   '/guide/lstm-gru.html', '/guide/deep-bidirectional.html', '/guide/ctc.html', '/guide/clockwork-scrn.html',
   '/guide/seq2seq.html', '/applications/text-generation.html', '/applications/forecasting.html',
   '/applications/classification.html', '/performance.html', '/api/index.html',
-  '/guide/attention.html', '/guide/clipping.html', '/applications/births.html',
+  '/guide/attention.html', '/guide/clipping.html', '/applications/births.html', '/applications/autoencoder.html',
 ];
 
 describe('every page', () => {
@@ -132,6 +132,7 @@ describe('live demos train in the page', () => {
     ['/applications/births.html', 'births'],
     ['/guide/clipping.html', 'clipping'],
     ['/guide/attention.html', 'attention'],
+    ['/applications/autoencoder.html', 'autoencoder'],
   ];
   it.each(demos)('%s: the %s demo trains, its loss falls, and it pauses', async (path, demo) => {
     const result = await runDemo(path, demo, 8);

@@ -30,7 +30,7 @@ export function drawLoss(charts: Charts, canvas: HTMLCanvasElement | undefined, 
 export function drawSeries(
   charts: Charts,
   canvas: HTMLCanvasElement | undefined,
-  series: { label: string; x: number[]; y: number[] }[],
+  series: { label: string; x: number[]; y: number[]; points?: boolean }[],
   logY: boolean,
   axes: { x: string; y: string } = { x: '', y: '' },
 ): void {
@@ -43,7 +43,9 @@ export function drawSeries(
     // (a good forecast on the truth) stays visible
     borderWidth: i === 0 ? 5 : 2,
     borderDash: i === 0 ? [] : [6, 4],
-    pointRadius: 0,
+    pointRadius: s.points ? 3 : 0,
+    showLine: !s.points,
+    backgroundColor: palette[i % palette.length],
     tension: 0.1,
   }));
   if (!charts.series) {
