@@ -155,8 +155,9 @@ export class AttentionEncoderDecoder extends Module {
     const layers = this.encoder.numLayers;
     const last = reshape(permute(narrow(h_n, 0, 2 * layers - 2, 2), [1, 0, 2]), [batch, -1]);
     const h0 = tanh(this.bridge.forward(last));
-    const cell: (Variable | Tensor)[] = [h0, ...this.decoder.stateSizes.slice(1).map((size) => zeros([batch, size]))];
-    const feed = this.inputFeeding ? zeros([batch, this.combine.outFeatures]) : null;
+    const like = { dtype: h0.value.dtype, backend: h0.value.backend };
+    const cell: (Variable | Tensor)[] = [h0, ...this.decoder.stateSizes.slice(1).map((size) => zeros([batch, size], like))];
+    const feed = this.inputFeeding ? zeros([batch, this.combine.outFeatures], like) : null;
     return { memory, state: { cell, feed } };
   }
 
