@@ -1,4 +1,4 @@
-import { type RecurrentActivation, option } from '@recurrent/tensor';
+import { option } from '@recurrent/tensor';
 import {
   FusedLayer, type FusedLayerConfig, type FusedLayerOptions, type FusedLayerOutput, type FusedLayerState, type LayerInput, fusedLayerSchema,
 } from './sequence/fusedLayer.js';
@@ -13,7 +13,6 @@ export interface GRUOptions extends FusedLayerOptions {
 /** The options of a {@link GRU} as plain JSON, from {@link GRU.config}. */
 export interface GRUConfig extends FusedLayerConfig {
   resetAfter: boolean;
-  recurrentActivation: RecurrentActivation;
 }
 
 const gruSchema = { ...fusedLayerSchema, resetAfter: option.boolean };
@@ -55,7 +54,7 @@ export class GRU extends FusedLayer {
 
   /** The options as plain JSON (`new GRU(gru.config())` builds the same layer, up to its weights). */
   config(): GRUConfig {
-    return { ...this.baseConfig(), resetAfter: this.resetAfter, recurrentActivation: this.recurrentActivation };
+    return { ...this.baseConfig(), resetAfter: this.resetAfter };
   }
 
   /** Runs the layers over a whole batch of sequences: `{ output, h_n }`. */

@@ -1,5 +1,5 @@
 import type { Variable } from '@recurrent/autograd';
-import { type RecurrentActivation, option } from '@recurrent/tensor';
+import { option } from '@recurrent/tensor';
 import {
   FusedLayer, type FusedLayerConfig, type FusedLayerOptions, type FusedLayerOutput, type FusedLayerState, type LayerInput, fusedLayerSchema,
 } from './sequence/fusedLayer.js';
@@ -17,7 +17,6 @@ export interface LSTMOptions extends FusedLayerOptions {
 export interface LSTMConfig extends FusedLayerConfig {
   projSize: number;
   peephole: boolean;
-  recurrentActivation: RecurrentActivation;
 }
 
 const lstmSchema = { ...fusedLayerSchema, projSize: option.integer({ min: 0 }), peephole: option.boolean };
@@ -75,7 +74,7 @@ export class LSTM extends FusedLayer {
 
   /** The options as plain JSON (`new LSTM(lstm.config())` builds the same layer, up to its weights). */
   config(): LSTMConfig {
-    return { ...this.baseConfig(), projSize: this.projSize, peephole: this.peephole, recurrentActivation: this.recurrentActivation };
+    return { ...this.baseConfig(), projSize: this.projSize, peephole: this.peephole };
   }
 
   /** Runs the layers over a whole batch of sequences: `{ output, h_n, c_n }`. */
