@@ -1,5 +1,5 @@
 import type { Variable } from '@recurrent/autograd';
-import { option } from '@recurrent/tensor';
+import { type RecurrentActivation, option } from '@recurrent/tensor';
 import {
   FusedLayer, type FusedLayerConfig, type FusedLayerOptions, type FusedLayerOutput, type FusedLayerState, type LayerInput, fusedLayerSchema,
 } from './sequence/fusedLayer.js';
@@ -11,15 +11,21 @@ export interface LSTMOptions extends FusedLayerOptions {
   /** Peephole connections from the cell state into the gates, diagonal weights `weight_ci_l{k}`,
    * `weight_cf_l{k}`, `weight_co_l{k}` (`[hiddenSize]` each; default false, as PyTorch's). */
   peephole?: boolean;
+  /** The gate activation of `i`, `f`, `o`: `'sigmoid'` (default, PyTorch's) or `'hardSigmoid'`,
+   * tf.keras's `max(0, min(1, 0.2·x + 0.5))` (TF.js's default `recurrentActivation`). */
+  recurrentActivation?: RecurrentActivation;
 }
 
 /** The options of an {@link LSTM} as plain JSON, from {@link LSTM.config}. */
 export interface LSTMConfig extends FusedLayerConfig {
   projSize: number;
   peephole: boolean;
+  recurrentActivation: RecurrentActivation;
 }
 
-const lstmSchema = { ...fusedLayerSchema, projSize: option.integer({ min: 0 }), peephole: option.boolean };
+const lstmSchema = {
+  ...fusedLayerSchema, projSize: option.integer({ min: 0 }), peephole: option.boolean, recurrentActivation: option.oneOf(['sigmoid', 'hardSigmoid']),
+};
 
 /** The result of {@link LSTM.forward}. */
 export interface LSTMOutput extends FusedLayerOutput {
@@ -69,12 +75,14 @@ export interface LSTMOutput extends FusedLayerOutput {
  */
 export class LSTM extends FusedLayer {
   constructor(options: LSTMOptions) {
-    super('LSTM', 'LSTM', options, lstmSchema, { projSize: options.projSize ?? 0, peephole: options.peephole ?? false });
+    super('LSTM', 'LSTM', options, lstmSchema, {
+      projSize: options.projSize ?? 0, peephole: options.peephole ?? false, recurrentActivation: options.recurrentActivation ?? 'sigmoid',
+    });
   }
 
   /** The options as plain JSON (`new LSTM(lstm.config())` builds the same layer, up to its weights). */
   config(): LSTMConfig {
-    return { ...this.baseConfig(), projSize: this.projSize, peephole: this.peephole };
+    return { ...this.baseConfig(), projSize: this.projSize, peephole: this.peephole, recurrentActivation: this.recurrentActivation };
   }
 
   /** Runs the layers over a whole batch of sequences: `{ output, h_n, c_n }`. */
