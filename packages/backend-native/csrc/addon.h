@@ -1,0 +1,11 @@
+/* The addon's entry points, one function per JavaScript-visible kernel. */
+#ifndef RECURRENT_ADDON_H
+#define RECURRENT_ADDON_H
+#include "napiUtil.h"
+
+/* Sets OpenBLAS's thread count when it differs from the last one set (each backend has its own). */
+void use_blas_threads(int threads);
+
+napi_value native_gemm(napi_env env, napi_callback_info info);
+
+#endif
