@@ -9,7 +9,11 @@
       "sources": [
         "csrc/addon.c",
         "csrc/napiUtil.c",
-        "csrc/gemm.c"
+        "csrc/gemm.c",
+        "csrc/recurrenceBinding.c",
+        "csrc/recurrence_scalar.c",
+        "csrc/recurrence_avx2.c",
+        "csrc/recurrence_avx512.c"
       ],
       "cflags": ["-O3", "-std=gnu11", "-fno-math-errno", "-fno-trapping-math", "<!@(node scripts/blasFlags.mjs cflags)"],
       "cflags!": ["-O2"],

@@ -72,5 +72,7 @@ NAPI_MODULE_INIT() {
   EXPORT("info", native_info);
   EXPORT("setBlasThreads", native_set_blas_threads);
   EXPORT("gemm", native_gemm);
+  EXPORT("recurrentForward", native_recurrent_forward);
+  EXPORT("recurrentBackward", native_recurrent_backward);
   return exports;
 }

@@ -7,5 +7,8 @@
 void use_blas_threads(int threads);
 
 napi_value native_gemm(napi_env env, napi_callback_info info);
+napi_value native_recurrent_forward(napi_env env, napi_callback_info info);
+napi_value native_recurrent_backward(napi_env env, napi_callback_info info);
+
 
 #endif

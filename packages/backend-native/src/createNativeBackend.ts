@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { checkOptions, createCpuBackend, option, type Backend, type KernelTable } from '@recurrent/tensor';
 import { loadAddon, type AddonInfo } from './loadAddon.js';
 import { createNativeKernels, nativeKernelNames } from './nativeKernels.js';
+import { createNativeRecurrence } from './nativeRecurrence.js';
 
 /** Options of {@link createNativeBackend}. */
 export interface NativeBackendOptions {
@@ -9,12 +10,20 @@ export interface NativeBackendOptions {
   threads?: number;
   /** Name shown in messages and benchmarks (default `native`). */
   name?: string;
+  /**
+   * The instruction set of the C kernels: the widest this CPU runs by default (`'avx512'`, else
+   * `'avx2'`, else `'scalar'`, the portable build); a narrower one can be asked for (tests,
+   * comparisons), a wider one is an error.
+   */
+  isa?: 'avx512' | 'avx2' | 'scalar';
 }
 
 /** A @recurrent/tensor backend whose kernels run in the native addon. */
 export interface NativeBackend extends Backend {
   /** Threads its products and gate loops use. */
   readonly threads: number;
+  /** The instruction set its C kernels run (see {@link NativeBackendOptions.isa}). */
+  readonly isa: 'avx512' | 'avx2' | 'scalar';
   /** The addon's instruction set, BLAS and BLAS kernel family (see {@link AddonInfo}). */
   readonly info: Readonly<AddonInfo & { chosenBlasCore: string | null; features: readonly string[] }>;
   /** Kernels of the table that run natively; the others are the CPU backend's. */
@@ -23,7 +32,8 @@ export interface NativeBackend extends Backend {
   readonly fallbacks: ReadonlyMap<string, number>;
 }
 
-const schema = { threads: option.integer({ min: 1 }), name: option.string };
+const schema = { threads: option.integer({ min: 1 }), name: option.string, isa: option.oneOf(['avx512', 'avx2', 'scalar']) };
+const widths = ['scalar', 'avx2', 'avx512'] as const;
 
 /**
  * Creates a tensor backend running on the native addon: `gemm` through the system BLAS
@@ -47,9 +57,15 @@ export function createNativeBackend(options: NativeBackendOptions = {}): NativeB
   checkOptions('createNativeBackend', options, schema);
   const { addon, features, chosenBlasCore } = loadAddon();
   const threads = options.threads ?? availableParallelism();
+  const cpuIsa = addon.info().isa;
+  const isa = options.isa ?? cpuIsa;
+  if (widths.indexOf(isa) > widths.indexOf(cpuIsa)) {
+    throw new Error(`createNativeBackend: expected isa ${widths.slice(0, widths.indexOf(cpuIsa) + 1).map((w) => `'${w}'`).join(' or ')} (what this CPU runs), got '${isa}'`);
+  }
   const host = createCpuBackend();
   const fallbacks = new Map<string, number>();
-  const kernels: KernelTable = createNativeKernels({ addon, fallback: host.kernels, fallbacks, threads });
+  const kernels: KernelTable = createNativeKernels({ addon, fallback: host.kernels, fallbacks, threads, isa });
+  kernels.recurrent = createNativeRecurrence(addon, host, isa);
   addon.setBlasThreads(threads);
   return {
     name: options.name ?? 'native',
@@ -58,6 +74,7 @@ export function createNativeBackend(options: NativeBackendOptions = {}): NativeB
     track: host.track,
     stats: host.stats,
     threads,
+    isa,
     info: { ...addon.info(), chosenBlasCore, features },
     nativeKernels: nativeKernelNames,
     fallbacks,

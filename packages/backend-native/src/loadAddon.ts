@@ -24,6 +24,11 @@ export interface NativeAddon {
     a: Float32Array | Float64Array, aOffset: number, lda: number, b: Float32Array | Float64Array, bOffset: number, ldb: number,
     beta: number, c: Float32Array | Float64Array, cOffset: number, ldc: number, threads: number,
   ): boolean;
+  /** Whole-sequence forward (csrc/recurrenceBinding.c): named sizes, flags and arrays. */
+  recurrentForward(args: Record<string, unknown>): void;
+  /** Whole-sequence backward from the arrays a forward wrote. */
+  recurrentBackward(args: Record<string, unknown>): void;
+
 }
 
 /** The loaded addon and how its BLAS kernels were chosen. */

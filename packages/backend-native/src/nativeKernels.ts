@@ -9,6 +9,8 @@ export interface NativeKernelContext {
   /** Calls that ran on `fallback`, by kernel name. */
   fallbacks: Map<string, number>;
   threads: number;
+  /** Instruction set of the C kernels. */
+  isa: string;
 }
 
 /** The kernels of the table that run in the addon. */
