@@ -13,7 +13,11 @@
         "csrc/recurrenceBinding.c",
         "csrc/recurrence_scalar.c",
         "csrc/recurrence_avx2.c",
-        "csrc/recurrence_avx512.c"
+        "csrc/recurrence_avx512.c",
+        "csrc/elementwiseBinding.c",
+        "csrc/elementwise_scalar.c",
+        "csrc/elementwise_avx2.c",
+        "csrc/elementwise_avx512.c"
       ],
       "cflags": ["-O3", "-std=gnu11", "-fno-math-errno", "-fno-trapping-math", "<!@(node scripts/blasFlags.mjs cflags)"],
       "cflags!": ["-O2"],

@@ -72,6 +72,12 @@ NAPI_MODULE_INIT() {
   EXPORT("info", native_info);
   EXPORT("setBlasThreads", native_set_blas_threads);
   EXPORT("gemm", native_gemm);
+  EXPORT("unary", native_unary);
+  EXPORT("affine", native_affine);
+  EXPORT("clamp", native_clamp);
+  EXPORT("binary", native_binary);
+  EXPORT("reduce", native_reduce);
+  EXPORT("softmax", native_softmax);
   EXPORT("recurrentForward", native_recurrent_forward);
   EXPORT("recurrentBackward", native_recurrent_backward);
   return exports;

@@ -7,6 +7,12 @@
 void use_blas_threads(int threads);
 
 napi_value native_gemm(napi_env env, napi_callback_info info);
+napi_value native_unary(napi_env env, napi_callback_info info);
+napi_value native_affine(napi_env env, napi_callback_info info);
+napi_value native_clamp(napi_env env, napi_callback_info info);
+napi_value native_binary(napi_env env, napi_callback_info info);
+napi_value native_reduce(napi_env env, napi_callback_info info);
+napi_value native_softmax(napi_env env, napi_callback_info info);
 napi_value native_recurrent_forward(napi_env env, napi_callback_info info);
 napi_value native_recurrent_backward(napi_env env, napi_callback_info info);
 

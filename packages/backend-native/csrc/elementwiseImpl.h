@@ -80,7 +80,16 @@ int F(ew_reduce)(int op, const REAL *restrict x, size_t outer, size_t length, si
     const REAL *restrict base = x + o * length * inner;
     if (inner == 1) {
       double r;
-      if (op == R_SUM) { double s = 0; for (size_t p = 0; p < length; p++) s += base[p]; r = s; }
+      if (op == R_SUM) {
+        /* sixteen partial sums, so the loop vectorises (one sum would chain every add) */
+        double lanes[16] = {0};
+        size_t p = 0;
+        for (; p + 16 <= length; p += 16) for (int l = 0; l < 16; l++) lanes[l] += base[p + l];
+        double s = 0;
+        for (; p < length; p++) s += base[p];
+        for (int l = 0; l < 16; l++) s += lanes[l];
+        r = s;
+      }
       else if (op == R_PROD) { double s = 1; for (size_t p = 0; p < length; p++) s *= base[p]; r = s; }
       else if (op == R_MAX || op == R_MIN || op == R_LOGSUMEXP) {
         REAL m = op == R_MIN ? (REAL)INFINITY : (REAL)-INFINITY;
@@ -143,12 +152,17 @@ void F(ew_softmax_rows)(const REAL *restrict x, size_t outer, size_t length, int
     double sum = 0;
     if (logarithm) {
       for (size_t p = 0; p < length; p++) sum += EXP(row[p] - m);
-      REAL logSum = (REAL)(log(sum) + m);
-      for (size_t p = 0; p < length; p++) dst[p] = row[p] - logSum;
+      /* in double: rounding max + log Σ to float first loses digits when max is large */
+      double logSum = log(sum) + m;
+      for (size_t p = 0; p < length; p++) dst[p] = (REAL)(row[p] - logSum);
     } else {
-      REAL s = 0;
-      for (size_t p = 0; p < length; p++) { REAL e = EXP(row[p] - m); dst[p] = e; s += e; }
-      REAL scale = (REAL)1 / s;
+      for (size_t p = 0; p < length; p++) dst[p] = EXP(row[p] - m);
+      double lanes[16] = {0};
+      size_t p = 0;
+      for (; p + 16 <= length; p += 16) for (int l = 0; l < 16; l++) lanes[l] += dst[p + l];
+      for (; p < length; p++) sum += dst[p];
+      for (int l = 0; l < 16; l++) sum += lanes[l];
+      REAL scale = (REAL)(1.0 / sum);
       for (size_t p = 0; p < length; p++) dst[p] *= scale;
     }
   }

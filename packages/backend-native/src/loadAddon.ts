@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DataArray } from '@recurrent/tensor';
 
 /** What the addon reports about itself. */
 export interface AddonInfo {
@@ -24,6 +25,14 @@ export interface NativeAddon {
     a: Float32Array | Float64Array, aOffset: number, lda: number, b: Float32Array | Float64Array, bOffset: number, ldb: number,
     beta: number, c: Float32Array | Float64Array, cOffset: number, ldc: number, threads: number,
   ): boolean;
+  /** Elementwise kernels (csrc/elementwiseBinding.c); each returns false for dtypes it does not take. */
+  unary(isa: number, op: number, x: DataArray, out: DataArray): boolean;
+  affine(isa: number, x: DataArray, scale: number, shift: number, out: DataArray): boolean;
+  clamp(isa: number, x: DataArray, low: number, high: number, out: DataArray): boolean;
+  binary(isa: number, op: number, a: DataArray, aOffset: number, a0: number, a1: number, b: DataArray, bOffset: number, b0: number, b1: number,
+    out: DataArray, outer: number, inner: number): boolean;
+  reduce(isa: number, op: number, x: DataArray, outer: number, length: number, inner: number, out: DataArray): boolean;
+  softmax(isa: number, x: DataArray, outer: number, length: number, inner: number, log: boolean, out: DataArray): boolean;
   /** Whole-sequence forward (csrc/recurrenceBinding.c): named sizes, flags and arrays. */
   recurrentForward(args: Record<string, unknown>): void;
   /** Whole-sequence backward from the arrays a forward wrote. */
