@@ -5,6 +5,8 @@
  * comparisons give 1 or 0, reductions of float32 accumulate in float64 where the CPU's do. */
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 #ifndef RECURRENT_ELEMENTWISE_IMPL_ONCE
 #define RECURRENT_ELEMENTWISE_IMPL_ONCE
 #include "elementwise.h"
@@ -73,6 +75,54 @@ int F(ew_binary)(int op, const REAL *a, ptrdiff_t sa0, ptrdiff_t sa1, const REAL
   }
 }
 
+/* Row max and min with GCC vector extensions (VBYTES wide, four accumulators so compare and blend
+ * do not wait on each other): the compiler does not vectorise a NaN-aware running max by itself.
+ * `nan_sticky` 1: any NaN gives NaN (reduce); 0: NaN is skipped (softmax's x > max). */
+typedef REAL F(vreal) __attribute__((vector_size(VBYTES)));
+typedef MASKINT F(vmask) __attribute__((vector_size(VBYTES)));
+#define VLANES ((int)(VBYTES / sizeof(REAL)))
+
+static inline REAL F(row_extreme)(const REAL *restrict row, size_t length, const int greater, const int nan_sticky) {
+  F(vreal) acc[4];
+  F(vmask) nan = {0};
+  const REAL start = greater ? (REAL)-INFINITY : (REAL)INFINITY;
+  for (int a = 0; a < 4; a++) acc[a] = (F(vreal)){0} + start;
+  size_t p = 0;
+  for (; p + 4 * VLANES <= length; p += 4 * VLANES) {
+    for (int a = 0; a < 4; a++) {
+      F(vreal) v;
+      memcpy(&v, row + p + a * VLANES, sizeof v);
+      F(vmask) take = greater ? (v > acc[a]) : (v < acc[a]);
+      acc[a] = (F(vreal))(((F(vmask))v & take) | ((F(vmask))acc[a] & ~take));
+      nan |= v != v;
+    }
+  }
+  REAL m = start;
+  int any = 0;
+  for (; p < length; p++) { REAL v = row[p]; m = (greater ? v > m : v < m) ? v : m; any |= v != v; }
+  for (int a = 0; a < 4; a++) for (int l = 0; l < VLANES; l++) { REAL v = acc[a][l]; m = (greater ? v > m : v < m) ? v : m; }
+  for (int l = 0; l < VLANES; l++) any |= nan[l] != 0;
+  return nan_sticky && any ? (REAL)NAN : m;
+}
+static inline REAL F(row_max)(const REAL *restrict row, size_t length) { return F(row_extreme)(row, length, 1, 1); }
+static inline REAL F(row_min)(const REAL *restrict row, size_t length) { return F(row_extreme)(row, length, 0, 1); }
+
+/* Σ e^{x − m} in double; with `store`, each e^{x − m} is also written there (softmax). */
+static inline double F(row_sum_exp)(const REAL *restrict row, size_t length, REAL m, REAL *restrict store) {
+  double lanes[16] = {0};
+  size_t p = 0;
+  if (store) {
+    for (size_t q = 0; q < length; q++) store[q] = EXP(row[q] - m);
+    for (; p + 16 <= length; p += 16) for (int l = 0; l < 16; l++) lanes[l] += store[p + l];
+  } else {
+    for (; p + 16 <= length; p += 16) for (int l = 0; l < 16; l++) lanes[l] += EXP(row[p + l] - m);
+  }
+  double s = 0;
+  for (; p < length; p++) s += store ? store[p] : EXP(row[p] - m);
+  for (int l = 0; l < 16; l++) s += lanes[l];
+  return s;
+}
+
 /* The middle axis of [outer, length, inner] reduced into out[outer, inner]; sums and products
  * accumulate in double. NaN is sticky in max and min. */
 int F(ew_reduce)(int op, const REAL *restrict x, size_t outer, size_t length, size_t inner, REAL *restrict out, double *restrict acc) {
@@ -92,16 +142,9 @@ int F(ew_reduce)(int op, const REAL *restrict x, size_t outer, size_t length, si
       }
       else if (op == R_PROD) { double s = 1; for (size_t p = 0; p < length; p++) s *= base[p]; r = s; }
       else if (op == R_MAX || op == R_MIN || op == R_LOGSUMEXP) {
-        REAL m = op == R_MIN ? (REAL)INFINITY : (REAL)-INFINITY;
-        int nan = 0;
-        if (op == R_MIN) for (size_t p = 0; p < length; p++) { REAL v = base[p]; nan |= v != v; m = v < m ? v : m; }
-        else for (size_t p = 0; p < length; p++) { REAL v = base[p]; nan |= v != v; m = v > m ? v : m; }
-        r = nan ? NAN : m;
-        if (op == R_LOGSUMEXP && !nan && isfinite(r)) {
-          double s = 0;
-          for (size_t p = 0; p < length; p++) s += EXP(base[p] - m);
-          r = r + log(s);
-        }
+        REAL m = op == R_MIN ? F(row_min)(base, length) : F(row_max)(base, length);
+        r = m;
+        if (op == R_LOGSUMEXP && isfinite(r)) r = r + log(F(row_sum_exp)(base, length, m, NULL));
       } else return 0;
       out[o] = (REAL)r;
       continue;
@@ -146,22 +189,17 @@ void F(ew_softmax_rows)(const REAL *restrict x, size_t outer, size_t length, int
   for (size_t o = 0; o < outer; o++) {
     const REAL *restrict row = x + o * length;
     REAL *restrict dst = out + o * length;
-    REAL m = (REAL)-INFINITY;
-    for (size_t p = 0; p < length; p++) m = row[p] > m ? row[p] : m;
+    /* the CPU's max for softmax skips NaN (x > max is false for it) */
+    REAL m = F(row_extreme)(row, length, 1, 0);
     if (m == (REAL)-INFINITY) m = 0;
     double sum = 0;
     if (logarithm) {
-      for (size_t p = 0; p < length; p++) sum += EXP(row[p] - m);
+      sum = F(row_sum_exp)(row, length, m, NULL);
       /* in double: rounding max + log Σ to float first loses digits when max is large */
       double logSum = log(sum) + m;
       for (size_t p = 0; p < length; p++) dst[p] = (REAL)(row[p] - logSum);
     } else {
-      for (size_t p = 0; p < length; p++) dst[p] = EXP(row[p] - m);
-      double lanes[16] = {0};
-      size_t p = 0;
-      for (; p + 16 <= length; p += 16) for (int l = 0; l < 16; l++) lanes[l] += dst[p + l];
-      for (; p < length; p++) sum += dst[p];
-      for (int l = 0; l < 16; l++) sum += lanes[l];
+      sum = F(row_sum_exp)(row, length, m, dst);
       REAL scale = (REAL)(1.0 / sum);
       for (size_t p = 0; p < length; p++) dst[p] *= scale;
     }
