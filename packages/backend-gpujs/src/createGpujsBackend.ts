@@ -1,4 +1,4 @@
-import { createCpuBackend, fail, type Backend, type KernelTable } from '@recurrent/tensor';
+import { createCpuBackend, createCpuRecurrence, fail, type Backend, type KernelTable } from '@recurrent/tensor';
 import { Device, gpujsModes, type DeviceCounters, type GpujsMode } from './device.js';
 import { createGpujsKernels } from './gpuKernels.js';
 import { RecurrentRunner } from './recurrentRunner.js';
@@ -105,6 +105,8 @@ export function createGpujsBackend(options: GpujsBackendOptions = {}): GpujsBack
   const runner = new RecurrentRunner(device);
   // host buffers are plain typed arrays, allocated and counted as the CPU backend does
   const host = createCpuBackend();
+  // the recurrent layers: the CPU recurrence over this backend's gemm
+  kernels.recurrent = createCpuRecurrence({ gemm: kernels.gemm, packB: kernels.packB, backend: host });
   const recurrent: GpujsRecurrent = {
     lstmSequence: (input) => runner.run('LSTM', input),
     gruSequence: (input) => runner.run('GRU', input),

@@ -1,6 +1,6 @@
 import type { Tensor } from '@recurrent/tensor';
 import { Module, type Parameter, type Variable, definePrimitive, isGradEnabled } from '@recurrent/autograd';
-import { type GruTape, gruBackward, gruForward, releaseGruTape } from './kernels/gruSequence.js';
+import { recurrentPrimitive } from './recurrentPrimitive.js';
 import { type InitOptions, checkSize, generatorOf, orthogonalBlocks, uniformParameter } from './init.js';
 import { type StepInput, checkInput, checkState, dataOf, float32Of, valueOf, wrap } from './stepTools.js';
 
@@ -16,43 +16,6 @@ export interface GRUCellOptions extends InitOptions {
    * Keras / TensorFlow.js `reset_after=False`, the reset gate multiplies `h` before `W_hn`. */
   resetAfter?: boolean;
 }
-
-const gruStep = definePrimitive<{ resetAfter: boolean }>({
-  name: 'GRUCell',
-  forward(context, [x, h0, weightIh, weightHh, biasIh, biasHh], options) {
-    const value = x as Tensor;
-    const [batch, inputSize] = value.shape;
-    const hiddenSize = (weightIh as Tensor).shape[0] / 3;
-    const result = gruForward({
-      gemm: value.backend.kernels.gemm,
-      steps: 1, batch, inputSize, hiddenSize,
-      x: value.data as Float32Array, h0: dataOf(h0),
-      weightIh: dataOf(weightIh)!, weightHh: dataOf(weightHh)!, biasIh: dataOf(biasIh), biasHh: dataOf(biasHh),
-      resetAfter: options.resetAfter, reverse: false, lengths: null,
-      keepTape: isGradEnabled() && context.needsGrad.some(Boolean),
-    });
-    context.saved.tape = result.tape;
-    return [wrap(result.hN, [batch, hiddenSize], value.backend)];
-  },
-  release(context) {
-    releaseGruTape(context.saved.tape as GruTape);
-  },
-  backward(context, [dh]) {
-    const tape = context.saved.tape as GruTape;
-    const { batch, inputSize, hiddenSize } = tape.run;
-    const backend = dh.backend;
-    const g = gruBackward(tape, null, dh.data as Float32Array, context.needsGrad[0]);
-    const needs = context.needsGrad;
-    return [
-      g.dx ? wrap(g.dx, [batch, inputSize], backend) : null,
-      needs[1] ? wrap(g.dh0, [batch, hiddenSize], backend) : null,
-      wrap(g.dWeightIh, [3 * hiddenSize, inputSize], backend),
-      wrap(g.dWeightHh, [3 * hiddenSize, hiddenSize], backend),
-      needs[4] ? wrap(g.dBiasIh, [3 * hiddenSize], backend) : null,
-      needs[5] ? wrap(g.dBiasHh, [3 * hiddenSize], backend) : null,
-    ];
-  },
-});
 
 /**
  * A gated recurrent unit (Cho et al., 2014), one time step, exactly as PyTorch's `nn.GRUCell`.
@@ -117,6 +80,9 @@ export class GRUCell extends Module {
     const batch = checkInput('GRUCell', value, this.inputSize);
     float32Of('GRUCell', 'input', value);
     if (h) checkState('GRUCell', 'h', valueOf(h), batch, this.hiddenSize);
-    return gruStep([x, h, this.weightIh, this.weightHh, this.biasIh, this.biasHh], { resetAfter: this.resetAfter })[0];
+    return recurrentPrimitive(
+      { x, h0: h, weightIh: this.weightIh, weightHh: this.weightHh, biasIh: this.biasIh, biasHh: this.biasHh },
+      { mode: 'GRU', step: true, reverse: false, lengths: null, projSize: 0, resetAfter: this.resetAfter, recurrentActivation: 'sigmoid' },
+    )[0];
   }
 }

@@ -1,6 +1,6 @@
 import { type Tensor, fail } from '@recurrent/tensor';
 import { Module, type Parameter, type Variable, definePrimitive, isGradEnabled } from '@recurrent/autograd';
-import { type LstmTape, lstmBackward, lstmForward, releaseLstmTape } from './kernels/lstmSequence.js';
+import { recurrentPrimitive } from './recurrentPrimitive.js';
 import { type InitOptions, checkSize, generatorOf, orthogonalBlocks, uniformParameter } from './init.js';
 import { type StepInput, checkInput, checkState, dataOf, float32Of, valueOf, wrap, wrapOrNull } from './stepTools.js';
 
@@ -31,57 +31,6 @@ export interface LSTMStateInput {
   h: StepInput;
   c: StepInput;
 }
-
-interface StepOptions {
-  projSize: number;
-  peephole: boolean;
-}
-
-const lstmStep = definePrimitive<StepOptions>({
-  name: 'LSTMCell',
-  forward(context, [x, h0, c0, weightIh, weightHh, biasIh, biasHh, weightHr, wci, wcf, wco], options) {
-    const value = x as Tensor;
-    const [batch, inputSize] = value.shape;
-    const hiddenSize = (weightIh as Tensor).shape[0] / 4;
-    const width = options.projSize > 0 ? options.projSize : hiddenSize;
-    const result = lstmForward({
-      gemm: value.backend.kernels.gemm,
-      steps: 1, batch, inputSize, hiddenSize, projSize: options.projSize,
-      x: value.data as Float32Array, h0: dataOf(h0), c0: dataOf(c0),
-      weightIh: dataOf(weightIh)!, weightHh: dataOf(weightHh)!, biasIh: dataOf(biasIh), biasHh: dataOf(biasHh),
-      weightHr: dataOf(weightHr),
-      peephole: options.peephole ? [dataOf(wci)!, dataOf(wcf)!, dataOf(wco)!] : null,
-      reverse: false, lengths: null, keepTape: isGradEnabled() && context.needsGrad.some(Boolean),
-    });
-    context.saved.tape = result.tape;
-    return [wrap(result.hN, [batch, width], value.backend), wrap(result.cN, [batch, hiddenSize], value.backend)];
-  },
-  release(context) {
-    releaseLstmTape(context.saved.tape as LstmTape);
-  },
-  backward(context, [dh, dc], options) {
-    const tape = context.saved.tape as LstmTape;
-    const { batch, inputSize, hiddenSize } = tape.run;
-    const width = options.projSize > 0 ? options.projSize : hiddenSize;
-    const backend = dh.backend;
-    const g = lstmBackward(tape, null, dh.data as Float32Array, dc.data as Float32Array, context.needsGrad[0]);
-    const needs = context.needsGrad;
-    // b_ih and b_hh get equal gradients, in separate buffers so no two parameters share one
-    const bias = (i: number) => (needs[i] ? wrap(i === 6 ? g.dBias.slice() : g.dBias, [4 * hiddenSize], backend) : null);
-    const peep = (k: number) => (g.dPeephole ? wrap(g.dPeephole[k], [hiddenSize], backend) : null);
-    return [
-      g.dx ? wrap(g.dx, [batch, inputSize], backend) : null,
-      needs[1] ? wrap(g.dh0, [batch, width], backend) : null,
-      needs[2] ? wrap(g.dc0, [batch, hiddenSize], backend) : null,
-      wrap(g.dWeightIh, [4 * hiddenSize, inputSize], backend),
-      wrap(g.dWeightHh, [4 * hiddenSize, width], backend),
-      bias(5),
-      bias(6),
-      wrapOrNull(g.dWeightHr, [options.projSize, hiddenSize], backend),
-      peep(0), peep(1), peep(2),
-    ];
-  },
-});
 
 /**
  * A long short-term memory cell (Hochreiter & Schmidhuber, 1997), one time step, exactly as
@@ -180,10 +129,13 @@ export class LSTMCell extends Module {
       checkState('LSTMCell', 'h', valueOf(state.h), batch, this.projSize || this.hiddenSize);
       checkState('LSTMCell', 'c', valueOf(state.c), batch, this.hiddenSize);
     }
-    const peep = this.peepholeWeights ?? [null, null, null];
-    const [h, c] = lstmStep(
-      [x, state?.h, state?.c, this.weightIh, this.weightHh, this.biasIh, this.biasHh, this.weightHr, ...peep],
-      { projSize: this.projSize, peephole: this.peephole },
+    const [weightCi, weightCf, weightCo] = this.peepholeWeights ?? [null, null, null];
+    const [h, c] = recurrentPrimitive(
+      {
+        x, h0: state?.h, c0: state?.c, weightIh: this.weightIh, weightHh: this.weightHh, biasIh: this.biasIh, biasHh: this.biasHh,
+        weightHr: this.weightHr, weightCi, weightCf, weightCo,
+      },
+      { mode: 'LSTM', step: true, reverse: false, lengths: null, projSize: this.projSize, resetAfter: true, recurrentActivation: 'sigmoid' },
     );
     return { h, c };
   }

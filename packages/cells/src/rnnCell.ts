@@ -1,6 +1,6 @@
 import { type Tensor, fail } from '@recurrent/tensor';
 import { Module, type Parameter, type Variable, definePrimitive } from '@recurrent/autograd';
-import { type RnnTape, rnnBackward, rnnForward } from './kernels/rnnSequence.js';
+import { recurrentPrimitive } from './recurrentPrimitive.js';
 import { type InitOptions, checkSize, generatorOf, orthogonalBlocks, uniformParameter } from './init.js';
 import { type StepInput, checkInput, checkState, dataOf, float32Of, valueOf, wrap } from './stepTools.js';
 
@@ -15,39 +15,6 @@ export interface RNNCellOptions extends InitOptions {
   /** `tanh` (default) or `relu`. */
   nonlinearity?: 'tanh' | 'relu';
 }
-
-const rnnStep = definePrimitive<{ nonlinearity: 'tanh' | 'relu' }>({
-  name: 'RNNCell',
-  forward(context, [x, h0, weightIh, weightHh, biasIh, biasHh], options) {
-    const value = x as Tensor;
-    const [batch, inputSize] = value.shape;
-    const hiddenSize = (weightIh as Tensor).shape[0];
-    const result = rnnForward({
-      gemm: value.backend.kernels.gemm,
-      steps: 1, batch, inputSize, hiddenSize,
-      x: value.data as Float32Array, h0: dataOf(h0),
-      weightIh: dataOf(weightIh)!, weightHh: dataOf(weightHh)!, biasIh: dataOf(biasIh), biasHh: dataOf(biasHh),
-      nonlinearity: options.nonlinearity, reverse: false, lengths: null,
-    });
-    context.saved.tape = result.tape;
-    return [wrap(result.hN, [batch, hiddenSize], value.backend)];
-  },
-  backward(context, [dh]) {
-    const tape = context.saved.tape as RnnTape;
-    const { batch, inputSize, hiddenSize } = tape.run;
-    const backend = dh.backend;
-    const g = rnnBackward(tape, null, dh.data as Float32Array, context.needsGrad[0]);
-    const needs = context.needsGrad;
-    return [
-      g.dx ? wrap(g.dx, [batch, inputSize], backend) : null,
-      needs[1] ? wrap(g.dh0, [batch, hiddenSize], backend) : null,
-      wrap(g.dWeightIh, [hiddenSize, inputSize], backend),
-      wrap(g.dWeightHh, [hiddenSize, hiddenSize], backend),
-      needs[4] ? wrap(g.dBias, [hiddenSize], backend) : null,
-      needs[5] ? wrap(g.dBias.slice(), [hiddenSize], backend) : null,
-    ];
-  },
-});
 
 /**
  * The Elman recurrent cell (Elman, 1990), one time step, exactly as PyTorch's `nn.RNNCell`:
@@ -115,7 +82,10 @@ export class RNNCell extends Module {
     const batch = checkInput(owner, value, this.inputSize);
     float32Of(owner, 'input', value);
     if (h) checkState(owner, 'h', valueOf(h), batch, this.hiddenSize);
-    return rnnStep([x, h, this.weightIh, this.weightHh, this.biasIh, this.biasHh], { nonlinearity: this.nonlinearity })[0];
+    return recurrentPrimitive(
+      { x, h0: h, weightIh: this.weightIh, weightHh: this.weightHh, biasIh: this.biasIh, biasHh: this.biasHh },
+      { mode: this.nonlinearity === 'relu' ? 'RNN_RELU' : 'RNN_TANH', step: true, reverse: false, lengths: null, projSize: 0, resetAfter: true, recurrentActivation: 'sigmoid' },
+    )[0];
   }
 }
 

@@ -38,7 +38,11 @@ describe('fused sequence layers', () => {
     const gru = new GRU({ inputSize: 4, hiddenSize: 6, batchFirst: true, bidirectional: true });
     expect(() => gru.forward(random([3, 5, 5], 1))).toThrow('GRU: expected input [batch, time, 4], got [3, 5, 5]');
     expect(() => gru.forward(random([3, 5, 4], 1), { h0: zeros([1, 3, 6]) })).toThrow('GRU: expected h0 [numLayers·directions, batch, features] = [2, 3, 6], got [1, 3, 6]');
-    expect(() => new RNN({ inputSize: 4, hiddenSize: 0 })).toThrow('RNN: expected hiddenSize an integer ≥ 1, got 0');
+    expect(() => new RNN({ inputSize: 4, hiddenSize: 0 })).toThrow('RNN: expected hiddenSize to be an integer ≥ 1, got number 0');
+    expect(() => new LSTM({ inputSize: 4, hiddenSize: 3, numLayer: 2 } as never)).toThrow("LSTM: unknown option 'numLayer' (did you mean 'numLayers'?)");
+    expect(() => new GRU({ inputSize: 4, hiddenSize: 3, projSize: 1 } as never)).toThrow("GRU: unknown option 'projSize'");
+    expect(() => new GRU({ inputSize: 4, hiddenSize: 3, resetAfter: 'no' } as never)).toThrow('GRU: expected resetAfter to be a boolean, got "no" (a string)');
+    expect(() => new RNN({ inputSize: 4, hiddenSize: 3, nonlinearity: 'sigmoid' } as never)).toThrow('RNN: expected nonlinearity to be one of "tanh", "relu", got "sigmoid" (a string)');
     expect(() => new LSTM({ inputSize: 4, hiddenSize: 3, projSize: 3 })).toThrow('LSTM: expected projSize smaller than hiddenSize 3, got 3');
     expect(() => new GRU({ inputSize: 4, hiddenSize: 3, dropout: 1 })).toThrow('GRU: expected dropout in [0, 1), got 1');
   });

@@ -1,16 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Generator, cpuKernels } from '@recurrent/tensor';
-import { expectClose } from '../../test/helpers.js';
-import { setGateKernelsEnabled } from '../wasm/gateKernels.js';
+import { expectClose, testWorkspace } from '../../test/recurrence.js';
 import { RnnGatePass } from './rnnGatePass.js';
 import { rnnBackward, rnnForward } from './rnnSequence.js';
 
 /** Within 2e-6 + 1e-5·|expected|: float32 results against float64 references. */
 const close = (got: ArrayLike<number>, expected: ArrayLike<number>, what: string, abs = 2e-6, rel = 1e-5) => expectClose(what, got, expected, abs, rel);
-
-afterEach(() => {
-  setGateKernelsEnabled(true);
-});
 
 describe('RnnGatePass (WebAssembly SIMD) against float64 references', () => {
   it.each([1, 3, 4, 5, 257])('tanh forward and backward of one step, hidden size %i', (H) => {
@@ -19,7 +14,7 @@ describe('RnnGatePass (WebAssembly SIMD) against float64 references', () => {
     const random = (n: number, scale: number) => Float32Array.from({ length: n }, () => g.uniformIn(-scale, scale));
     const pre = random(B * H, 10);
     const bias = random(H, 1);
-    const pass = RnnGatePass.create(B, H, bias)!;
+    const pass = RnnGatePass.create(testWorkspace(), B, H, bias)!;
     expect(pass).not.toBeNull();
     const hidden = new Float32Array(2 * B * H);
     pass.forward(0, B, null, pre, 0, hidden, B * H);
@@ -43,14 +38,14 @@ describe('rnnForward / rnnBackward on SIMD equal their scalar loops', () => {
     const [T, B, I] = [4, 3, 2];
     const random = (n: number) => Float32Array.from({ length: n }, () => g.uniformIn(-1, 1));
     const run = {
-      gemm: cpuKernels.gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, x: random(T * B * I), h0: random(B * H),
+      gemm: cpuKernels.gemm, workspace: testWorkspace(), steps: T, batch: B, inputSize: I, hiddenSize: H, x: random(T * B * I), h0: random(B * H),
       weightIh: random(H * I), weightHh: random(H * H), biasIh: random(H), biasHh: random(H),
       nonlinearity, reverse, lengths: lengths ? Int32Array.from(lengths) : null,
     };
     const dOutput = random(T * B * H);
     const dhN = random(B * H);
     const [simd, scalar] = [true, false].map((on) => {
-      setGateKernelsEnabled(on);
+      run.workspace = testWorkspace(on);
       const result = rnnForward(run);
       return { result, gradients: rnnBackward(result.tape, dOutput, dhN) };
     });

@@ -1,4 +1,5 @@
-import { type GateKernels, copyIn, copyOut, gateKernels, paddedWidth, withMemory } from '../wasm/gateKernels.js';
+import { type GateKernels, copyIn, copyOut, paddedWidth, withMemory } from '../wasm/gateKernels.js';
+import type { RecurrentWorkspace } from './workspace.js';
 
 /**
  * The elementwise part of a GRU step in the reset-after (PyTorch / cuDNN) form on the WebAssembly
@@ -12,8 +13,8 @@ export class GruGatePass {
   private readonly at: Record<'gates' | 'recurrent' | 'hPrevious' | 'recurrentN' | 'h' | 'dh' | 'dInput' | 'dRecurrent' | 'direct', number>;
 
   /** The pass for `batch` rows of hidden size `hiddenSize`, or null where WebAssembly SIMD is unavailable or its memory cannot grow that far. */
-  static create(batch: number, hiddenSize: number): GruGatePass | null {
-    const kernels = gateKernels();
+  static create(workspace: RecurrentWorkspace, batch: number, hiddenSize: number): GruGatePass | null {
+    const kernels = workspace.gateKernels();
     return kernels ? withMemory(() => new GruGatePass(kernels, batch, hiddenSize)) : null;
   }
 

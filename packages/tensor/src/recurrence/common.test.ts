@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { testWorkspace } from '../../test/recurrence.js';
 import { Generator } from '@recurrent/tensor';
-import { releaseScratch, releaseTapeBuffers, scratch, sigmoid, sigmoidRange, tanh, tanhRange, tapeBuffer } from './common.js';
+import { sigmoid, sigmoidRange, tanh, tanhRange } from './common.js';
 import { lstmForward } from './lstmSequence.js';
 import { cpuKernels } from '@recurrent/tensor';
 
@@ -41,13 +42,13 @@ describe('sequence kernels', () => {
     const x = random(T * B * I);
     const lengths = Int32Array.from([5, 2, 3]);
     for (const reverse of [false, true]) {
-      const whole = lstmForward({ gemm: cpuKernels.gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, projSize: 0, x, h0: null, c0: null, reverse, lengths, ...weights });
+      const whole = lstmForward({ gemm: cpuKernels.gemm, workspace: testWorkspace(), steps: T, batch: B, inputSize: I, hiddenSize: H, projSize: 0, x, h0: null, c0: null, reverse, lengths, ...weights });
       for (let b = 0; b < B; b++) {
         let h: Float32Array | null = null;
         let c: Float32Array | null = null;
         for (let s = 0; s < lengths[b]; s++) {
           const t = reverse ? lengths[b] - 1 - s : s;
-          const step = lstmForward({ gemm: cpuKernels.gemm, steps: 1, batch: 1, inputSize: I, hiddenSize: H, projSize: 0, x: x.slice((t * B + b) * I, (t * B + b + 1) * I), h0: h, c0: c, reverse: false, lengths: null, ...weights });
+          const step = lstmForward({ gemm: cpuKernels.gemm, workspace: testWorkspace(), steps: 1, batch: 1, inputSize: I, hiddenSize: H, projSize: 0, x: x.slice((t * B + b) * I, (t * B + b + 1) * I), h0: h, c0: c, reverse: false, lengths: null, ...weights });
           h = step.hN;
           c = step.cN;
           for (let j = 0; j < H; j++) expect(whole.output[(t * B + b) * H + j]).toBeCloseTo(h[j], 6);
@@ -59,46 +60,6 @@ describe('sequence kernels', () => {
         for (let t = lengths[b]; t < T; t++) for (let j = 0; j < H; j++) expect(whole.output[(t * B + b) * H + j]).toBe(0);
       }
     }
-  });
-});
-
-describe('reused buffers', () => {
-  it('scratch hands the same storage back, zeroed on request', () => {
-    releaseScratch();
-    const first = scratch('test.a', 6);
-    first.fill(3);
-    const again = scratch('test.a', 4);
-    expect(again.buffer).toBe(first.buffer);
-    expect(Array.from(again)).toEqual([3, 3, 3, 3]);
-    expect(Array.from(scratch('test.a', 5, true))).toEqual([0, 0, 0, 0, 0]);
-    expect(scratch('test.b', 4).buffer).not.toBe(first.buffer);
-    releaseScratch();
-    expect(scratch('test.a', 4).buffer).not.toBe(first.buffer);
-  });
-
-  it('tape buffers come back only once released, as the shortest free one that holds the size (at most twice as long), and never twice', () => {
-    releaseScratch();
-    const tape = tapeBuffer(10);
-    expect(tapeBuffer(10)).not.toBe(tape);
-    // twice, null, and a view that tapeBuffer never gave: one buffer handed back
-    releaseTapeBuffers(tape, tape, null, tape.subarray(0, 5));
-    expect(tapeBuffer(11)).not.toBe(tape); // too short
-    expect(tapeBuffer(4).buffer).not.toBe(tape.buffer); // more than twice as long
-    const shorter = tapeBuffer(6);
-    expect(shorter.buffer).toBe(tape.buffer);
-    expect(shorter.length).toBe(6);
-    expect(tapeBuffer(6).buffer).not.toBe(tape.buffer); // taken
-    // the view goes back as the whole buffer, and the shortest fit wins
-    const long = tapeBuffer(19);
-    releaseTapeBuffers(long, shorter);
-    expect(tapeBuffer(10)).toBe(tape);
-    expect(tapeBuffer(10).buffer).toBe(long.buffer);
-    releaseTapeBuffers(tape);
-    releaseScratch();
-    expect(tapeBuffer(10)).not.toBe(tape);
-    const work = scratch('test.c', 12);
-    releaseTapeBuffers(work);
-    expect(tapeBuffer(12)).not.toBe(work);
   });
 });
 

@@ -1,6 +1,6 @@
 import {
   type SequenceRun, addOutputGradient, biasSum, loopOperand, releaseOperands, carryInactive, gatherOutput, operand, passInactive,
-  previousSlot, product, releaseTapeBuffers, reusableStates, stateBuffer, scratch, tapeBuffer, sigmoidRange, tanh, tanhRange, sigmoid, stateSlot, timeOf,
+  previousSlot, product, reusableStates, stateBuffer, sigmoidRange, tanh, tanhRange, sigmoid, stateSlot, timeOf,
 } from './common.js';
 import { SequenceRows } from './sequenceRows.js';
 import { LstmGatePass } from './lstmGatePass.js';
@@ -79,24 +79,24 @@ export function lstmForward(run: LstmRun): LstmResult {
   const R = P > 0 ? P : H;
   const G = 4 * H;
   const keep = run.keepTape !== false;
-  const gates = keep ? tapeBuffer(T * B * G) : scratch('lstm.gates', T * B * G);
+  const gates = keep ? run.workspace.tape(T * B * G) : run.workspace.scratch('lstm.gates', T * B * G);
   // b_ih + b_hh is added by the gate pass, so the projection overwrites gates without reading them
   const bias = biasSum(run.biasIh, run.biasHh);
   const rows = new SequenceRows(run);
   rows.project(x, weightIh, true, I, G, 0, gates);
   const hidden = stateBuffer(run, R, 'lstm.hidden');
-  const cells = keep ? tapeBuffer((T + 1) * B * H) : scratch('lstm.cells', (T + 1) * B * H);
+  const cells = keep ? run.workspace.tape((T + 1) * B * H) : run.workspace.scratch('lstm.cells', (T + 1) * B * H);
   const first = run.reverse ? T : 0;
   if (run.h0) hidden.set(run.h0, first * B * R);
   if (run.c0) cells.set(run.c0, first * B * H);
   else cells.fill(0, first * B * H, (first + 1) * B * H);
-  const tanhCells = keep ? tapeBuffer(T * B * H) : scratch('lstm.tanhCells', T * B * H);
+  const tanhCells = keep ? run.workspace.tape(T * B * H) : run.workspace.scratch('lstm.tanhCells', T * B * H);
   // rows past their length must read 0 in the dW_hr product of backward
-  const unprojected = P > 0 ? (keep ? tapeBuffer(T * B * H) : scratch('lstm.unprojected', T * B * H)) : null;
+  const unprojected = P > 0 ? (keep ? run.workspace.tape(T * B * H) : run.workspace.scratch('lstm.unprojected', T * B * H)) : null;
   const lengths = run.lengths;
   if (unprojected && lengths !== null) unprojected.fill(0);
   // the gate pass on WebAssembly SIMD (null where unavailable, and with peepholes: the loops below)
-  const pass = peephole ? null : LstmGatePass.create(B, H, bias);
+  const pass = peephole ? null : LstmGatePass.create(run.workspace, B, H, bias);
   // W_hh (and W_hr) packed once for the products of every step
   const recurrentWeight = loopOperand(run, weightHh, 0, R, true, R, G);
   const projectionWeight = unprojected && weightHr ? loopOperand(run, weightHr, 0, H, true, H, P) : null;
@@ -173,7 +173,7 @@ export function lstmForward(run: LstmRun): LstmResult {
 /** Hands the tape's work buffers back for reuse by later forwards ({@link tapeBuffer}); call it
  * once backward has run, when nothing reads the tape any more (its outputs stay valid). */
 export function releaseLstmTape(tape: LstmTape): void {
-  releaseTapeBuffers(tape.gates, tape.cells, tape.tanhCells, tape.unprojected, reusableStates(tape.run, tape.hidden));
+  tape.run.workspace.releaseTapes(tape.gates, tape.cells, tape.tanhCells, tape.unprojected, reusableStates(tape.run, tape.hidden));
 }
 
 /** Gradients from {@link lstmBackward}. */
@@ -210,18 +210,18 @@ export function lstmBackward(tape: LstmTape, dOutput: Float32Array | null, dhN: 
   const G = 4 * H;
   const rows = new SequenceRows(run);
   // every element of dGates is written for rows inside their sequence; rows past it are 0 where read
-  const dGates = scratch('lstm.dGates', T * B * G, rows.readsPadding);
-  let dh = new Float32Array(B * R);
-  let dhNext = new Float32Array(B * R);
-  const dc = new Float32Array(B * H);
+  const dGates = run.workspace.scratch('lstm.dGates', T * B * G, rows.readsPadding);
+  let dh = run.workspace.array(B * R);
+  let dhNext = run.workspace.array(B * R);
+  const dc = run.workspace.array(B * H);
   if (dhN) dh.set(dhN);
   if (dcN) dc.set(dcN);
-  const dHidden = P > 0 ? scratch('lstm.dHidden', T * B * P, rows.readsPadding) : null;
-  const dm = P > 0 ? scratch('lstm.dm', B * H) : null;
+  const dHidden = P > 0 ? run.workspace.scratch('lstm.dHidden', T * B * P, rows.readsPadding) : null;
+  const dm = P > 0 ? run.workspace.scratch('lstm.dm', B * H) : null;
   const dPeephole: [Float32Array, Float32Array, Float32Array] | null = peephole
-    ? [new Float32Array(H), new Float32Array(H), new Float32Array(H)]
+    ? [run.workspace.array(H), run.workspace.array(H), run.workspace.array(H)]
     : null;
-  const pass = peephole ? null : LstmGatePass.create(B, H, null);
+  const pass = peephole ? null : LstmGatePass.create(run.workspace, B, H, null);
   // W_hh (and W_hr) packed once for the products of every step
   const recurrentWeight = loopOperand(run, weightHh, 0, R, false, G, R);
   const projectionWeight = dHidden && weightHr ? loopOperand(run, weightHr, 0, H, false, P, H) : null;
@@ -305,11 +305,11 @@ export function lstmBackward(tape: LstmTape, dOutput: Float32Array | null, dhN: 
   }
   // the weight and input gradients over the rows inside their sequences (all rows without padding)
   const { gathered: gateGradients, dWeightIh, dBias, dx } = rows.inputGradients('lstm.dGatesRows', dGates, G, weightIh, inputGradient);
-  const dWeightHh = new Float32Array(G * R);
+  const dWeightHh = run.workspace.array(G * R);
   product(gemm, G, R, rows.count, gateGradients, rows.previousStates('lstm.hiddenRows', hidden, R), 0, dWeightHh, 0);
   let dWeightHr: Float32Array | null = null;
   if (dHidden && unprojected) {
-    dWeightHr = new Float32Array(P * H);
+    dWeightHr = run.workspace.array(P * H);
     product(gemm, P, H, rows.count, rows.gather('lstm.dHiddenRows', dHidden, 0, P, true), rows.gather('lstm.unprojectedRows', unprojected, 0, H), 0, dWeightHr, 0);
   }
   return { dx, dh0: dh, dc0: dc, dWeightIh, dWeightHh, dBias, dWeightHr, dPeephole };

@@ -1,4 +1,4 @@
-import { type Operand, type SequenceRun, activeRows, columnSums, loopOperand, operand, product, releaseOperands, scratch } from './common.js';
+import { type Operand, type SequenceRun, activeRows, columnSums, loopOperand, operand, product, releaseOperands } from './common.js';
 
 /**
  * The rows of a `[T, B, ·]` sequence buffer that the products outside the time loop (the input
@@ -55,7 +55,7 @@ export class SequenceRows {
   gather(name: string, source: Float32Array, base: number, width: number, trans = false): Operand {
     const counts = this.counts;
     if (counts === null) return operand(source, base, width, trans);
-    const out = scratch(name, this.count * width);
+    const out = this.run.workspace.scratch(name, this.count * width);
     const block = this.run.batch * width;
     let at = 0;
     for (let t = 0; t < counts.length; t++) {
@@ -97,10 +97,10 @@ export class SequenceRows {
   inputGradients(name: string, gradients: Float32Array, width: number, weightIh: Float32Array, inputGradient: boolean) {
     const { gemm, steps, batch, inputSize: I, x } = this.run;
     const gathered = this.gather(name, gradients, 0, width, true);
-    const dWeightIh = new Float32Array(width * I);
-    const dBias = new Float32Array(width);
+    const dWeightIh = this.run.workspace.array(width * I);
+    const dBias = this.run.workspace.array(width);
     product(gemm, width, I, this.count, gathered, this.gather(`${name}.x`, x, 0, I), 0, dWeightIh, 0);
-    const dx = inputGradient ? new Float32Array(steps * batch * I) : null;
+    const dx = inputGradient ? this.run.workspace.array(steps * batch * I) : null;
     if (dx) this.project(gradients, weightIh, false, width, I, 0, dx);
     columnSums(gathered.data, this.count, width, dBias, gathered.offset);
     return { gathered, dWeightIh, dBias, dx };

@@ -1,4 +1,5 @@
-import { type GateKernels, copyIn, copyOut, gateKernels, paddedWidth, withMemory } from '../wasm/gateKernels.js';
+import { type GateKernels, copyIn, copyOut, paddedWidth, withMemory } from '../wasm/gateKernels.js';
+import type { RecurrentWorkspace } from './workspace.js';
 
 /**
  * The elementwise part of an LSTM step (no peephole) on the WebAssembly SIMD gate kernels: each
@@ -12,8 +13,8 @@ export class LstmGatePass {
 
   /** The pass for `batch` rows of hidden size `hiddenSize` with the gate bias `bias` (`b_ih + b_hh`,
    * `[4H]`, or null), or null where WebAssembly SIMD is unavailable or its memory cannot grow that far. */
-  static create(batch: number, hiddenSize: number, bias: Float32Array | null): LstmGatePass | null {
-    const kernels = gateKernels();
+  static create(workspace: RecurrentWorkspace, batch: number, hiddenSize: number, bias: Float32Array | null): LstmGatePass | null {
+    const kernels = workspace.gateKernels();
     return kernels ? withMemory(() => new LstmGatePass(kernels, batch, hiddenSize, bias)) : null;
   }
 

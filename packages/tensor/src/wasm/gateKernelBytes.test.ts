@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { assembleGateKernels, gateKernelBytesPath, renderGateKernelBytes } from '../../scripts/generateGateWasm.js';
 import { gateKernelBase64 } from './gateKernelBytes.js';
-import { decodeBase64 } from '@recurrent/tensor';
+import { decodeBase64 } from './gemmKernelModule.js';
 import { gateKernelModule } from './gateKernels.js';
 
 describe('gate kernel bytes', () => {
-  it('match what scripts/generateGateWasm.ts assembles from scripts/gateWat.ts (run `pnpm --filter @recurrent/cells generate:wasm`)', async () => {
+  it('match what scripts/generateGateWasm.ts assembles from scripts/gateWat.ts (run `pnpm --filter @recurrent/tensor generate:wasm`)', async () => {
     const bytes = await assembleGateKernels();
     expect(readFileSync(gateKernelBytesPath, 'utf8')).toBe(renderGateKernelBytes(bytes));
     expect(decodeBase64(gateKernelBase64)).toEqual(bytes);

@@ -1,17 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Generator, cpuKernels } from '@recurrent/tensor';
-import { expectClose } from '../../test/helpers.js';
-import { setGateKernelsEnabled } from '../wasm/gateKernels.js';
+import { expectClose, testWorkspace } from '../../test/recurrence.js';
 import { LstmGatePass } from './lstmGatePass.js';
 import { lstmBackward, lstmForward } from './lstmSequence.js';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 /** Within 2e-6 + 1e-5·|expected|: float32 results against float64 references. */
 const close = (got: ArrayLike<number>, expected: ArrayLike<number>, what: string, abs = 2e-6, rel = 1e-5) => expectClose(what, got, expected, abs, rel);
-
-afterEach(() => {
-  setGateKernelsEnabled(true);
-});
 
 describe('LstmGatePass (WebAssembly SIMD) against float64 references', () => {
   it.each([1, 3, 4, 5, 257])('forward and backward of one step, hidden size %i', (H) => {
@@ -22,7 +17,7 @@ describe('LstmGatePass (WebAssembly SIMD) against float64 references', () => {
     const pre = random(B * 4 * H, 12);
     const bias = random(4 * H, 1);
     const cPrevious = random(B * H, 3);
-    const pass = LstmGatePass.create(B, H, bias)!;
+    const pass = LstmGatePass.create(testWorkspace(), B, H, bias)!;
     expect(pass).not.toBeNull();
     const gates = pre.slice();
     const cells = new Float32Array(2 * B * H);
@@ -85,7 +80,7 @@ describe('lstmForward / lstmBackward on SIMD equal their scalar loops', () => {
     const R = projSize || H;
     const random = (n: number) => Float32Array.from({ length: n }, () => g.uniformIn(-1, 1));
     const run = {
-      gemm: cpuKernels.gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, projSize, x: random(T * B * I), h0: random(B * R), c0: random(B * H),
+      gemm: cpuKernels.gemm, workspace: testWorkspace(), steps: T, batch: B, inputSize: I, hiddenSize: H, projSize, x: random(T * B * I), h0: random(B * R), c0: random(B * H),
       weightIh: random(4 * H * I), weightHh: random(4 * H * R), biasIh: random(4 * H), biasHh: random(4 * H),
       weightHr: projSize ? random(projSize * H) : null, peephole: null, reverse, lengths: lengths ? Int32Array.from(lengths) : null,
     };
@@ -93,7 +88,7 @@ describe('lstmForward / lstmBackward on SIMD equal their scalar loops', () => {
     const dhN = random(B * R);
     const dcN = random(B * H);
     const both = [true, false].map((simd) => {
-      setGateKernelsEnabled(simd);
+      run.workspace = testWorkspace(simd);
       const result = lstmForward(run);
       const inference = lstmForward({ ...run, keepTape: false });
       const gradients = lstmBackward(result.tape, dOutput, dhN, dcN);

@@ -1,17 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Generator, cpuKernels } from '@recurrent/tensor';
-import { expectClose } from '../../test/helpers.js';
-import { setGateKernelsEnabled } from '../wasm/gateKernels.js';
+import { expectClose, testWorkspace } from '../../test/recurrence.js';
 import { GruGatePass } from './gruGatePass.js';
 import { gruBackward, gruForward } from './gruSequence.js';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 /** Within 2e-6 + 1e-5·|expected|: float32 results against float64 references. */
 const close = (got: ArrayLike<number>, expected: ArrayLike<number>, what: string, abs = 2e-6, rel = 1e-5) => expectClose(what, got, expected, abs, rel);
-
-afterEach(() => {
-  setGateKernelsEnabled(true);
-});
 
 describe('GruGatePass (WebAssembly SIMD) against float64 references', () => {
   it.each([1, 3, 4, 5, 257])('forward and backward of one step (reset-after), hidden size %i', (H) => {
@@ -22,7 +17,7 @@ describe('GruGatePass (WebAssembly SIMD) against float64 references', () => {
     const recurrent = random(B * 3 * H, 4);
     const hidden = new Float32Array(2 * B * H);
     hidden.set(random(B * H, 1));
-    const pass = GruGatePass.create(B, H)!;
+    const pass = GruGatePass.create(testWorkspace(), B, H)!;
     expect(pass).not.toBeNull();
     const gates = input.slice();
     const recurrentN = new Float32Array(B * H);
@@ -78,14 +73,14 @@ describe('gruForward / gruBackward on SIMD equal their scalar loops', () => {
     const [T, B, I] = [4, 3, 2];
     const random = (n: number) => Float32Array.from({ length: n }, () => g.uniformIn(-1, 1));
     const run = {
-      gemm: cpuKernels.gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, x: random(T * B * I), h0: random(B * H),
+      gemm: cpuKernels.gemm, workspace: testWorkspace(), steps: T, batch: B, inputSize: I, hiddenSize: H, x: random(T * B * I), h0: random(B * H),
       weightIh: random(3 * H * I), weightHh: random(3 * H * H), biasIh: random(3 * H), biasHh: random(3 * H),
       resetAfter, reverse, lengths: lengths ? Int32Array.from(lengths) : null,
     };
     const dOutput = random(T * B * H);
     const dhN = random(B * H);
     const [simd, scalar] = [true, false].map((on) => {
-      setGateKernelsEnabled(on);
+      run.workspace = testWorkspace(on);
       const result = gruForward(run);
       const inference = gruForward({ ...run, keepTape: false });
       return { result, inference, gradients: gruBackward(result.tape, dOutput, dhN) };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { testWorkspace } from '../../test/recurrence.js';
 import { Generator, cpu } from '@recurrent/tensor';
 import { activeRows, type SequenceRun } from './common.js';
 import { gruBackward, gruForward } from './gruSequence.js';
@@ -10,7 +11,7 @@ const generator = new Generator(61);
 const random = (size: number) => Float32Array.from({ length: size }, () => generator.uniformIn(-0.8, 0.8));
 const x = random(T * B * I);
 const dOutput = random(T * B * H);
-const base = { gemm: cpu.kernels.gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, x, reverse: false };
+const base = { gemm: cpu.kernels.gemm, workspace: testWorkspace(), steps: T, batch: B, inputSize: I, hiddenSize: H, x, reverse: false };
 
 /** Every kernel result with packed loop weights and without, over the given lengths and direction. */
 function bothWays(run: (options: Partial<SequenceRun>) => Float32Array[]) {

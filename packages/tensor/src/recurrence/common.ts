@@ -1,5 +1,5 @@
-import type { GemmArgs, PackBArgs, PackedOperand } from '@recurrent/tensor';
-import { releaseGateKernels } from '../wasm/gateKernels.js';
+import type { GemmArgs, PackBArgs, PackedOperand } from '../backend.js';
+import type { RecurrentWorkspace } from './workspace.js';
 
 /** The backend's matrix-product kernel (`backend.kernels.gemm`). */
 export type Gemm = (args: GemmArgs) => void;
@@ -176,98 +176,16 @@ export function columnSums(source: Float32Array, rows: number, width: number, ou
   }
 }
 
-const scratchPool = new Map<string, Float32Array>();
-
-/**
- * A reusable work buffer of `size` floats named `name`, for values that live only inside one
- * kernel call (gate gradients of backward, the tape of a forward whose graph is not kept): the
- * largest buffer asked for under each name is kept and handed out again, so a steady state of
- * same-shaped calls allocates and zero-fills nothing. Its contents are stale; pass `zero` when
- * the caller does not overwrite every element. Never return such a buffer to the caller's caller.
- */
-export function scratch(name: string, size: number, zero = false): Float32Array {
-  let buffer = scratchPool.get(name);
-  if (buffer === undefined || buffer.length < size) {
-    buffer = new Float32Array(size);
-    scratchPool.set(name, buffer);
-    return buffer;
-  }
-  const view = buffer.length === size ? buffer : buffer.subarray(0, size);
-  if (zero) view.fill(0);
-  return view;
-}
-
-function isScratch(buffer: Float32Array): boolean {
-  for (const kept of scratchPool.values()) if (kept.buffer === buffer.buffer) return true;
-  return false;
-}
-
-/** Frees the buffers kept by {@link scratch} and {@link tapeBuffer} and the memory of the
- * WebAssembly gate kernels (they are made again when next needed): call it after training to
- * give their memory back. */
-export function releaseScratch(): void {
-  scratchPool.clear();
-  freeTapeBuffers.length = 0;
-  freeTapeFloats = 0;
-  releaseGateKernels();
-}
-
-const freeTapeBuffers: Float32Array[] = [];
-let freeTapeFloats = 0;
-const maxFreeTapeBuffers = 16;
-const maxFreeTapeFloats = 1 << 26; // 256 MiB
-
-/** Free tape buffers handed out as a shorter view, by view (see {@link tapeBuffer}). */
-const tapeViews = new WeakMap<Float32Array, Float32Array>();
-
-/**
- * A whole-sequence tape buffer of `size` floats for a forward whose graph is kept: the shortest
- * buffer handed back by {@link releaseTapeBuffers} that holds `size` floats and is at most twice
- * as long (as a view of its first `size` floats when longer; stale contents: the forward kernels
- * write every element that backward reads), else a new one. Training steps then reuse the tapes
- * of earlier steps instead of allocating and zero-filling new ones, also when batches of
- * sequences of different lengths make every step's tape a different size.
- */
-export function tapeBuffer(size: number): Float32Array {
-  let best = -1;
-  for (let i = 0; i < freeTapeBuffers.length; i++) {
-    const length = freeTapeBuffers[i].length;
-    if (length >= size && length <= 2 * size && (best < 0 || length < freeTapeBuffers[best].length)) best = i;
-  }
-  if (best < 0) return new Float32Array(size);
-  const whole = freeTapeBuffers.splice(best, 1)[0];
-  freeTapeFloats -= whole.length;
-  if (whole.length === size) return whole;
-  const view = whole.subarray(0, size);
-  tapeViews.set(view, whole);
-  return view;
-}
-
-/** Hands tape buffers (as {@link tapeBuffer} gave them) back for reuse, once their backward has
- * run and nothing reads them any more (the most recent are kept, up to 16 buffers and 256 MiB). */
-export function releaseTapeBuffers(...buffers: (Float32Array | null)[]): void {
-  for (const given of buffers) {
-    if (given === null) continue;
-    const buffer = tapeViews.get(given) ?? given;
-    tapeViews.delete(given);
-    if (buffer.byteOffset !== 0 || buffer.byteLength !== buffer.buffer.byteLength || freeTapeBuffers.includes(buffer)) continue;
-    if (isScratch(buffer)) continue; // the tape of a forward that kept none: its buffers stay with scratch
-    freeTapeBuffers.push(buffer);
-    freeTapeFloats += buffer.length;
-    while (freeTapeBuffers.length > maxFreeTapeBuffers || freeTapeFloats > maxFreeTapeFloats) freeTapeFloats -= freeTapeBuffers.shift()!.length;
-  }
-}
-
 /**
  * The whole-sequence state buffer of `T + 1` slots of `[B, width]` (see {@link stateSlot}), with
  * the initial slot zeroed. Without lengths the output is a view of it, so it is a new array; with
  * lengths the output is gathered into its own array and the buffer is only the tape's, so it is a
- * reused {@link tapeBuffer} (a {@link scratch} one when no tape is kept), handed back with the tape.
+ * reused workspace tape (a scratch one when no tape is kept), handed back with the tape.
  */
 export function stateBuffer(run: SequenceRun, width: number, name: string): Float32Array {
   const size = (run.steps + 1) * run.batch * width;
-  if (run.lengths === null) return new Float32Array(size);
-  const buffer = run.keepTape !== false ? tapeBuffer(size) : scratch(name, size);
+  if (run.lengths === null) return run.workspace.array(size);
+  const buffer = run.keepTape !== false ? run.workspace.tape(size) : run.workspace.scratch(name, size);
   const first = run.reverse ? run.steps : 0;
   buffer.fill(0, first * run.batch * width, (first + 1) * run.batch * width);
   return buffer;
@@ -308,6 +226,8 @@ export interface SequenceRun {
   keepTape?: boolean;
   /** The backend's `packB` kernel, when it has one: recurrent weights are packed once per loop. */
   packB?: PackB;
+  /** The backend's work buffers (scratch, reusable tapes, gate kernels). */
+  workspace: RecurrentWorkspace;
 }
 
 /**
@@ -352,7 +272,7 @@ export function gatherOutput(run: SequenceRun, states: Float32Array, width: numb
     const first = run.reverse ? 0 : 1;
     return states.subarray(first * size, (first + steps) * size);
   }
-  const out = new Float32Array(steps * size);
+  const out = run.workspace.array(steps * size);
   for (let t = 0; t < steps; t++) {
     const from = stateSlot(run, t) * size;
     for (let b = 0; b < batch; b++) if (t < lengths[b]) out.set(states.subarray(from + b * width, from + (b + 1) * width), t * size + b * width);

@@ -1,6 +1,6 @@
 import {
   type SequenceRun, addOutputGradient, loopOperand, releaseOperands, biasSum, carryInactive, gatherOutput, operand, passInactive,
-  previousSlot, product, releaseTapeBuffers, reusableStates, scratch, stateBuffer, stateSlot, tanhRange, timeOf,
+  previousSlot, product, reusableStates, stateBuffer, stateSlot, tanhRange, timeOf,
 } from './common.js';
 import { SequenceRows } from './sequenceRows.js';
 import { RnnGatePass } from './rnnGatePass.js';
@@ -50,7 +50,7 @@ export function rnnForward(run: RnnRun): RnnResult {
   const relu = run.nonlinearity === 'relu';
   const hidden = stateBuffer(run, H, 'rnn.hidden');
   // pre-activations live only inside this call (the tape keeps the states): all written below
-  const pre = scratch('rnn.pre', T * B * H);
+  const pre = run.workspace.scratch('rnn.pre', T * B * H);
   // b_ih + b_hh is added by the step pass, so the projection overwrites pre without reading it
   const bias = biasSum(run.biasIh, run.biasHh);
   const rows = new SequenceRows(run);
@@ -58,7 +58,7 @@ export function rnnForward(run: RnnRun): RnnResult {
   if (run.h0) hidden.set(run.h0, (run.reverse ? T : 0) * B * H);
   const recurrentWeight = loopOperand(run, weightHh, 0, H, true, H, H); // packed once for every step
   // tanh on WebAssembly SIMD (null where unavailable, and for relu: the loop below)
-  const pass = relu ? null : RnnGatePass.create(B, H, bias);
+  const pass = relu ? null : RnnGatePass.create(run.workspace, B, H, bias);
   try {
     for (let s = 0; s < T; s++) {
       const t = timeOf(run, s);
@@ -86,7 +86,7 @@ export function rnnForward(run: RnnRun): RnnResult {
 /** Hands the tape's state buffer back for reuse by later forwards when it is not the output's
  * storage (with lengths); call it once backward has run (its outputs stay valid). */
 export function releaseRnnTape(tape: RnnTape): void {
-  releaseTapeBuffers(reusableStates(tape.run, tape.hidden));
+  tape.run.workspace.releaseTapes(reusableStates(tape.run, tape.hidden));
 }
 
 /** Gradients from {@link rnnBackward}. */
@@ -115,12 +115,12 @@ export function rnnBackward(tape: RnnTape, dOutput: Float32Array | null, dhN: Fl
   const relu = run.nonlinearity === 'relu';
   const rows = new SequenceRows(run);
   // every element is written for rows inside their sequence; rows past it are 0 where read
-  const dPre = scratch('rnn.dPre', T * B * H, rows.readsPadding);
-  let dh = new Float32Array(B * H);
-  let dhNext = new Float32Array(B * H);
+  const dPre = run.workspace.scratch('rnn.dPre', T * B * H, rows.readsPadding);
+  let dh = run.workspace.array(B * H);
+  let dhNext = run.workspace.array(B * H);
   if (dhN) dh.set(dhN);
   const recurrentWeight = loopOperand(run, weightHh, 0, H, false, H, H); // packed once for every step
-  const pass = relu ? null : RnnGatePass.create(B, H, null);
+  const pass = relu ? null : RnnGatePass.create(run.workspace, B, H, null);
   try {
     for (let s = T - 1; s >= 0; s--) {
       const t = timeOf(run, s);
@@ -147,7 +147,7 @@ export function rnnBackward(tape: RnnTape, dOutput: Float32Array | null, dhN: Fl
   }
   // the weight and input gradients over the rows inside their sequences (all rows without padding)
   const { gathered: preGradients, dWeightIh, dBias, dx } = rows.inputGradients('rnn.dPreRows', dPre, H, weightIh, inputGradient);
-  const dWeightHh = new Float32Array(H * H);
+  const dWeightHh = run.workspace.array(H * H);
   product(gemm, H, H, rows.count, preGradients, rows.previousStates('rnn.hiddenRows', hidden, H), 0, dWeightHh, 0);
   return { dx, dh0: dh, dWeightIh, dWeightHh, dBias };
 }

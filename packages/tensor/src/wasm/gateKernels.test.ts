@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { copyIn, copyOut, gateKernels, paddedWidth, releaseGateKernels, setGateKernelsEnabled, withMemory } from './gateKernels.js';
+import { copyIn, copyOut, createGateKernels, paddedWidth, withMemory } from './gateKernels.js';
+import { testWorkspace } from '../../test/recurrence.js';
+
+const shared = createGateKernels();
+const gateKernels = () => shared;
 
 // the sweep of the issue (±0, tiny, ±4, ±8, ±20, ±100, ±Inf, NaN) and a dense grid over [−30, 30]
 const special = [0, -0, 1e-30, -1e-30, 1e-7, -1e-7, 4, -4, 8, -8, 20, -20, 87, -87, 100, -100, Infinity, -Infinity, NaN];
@@ -65,11 +69,12 @@ describe('gate kernel vector math (WebAssembly SIMD)', () => {
     }
   });
 
-  it('can be turned off (the scalar loops then run) and on again', () => {
-    expect(setGateKernelsEnabled(false)).toBe(true);
-    expect(gateKernels()).toBeNull();
-    expect(setGateKernelsEnabled(true)).toBe(false);
-    expect(gateKernels()).not.toBeNull();
+  it('are off in a workspace made without them (the scalar loops then run), one instance per workspace otherwise', () => {
+    expect(testWorkspace(false).gateKernels()).toBeNull();
+    const workspace = testWorkspace(true);
+    expect(workspace.gateKernels()).not.toBeNull();
+    expect(workspace.gateKernels()).toBe(workspace.gateKernels());
+    expect(testWorkspace(true).gateKernels()).not.toBe(workspace.gateKernels());
   });
 });
 
@@ -99,14 +104,15 @@ describe('copyIn / copyOut', () => {
 });
 
 describe('gate kernel memory', () => {
-  it('grows to the largest need, keeps its size, and is released with releaseGateKernels', () => {
-    const kernels = gateKernels()!;
+  it('grows to the largest need, keeps its size, and is released with its workspace', () => {
+    const workspace = testWorkspace(true);
+    const kernels = workspace.gateKernels()!;
     const before = kernels.reserve(1).length;
     const grown = kernels.reserve(before + 100000);
     expect(grown.length).toBeGreaterThanOrEqual(before + 100000);
     expect(kernels.reserve(10).length).toBe(grown.length);
-    releaseGateKernels();
-    expect(gateKernels()).not.toBe(kernels);
+    workspace.release();
+    expect(workspace.gateKernels()).not.toBe(kernels);
   });
 
   it('withMemory turns a memory that cannot grow into null (the scalar loops run) and passes other errors on', () => {

@@ -1,4 +1,4 @@
-import { createSimdMath } from '../../tensor/scripts/simdMathWat.js';
+import { createSimdMath } from './simdMathWat.js';
 
 /**
  * Writes the WebAssembly text (WAT) of the gate kernels: the elementwise passes of the LSTM, GRU

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { testWorkspace } from '../../test/recurrence.js';
 import { Generator, cpu } from '@recurrent/tensor';
 import type { SequenceRun } from './common.js';
 import { gruBackward, gruForward } from './gruSequence.js';
@@ -46,7 +47,7 @@ function compareOrders(kernel: (run: Pick<SequenceRun, 'x' | 'h0' | 'lengths'>, 
 
 describe('SequenceRows', () => {
   it('counts the running rows of each step for sorted padded lengths, and all rows otherwise', () => {
-    const run = (lengths: number[] | null) => ({ gemm: cpu.kernels.gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, x: new Float32Array(0), h0: null, reverse: false, lengths: lengths && Int32Array.from(lengths) });
+    const run = (lengths: number[] | null) => ({ gemm: cpu.kernels.gemm, workspace: testWorkspace(), steps: T, batch: B, inputSize: I, hiddenSize: H, x: new Float32Array(0), h0: null, reverse: false, lengths: lengths && Int32Array.from(lengths) });
     const rows = new SequenceRows(run(sortedLengths));
     expect(Array.from(rows.counts!)).toEqual([5, 4, 4, 3, 3, 3, 1]);
     expect(rows.count).toBe(23);
@@ -61,7 +62,7 @@ describe('SequenceRows', () => {
 
   for (const reverse of [false, true]) {
     it(`LSTM, GRU and Elman skip the padding of sorted batches: the same as covering every row (reverse ${reverse})`, () => {
-      const base = { gemm: cpu.kernels.gemm, packB: cpu.kernels.packB, steps: T, batch: B, inputSize: I, hiddenSize: H, reverse };
+      const base = { gemm: cpu.kernels.gemm, workspace: testWorkspace(), packB: cpu.kernels.packB, steps: T, batch: B, inputSize: I, hiddenSize: H, reverse };
       const lstm = { weightIh: random(4 * H * I), weightHh: random(4 * H * H), biasIh: random(4 * H), biasHh: random(4 * H), weightHr: null, peephole: null, c0: null, projSize: 0 };
       compareOrders((run, dOutput) => {
         const { output, hN, tape } = lstmForward({ ...base, ...lstm, ...run });

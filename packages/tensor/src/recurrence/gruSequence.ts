@@ -1,6 +1,6 @@
 import {
   type SequenceRun, addOutputGradient, loopOperand, releaseOperands, carryInactive, columnSums, fillRows, gatherOutput, operand, passInactive,
-  previousSlot, product, releaseTapeBuffers, reusableStates, stateBuffer, scratch, tapeBuffer, sigmoidRange, tanhRange, sigmoid, stateSlot, timeOf,
+  previousSlot, product, reusableStates, stateBuffer, sigmoidRange, tanhRange, sigmoid, stateSlot, timeOf,
 } from './common.js';
 import { SequenceRows } from './sequenceRows.js';
 import { GruGatePass } from './gruGatePass.js';
@@ -58,15 +58,15 @@ export function gruForward(run: GruRun): GruResult {
   const { gemm, steps: T, batch: B, inputSize: I, hiddenSize: H, x, weightIh, weightHh, biasHh, resetAfter, lengths } = run;
   const G = 3 * H;
   const keep = run.keepTape !== false;
-  const gates = keep ? tapeBuffer(T * B * G) : scratch('gru.gates', T * B * G);
+  const gates = keep ? run.workspace.tape(T * B * G) : run.workspace.scratch('gru.gates', T * B * G);
   const hasBias = fillRows(gates, T * B, G, run.biasIh, null);
   const rows = new SequenceRows(run);
   rows.project(x, weightIh, true, I, G, hasBias ? 1 : 0, gates);
   const hidden = stateBuffer(run, H, 'gru.hidden');
   if (run.h0) hidden.set(run.h0, (run.reverse ? T : 0) * B * H);
-  const recurrentN = keep ? tapeBuffer(T * B * H) : scratch('gru.recurrentN', T * B * H);
+  const recurrentN = keep ? run.workspace.tape(T * B * H) : run.workspace.scratch('gru.recurrentN', T * B * H);
   // every step writes all of it: the bias rows, then the gemm over them
-  const recurrent = scratch('gru.recurrent', B * G);
+  const recurrent = run.workspace.scratch('gru.recurrent', B * G);
   const withBias = biasHh !== null;
   // reset-before needs r before the n product, so only the r, z rows of W_hh go in first
   const width = resetAfter ? G : 2 * H;
@@ -74,7 +74,7 @@ export function gruForward(run: GruRun): GruResult {
   const recurrentWeight = loopOperand(run, weightHh, 0, H, true, H, width);
   const resetWeight = resetAfter ? null : loopOperand(run, weightHh, 2 * H * H, H, true, H, H);
   // the gate pass on WebAssembly SIMD (null where unavailable, and in the reset-before form: the loops below)
-  const pass = resetAfter ? GruGatePass.create(B, H) : null;
+  const pass = resetAfter ? GruGatePass.create(run.workspace, B, H) : null;
   try {
     for (let s = 0; s < T; s++) {
       const t = timeOf(run, s);
@@ -143,7 +143,7 @@ export function gruForward(run: GruRun): GruResult {
 /** Hands the tape's work buffers back for reuse by later forwards ({@link tapeBuffer}); call it
  * once backward has run, when nothing reads the tape any more (its outputs stay valid). */
 export function releaseGruTape(tape: GruTape): void {
-  releaseTapeBuffers(tape.gates, tape.recurrentN, reusableStates(tape.run, tape.hidden));
+  tape.run.workspace.releaseTapes(tape.gates, tape.recurrentN, reusableStates(tape.run, tape.hidden));
 }
 
 /** Gradients from {@link gruBackward}. */
@@ -176,16 +176,16 @@ export function gruBackward(tape: GruTape, dOutput: Float32Array | null, dhN: Fl
   const G = 3 * H;
   const rows = new SequenceRows(run);
   // every element is written for rows inside their sequence; rows past it are 0 where read
-  const dInput = scratch('gru.dInput', T * B * G, rows.readsPadding);
-  const dRecurrent = scratch('gru.dRecurrent', T * B * G, rows.readsPadding);
-  let dh = new Float32Array(B * H);
-  let dhNext = new Float32Array(B * H);
-  const dResetHidden = resetAfter ? null : scratch('gru.dResetHidden', B * H);
+  const dInput = run.workspace.scratch('gru.dInput', T * B * G, rows.readsPadding);
+  const dRecurrent = run.workspace.scratch('gru.dRecurrent', T * B * G, rows.readsPadding);
+  let dh = run.workspace.array(B * H);
+  let dhNext = run.workspace.array(B * H);
+  const dResetHidden = resetAfter ? null : run.workspace.scratch('gru.dResetHidden', B * H);
   if (dhN) dh.set(dhN);
   // the rows of W_hh of each step's products, packed once for every step
   const recurrentWeight = loopOperand(run, weightHh, 0, H, false, resetAfter ? G : 2 * H, H);
   const resetWeight = resetAfter ? null : loopOperand(run, weightHh, 2 * H * H, H, false, H, H);
-  const pass = resetAfter ? GruGatePass.create(B, H) : null;
+  const pass = resetAfter ? GruGatePass.create(run.workspace, B, H) : null;
   try {
     for (let s = T - 1; s >= 0; s--) {
       const t = timeOf(run, s);
@@ -254,8 +254,8 @@ export function gruBackward(tape: GruTape, dOutput: Float32Array | null, dhN: Fl
   }
   // the weight and input gradients over the rows inside their sequences (all rows without padding)
   const { dWeightIh, dBias: dBiasIh, dx } = rows.inputGradients('gru.dInputRows', dInput, G, weightIh, inputGradient);
-  const dWeightHh = new Float32Array(G * H);
-  const dBiasHh = new Float32Array(G);
+  const dWeightHh = run.workspace.array(G * H);
+  const dBiasHh = run.workspace.array(G);
   const recurrentGradients = rows.gather('gru.dRecurrentRows', dRecurrent, 0, G, true);
   const previousStates = rows.previousStates('gru.hiddenRows', hidden, H);
   if (resetAfter) {

@@ -1,4 +1,4 @@
-import { decodeBase64 } from '@recurrent/tensor';
+import { decodeBase64 } from './gemmKernelModule.js';
 import { gateKernelBase64 } from './gateKernelBytes.js';
 
 /**
@@ -74,21 +74,11 @@ class GateKernelInstance implements GateKernels {
   }
 }
 
-let instance: GateKernels | null | undefined;
-let enabled = true;
-
-/**
- * The gate kernels of this thread (instantiated on first use, then reused), or null where
- * WebAssembly SIMD is unavailable or {@link setGateKernelsEnabled} turned them off: the sequence
- * kernels then run their scalar loops.
- */
-export function gateKernels(): GateKernels | null {
-  if (!enabled) return null;
-  if (instance === undefined) {
-    const module = gateKernelModule();
-    instance = module ? new GateKernelInstance(module) : null;
-  }
-  return instance;
+/** A new instance of the gate kernels with its own memory, or null where WebAssembly SIMD is
+ * unavailable (the sequence kernels then run their scalar loops). Each recurrence workspace owns one. */
+export function createGateKernels(): GateKernels | null {
+  const module = gateKernelModule();
+  return module ? new GateKernelInstance(module) : null;
 }
 
 /**
@@ -103,26 +93,6 @@ export function withMemory<T>(create: () => T): T | null {
     if (error instanceof RangeError) return null;
     throw error;
   }
-}
-
-/** Drops this thread's instance of the gate kernels, so that its memory (grown to the largest
- * step seen) can be collected; the next use makes a new one. */
-export function releaseGateKernels(): void {
-  instance = undefined;
-}
-
-/**
- * Turns the WebAssembly gate kernels on or off (off: the scalar loops run), for comparing the
- * two paths; returns the previous setting. It applies to the current thread (worker).
- *
- * @example
- * const previous = setGateKernelsEnabled(false); // time the scalar gate loops
- * try { layer.forward(x); } finally { setGateKernelsEnabled(previous); }
- */
-export function setGateKernelsEnabled(on: boolean): boolean {
-  const previous = enabled;
-  enabled = on;
-  return previous;
 }
 
 /** `width` rounded up to a whole number of f32x4 vectors: the block width of the kernel memory. */
