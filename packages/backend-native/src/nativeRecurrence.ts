@@ -1,6 +1,8 @@
-import type {
-  Backend, RecurrentBackwardArgs, RecurrentForwardArgs, RecurrentForwardResult, RecurrentGradients, RecurrentKernels, RecurrentMode,
-  RecurrentTape,
+import {
+  checkRecurrentArgs,
+  type Backend, type RecurrentBackwardArgs, type RecurrentForwardArgs, type RecurrentForwardResult, type RecurrentGradients, type RecurrentKernels,
+  type RecurrentMode,
+  type RecurrentTape,
 } from '@recurrent/tensor';
 import type { NativeAddon } from './loadAddon.js';
 
@@ -45,6 +47,7 @@ export function createNativeRecurrence(addon: NativeAddon, backend: Pick<Backend
   });
   return {
     forward(args: RecurrentForwardArgs): RecurrentForwardResult {
+      checkRecurrentArgs(args);
       const { steps: T, batch: B, hiddenSize: H, mode } = args;
       const P = mode === 'LSTM' ? args.projSize : 0;
       const R = P > 0 ? P : H;
