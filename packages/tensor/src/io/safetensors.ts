@@ -34,6 +34,10 @@ export interface DecodedSafetensors {
   tensors: Record<string, Tensor>;
   /** The `__metadata__` entry, or `undefined` when the file has none. */
   metadata: SafetensorsMetadata | undefined;
+  /** Each tensor's dtype as the file names it (`F16` read as float32 says `F16` here). */
+  dtypes: Record<string, SafetensorsDType>;
+  /** Where the data bytes begin (8 + the header length): the file's bytes from here are the tensors'. */
+  dataStart: number;
 }
 
 /** Options of {@link decodeSafetensors}. */
@@ -196,11 +200,13 @@ export function decodeSafetensors(bytes: Uint8Array, options: DecodeSafetensorsO
     fault('trailing-bytes', `${op}: expected the tensors to cover all ${dataLength} data bytes, got ${covered} covered`);
   }
   const tensors: Record<string, Tensor> = Object.create(null) as Record<string, Tensor>;
+  const dtypes: Record<string, SafetensorsDType> = Object.create(null) as Record<string, SafetensorsDType>;
   for (const entry of entries) {
     const data = readData(entry.name, entry.dtype, bytes.subarray(dataStart + entry.begin, dataStart + entry.end));
     tensors[entry.name] = fromData(data, entry.shape, { backend: options.backend });
+    dtypes[entry.name] = entry.dtype;
   }
-  return { tensors, metadata };
+  return { tensors, metadata, dtypes, dataStart };
 }
 
 function checkMetadata(value: unknown): SafetensorsMetadata {
