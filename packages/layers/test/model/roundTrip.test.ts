@@ -26,7 +26,7 @@ describe('model files round-trip every model kind through bytes (same float32 bi
     expect(error).toBeInstanceOf(ModelFileError);
     expect(error.code).toBe('unknown-kind');
     const { module } = decodeModel(bytes, { kinds: [scaledKind] });
-    expect((module as typeof model).factor).toBe(2.5);
+    expect((module as unknown as { factor: number }).factor).toBe(2.5);
     expect(sameBits(userCase.run(module), userCase.run(model))).toBe(true);
   });
 
