@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Browser, chromium } from 'playwright-core';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,6 +17,20 @@ import { editDistance } from '../tasks/g2p.js';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'recurrent.mjs');
 let folder = '';
+let server: Server | undefined;
+let browser: Browser | undefined;
+let base = '';
+
+/** Runs `work` in a chromium page served from the test folder (bundles and model files by URL). */
+async function inChromium<T>(work: string): Promise<T> {
+  const page = await browser!.newPage();
+  try {
+    await page.goto(`${base}/index.html`);
+    return (await page.evaluate(`(async () => { ${work} })()`)) as T;
+  } finally {
+    await page.close();
+  }
+}
 
 function recurrent(...args: string[]) {
   const result = spawnSync(process.execPath, [bin, ...args], { cwd: folder, encoding: 'utf8', timeout: 120_000 });
@@ -32,10 +49,26 @@ interface BundleModel {
   io: { outputVocabulary: string[] };
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'recurrent-bundle-'));
+  server = createServer((request, response) => {
+    const file = join(folder, (request.url ?? '/').split('?')[0]);
+    if (request.url === '/index.html') return void response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>bundle</title>');
+    if (!file.startsWith(folder) || !existsSync(file)) return void response.writeHead(404).end();
+    response.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'application/octet-stream' }).end(readFileSync(file));
+  });
+  await new Promise<void>((done) => server!.listen(0, '127.0.0.1', done));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((done) => server?.close(done));
+  rmSync(folder, { recursive: true, force: true });
 });
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 describe('recurrent export --format bundle', () => {
   it('a char-LM bundle samples the text `recurrent sample` samples, and its logits equal the library\'s', async () => {
@@ -58,6 +91,13 @@ describe('recurrent export --format bundle', () => {
     const rows = bundle.model!.forward(ids).logits;
     const width = rows[0].length;
     rows.forEach((row, t) => row.forEach((value, k) => expect(Math.abs(value - library[t * width + k])).toBeLessThan(1e-5)));
+    // the same bundle in chromium: the same logits (1e-5 of the library's) and the same text
+    const page = await inChromium<{ logits: number[][]; text: string }>(`
+      const { model } = await import('/lm.js');
+      return { logits: model.forward(${JSON.stringify(ids)}).logits.map((row) => Array.from(row)), text: model.sample({ length: 150, temperature: 0.8, seed: 7 }) };
+    `);
+    page.logits.forEach((row, t) => row.forEach((value, k) => expect(Math.abs(value - library[t * width + k])).toBeLessThan(1e-5)));
+    expect(page.text).toBe(bundle.model!.sample({ length: 150, temperature: 0.8, seed: 7 }));
   }, 240_000);
 
   it('a g2p bundle (weights in a sibling file) decodes the pronunciations `recurrent eval` scores', async () => {
@@ -80,5 +120,13 @@ describe('recurrent export --format bundle', () => {
     }
     // the same phoneme error rate over the whole validation split, to the four digits eval prints
     expect((errors / reference).toFixed(4)).toBe(reported.toFixed(4));
+    // in chromium, load() fetches the sibling file and decodes the same pronunciations
+    const words = cmudict.validation.slice(0, 300).map((example) => example.word);
+    const decoded = await inChromium<string[][]>(`
+      const bundle = await import('/g2p.js');
+      const model = await bundle.load();
+      return ${JSON.stringify(words)}.map((word) => model.decode(word));
+    `);
+    expect(decoded).toEqual(words.map((word) => model.decode(word)));
   }, 240_000);
 });
