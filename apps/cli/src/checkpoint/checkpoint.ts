@@ -82,7 +82,7 @@ export function saveCheckpoint(
   const data = extractTensors(contents.data, stateTensors, 'data') as Record<string, unknown>;
   const state: CheckpointState = { format: 'recurrent-checkpoint', version: checkpointVersion, ...contents.state, optimizer, data };
   const modelBytes = contents.model
-    ? encodeModel(contents.model, { io: { ...contents.io, extra: { trainedBy: 'recurrent', task: contents.state.task, step: contents.state.step, training: JSON.parse(JSON.stringify(contents.state.training)) } } })
+    ? encodeModel(contents.model, { io: { ...contents.io, extra: { ...(contents.io?.extra as object | undefined), trainedBy: 'recurrent', task: contents.state.task, step: contents.state.step, training: JSON.parse(JSON.stringify(contents.state.training)) } } })
     : encodeSafetensors(contents.weights, { format: 'pt' });
   writeFileAtomic(join(temporary, 'model.safetensors'), modelBytes);
   writeFileAtomic(join(temporary, 'state.safetensors'), encodeSafetensors(stateTensors));

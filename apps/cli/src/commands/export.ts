@@ -35,7 +35,9 @@ export async function exportCommand(argv: string[]): Promise<number> {
     console.log(`wrote ${output} (${Object.keys(weights).length} tensors, ${bytes.length} bytes)`);
     return 0;
   }
-  const modelFile = encodeModel(task.model, { io: source.io ?? task.io });
+  // the task's io (vocabulary, framing) with what the source file kept beside it (training options)
+  const io = { ...task.io, extra: { ...(task.io?.extra as object | undefined), ...(source.io?.extra as object | undefined) } };
+  const modelFile = encodeModel(task.model, { io });
   if (format === 'model') {
     const output = resolve(values.output ?? 'model.safetensors');
     writeFileAtomic(output, modelFile);
