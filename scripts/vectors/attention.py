@@ -12,7 +12,6 @@ step, optional input feeding): outputs, attention weights and the gradients of e
 and input of a weighted-sum loss. Parameter names are the TypeScript modules' state-dict names.
 """
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -219,7 +218,7 @@ def cases(seed):
 
 
 def write(out_dir, seed):
-    """Writes attention.json into out_dir and merges its entry into out_dir/index.json."""
+    """Writes attention.json into out_dir (pnpm parity reads every family file of test-vectors/local)."""
     found = cases(seed)
     head = {'schema_version': 1, 'file': 'attention.json', 'family': 'attention', 'set': f'seed-{seed}',
             'description': 'Attention scores (dot, general, concat, additive) with masks, one attentional decoder step, '
@@ -231,18 +230,6 @@ def write(out_dir, seed):
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, 'attention.json'), 'wb') as fh:
         fh.write(data)
-    index_path = os.path.join(out_dir, 'index.json')
-    index = {'schema_version': 1, 'files': []}
-    if os.path.exists(index_path):
-        with open(index_path) as fh:
-            index = json.load(fh)
-    entry = {'file': 'attention.json', 'family': 'attention', 'description': head['description'], 'num_cases': len(found),
-             'bytes': len(data), 'sha256': hashlib.sha256(data).hexdigest(), 'cases': [c['name'] for c in found]}
-    index['files'] = [f for f in index['files'] if f['file'] != 'attention.json'] + [entry]
-    index['total_cases'] = sum(f['num_cases'] for f in index['files'])
-    with open(index_path, 'w') as fh:
-        json.dump(index, fh, indent=1)
-        fh.write('\n')
     print(f'attention.json: {len(found)} cases, {len(data)} bytes')
 
 

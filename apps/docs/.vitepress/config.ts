@@ -30,6 +30,7 @@ export default defineConfig({
           { text: 'Sequence to sequence', link: '/guide/seq2seq' },
           { text: 'Attention', link: '/guide/attention' },
           { text: 'Exploding gradients and clipping', link: '/guide/clipping' },
+          { text: 'Deploy', link: '/guide/deploy' },
         ],
       },
       {

@@ -4,7 +4,6 @@ import {
 } from '@recurrent/autograd';
 import type { GRUCell, LSTMCell } from '@recurrent/cells';
 import type { Attention, AttentionMemory } from './attention.js';
-import { asRecurrentCell } from './cellAdapter.js';
 import type { Embedding } from './embedding.js';
 import type { GRU } from './gru.js';
 import type { Linear } from './linear.js';
@@ -116,7 +115,7 @@ export class AttentionEncoderDecoder extends Module {
     this.encoder = this.registerModule('encoder', options.encoder);
     this.bridge = this.registerModule('bridge', options.bridge);
     this.targetEmbedding = this.registerModule('targetEmbedding', options.targetEmbedding);
-    this.decoder = this.registerModule('decoder', asRecurrentCell(options.decoder));
+    this.decoder = this.registerModule('decoder', options.decoder);
     this.attention = this.registerModule('attention', options.attention);
     this.combine = this.registerModule('combine', options.combine);
     this.projection = this.registerModule('projection', options.projection);
