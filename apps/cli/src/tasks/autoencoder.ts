@@ -116,6 +116,7 @@ export async function autoencoderTask(settings: AutoencoderSettings): Promise<Tr
       return rate;
     },
     details: () => details,
+    plainWeights: true,
     getDataState: () => batches.getState(),
     setDataState: (state) => batches.setState(state),
   };

@@ -170,6 +170,7 @@ export async function birthsTask(settings: BirthsSettings): Promise<TrainingTask
       return validation;
     },
     details: () => details,
+    plainWeights: true,
     getDataState: () => batches.getState(),
     setDataState: (state) => batches.setState(state),
   };

@@ -129,6 +129,7 @@ export async function g2pAttentionTask(settings: G2PAttentionSettings): Promise<
       return errors / reference;
     },
     details: () => details,
+    plainWeights: true,
     getDataState: () => batches.getState(),
     setDataState: (state) => batches.setState(state),
   };

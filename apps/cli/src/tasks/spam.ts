@@ -136,6 +136,7 @@ export async function spamTask(settings: SpamSettings): Promise<TrainingTask> {
       return scores.f1;
     },
     details: () => details,
+    plainWeights: true,
     getDataState: () => batches.getState(),
     setDataState: (state) => batches.setState(state),
   };

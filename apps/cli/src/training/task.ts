@@ -34,6 +34,9 @@ export interface TrainingTask {
   /** The metric on the validation split, in evaluation mode; must not touch training state.
    * Intermediate evaluations (`final` false) may score a prefix of it to save time. */
   evaluate(final?: boolean): number;
+  /** Checkpoint the weights as a plain PyTorch state dict, not a model file: for models with no
+   * module kind `encodeModel` can describe (the issue-18 tasks' task-specific models). */
+  plainWeights?: boolean;
   /** Further figures of the last evaluation (a baseline's, other splits'), logged beside the
    * metric: `{"test_mae": 240.1, "test_mae_year_earlier": 269.0}`. */
   details?(): Record<string, number>;
