@@ -39,6 +39,7 @@ type ParityBackend = Backend & { fallbacks?: ReadonlyMap<string, number>; dispos
 const backends: Record<string, () => Promise<ParityBackend>> = {
   cpu: async () => (await load('packages/tensor/src/index.ts')).cpu,
   gpujs: async () => (await load('packages/backend-gpujs/src/index.ts')).createGpujsBackend({ mode: 'webasm' }),
+  native: async () => (await load('packages/backend-native/src/index.ts')).createNativeBackend(),
 };
 
 /** Tolerance per backend for the families it runs (webasm and the CPU: float32 rounding only). */
