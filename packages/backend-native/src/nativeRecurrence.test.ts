@@ -121,3 +121,26 @@ describe('native recurrence', () => {
     expect(g.h0!.some((v) => v !== 0)).toBe(true);
   });
 });
+
+describe('the native recurrence workspace', () => {
+  it('keeps released tapes for the next forward, counted in workspaceFloats, freed by releaseWorkspace', () => {
+    const native = createNativeBackend({ threads: 1 });
+    const recurrence = native.kernels.recurrent!;
+    const args = makeArgs({ mode: 'LSTM' }, runs[0], 3);
+    const first = recurrence.forward(args);
+    const before = native.stats.workspaceFloats;
+    recurrence.releaseTape(first.tape!);
+    const held = native.stats.workspaceFloats - before;
+    expect(held).toBeGreaterThan(0);
+    recurrence.releaseTape(first.tape!); // a second release does nothing
+    expect(native.stats.workspaceFloats - before).toBe(held);
+    const again = recurrence.forward(args);
+    expect(native.stats.workspaceFloats - before).toBe(0);
+    expect(Array.from(again.output)).toEqual(Array.from(first.output));
+    expect(() => recurrence.backward({ tape: first.tape!, dOutput: null, dhN: null, dcN: null, needs: { x: true, h0: true, c0: true, weights: true } }))
+      .toThrow('recurrent: expected a tape not yet released, got a released one');
+    recurrence.releaseTape(again.tape!);
+    recurrence.releaseWorkspace();
+    expect(native.stats.workspaceFloats).toBeLessThanOrEqual(before);
+  });
+});
