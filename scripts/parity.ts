@@ -2,7 +2,7 @@
 // DIR/index.json (default: the repository's copy of the PyTorch vectors, then every family file of
 // test-vectors/local/) through the runner of its family, prints a line per family and ends with
 // `parity: N passed, N failed`. A family without a runner counts its cases as failed. With
-// `--backend gpujs` the recurrent layer families (layer, packed, lstm_peephole, gru_reset_before)
+// `--backend gpujs` the recurrent layer families (layer, packed and the local variants)
 // run on that backend (gpu.js in webasm mode in Node) and each family's line also shows the kernel
 // fallbacks the backend counted. Exits non-zero on any failure.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -20,6 +20,8 @@ const runners: Record<string, string> = {
   packed: 'packages/layers/test/parity/layer.ts',
   lstm_peephole: 'packages/layers/test/parity/layer.ts',
   gru_reset_before: 'packages/layers/test/parity/layer.ts',
+  lstm_hard_sigmoid: 'packages/layers/test/parity/layer.ts',
+  gru_hard_sigmoid: 'packages/layers/test/parity/layer.ts',
   jordan: 'packages/layers/test/parity/jordan.ts',
   clockwork: 'packages/layers/test/parity/clockwork.ts',
   scrn: 'packages/layers/test/parity/scrn.ts',
@@ -28,7 +30,7 @@ const runners: Record<string, string> = {
 };
 
 /** Families whose runner takes a backend (the others always run on the CPU). */
-const backendFamilies = new Set(['layer', 'packed', 'lstm_peephole', 'gru_reset_before']);
+const backendFamilies = new Set(['layer', 'packed', 'lstm_peephole', 'gru_reset_before', 'lstm_hard_sigmoid', 'gru_hard_sigmoid']);
 
 /** A backend with counted kernel fallbacks (gpu.js), or a plain one. */
 type ParityBackend = Backend & { fallbacks?: ReadonlyMap<string, number>; dispose?(): void };

@@ -13,10 +13,12 @@ row starts at its last step. Equations (gates stacked by rows as PyTorch's, `σ`
                    h' = o ⊙ tanh(c')            (parameters weight_ci_l{k}, weight_cf_l{k}, weight_co_l{k})
   reset-before GRU: r, z as nn.GRU,  n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn),  h' = (1 − z) ⊙ n + z ⊙ h
                    (Keras's reset_after=False)
+  hard sigmoid:    the LSTM (i, f, o) and GRU (r, z) gates through max(0, min(1, 0.2·x + 0.5))
+                   instead of σ (tf.keras / TF.js's default recurrent_activation)
 
-The loops are checked on every case against nn.LSTM (the peephole loop with zero peepholes,
-packed cases through pack_padded_sequence), so the time loop, the masking and the layer plumbing
-are PyTorch's. Each file holds the grid of the layer files (numLayers 1–3 × uni/bi × time/batch
+The loops are checked on every case against nn.LSTM / nn.GRU (the same loop with σ gates and zero
+peepholes; packed cases through pack_padded_sequence; the reset-before GRU has no module to compare
+with), so the time loop, the masking and the layer plumbing are PyTorch's. Each file holds the grid of the layer files (numLayers 1–3 × uni/bi × time/batch
 first × h0 or not × bias or not, then large, long, big and single-step cases) and the grid of the
 packed file. generate.py writes the same two files into every set it generates.
 """
@@ -38,11 +40,24 @@ VARIANTS = {
     # file stem: (module, gate blocks, extra per-direction parameters)
     'lstm_peephole': ('LSTM', 4, ('weight_ci', 'weight_cf', 'weight_co')),
     'gru_reset_before': ('GRU', 3, ()),
+    'lstm_hard_sigmoid': ('LSTM', 4, ()),
+    'gru_hard_sigmoid': ('GRU', 3, ()),
 }
+
+
+def hard_sigmoid(v):
+    """tf.keras's hard sigmoid, max(0, min(1, 0.2·x + 0.5))."""
+    return torch.clamp(0.2 * v + 0.5, 0.0, 1.0)
+
+
+def gate_of(kind):
+    return hard_sigmoid if kind.endswith('hard_sigmoid') else torch.sigmoid
 
 DESCRIPTIONS = {
     'lstm_peephole.json': 'LSTM layers with peephole connections (weight_ci/cf/co per layer and direction), reference loops; layer and packed grids.',
     'gru_reset_before.json': "GRU layers in the reset-before form (Keras reset_after=False), reference loops; layer and packed grids.",
+    'lstm_hard_sigmoid.json': "LSTM layers with tf.keras's hard sigmoid gates max(0, min(1, 0.2x + 0.5)), reference loops; a smaller layer grid and the packed grid.",
+    'gru_hard_sigmoid.json': "GRU layers with hard sigmoid gates, reset-after and reset-before by turns, reference loops; a smaller layer grid and the packed grid.",
 }
 
 
@@ -66,19 +81,35 @@ def make_params(d, kind, L, bi, I, H, bias):
     return names, params
 
 
-def lstm_step(p, x, h, c):
+def lstm_step(p, x, h, c, gate=torch.sigmoid):
     gates = x @ p['weight_ih'].T + h @ p['weight_hh'].T
     if 'bias_ih' in p:
         gates = gates + p['bias_ih'] + p['bias_hh']
     i, f, n, o = gates.chunk(4, 1)
-    i = torch.sigmoid(i + p['weight_ci'] * c)
-    f = torch.sigmoid(f + p['weight_cf'] * c)
+    peep = 'weight_ci' in p
+    i = gate(i + p['weight_ci'] * c if peep else i)
+    f = gate(f + p['weight_cf'] * c if peep else f)
     c_new = f * c + i * torch.tanh(n)
-    o = torch.sigmoid(o + p['weight_co'] * c_new)
+    o = gate(o + p['weight_co'] * c_new if peep else o)
     return o * torch.tanh(c_new), c_new
 
 
-def gru_step(p, x, h):
+def gru_step_after(p, x, h, gate=torch.sigmoid):
+    """nn.GRU's reset-after form, with the gate activation given."""
+    H = h.shape[1]
+    gi = x @ p['weight_ih'].T
+    gh = h @ p['weight_hh'].T
+    if 'bias_ih' in p:
+        gi, gh = gi + p['bias_ih'], gh + p['bias_hh']
+    i_r, i_z, i_n = gi.chunk(3, 1)
+    h_r, h_z, h_n = gh.split(H, 1)
+    r = gate(i_r + h_r)
+    z = gate(i_z + h_z)
+    n = torch.tanh(i_n + r * h_n)
+    return (1 - z) * n + z * h
+
+
+def gru_step(p, x, h, gate=torch.sigmoid):
     H = h.shape[1]
     gi = x @ p['weight_ih'].T
     if 'bias_ih' in p:
@@ -86,29 +117,31 @@ def gru_step(p, x, h):
     w_r, w_z, w_n = p['weight_hh'].split(H, 0)
     b_r, b_z, b_n = p['bias_hh'].split(H) if 'bias_hh' in p else (0.0, 0.0, 0.0)
     i_r, i_z, i_n = gi.chunk(3, 1)
-    r = torch.sigmoid(i_r + h @ w_r.T + b_r)
-    z = torch.sigmoid(i_z + h @ w_z.T + b_z)
+    r = gate(i_r + h @ w_r.T + b_r)
+    z = gate(i_z + h @ w_z.T + b_z)
     n = torch.tanh(i_n + (r * h) @ w_n.T + b_n)
     return (1 - z) * n + z * h
 
 
-def run_direction(kind, p, x, h, c, mask, reverse):
+def run_direction(kind, p, x, h, c, mask, reverse, reset_after=False, gate=torch.sigmoid):
     """One direction over time-major x [T, B, ·]: outputs [T, B, H] (0 past each length), final states."""
     T = x.shape[0]
     outputs = [None] * T
     for t in (range(T - 1, -1, -1) if reverse else range(T)):
         m = mask[t]
-        if kind == 'lstm_peephole':
-            h_new, c_new = lstm_step(p, x[t], h, c)
+        if kind.startswith('lstm'):
+            h_new, c_new = lstm_step(p, x[t], h, c, gate)
             c = m * c_new + (1 - m) * c
+        elif reset_after:
+            h_new = gru_step_after(p, x[t], h, gate)
         else:
-            h_new = gru_step(p, x[t], h)
+            h_new = gru_step(p, x[t], h, gate)
         h = m * h_new + (1 - m) * h
         outputs[t] = m * h_new
     return torch.stack(outputs), h, c
 
 
-def reference(kind, params, L, bi, x_tm, h0, c0, mask, H):
+def reference(kind, params, L, bi, x_tm, h0, c0, mask, H, reset_after=False, gate=torch.sigmoid):
     D = 2 if bi else 1
     B = x_tm.shape[1]
     layer_input = x_tm
@@ -121,7 +154,7 @@ def reference(kind, params, L, bi, x_tm, h0, c0, mask, H):
             row = layer * D + direction
             h = h0[row] if h0 is not None else torch.zeros(B, H)
             c = c0[row] if c0 is not None else torch.zeros(B, H)
-            out, h, c = run_direction(kind, p, layer_input, h, c, mask, direction == 1)
+            out, h, c = run_direction(kind, p, layer_input, h, c, mask, direction == 1, reset_after, gate)
             outs.append(out)
             h_n.append(h)
             c_n.append(c)
@@ -129,35 +162,38 @@ def reference(kind, params, L, bi, x_tm, h0, c0, mask, H):
     return layer_input, torch.stack(h_n), torch.stack(c_n)
 
 
-def check_against_torch(kind, params, L, bi, bf, x, h0, c0, lengths, mask, H, I):
-    """The peephole loop with zero peepholes must be nn.LSTM (packed through PyTorch's packing)."""
-    if kind != 'lstm_peephole':
+def check_against_torch(kind, params, L, bi, bf, x, h0, c0, lengths, mask, H, I, reset_after):
+    """The reference loop with σ gates and zero peepholes must be nn.LSTM / nn.GRU (packed through
+    PyTorch's packing); the reset-before GRU has no PyTorch module to compare with."""
+    if kind.startswith('gru') and not reset_after:
         return
     has_bias = any(name.startswith('bias_ih') for name in params)
-    module = nn.LSTM(I, H, L, bias=has_bias, batch_first=bf, bidirectional=bi)
-    zeroed = {}
+    cls = nn.LSTM if kind.startswith('lstm') else nn.GRU
+    module = cls(I, H, L, bias=has_bias, batch_first=bf, bidirectional=bi)
     with torch.no_grad():
         for name, p in module.named_parameters():
             p.copy_(params[name])
-        for name, v in params.items():
-            zeroed[name] = torch.zeros_like(v) if name.startswith('weight_c') else v.detach()
-    state = (h0.detach(), c0.detach()) if h0 is not None else None
-    with torch.no_grad():
+        zeroed = {name: torch.zeros_like(v) if name.startswith('weight_c') else v.detach() for name, v in params.items()}
+        lstm = cls is nn.LSTM
+        state = None if h0 is None else ((h0.detach(), c0.detach()) if lstm else h0.detach())
         xd = x.detach()
         if lengths is not None:
             packed = pack_padded_sequence(xd, torch.tensor(lengths), batch_first=bf, enforce_sorted=False)
-            out, (hn, cn) = module(packed, state)
+            out, hidden = module(packed, state)
             out, _ = pad_packed_sequence(out, batch_first=bf, total_length=mask.shape[0])
         else:
-            out, (hn, cn) = module(xd, state)
+            out, hidden = module(xd, state)
+        hn, cn = hidden if lstm else (hidden, None)
         x_tm = xd.transpose(0, 1) if bf else xd
-        ref, ref_h, ref_c = reference(kind, zeroed, L, bi, x_tm, state[0] if state else None, state[1] if state else None, mask, H)
+        ref, ref_h, ref_c = reference(kind, zeroed, L, bi, x_tm, None if h0 is None else h0.detach(),
+                                      None if c0 is None else c0.detach(), mask, H, reset_after)
         ref = ref.transpose(0, 1) if bf else ref
-    for a, b in ((out, ref), (hn, ref_h), (cn, ref_c)):
-        assert torch.allclose(a, b, atol=1e-12, rtol=0), 'the reference loop differs from nn.LSTM'
+    pairs = [(out, ref), (hn, ref_h)] + ([(cn, ref_c)] if lstm else [])
+    for a, b in pairs:
+        assert torch.allclose(a, b, atol=1e-12, rtol=0), f'the reference loop differs from nn.{cls.__name__}'
 
 
-def variant_case(d, kind, name, family, L, bi, bf, has_h0, bias, I, H, T, B, P=0, lengths=None):
+def variant_case(d, kind, name, family, L, bi, bf, has_h0, bias, I, H, T, B, P=0, lengths=None, reset_after=False):
     module, _, _ = VARIANTS[kind]
     D = 2 if bi else 1
     names, params = make_params(d, kind, L, bi, I, H, bias)
@@ -170,8 +206,8 @@ def variant_case(d, kind, name, family, L, bi, bf, has_h0, bias, I, H, T, B, P=0
     mask = torch.ones(T, B, 1) if lengths is None else torch.tensor(
         [[1.0 if t < lengths[b] else 0.0 for b in range(B)] for t in range(T)]).unsqueeze(-1)
     x_tm = x.transpose(0, 1) if bf else x
-    out, h_n, c_n = reference(kind, params, L, bi, x_tm, inputs.get('h0'), inputs.get('c0'), mask, H)
-    check_against_torch(kind, params, L, bi, bf, x, inputs.get('h0'), inputs.get('c0'), lengths, mask, H, I)
+    out, h_n, c_n = reference(kind, params, L, bi, x_tm, inputs.get('h0'), inputs.get('c0'), mask, H, reset_after, gate_of(kind))
+    check_against_torch(kind, params, L, bi, bf, x, inputs.get('h0'), inputs.get('c0'), lengths, mask, H, I, reset_after)
     outputs = {'output': out.transpose(0, 1) if bf else out, 'h_n': h_n}
     if module == 'LSTM':
         outputs['c_n'] = c_n
@@ -184,8 +220,10 @@ def variant_case(d, kind, name, family, L, bi, bf, has_h0, bias, I, H, T, B, P=0
               'dropout': 0.0, 'seq_len': T, 'batch_size': B, 'has_h0': has_h0, 'lengths': lengths}
     if kind == 'lstm_peephole':
         config['peephole'] = True
-    else:
-        config['reset_after'] = False
+    if module == 'GRU':
+        config['reset_after'] = reset_after
+    if kind.endswith('hard_sigmoid'):
+        config['recurrent_activation'] = 'hard_sigmoid'
     return {'name': name, 'family': family, 'config': config, 'param_names': names,
             'params': {n: g.t32(params[n]) for n in names},
             'inputs': {k: g.t32(v) for k, v in inputs.items()}, 'outputs': {k: g.t64(v) for k, v in outputs.items()},
@@ -197,24 +235,33 @@ def sizes(d):
 
 
 def variant_file(d, kind):
-    """The layer files' grid, then the packed file's grid, for one variant."""
+    """The layer files' grid (numLayers 1–2 and bias only for the hard-sigmoid files), then the
+    packed file's grid, for one variant. The hard-sigmoid GRU takes the reset-after and the
+    reset-before form by turns."""
     cases = []
-    for L in (1, 2, 3):
+    hard = kind.endswith('hard_sigmoid')
+    turn = [False]
+
+    def form():
+        turn[0] = not turn[0]
+        return turn[0] if kind == 'gru_hard_sigmoid' else False
+
+    for L in ((1, 2) if hard else (1, 2, 3)):
         for bi in (False, True):
             for bf in (False, True):
                 for has_h0 in (True, False):
-                    for bias in (True, False):
+                    for bias in ((True,) if hard else (True, False)):
                         name = (f"{kind}_L{L}_{'bi' if bi else 'uni'}_{'bf' if bf else 'tm'}_"
                                 f"{'h0' if has_h0 else 'noh0'}_{'bias' if bias else 'nobias'}")
-                        cases.append(variant_case(d, kind, name, kind, L, bi, bf, has_h0, bias, **sizes(d)))
+                        cases.append(variant_case(d, kind, name, kind, L, bi, bf, has_h0, bias, reset_after=form(), **sizes(d)))
     cases.append(variant_case(d, kind, f'{kind}_L1_bi_tm_h0_bias_large', kind, 1, True, False, True, True,
-                              I=d.int(8, 13), H=d.int(12, 20), T=d.int(10, 15), B=d.int(3, 6)))
+                              I=d.int(8, 13), H=d.int(12, 20), T=d.int(10, 15), B=d.int(3, 6), reset_after=form()))
     cases.append(variant_case(d, kind, f'{kind}_L2_bi_bf_h0_bias_long', kind, 2, True, True, True, True,
-                              I=d.int(2, 6), H=d.int(3, 8), T=d.int(30, 45), B=d.int(1, 3)))
+                              I=d.int(2, 6), H=d.int(3, 8), T=d.int(30, 45), B=d.int(1, 3), reset_after=form()))
     cases.append(variant_case(d, kind, f'{kind}_L2_bi_tm_h0_bias_big', kind, 2, True, False, True, True,
-                              I=d.int(17, 30), H=d.int(33, 42), T=d.int(4, 6), B=d.int(3, 6)))
+                              I=d.int(17, 30), H=d.int(33, 42), T=d.int(4, 6), B=d.int(3, 6), reset_after=form()))
     cases.append(variant_case(d, kind, f'{kind}_L3_bi_tm_h0_nobias_T1_B1', kind, 3, True, False, True, False,
-                              I=d.int(1, 6), H=d.int(2, 8), T=1, B=1))
+                              I=d.int(1, 6), H=d.int(2, 8), T=1, B=1, reset_after=form()))
     grid = [(1, False, False, True, True), (1, False, True, False, True), (1, True, False, True, True),
             (1, True, True, False, True), (2, False, False, True, True), (2, False, True, False, False),
             (2, True, False, True, True), (3, True, True, True, False)]
@@ -226,15 +273,15 @@ def variant_file(d, kind):
         lengths = g.random_lengths(d, s['T'], s['B'], short)
         name = (f"packed_{kind}_L{L}_{'bi' if bi else 'uni'}_{'bf' if bf else 'tm'}_"
                 f"{'h0' if has_h0 else 'noh0'}_{'bias' if bias else 'nobias'}{'_short' if short else ''}")
-        cases.append(variant_case(d, kind, name, kind, L, bi, bf, has_h0, bias, lengths=lengths, **s))
+        cases.append(variant_case(d, kind, name, kind, L, bi, bf, has_h0, bias, lengths=lengths, reset_after=form(), **s))
     s = sizes(d)
     s['T'], s['B'] = d.int(2, 6), d.int(2, 4)
     cases.append(variant_case(d, kind, f'packed_{kind}_L2_bi_bf_h0_bias_full', kind, 2, True, True, True, True,
-                              lengths=[s['T']] * s['B'], **s))
+                              lengths=[s['T']] * s['B'], reset_after=form(), **s))
     s = sizes(d)
     s['T'], s['B'] = d.int(3, 6), 1
     cases.append(variant_case(d, kind, f'packed_{kind}_L1_bi_tm_h0_bias_B1_short', kind, 1, True, False, True, True,
-                              lengths=[d.int(1, s['T'] - 1)], **s))
+                              lengths=[d.int(1, s['T'] - 1)], reset_after=form(), **s))
     return cases
 
 

@@ -1,21 +1,19 @@
-import type { Tensor } from '@recurrent/tensor';
+import { type Tensor, checkOptions, option } from '@recurrent/tensor';
 import { Module, type Parameter, type Variable, definePrimitive, isGradEnabled } from '@recurrent/autograd';
 import { recurrentPrimitive } from './recurrentPrimitive.js';
-import { type InitOptions, checkSize, generatorOf, orthogonalBlocks, uniformParameter } from './init.js';
+import { orthogonalBlocks } from './init.js';
+import { type CellConfig, type CellOptions, type CellStepResult, type RecurrentCell, cellSchema } from './cell.js';
+import { drawParameters, zeroStates } from './internal/drawParameters.js';
 import { type StepInput, checkInput, checkState, dataOf, float32Of, valueOf, wrap } from './stepTools.js';
 
 /** Options of {@link GRUCell}. */
-export interface GRUCellOptions extends InitOptions {
-  /** Features of the input `x`. */
-  inputSize: number;
-  /** Features of the hidden state `h`. */
-  hiddenSize: number;
-  /** Learn `bias_ih` and `bias_hh` (default true). */
-  bias?: boolean;
+export interface GRUCellOptions extends CellOptions {
   /** `true` (default): PyTorch / cuDNN, the reset gate multiplies `W_hn h + b_hn`. `false`:
    * Keras / TensorFlow.js `reset_after=False`, the reset gate multiplies `h` before `W_hn`. */
   resetAfter?: boolean;
 }
+
+const gruCellSchema = { ...cellSchema, resetAfter: option.boolean };
 
 /**
  * A gated recurrent unit (Cho et al., 2014), one time step, exactly as PyTorch's `nn.GRUCell`.
@@ -46,9 +44,13 @@ export interface GRUCellOptions extends InitOptions {
  * const h = cell.forward(randn([3, 10], new Generator(1)));
  * h.shape; // [3, 20]
  */
-export class GRUCell extends Module {
+export class GRUCell extends Module implements RecurrentCell {
   readonly inputSize: number;
   readonly hiddenSize: number;
+  readonly outputSize: number;
+  readonly stateSizes: readonly number[];
+  readonly bias: boolean;
+  readonly recurrentInit: 'uniform' | 'orthogonal';
   readonly resetAfter: boolean;
   /** `weight_ih [3·hiddenSize, inputSize]`, gates `r, z, n`. */
   readonly weightIh: Parameter;
@@ -61,17 +63,36 @@ export class GRUCell extends Module {
 
   constructor(options: GRUCellOptions) {
     super();
-    this.inputSize = checkSize('GRUCell', 'inputSize', options.inputSize);
-    const H = (this.hiddenSize = checkSize('GRUCell', 'hiddenSize', options.hiddenSize));
+    checkOptions('GRUCell', options, gruCellSchema);
+    this.inputSize = options.inputSize;
+    const H = (this.hiddenSize = options.hiddenSize);
+    this.outputSize = H;
+    this.stateSizes = [H];
     this.resetAfter = options.resetAfter ?? true;
-    const generator = generatorOf(options);
-    const make = (shape: number[]) => uniformParameter(shape, H, generator, options.backend);
-    this.weightIh = this.registerParameter('weight_ih', make([3 * H, this.inputSize]));
-    this.weightHh = this.registerParameter('weight_hh', make([3 * H, H]));
-    const bias = options.bias ?? true;
-    this.biasIh = this.registerParameter('bias_ih', bias ? make([3 * H]) : null);
-    this.biasHh = this.registerParameter('bias_hh', bias ? make([3 * H]) : null);
-    if (options.recurrentInit === 'orthogonal') orthogonalBlocks(this.weightHh.value, 3, generator);
+    this.recurrentInit = options.recurrentInit ?? 'uniform';
+    const { draw, bias, generator } = drawParameters(options, H);
+    this.bias = bias;
+    this.weightIh = this.registerParameter('weight_ih', draw([3 * H, this.inputSize]));
+    this.weightHh = this.registerParameter('weight_hh', draw([3 * H, H]));
+    this.biasIh = this.registerParameter('bias_ih', bias ? draw([3 * H]) : null);
+    this.biasHh = this.registerParameter('bias_hh', bias ? draw([3 * H]) : null);
+    if (this.recurrentInit === 'orthogonal') orthogonalBlocks(this.weightHh.value, 3, generator);
+  }
+
+  /** Zeros `[batch, hiddenSize]`: the state `[h]` of a first step. */
+  initialState(batch: number): Tensor[] {
+    return zeroStates(this.weightIh.value, batch, this.stateSizes);
+  }
+
+  /** One step of the cell contract: state `[h]` → `{ output: h', state: [h'] }`. */
+  step(x: StepInput, state?: readonly StepInput[] | null, _time = 0): CellStepResult {
+    const h = this.forward(x, state?.[0] ?? null);
+    return { output: h, state: [h] };
+  }
+
+  /** The options as plain JSON. */
+  config(): CellConfig {
+    return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, bias: this.bias, resetAfter: this.resetAfter, recurrentInit: this.recurrentInit };
   }
 
   /** One step: the new hidden state from `x [batch, inputSize]` and `h [batch, hiddenSize]`. */

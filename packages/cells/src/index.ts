@@ -9,3 +9,4 @@ export type { StepInput } from './stepTools.js';
 export {
   recurrentPrimitive, recurrenceOf, type RecurrentInput, type RecurrentPrimitiveOptions,
 } from './recurrentPrimitive.js';
+export { type RecurrentCell, type CellStepResult, type CellOptions, type CellConfig, cellSchema, drawSchema } from './cell.js';

@@ -1,20 +1,18 @@
-import { type Tensor, fail } from '@recurrent/tensor';
+import { type Tensor, checkOptions, option } from '@recurrent/tensor';
 import { Module, type Parameter, type Variable, definePrimitive } from '@recurrent/autograd';
 import { recurrentPrimitive } from './recurrentPrimitive.js';
-import { type InitOptions, checkSize, generatorOf, orthogonalBlocks, uniformParameter } from './init.js';
+import { orthogonalBlocks } from './init.js';
+import { type CellConfig, type CellOptions, type CellStepResult, type RecurrentCell, cellSchema } from './cell.js';
+import { drawParameters, zeroStates } from './internal/drawParameters.js';
 import { type StepInput, checkInput, checkState, dataOf, float32Of, valueOf, wrap } from './stepTools.js';
 
 /** Options of {@link RNNCell}. */
-export interface RNNCellOptions extends InitOptions {
-  /** Features of the input `x`. */
-  inputSize: number;
-  /** Features of the hidden state `h`. */
-  hiddenSize: number;
-  /** Learn `bias_ih` and `bias_hh` (default true). */
-  bias?: boolean;
+export interface RNNCellOptions extends CellOptions {
   /** `tanh` (default) or `relu`. */
   nonlinearity?: 'tanh' | 'relu';
 }
+
+const rnnCellSchema = { ...cellSchema, nonlinearity: option.oneOf(['tanh', 'relu']) };
 
 /**
  * The Elman recurrent cell (Elman, 1990), one time step, exactly as PyTorch's `nn.RNNCell`:
@@ -40,9 +38,13 @@ export interface RNNCellOptions extends InitOptions {
  * const h = cell.forward(randn([2, 4], new Generator(1)));
  * h.shape; // [2, 8]
  */
-export class RNNCell extends Module {
+export class RNNCell extends Module implements RecurrentCell {
   readonly inputSize: number;
   readonly hiddenSize: number;
+  readonly outputSize: number;
+  readonly stateSizes: readonly number[];
+  readonly bias: boolean;
+  readonly recurrentInit: 'uniform' | 'orthogonal';
   readonly nonlinearity: 'tanh' | 'relu';
   /** `weight_ih [hiddenSize, inputSize]`. */
   readonly weightIh: Parameter;
@@ -60,19 +62,36 @@ export class RNNCell extends Module {
 
   constructor(options: RNNCellOptions) {
     super();
-    const owner = this.cellName;
-    this.inputSize = checkSize(owner, 'inputSize', options.inputSize);
-    const H = (this.hiddenSize = checkSize(owner, 'hiddenSize', options.hiddenSize));
+    checkOptions(this.cellName, options, rnnCellSchema);
+    this.inputSize = options.inputSize;
+    const H = (this.hiddenSize = options.hiddenSize);
+    this.outputSize = H;
+    this.stateSizes = [H];
     this.nonlinearity = options.nonlinearity ?? 'tanh';
-    if (this.nonlinearity !== 'tanh' && this.nonlinearity !== 'relu') fail(owner, "nonlinearity 'tanh' or 'relu'", String(options.nonlinearity));
-    const generator = generatorOf(options);
-    const make = (shape: number[]) => uniformParameter(shape, H, generator, options.backend);
-    this.weightIh = this.registerParameter('weight_ih', make([H, this.inputSize]));
-    this.weightHh = this.registerParameter('weight_hh', make([H, H]));
-    const bias = options.bias ?? true;
-    this.biasIh = this.registerParameter('bias_ih', bias ? make([H]) : null);
-    this.biasHh = this.registerParameter('bias_hh', bias ? make([H]) : null);
-    if (options.recurrentInit === 'orthogonal') orthogonalBlocks(this.weightHh.value, 1, generator);
+    this.recurrentInit = options.recurrentInit ?? 'uniform';
+    const { draw, bias, generator } = drawParameters(options, H);
+    this.bias = bias;
+    this.weightIh = this.registerParameter('weight_ih', draw([H, this.inputSize]));
+    this.weightHh = this.registerParameter('weight_hh', draw([H, H]));
+    this.biasIh = this.registerParameter('bias_ih', bias ? draw([H]) : null);
+    this.biasHh = this.registerParameter('bias_hh', bias ? draw([H]) : null);
+    if (this.recurrentInit === 'orthogonal') orthogonalBlocks(this.weightHh.value, 1, generator);
+  }
+
+  /** Zeros `[batch, hiddenSize]`: the state `[h]` of a first step. */
+  initialState(batch: number): Tensor[] {
+    return zeroStates(this.weightIh.value, batch, this.stateSizes);
+  }
+
+  /** One step of the cell contract: state `[h]` → `{ output: h', state: [h'] }`. */
+  step(x: StepInput, state?: readonly StepInput[] | null, _time = 0): CellStepResult {
+    const h = this.forward(x, state?.[0] ?? null);
+    return { output: h, state: [h] };
+  }
+
+  /** The options as plain JSON. */
+  config(): CellConfig {
+    return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, bias: this.bias, nonlinearity: this.nonlinearity, recurrentInit: this.recurrentInit };
   }
 
   /** One step: the new hidden state from `x [batch, inputSize]` and `h [batch, hiddenSize]`. */

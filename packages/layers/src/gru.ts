@@ -8,6 +8,9 @@ export interface GRUOptions extends FusedLayerOptions {
   /** `true` (default): PyTorch / cuDNN, the reset gate multiplies `W_hn h + b_hn`. `false`: Keras /
    * TensorFlow.js `reset_after=False`, `n_t = tanh(W_in x_t + b_in + W_hn (r_t ⊙ h_{t−1}) + b_hn)`. */
   resetAfter?: boolean;
+  /** The gate activation of `r`, `z`: `'sigmoid'` (default, PyTorch's) or `'hardSigmoid'`,
+   * tf.keras's `max(0, min(1, 0.2·x + 0.5))` (TF.js's default `recurrentActivation`). */
+  recurrentActivation?: RecurrentActivation;
 }
 
 /** The options of a {@link GRU} as plain JSON, from {@link GRU.config}. */
@@ -16,7 +19,7 @@ export interface GRUConfig extends FusedLayerConfig {
   recurrentActivation: RecurrentActivation;
 }
 
-const gruSchema = { ...fusedLayerSchema, resetAfter: option.boolean };
+const gruSchema = { ...fusedLayerSchema, resetAfter: option.boolean, recurrentActivation: option.oneOf(['sigmoid', 'hardSigmoid']) };
 
 /**
  * A multi-layer gated recurrent unit over whole sequences, exactly as PyTorch's `nn.GRU`
@@ -50,7 +53,7 @@ const gruSchema = { ...fusedLayerSchema, resetAfter: option.boolean };
  */
 export class GRU extends FusedLayer {
   constructor(options: GRUOptions) {
-    super('GRU', 'GRU', options, gruSchema, { resetAfter: options.resetAfter ?? true });
+    super('GRU', 'GRU', options, gruSchema, { resetAfter: options.resetAfter ?? true, recurrentActivation: options.recurrentActivation ?? 'sigmoid' });
   }
 
   /** The options as plain JSON (`new GRU(gru.config())` builds the same layer, up to its weights). */

@@ -11,6 +11,9 @@ export interface LSTMOptions extends FusedLayerOptions {
   /** Peephole connections from the cell state into the gates, diagonal weights `weight_ci_l{k}`,
    * `weight_cf_l{k}`, `weight_co_l{k}` (`[hiddenSize]` each; default false, as PyTorch's). */
   peephole?: boolean;
+  /** The gate activation of `i`, `f`, `o`: `'sigmoid'` (default, PyTorch's) or `'hardSigmoid'`,
+   * tf.keras's `max(0, min(1, 0.2·x + 0.5))` (TF.js's default `recurrentActivation`). */
+  recurrentActivation?: RecurrentActivation;
 }
 
 /** The options of an {@link LSTM} as plain JSON, from {@link LSTM.config}. */
@@ -20,7 +23,9 @@ export interface LSTMConfig extends FusedLayerConfig {
   recurrentActivation: RecurrentActivation;
 }
 
-const lstmSchema = { ...fusedLayerSchema, projSize: option.integer({ min: 0 }), peephole: option.boolean };
+const lstmSchema = {
+  ...fusedLayerSchema, projSize: option.integer({ min: 0 }), peephole: option.boolean, recurrentActivation: option.oneOf(['sigmoid', 'hardSigmoid']),
+};
 
 /** The result of {@link LSTM.forward}. */
 export interface LSTMOutput extends FusedLayerOutput {
@@ -70,7 +75,9 @@ export interface LSTMOutput extends FusedLayerOutput {
  */
 export class LSTM extends FusedLayer {
   constructor(options: LSTMOptions) {
-    super('LSTM', 'LSTM', options, lstmSchema, { projSize: options.projSize ?? 0, peephole: options.peephole ?? false });
+    super('LSTM', 'LSTM', options, lstmSchema, {
+      projSize: options.projSize ?? 0, peephole: options.peephole ?? false, recurrentActivation: options.recurrentActivation ?? 'sigmoid',
+    });
   }
 
   /** The options as plain JSON (`new LSTM(lstm.config())` builds the same layer, up to its weights). */

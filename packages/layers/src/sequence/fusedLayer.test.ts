@@ -216,4 +216,22 @@ describe('retained graphs', () => {
       }
     }
   });
+
+  it('config() gives the options as plain JSON that rebuild the same layer', () => {
+    const layers = [
+      new LSTM({ inputSize: 3, hiddenSize: 5, numLayers: 2, projSize: 2, bidirectional: true, batchFirst: true }),
+      new LSTM({ inputSize: 3, hiddenSize: 4, peephole: true, bias: false }),
+      new GRU({ inputSize: 3, hiddenSize: 4, resetAfter: false, dropout: 0.25, numLayers: 2 }),
+      new RNN({ inputSize: 3, hiddenSize: 4, nonlinearity: 'relu', recurrentInit: 'orthogonal' }),
+    ];
+    for (const layer of layers) {
+      const config = layer.config();
+      expect(JSON.parse(JSON.stringify(config))).toEqual(config);
+      const Layer = layer.constructor as new (options: typeof config) => typeof layer;
+      const again = new Layer(config);
+      expect(again.config()).toEqual(config);
+      expect(again.namedParameters().map(([name, p]) => [name, p.shape])).toEqual(layer.namedParameters().map(([name, p]) => [name, p.shape]));
+    }
+    expect(layers[1].namedParameters().map(([name]) => name)).toEqual(['weight_ih_l0', 'weight_hh_l0', 'weight_ci_l0', 'weight_cf_l0', 'weight_co_l0']);
+  });
 });

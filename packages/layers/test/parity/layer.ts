@@ -1,5 +1,5 @@
 // Parity runner for the `layer` (rnn_tanh, rnn_relu, lstm, lstm_proj, gru) and `packed` families,
-// and the local `lstm_peephole` and `gru_reset_before` families (reference loops of
+// and the local `lstm_peephole`, `gru_reset_before`, `lstm_hard_sigmoid` and `gru_hard_sigmoid` families (reference loops of
 // scripts/vectors/recurrent_variants.py): PyTorch's nn.RNN / nn.LSTM / nn.GRU with its parameters,
 // the loss Σ_k sum(output_k ⊙ weights_k), and every output, final state and gradient compared.
 import { type Tensor, tensor } from '@recurrent/tensor';
@@ -26,8 +26,9 @@ export function buildLayer(config: Record<string, any>, backend: Backend = cpu):
     batchFirst: config.batch_first, bidirectional: config.bidirectional, dropout: config.dropout, backend,
   };
   if (config.module === 'RNN') return new RNN({ ...options, nonlinearity: config.nonlinearity });
-  if (config.module === 'LSTM') return new LSTM({ ...options, projSize: config.proj_size, peephole: config.peephole ?? false });
-  if (config.module === 'GRU') return new GRU({ ...options, resetAfter: config.reset_after ?? true });
+  const recurrentActivation = config.recurrent_activation === 'hard_sigmoid' ? 'hardSigmoid' : 'sigmoid';
+  if (config.module === 'LSTM') return new LSTM({ ...options, projSize: config.proj_size, peephole: config.peephole ?? false, recurrentActivation });
+  if (config.module === 'GRU') return new GRU({ ...options, resetAfter: config.reset_after ?? true, recurrentActivation });
   throw new Error(`layer parity: expected module RNN, LSTM or GRU, got ${config.module}`);
 }
 

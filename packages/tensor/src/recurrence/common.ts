@@ -103,6 +103,20 @@ export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
+/** tf.keras's hard sigmoid `max(0, min(1, 0.2·x + 0.5))`, the gate activation of
+ * `recurrentActivation: 'hardSigmoid'`. */
+export function hardSigmoid(x: number): number {
+  const y = 0.2 * x + 0.5;
+  return y <= 0 ? 0 : y >= 1 ? 1 : y;
+}
+
+/** The derivative of a gate activation from its output `y`: `y·(1 − y)` for σ, and for the hard
+ * sigmoid 0.2 inside `(0, 1)`, 0 where it is clipped. */
+export function gateSlope(y: number, hard: boolean): number {
+  if (hard) return y > 0 && y < 1 ? 0.2 : 0;
+  return y * (1 - y);
+}
+
 /**
  * `to[toOffset + j] = σ(from[fromOffset + j] + bias[biasOffset + j])` for `j < count`
  * ({@link sigmoid}; no bias when `bias` is null); `to` may be `from` at the same offset. One
@@ -226,6 +240,8 @@ export interface SequenceRun {
   keepTape?: boolean;
   /** The backend's `packB` kernel, when it has one: recurrent weights are packed once per loop. */
   packB?: PackB;
+  /** LSTM / GRU gates through {@link hardSigmoid} instead of σ (the scalar loops run). */
+  hardSigmoid?: boolean;
   /** The backend's work buffers (scratch, reusable tapes, gate kernels). */
   workspace: RecurrentWorkspace;
 }

@@ -93,11 +93,11 @@ export function createCpuRecurrence(options: CpuRecurrenceOptions): RecurrentKer
   return {
     forward(args: RecurrentForwardArgs): RecurrentForwardResult {
       checkRecurrentArgs(args);
-      if (args.recurrentActivation !== 'sigmoid') fail('recurrence', "recurrentActivation 'sigmoid' on the CPU recurrence", `'${args.recurrentActivation}'`);
       const { mode, weights } = args;
       const run = {
         gemm, packB, workspace, steps: args.steps, batch: args.batch, inputSize: args.inputSize, hiddenSize: args.hiddenSize,
         x: args.x, h0: args.h0, reverse: args.reverse, lengths: args.lengths, keepTape: args.keepTape,
+        hardSigmoid: args.recurrentActivation === 'hardSigmoid',
         weightIh: weights.weightIh, weightHh: weights.weightHh, biasIh: weights.biasIh, biasHh: weights.biasHh,
       };
       const keep = (tape: Omit<CpuTape, 'mode'>): CpuTape | null => (args.keepTape ? { mode, ...tape } : null);

@@ -1,6 +1,6 @@
 import {
   type SequenceRun, addOutputGradient, loopOperand, releaseOperands, carryInactive, columnSums, fillRows, gatherOutput, operand, passInactive,
-  previousSlot, product, reusableStates, stateBuffer, sigmoidRange, tanhRange, sigmoid, stateSlot, timeOf,
+  previousSlot, product, reusableStates, stateBuffer, sigmoidRange, tanhRange, sigmoid, stateSlot, timeOf, hardSigmoid, gateSlope,
 } from './common.js';
 import { SequenceRows } from './sequenceRows.js';
 import { GruGatePass } from './gruGatePass.js';
@@ -74,7 +74,9 @@ export function gruForward(run: GruRun): GruResult {
   const recurrentWeight = loopOperand(run, weightHh, 0, H, true, H, width);
   const resetWeight = resetAfter ? null : loopOperand(run, weightHh, 2 * H * H, H, true, H, H);
   // the gate pass on WebAssembly SIMD (null where unavailable, and in the reset-before form: the loops below)
-  const pass = resetAfter ? GruGatePass.create(run.workspace, B, H) : null;
+  const hard = run.hardSigmoid === true;
+  const gateOf = hard ? hardSigmoid : sigmoidOf;
+  const pass = resetAfter && !hard ? GruGatePass.create(run.workspace, B, H) : null;
   try {
     for (let s = 0; s < T; s++) {
       const t = timeOf(run, s);
@@ -93,7 +95,7 @@ export function gruForward(run: GruRun): GruResult {
             continue;
           }
           for (let j = 0; j < H; j++) {
-            const r = sigmoidOf(gates[gate + j] + recurrent[b * G + j]);
+            const r = gateOf(gates[gate + j] + recurrent[b * G + j]);
             gates[gate + j] = r;
             recurrentN[(t * B + b) * H + j] = r * hidden[hp + j];
           }
@@ -111,7 +113,8 @@ export function gruForward(run: GruRun): GruResult {
         // r and z (r already activated in the reset-before form), then n, then h, each one pass
         const start = resetAfter ? 0 : H;
         for (let j = start; j < 2 * H; j++) gates[gate + j] += recurrent[rec + j];
-        sigmoidRange(gates, gate + start, gates, gate + start, 2 * H - start);
+        if (hard) for (let j = start; j < 2 * H; j++) gates[gate + j] = hardSigmoid(gates[gate + j]);
+        else sigmoidRange(gates, gate + start, gates, gate + start, 2 * H - start);
         if (resetAfter) {
           for (let j = 0; j < H; j++) {
             const hn = recurrent[rec + 2 * H + j];
@@ -185,7 +188,8 @@ export function gruBackward(tape: GruTape, dOutput: Float32Array | null, dhN: Fl
   // the rows of W_hh of each step's products, packed once for every step
   const recurrentWeight = loopOperand(run, weightHh, 0, H, false, resetAfter ? G : 2 * H, H);
   const resetWeight = resetAfter ? null : loopOperand(run, weightHh, 2 * H * H, H, false, H, H);
-  const pass = resetAfter ? GruGatePass.create(run.workspace, B, H) : null;
+  const hard = run.hardSigmoid === true;
+  const pass = resetAfter && !hard ? GruGatePass.create(run.workspace, B, H) : null;
   try {
     for (let s = T - 1; s >= 0; s--) {
       const t = timeOf(run, s);
@@ -205,12 +209,12 @@ export function gruBackward(tape: GruTape, dOutput: Float32Array | null, dhN: Fl
           const n = gates[gate + 2 * H + j];
           const dhv = dh[b * H + j];
           const dNPre = dhv * (1 - z) * (1 - n * n);
-          const dZPre = dhv * (hidden[hp + j] - n) * z * (1 - z);
+          const dZPre = dhv * (hidden[hp + j] - n) * gateSlope(z, hard);
           dInput[gate + H + j] = dZPre;
           dRecurrent[gate + H + j] = dZPre;
           dInput[gate + 2 * H + j] = dNPre;
           if (resetAfter) {
-            const dRPre = dNPre * recurrentN[(t * B + b) * H + j] * r * (1 - r);
+            const dRPre = dNPre * recurrentN[(t * B + b) * H + j] * gateSlope(r, hard);
             dInput[gate + j] = dRPre;
             dRecurrent[gate + j] = dRPre;
             dRecurrent[gate + 2 * H + j] = dNPre * r;
@@ -229,7 +233,7 @@ export function gruBackward(tape: GruTape, dOutput: Float32Array | null, dhN: Fl
           for (let j = 0; j < H; j++) {
             const r = gates[gate + j];
             const drh = dResetHidden[b * H + j];
-            const dRPre = drh * hidden[hp + j] * r * (1 - r);
+            const dRPre = drh * hidden[hp + j] * gateSlope(r, hard);
             dInput[gate + j] = dRPre;
             dRecurrent[gate + j] = dRPre;
           }

@@ -1,6 +1,6 @@
 import {
   type SequenceRun, addOutputGradient, biasSum, loopOperand, releaseOperands, carryInactive, gatherOutput, operand, passInactive,
-  previousSlot, product, reusableStates, stateBuffer, sigmoidRange, tanh, tanhRange, sigmoid, stateSlot, timeOf,
+  previousSlot, product, reusableStates, stateBuffer, sigmoidRange, tanh, tanhRange, sigmoid, stateSlot, timeOf, hardSigmoid, gateSlope,
 } from './common.js';
 import { SequenceRows } from './sequenceRows.js';
 import { LstmGatePass } from './lstmGatePass.js';
@@ -96,7 +96,9 @@ export function lstmForward(run: LstmRun): LstmResult {
   const lengths = run.lengths;
   if (unprojected && lengths !== null) unprojected.fill(0);
   // the gate pass on WebAssembly SIMD (null where unavailable, and with peepholes: the loops below)
-  const pass = peephole ? null : LstmGatePass.create(run.workspace, B, H, bias);
+  const hard = run.hardSigmoid === true;
+  const gateOf = hard ? hardSigmoid : sigmoidOf;
+  const pass = peephole || hard ? null : LstmGatePass.create(run.workspace, B, H, bias);
   // W_hh (and W_hr) packed once for the products of every step
   const recurrentWeight = loopOperand(run, weightHh, 0, R, true, R, G);
   const projectionWeight = unprojected && weightHr ? loopOperand(run, weightHr, 0, H, true, H, P) : null;
@@ -119,7 +121,7 @@ export function lstmForward(run: LstmRun): LstmResult {
         const step = (t * B + b) * H;
         const hOut = unprojected ?? hidden;
         const hOffset = unprojected ? step : (current * B + b) * R;
-        if (!peephole) {
+        if (!peephole && !hard) {
           // i, f (one block), g and o activated in place, then c, tanh(c) and h
           sigmoidRange(gates, gate, gates, gate, 2 * H, bias, 0);
           tanhRange(gates, gate + 2 * H, gates, gate + 2 * H, H, bias, 2 * H);
@@ -137,11 +139,11 @@ export function lstmForward(run: LstmRun): LstmResult {
             iPre += peephole[0][j] * cp;
             fPre += peephole[1][j] * cp;
           }
-          const i = sigmoidOf(iPre);
-          const f = sigmoidOf(fPre);
+          const i = gateOf(iPre);
+          const f = gateOf(fPre);
           const g = tanhOf(gates[gate + 2 * H + j] + (bias ? bias[2 * H + j] : 0));
           const c = f * cp + i * g;
-          const o = sigmoidOf(gates[gate + 3 * H + j] + (bias ? bias[3 * H + j] : 0) + (peephole ? peephole[2][j] * c : 0));
+          const o = gateOf(gates[gate + 3 * H + j] + (bias ? bias[3 * H + j] : 0) + (peephole ? peephole[2][j] * c : 0));
           const tc = tanhOf(c);
           gates[gate + j] = i;
           gates[gate + H + j] = f;
@@ -221,7 +223,8 @@ export function lstmBackward(tape: LstmTape, dOutput: Float32Array | null, dhN: 
   const dPeephole: [Float32Array, Float32Array, Float32Array] | null = peephole
     ? [run.workspace.array(H), run.workspace.array(H), run.workspace.array(H)]
     : null;
-  const pass = peephole ? null : LstmGatePass.create(run.workspace, B, H, null);
+  const hard = run.hardSigmoid === true;
+  const pass = peephole || hard ? null : LstmGatePass.create(run.workspace, B, H, null);
   // W_hh (and W_hr) packed once for the products of every step
   const recurrentWeight = loopOperand(run, weightHh, 0, R, false, G, R);
   const projectionWeight = dHidden && weightHr ? loopOperand(run, weightHr, 0, H, false, P, H) : null;
@@ -248,7 +251,7 @@ export function lstmBackward(tape: LstmTape, dOutput: Float32Array | null, dhN: 
         const dmSource = dm ?? dh;
         const dmOffset = b * (dm ? H : R);
         const dcOffset = b * H;
-        if (!peephole) {
+        if (!peephole && !hard) {
           // the same equations as below without the peephole terms, in one tight loop
           for (let j = 0; j < H; j++) {
             const i = gates[gate + j];
@@ -274,14 +277,14 @@ export function lstmBackward(tape: LstmTape, dOutput: Float32Array | null, dhN: 
           const tc = tanhCells[step + j];
           const cp = cells[cPrevious + j];
           const dmv = dmSource[dmOffset + j];
-          const dOPre = dmv * tc * o * (1 - o); // d σ = σ(1 − σ)
+          const dOPre = dmv * tc * gateSlope(o, hard); // d σ = σ(1 − σ)
           let dcv = dc[b * H + j] + dmv * o * (1 - tc * tc); // d tanh = 1 − tanh²
           if (peephole && dPeephole) {
             dcv += dOPre * peephole[2][j];
             dPeephole[2][j] += dOPre * cells[cCurrent + j];
           }
-          const dIPre = dcv * g * i * (1 - i);
-          const dFPre = dcv * cp * f * (1 - f);
+          const dIPre = dcv * g * gateSlope(i, hard);
+          const dFPre = dcv * cp * gateSlope(f, hard);
           const dGPre = dcv * i * (1 - g * g);
           let dcPrevious = dcv * f;
           if (peephole && dPeephole) {
