@@ -81,6 +81,11 @@ export class EncoderDecoder extends Module {
     }
   }
 
+  /** The options besides the submodules (`encoder`, `decoder`, the embeddings, `projection`), as JSON. */
+  config(): { bos: number; eos: number } {
+    return { bos: this.bos, eos: this.eos };
+  }
+
   /** Runs the encoder; returns the decoder's initial state. */
   encode(source: Variable | Tensor, sourceLengths?: readonly number[]): Variable[] {
     const input = this.sourceEmbedding ? this.sourceEmbedding.forward(valueOf(source)) : source;

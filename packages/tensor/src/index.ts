@@ -31,7 +31,7 @@ export * from './ops/join.js';
 export * from './ops/indexing.js';
 export * from './ops/cast.js';
 export {
-  encodeSafetensors, decodeSafetensors, type SafetensorsDType, type SafetensorsMetadata, type DecodedSafetensors,
+  encodeSafetensors, decodeSafetensors, SafetensorsError, type SafetensorsErrorCode, type SafetensorsDType, type SafetensorsMetadata, type DecodedSafetensors,
   type DecodeSafetensorsOptions,
 } from './io/safetensors.js';
 export { checkOptions, describeValue, nearestName, option, type OptionRule, type OptionsSchema } from './options.js';
