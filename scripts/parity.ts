@@ -1,8 +1,8 @@
 // pnpm parity [DIR]: runs every case of every file listed in DIR/index.json (default: the
 // repository's copy of the PyTorch vectors) through the runner of its family, prints a line per
 // family and ends with `parity: N passed, N failed`. A family without a runner counts its cases
-// as failed. Exits non-zero on any failure.
-import { existsSync, readFileSync } from 'node:fs';
+// as failed. Without DIR, the families in test-vectors/local/ run too. Exits non-zero on any failure.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type VectorCase, loadVectors, vectorsDir } from '@recurrent/test-vectors';
@@ -19,6 +19,7 @@ const runners: Record<string, string> = {
   scrn: 'packages/layers/test/parity/scrn.ts',
   ctc: 'packages/layers/test/parity/ctc.ts',
   state_dict: 'packages/layers/test/parity/stateDict.ts',
+  safetensors_layout: 'packages/tensor/test/parity/safetensorsLayout.ts',
 };
 
 type Runner = { runCase(testCase: VectorCase, root: string): void | Promise<void> };
@@ -52,6 +53,27 @@ for (const entry of index.files as { file: string; family: string }[]) {
       family.failed++;
       const message = error instanceof Error ? error.message : String(error);
       if (family.notes.length < 5 || verbose) family.notes.push(`${entry.file} ${testCase.name}: ${message.split('\n').slice(0, 3).join(' | ')}`);
+    }
+  }
+}
+// Without a DIR, the families in test-vectors/local (each file: { family, cases }) run too.
+const local = join(repository, 'test-vectors/local');
+if (process.argv[2] === undefined && existsSync(local)) {
+  for (const file of readdirSync(local).filter((name) => name.endsWith('.json')).sort()) {
+    const data = JSON.parse(readFileSync(join(local, file), 'utf8')) as { family: string; cases: VectorCase[] };
+    const family = totals.get(data.family) ?? { passed: 0, failed: 0, notes: [] };
+    totals.set(data.family, family);
+    const path = runners[data.family];
+    const runner = path && existsSync(join(repository, path)) ? ((await import(pathToFileURL(join(repository, path)).href)) as Runner) : null;
+    for (const testCase of data.cases) {
+      try {
+        if (!runner) throw new Error(`no runner for family '${data.family}'`);
+        await runner.runCase(testCase, local);
+        family.passed++;
+      } catch (error) {
+        family.failed++;
+        if (family.notes.length < 5 || verbose) family.notes.push(`local/${file} ${testCase.name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
   }
 }
