@@ -104,6 +104,9 @@ describe('recurrent export --format bundle', () => {
     const run = join(folder, 'g2p');
     recurrent('train', 'g2p', '--budget', '4', '--embedding-size', '8', '--hidden-size', '16', '--layers', '1', '--batch', '32', '--eval-limit', '200', '--no-progress', '--out', run);
     const evaluated = recurrent('eval', run);
+    // the checkpoint's model file alone evaluates the same
+    const modelFile = join(listCheckpoints(run).at(-1)!, 'model.safetensors');
+    expect(recurrent('eval', modelFile).trim().split('\n').at(-1)).toBe(evaluated.trim().split('\n').at(-1));
     const reported = Number(/phoneme error rate: (\d+\.\d{4})|: (\d+\.\d{4})$/m.exec(evaluated.trim())!.slice(1).find(Boolean));
     const printed = recurrent('export', run, '--format', 'bundle', '--weights', 'sibling', '--output', join(folder, 'g2p.js'));
     expect(printed).toMatch(/weights in g2p\.safetensors/);
