@@ -205,7 +205,8 @@ const recurrentKind: ModuleKind = {
 };
 
 const stackedKind: ModuleKind = {
-  kind: 'Stacked', schema: { batchFirst: flag, dropout: option.number({ min: 0, max: 1 }), layers: size }, required: ['layers'],
+  // a bound on layers so a hostile count cannot make the loader build a huge list of names
+  kind: 'Stacked', schema: { batchFirst: flag, dropout: option.number({ min: 0, max: 1 }), layers: option.integer({ min: 1, max: 4096 }) }, required: ['layers'],
   matches: (module) => module instanceof Stacked,
   describe: (module) => {
     const m = module as Stacked;
