@@ -21,7 +21,7 @@ export { LayerNorm, type LayerNormOptions } from './layerNorm.js';
 export {
   MSELoss, L1Loss, CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss, mseLoss, l1Loss, crossEntropy, nllLoss, binaryCrossEntropyWithLogits,
 } from './losses.js';
-export { asRecurrentCell, asSequenceLayer, BuiltInCellAdapter, type AnyCell, type BuiltInCell } from './cellAdapter.js';
+export { asSequenceLayer } from './sequence/asSequenceLayer.js';
 export { Stacked, type StackedOptions, type StackedResult, type CellOrLayer } from './stacked.js';
 export { Bidirectional, type BidirectionalOptions, type MergeMode } from './bidirectional.js';
 export { sampleLogits, samplingDistribution, type SamplingOptions } from './sampling.js';

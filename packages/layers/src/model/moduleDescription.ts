@@ -1,6 +1,5 @@
 import { checkOptions, describeValue } from '@recurrent/tensor';
 import type { Module } from '@recurrent/autograd';
-import { BuiltInCellAdapter } from '../cellAdapter.js';
 import { FusedLayer } from '../sequence/fusedLayer.js';
 import { builtInKinds } from './builtInKinds.js';
 import { ModelFileError } from './modelFileError.js';
@@ -9,9 +8,8 @@ import type { BuildContext, Json, JsonObject, ModuleDescription, ModuleKind, Sha
 /** Deepest module tree a file may describe (a guard against hostile nesting, not a design limit). */
 export const maxDepth = 32;
 
-/** The adapters the layers wrap cells and fused layers in: a description names what they wrap. */
+/** The adapters the layers wrap fused layers in: a description names what they wrap. */
 function unwrap(module: Module): Module {
-  if (module instanceof BuiltInCellAdapter) return module.cell;
   const inner = (module as { layer?: unknown }).layer;
   if (inner instanceof FusedLayer && module.namedChildren().length === 0) return inner;
   return module;
