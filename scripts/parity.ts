@@ -27,6 +27,7 @@ const runners: Record<string, string> = {
   scrn: 'packages/layers/test/parity/scrn.ts',
   ctc: 'packages/layers/test/parity/ctc.ts',
   state_dict: 'packages/layers/test/parity/stateDict.ts',
+  safetensors_layout: 'packages/tensor/test/parity/safetensorsLayout.ts',
 };
 
 /** Families whose runner takes a backend (the others always run on the CPU). */
