@@ -9,6 +9,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new CliError(`recurrent eval: expected one checkpoint directory, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`, 2);
   const { task, loaded, options } = await restoreTask(positionals[0]);
   const value = task.evaluate(true);
+  if (!Number.isFinite(value)) throw new CliError(`recurrent eval: expected a finite ${task.metric.name} from ${loaded.directory}, got ${value}`);
   console.log(`checkpoint: ${loaded.directory} (step ${loaded.state.step})`);
   console.log(`${taskDefaults(options.task).finalLabel}: ${value.toFixed(4)}`);
   return 0;
