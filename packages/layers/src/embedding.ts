@@ -1,7 +1,7 @@
 import { type Backend, type DType, type Tensor, Generator, checkOptions, describeValue, empty, fail, isTensor, option, randn, tensor } from '@recurrent/tensor';
 import { Module, Parameter, type Variable, definePrimitive } from '@recurrent/autograd';
 import { checkPositiveInteger } from './internal/checkPositiveInteger.js';
-import { common } from './internal/commonOptions.js';
+import { checkParameterSize, common } from './internal/commonOptions.js';
 
 const schema = {
   numEmbeddings: option.any, embeddingDim: option.any, paddingIdx: option.nullable(option.integer()),
@@ -75,6 +75,7 @@ export class Embedding extends Module {
     const { numEmbeddings, embeddingDim } = options;
     checkPositiveInteger('Embedding', 'numEmbeddings', numEmbeddings);
     checkPositiveInteger('Embedding', 'embeddingDim', embeddingDim);
+    checkParameterSize('Embedding', 'weight', [numEmbeddings, embeddingDim]);
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
     let padding = options.paddingIdx ?? null;

@@ -1,5 +1,5 @@
 import { type Backend, type DType, type Tensor, checkOptions, describeValue, empty, fail, formatShape, full, option } from '@recurrent/tensor';
-import { common } from './internal/commonOptions.js';
+import { checkParameterSize, common } from './internal/commonOptions.js';
 import { Module, Parameter, type Variable, definePrimitive, valueOf } from '@recurrent/autograd';
 
 /** Options of {@link LayerNorm}. */
@@ -93,6 +93,7 @@ export class LayerNorm extends Module {
     if (shape === null || shape.length === 0 || shape.some((d) => !Number.isSafeInteger(d) || d <= 0)) {
       fail('LayerNorm', 'normalizedShape a positive integer or an array of them', shape === null ? describeValue(given) : `[${shape.join(', ')}]`);
     }
+    checkParameterSize('LayerNorm', 'normalizedShape', shape);
     this.normalizedShape = shape;
     this.eps = options.eps ?? 1e-5;
     const affine = options.elementwiseAffine ?? true;

@@ -1,7 +1,7 @@
 import { type Backend, type DType, type Tensor, Generator, checkOptions, fail, formatShape, option, uniform } from '@recurrent/tensor';
 import { Module, Parameter, type Variable, add, matmul, reshape, valueOf } from '@recurrent/autograd';
 import { checkPositiveInteger } from './internal/checkPositiveInteger.js';
-import { common } from './internal/commonOptions.js';
+import { checkParameterSize, common } from './internal/commonOptions.js';
 
 const schema = {
   inFeatures: option.any, outFeatures: option.any, bias: option.boolean,
@@ -50,6 +50,7 @@ export class Linear extends Module {
     const { inFeatures, outFeatures } = options;
     checkPositiveInteger('Linear', 'inFeatures', inFeatures);
     checkPositiveInteger('Linear', 'outFeatures', outFeatures);
+    checkParameterSize('Linear', 'weight', [outFeatures, inFeatures]);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     const generator = options.generator ?? new Generator(options.seed ?? 0);

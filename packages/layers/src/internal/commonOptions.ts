@@ -18,3 +18,15 @@ export function tensorArgument(op: string, name: string, value: unknown): Tensor
   if (!isTensor(inner)) fail(op, `${name} a Tensor or Variable`, describeValue(value));
   return inner;
 }
+
+/** Elements a parameter may have: typed arrays and int32 kernels index below 2³¹. */
+const maxElements = 2 ** 31 - 1;
+
+/**
+ * Refuses a parameter too large to allocate, naming the layer (`Linear: expected weight of at most
+ * 2147483647 elements, got [1000000000000, 1]`) instead of a bare RangeError from a typed array.
+ */
+export function checkParameterSize(owner: string, name: string, shape: readonly number[]): void {
+  const elements = shape.reduce((a, b) => a * b, 1);
+  if (elements > maxElements) fail(owner, `${name} of at most ${maxElements} elements`, `[${shape.join(', ')}] (${elements} elements)`);
+}
