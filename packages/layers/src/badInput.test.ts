@@ -9,7 +9,7 @@ describe('layers: bad input is a clear error', () => {
     expect(() => embedding.forward([NaN])).toThrow('Embedding: expected indices integers in [0, 3], got number NaN at [0]');
     expect(() => embedding.forward([0, 1.7])).toThrow('Embedding: expected indices integers in [0, 3], got number 1.7 at [1]');
     expect(() => embedding.forward([-0.5])).toThrow('Embedding: expected indices integers in [0, 3], got number -0.5 at [0]');
-    expect(() => embedding.forward([[1], [2 ** 32 + 1]])).toThrow('Embedding: expected indices integers in [0, 3], got number 4294967297 at [1, 0]');
+    expect(() => embedding.forward([[1], [2 ** 32 + 1]] as never)).toThrow('Embedding: expected indices integers in [0, 3], got number 4294967297 at [1, 0]');
     expect(() => embedding.forward(['1' as never])).toThrow('Embedding: expected indices integers in [0, 3], got "1" (a string) at [0]');
     expect(() => embedding.forward(7 as never)).toThrow('Embedding: expected indices as an int32 tensor or an array of integers, got number 7');
     expect(Array.from(embedding.forward([3, 0]).value.data)).toEqual([...embedding.weight.value.data.slice(6, 8), ...embedding.weight.value.data.slice(0, 2)]);
