@@ -34,7 +34,7 @@ describe('memory stays flat in a synchronous training loop (no event-loop turn)'
       const readings = synchronousTraining({ steps: 20_000, every: 5_000, backend });
       for (const reading of readings) expect(reading.deviceLive).toBe(0);
       for (const reading of readings) expect(reading.arrayBuffersMB).toBeLessThan(4);
-      expect(growth(readings)).toBeLessThan(8);
+      expect(growth(readings)).toBeLessThan(2);
     } finally {
       backend.dispose();
     }
