@@ -44,7 +44,7 @@ export function checkMemory(size: ModelSize, limitGB: number): void {
     throw new CliError(
       `recurrent train: expected a model within --max-memory ${limitGB} GB, got one needing about ${needed.toPrecision(3)} GB `
       + `(${parameters.toExponential(2)} parameters, hidden size ${size.hiddenSize}, ${size.numLayers} layers, batch ${size.batch}); `
-      + `pass --max-memory ${Math.ceil(needed)} to try anyway`,
+      + (needed < 1e5 ? `pass --max-memory ${Math.ceil(needed)} to try anyway` : 'no machine has that much'),
     );
   }
 }
