@@ -2,15 +2,16 @@ import { Worker } from 'node:worker_threads';
 
 // Runs on its own thread, so it notices even while training holds the main thread: when the
 // parent (the launcher) is gone, process.ppid changes; the main thread is told (a SIGTERM, so a
-// training checkpoints at its next step) and, 1.5 s later, the process kills itself.
+// training checkpoints at its next step) and, 1.2 s later, the process kills itself (the last
+// periodic checkpoint is then the one to resume from).
 const watcher = `
 const { parentPort, workerData } = require('node:worker_threads');
 const timer = setInterval(() => {
   if (process.ppid === workerData.parent) return;
   clearInterval(timer);
   parentPort.postMessage('orphaned');
-  setTimeout(() => process.kill(workerData.self, 'SIGKILL'), 1500);
-}, 100);
+  setTimeout(() => process.kill(workerData.self, 'SIGKILL'), 1200);
+}, 50);
 `;
 
 /**

@@ -2,14 +2,22 @@ import { openSync, readFileSync, readdirSync, rmSync, writeSync, closeSync } fro
 import { join } from 'node:path';
 import { CliError } from '../cliError.js';
 
-/** True when a process with this id exists (EPERM: it exists, owned by someone else). */
+/**
+ * True when a process with this id exists and runs (EPERM: it exists, owned by someone else). A
+ * zombie, dead but not yet reaped by its parent, does not count: it runs nothing and holds nothing.
+ */
 export function processAlive(pid: number): boolean {
   if (!Number.isSafeInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (macOS): kill(0) is the answer
   }
 }
 
