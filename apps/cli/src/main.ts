@@ -50,9 +50,9 @@ main(process.argv.slice(2)).then(
     if (error instanceof HelpRequested) {
       console.log(error.usage);
       process.exitCode = 0;
-    } else if (error instanceof CliError) {
+    } else if (error instanceof CliError || (error instanceof Error && error.name === 'DataError')) {
       console.error(error.message.split('\n')[0]);
-      process.exitCode = error.exitCode;
+      process.exitCode = error instanceof CliError ? error.exitCode : 1;
     } else if (error instanceof Error && /^(EACCES|EROFS|ENOSPC|ENOENT|ENOTDIR|EEXIST|EISDIR)/.test((error as NodeJS.ErrnoException).code ?? '')) {
       const system = error as NodeJS.ErrnoException;
       console.error(`recurrent: ${system.code}: cannot ${system.syscall ?? 'access'} ${system.path ?? ''}`.trimEnd());
