@@ -53,7 +53,7 @@ describe('resume: nothing lost', () => {
     // all kept (--keep 10 restored; the default 3 pruned them before)
     expect(after.map((path) => Number(path.slice(-9)))).toEqual([2, 4, 6, 8, 10, 12, 14, 16, 18]);
     const saved = settingsOf(after.at(-1)!);
-    expect(saved).toMatchObject({ keep: 10, checkpointEvery: 2, evalEvery: 0, hiddenSize: 4, batch: 16, bptt: 8, backend: 'cpu', epochs: 3 });
+    expect(saved).toMatchObject({ keep: 10, checkpointEvery: 2, evalEvery: 0, hiddenSize: 4, batch: 16, bptt: 8, epochs: 3 });
     // defaults never override saved settings, given flags do
     expect(resolveTrainOptions({ task: 'names' }, { keep: 10, backend: 'gpujs', sampleLength: 50 } as never)).toMatchObject({ keep: 10, backend: 'gpujs', sampleLength: 50, evalEvery: 30 });
     expect(resolveTrainOptions({ task: 'names', keep: 2 }, { keep: 10 } as never).keep).toBe(2);

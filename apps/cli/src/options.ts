@@ -26,7 +26,10 @@ export interface TrainOptions {
   epochs?: number;
   budget?: number;
   seed?: number;
-  backend?: 'cpu' | 'gpujs';
+  /** The kernel backend; absent: the native one where it loads, else the CPU one. */
+  backend?: 'cpu' | 'gpujs' | 'native';
+  /** Threads of the native backend (BLAS products and gate loops; default every core). */
+  threads?: number;
   /** The gpu.js mode with `--backend gpujs` (default: gpu.js chooses). */
   gpujsMode?: GpujsMode;
   /** Run directory (default: the resumed run's, else `runs/<task>`). */
@@ -47,11 +50,11 @@ export interface TrainOptions {
 }
 
 /** The settings of a run once saved settings, given flags and defaults are merged. */
-export type ResolvedTrainOptions = TrainOptions & Required<Pick<TrainOptions, 'backend' | 'evalEvery' | 'checkpointEvery' | 'keep' | 'progress' | 'sampleLength' | 'maxMemory' | 'cell' | 'dropout' | 'optimizer' | 'seed'>>;
+export type ResolvedTrainOptions = TrainOptions & Required<Pick<TrainOptions, 'evalEvery' | 'checkpointEvery' | 'keep' | 'progress' | 'sampleLength' | 'maxMemory' | 'cell' | 'dropout' | 'optimizer' | 'seed'>>;
 
 /** Defaults of the settings every task shares (the task's own defaults fill the rest). */
 export const trainDefaults = {
-  backend: 'cpu', evalEvery: 30, checkpointEvery: 200, keep: 3, progress: true, sampleLength: 200, maxMemory: 4,
+  evalEvery: 30, checkpointEvery: 200, keep: 3, progress: true, sampleLength: 200, maxMemory: 4,
   cell: 'lstm', dropout: 0, optimizer: 'adam', seed: 0,
 } as const satisfies Partial<TrainOptions>;
 
@@ -84,6 +87,7 @@ const trainSpec = {
   budget: { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string' },
+  threads: { type: 'string' },
   'gpujs-mode': { type: 'string' },
   out: { type: 'string' },
   resume: { type: 'string' },
@@ -121,7 +125,8 @@ export const usages: Record<string, string> = {
   --bptt N                 (char-lm: window; forecast: past values read)
   --optimizer adam|adamw|sgd|rmsprop|adagrad   --lr X   --batch N   --clip X
   --epochs N | --budget SECONDS                --seed N
-  --backend cpu|gpujs [--gpujs-mode webasm|cpu|webgl2|webgl|headlessgl|gpu]
+  --backend native|cpu|gpujs (default: native where it loads, else cpu) --threads N (native)
+  [--gpujs-mode webasm|cpu|webgl2|webgl|headlessgl|gpu] (gpujs)
   --out DIR   --resume DIR   --log-json FILE   --eval-every SECONDS   --eval-limit N
   --checkpoint-every STEPS   --keep N   --no-progress   --sample-length N (char-lm, names)
   --max-memory GB          refuse a model estimated to need more (default 4)
@@ -232,7 +237,8 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
     epochs: numberOption('train', 'epochs', values.epochs, { above: 0 }),
     budget: num('budget'),
     seed: int('seed', 0),
-    backend: choice('train', 'backend', values.backend, ['cpu', 'gpujs'] as const),
+    backend: choice('train', 'backend', values.backend, ['cpu', 'gpujs', 'native'] as const),
+    threads: int('threads'),
     gpujsMode: choice('train', 'gpujs-mode', values['gpujs-mode'], gpujsModes),
     out: values.out,
     resume: values.resume,
@@ -250,8 +256,11 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
   if (options.epochs !== undefined && options.budget !== undefined) {
     throw new CliError(`recurrent train: expected --epochs or --budget, got both (--epochs ${options.epochs}, --budget ${options.budget})`, 2);
   }
+  if (options.threads !== undefined && (options.backend === 'cpu' || options.backend === 'gpujs')) {
+    throw new CliError(`recurrent train: --threads expected --backend native (or no --backend), got --backend ${options.backend}`, 2);
+  }
   if (options.gpujsMode !== undefined && options.backend !== 'gpujs' && options.resume === undefined) {
-    throw new CliError(`recurrent train: --gpujs-mode expected --backend gpujs, got --backend ${options.backend ?? 'cpu'}`, 2);
+    throw new CliError(`recurrent train: --gpujs-mode expected --backend gpujs, got --backend ${options.backend ?? 'native or cpu (the default)'}`, 2);
   }
   if (task === 'forecast' && options.resume === undefined && (options.csv === undefined || options.target === undefined)) {
     throw new CliError('recurrent train forecast: expected --csv FILE and --target COLUMN, got ' + (options.csv === undefined ? 'no --csv' : 'no --target'), 2);

@@ -92,6 +92,11 @@ export class Embedding extends Module {
     this.weight = this.registerParameter('weight', new Parameter(weight));
   }
 
+  /** The options that rebuild this table's shape (PyTorch's `nn.Embedding` arguments), as JSON. */
+  config(): { numEmbeddings: number; embeddingDim: number; paddingIdx: number | null } {
+    return { numEmbeddings: this.numEmbeddings, embeddingDim: this.embeddingDim, paddingIdx: this.paddingIdx };
+  }
+
   /** The rows of `weight` at `indices` (int32), shape `[...indices.shape, embeddingDim]`. */
   forward(indices: Tensor | readonly number[]): Variable {
     // numbers are checked before the int32 cast, which would wrap 2³²+1 to 1 and truncate 1.7

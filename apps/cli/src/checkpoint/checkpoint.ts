@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Module } from '@recurrent/autograd';
+import { type ModelIO, encodeModel } from '@recurrent/layers';
 import { type Tensor, decodeSafetensors, encodeSafetensors, fromData } from '@recurrent/tensor';
 import { CliError } from '../cliError.js';
 import { fsyncPath, writeFileAtomic } from './atomicWrite.js';
@@ -58,9 +60,11 @@ export interface LoadedCheckpoint {
 const stepPattern = /^step-(\d{9})$/;
 
 /**
- * Writes `<runDirectory>/checkpoints/step-NNNNNNNNN/` holding `model.safetensors` (a plain PyTorch
- * state dict), `state.safetensors` (optimizer moments, carried hidden states) and
- * `checkpoint.json`. The files go into a temporary
+ * Writes `<runDirectory>/checkpoints/step-NNNNNNNNN/` holding `model.safetensors`,
+ * `state.safetensors` (optimizer moments, carried hidden states) and `checkpoint.json`. Given the
+ * `model`, `model.safetensors` is a model file (`encodeModel`: the architecture, the task's `io`
+ * and the training options beside the PyTorch-named weights, so `loadModel` rebuilds it anywhere
+ * and `safetensors.torch.load_file` still reads the weights); otherwise the plain `weights`. The files go into a temporary
  * directory first, each written atomically and flushed; the directory is then renamed into place
  * and its parent flushed, so a crash leaves either the whole checkpoint or none. Only the newest
  * `keep` checkpoints are kept.
@@ -70,7 +74,10 @@ const stepPattern = /^step-(\d{9})$/;
  */
 export function saveCheckpoint(
   runDirectory: string,
-  contents: { weights: Record<string, Tensor>; optimizer: unknown; data: Record<string, unknown>; state: Omit<CheckpointState, 'format' | 'version' | 'optimizer' | 'data'> },
+  contents: {
+    weights: Record<string, Tensor>; model?: Module; io?: ModelIO; optimizer: unknown; data: Record<string, unknown>;
+    state: Omit<CheckpointState, 'format' | 'version' | 'optimizer' | 'data'>;
+  },
   keep = 3,
 ): string {
   const parent = join(runDirectory, 'checkpoints');
@@ -82,7 +89,9 @@ export function saveCheckpoint(
   const stateTensors: Record<string, Tensor> = {};
   const optimizer = extractTensors(contents.optimizer, stateTensors, 'optimizer');
   const data = extractTensors(contents.data, stateTensors, 'data') as Record<string, unknown>;
-  const modelBytes = encodeSafetensors(contents.weights, { format: 'pt' });
+  const modelBytes = contents.model
+    ? encodeModel(contents.model, { io: { ...contents.io, extra: { ...(contents.io?.extra as object | undefined), trainedBy: 'recurrent', task: contents.state.task, step: contents.state.step, training: JSON.parse(JSON.stringify(contents.state.training)) } } })
+    : encodeSafetensors(contents.weights, { format: 'pt' });
   const stateBytes = encodeSafetensors(stateTensors);
   const checksums = { 'model.safetensors': checksum(modelBytes), 'state.safetensors': checksum(stateBytes) };
   const state: CheckpointState = { format: 'recurrent-checkpoint', version: checkpointVersion, ...contents.state, optimizer, data, checksums };

@@ -42,6 +42,7 @@ const trainingFields: Record<string, OptionRule> = {
   target: option.string,
   progress: option.boolean,
   backend: option.string,
+  threads: option.integer({ min: 1 }),
   sampleLength: option.integer({ min: 0 }),
   maxMemory: option.number({ above: 0 }),
 };

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import type { GpujsBackend } from '@recurrent/backend-gpujs';
-import { Generator } from '@recurrent/tensor';
+import { type Backend, Generator } from '@recurrent/tensor';
 import { type LoadedCheckpoint, loadCheckpoint } from '../checkpoint/checkpoint.js';
 import { CliError } from '../cliError.js';
 import { type ResolvedTrainOptions, type TrainOptions, parseTrainOptions, resolveTrainOptions } from '../options.js';
@@ -28,7 +28,10 @@ export async function runTraining(options: TrainOptions): Promise<number> {
   const settings: ResolvedTrainOptions = resolveTrainOptions({ ...options, resume: options.resume, out }, saved);
   if (loaded && settings.task !== loaded.state.task) throw new CliError(`checkpoint: expected a checkpoint of task '${settings.task}', got one of task '${loaded.state.task}'`);
   if (settings.gpujsMode !== undefined && settings.backend !== 'gpujs') {
-    throw new CliError(`recurrent train: --gpujs-mode expected --backend gpujs, got --backend ${settings.backend}`, 2);
+    throw new CliError(`recurrent train: --gpujs-mode expected --backend gpujs, got --backend ${settings.backend ?? 'native or cpu (the default)'}`, 2);
+  }
+  if (settings.threads !== undefined && (settings.backend === 'cpu' || settings.backend === 'gpujs')) {
+    throw new CliError(`recurrent train: --threads expected --backend native (or no --backend), got --backend ${settings.backend}`, 2);
   }
   if (settings.task === 'forecast' && (settings.csv === undefined || settings.target === undefined)) {
     throw new CliError('recurrent train forecast: expected --csv FILE and --target COLUMN, got ' + (settings.csv === undefined ? 'no --csv' : 'no --target'), 2);
@@ -38,10 +41,11 @@ export async function runTraining(options: TrainOptions): Promise<number> {
   const release = acquireRunLock(out);
   try {
     removeStaleTemporaries(out);
-    // --backend gpujs: one gpu.js backend for the whole run, every module's parameters and every input on it
+    // --backend gpujs / native: one backend for the whole run, every module's parameters and every input on it
     const gpujs = settings.backend === 'gpujs' ? await createGpujs(settings) : null;
+    const chosen = gpujs ? { backend: gpujs, label: `gpujs (mode ${gpujs.mode})` } : await chooseBackend(settings);
     try {
-      const code = await trainOn(settings, loaded, out, gpujs);
+      const code = await trainOn(settings, loaded, out, chosen);
       if (gpujs) console.log(gpujsSummary(gpujs));
       return code;
     } finally {
@@ -49,6 +53,25 @@ export async function runTraining(options: TrainOptions): Promise<number> {
     }
   } finally {
     release();
+  }
+}
+
+/**
+ * `--backend native`, or no `--backend`: the native backend of @recurrent/backend-native (an
+ * optional dependency, loaded only here) with `--threads`; without `--backend` a backend that does
+ * not load (no toolchain at install, package absent) leaves the run on the CPU backend, saying why.
+ */
+async function chooseBackend(settings: TrainOptions): Promise<{ backend: Backend | null; label: string }> {
+  if (settings.backend === 'cpu') return { backend: null, label: 'cpu' };
+  try {
+    const { createNativeBackend } = await import('@recurrent/backend-native');
+    const backend = createNativeBackend({ threads: settings.threads });
+    const threads = `${backend.threads} thread${backend.threads === 1 ? '' : 's'}`;
+    return { backend, label: `native (${backend.isa} kernels, OpenBLAS ${backend.info.blasCore} kernels, ${threads})` };
+  } catch (error) {
+    const reason = (error as Error).message.split('\n')[0];
+    if (settings.backend === 'native') throw new CliError(`recurrent train: --backend native could not start (${reason})`);
+    return { backend: null, label: `cpu (the native backend did not load: ${reason})` };
   }
 }
 
@@ -71,11 +94,14 @@ export function gpujsSummary(backend: GpujsBackend): string {
   return `gpujs: mode ${backend.mode}, kernels ${classes}, ${backend.device.launches} launches, CPU fallbacks ${total}${total ? ` (${listed})` : ''}`;
 }
 
-async function trainOn(settings: ResolvedTrainOptions, loaded: LoadedCheckpoint | null, out: string, backend: GpujsBackend | null): Promise<number> {
+async function trainOn(settings: ResolvedTrainOptions, loaded: LoadedCheckpoint | null, out: string, chosen: { backend: Backend | null; label: string }): Promise<number> {
+  const { backend } = chosen;
   const defaults = taskDefaults(settings.task);
   const lr = settings.lr ?? defaults.lr;
   const clip = settings.clip ?? defaults.clip;
   const task = await buildTask(settings, backend ?? undefined);
+  // once the task is built (a bad option fails before): which backend the run computes on
+  console.log(`backend: ${chosen.label}`);
   const optimizer = createOptimizer(settings.optimizer, task.model.parameters(), lr);
   let start: { step: number; trainSeconds: number; checkpoint?: string } = { step: 0, trainSeconds: 0 };
   if (loaded) {
