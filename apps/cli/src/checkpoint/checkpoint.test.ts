@@ -58,11 +58,16 @@ describe('checkpoints on disk', () => {
     expect(loadCheckpoint(run).state.step).toBe(5);
   });
 
-  it('rejects a damaged weights file with the file named', () => {
+  it('rejects a damaged weights file with the file named: checksum first, then the decoder', () => {
     const run = join(root, 'damaged');
     const saved = saveCheckpoint(run, { weights: { w: tensor([1, 2]) }, optimizer: {}, data: {}, state: state(1) });
     const bytes = readFileSync(join(saved, 'model.safetensors'));
     writeFileSync(join(saved, 'model.safetensors'), bytes.subarray(0, bytes.length - 4));
+    expect(() => loadCheckpoint(run)).toThrow(/^checkpoint: .*model\.safetensors: expected checksum sha256:[0-9a-f]{64} \(from checkpoint\.json\), got sha256:[0-9a-f]{64}: the file is damaged$/);
+    // without recorded checksums (a hand-made checkpoint) the decoder still names the file
+    const json = JSON.parse(readFileSync(join(saved, 'checkpoint.json'), 'utf8'));
+    delete json.checksums;
+    writeFileSync(join(saved, 'checkpoint.json'), JSON.stringify(json));
     expect(() => loadCheckpoint(run)).toThrow(/^checkpoint: .*model\.safetensors: decodeSafetensors: /);
   });
 

@@ -140,3 +140,13 @@ describe('decodeSafetensors on hostile files', () => {
     expect(Array.from(tensors.b.data)).toEqual([1, -3, 0, 0]);
   });
 });
+
+describe('decodeSafetensors on deeply nested headers', () => {
+  it('rejects a header nested 100,000 levels deep with one line, not a stack overflow', () => {
+    const header = `{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const bytes = new Uint8Array(8 + header.length);
+    new DataView(bytes.buffer).setBigUint64(0, BigInt(header.length), true);
+    bytes.set(new TextEncoder().encode(header), 8);
+    expect(() => decodeSafetensors(bytes)).toThrow('decodeSafetensors: expected a header nested at most 64 levels deep, got more');
+  });
+});
