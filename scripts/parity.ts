@@ -19,6 +19,7 @@ const runners: Record<string, string> = {
   scrn: 'packages/layers/test/parity/scrn.ts',
   ctc: 'packages/layers/test/parity/ctc.ts',
   state_dict: 'packages/layers/test/parity/stateDict.ts',
+  onnx_import: 'packages/onnx/test/parity/onnxImport.ts',
 };
 
 type Runner = { runCase(testCase: VectorCase, root: string): void | Promise<void> };

@@ -1,0 +1,1 @@
+export { importOnnx, OnnxModel, type OnnxValueInfo } from './importOnnx.js';
