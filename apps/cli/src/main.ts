@@ -12,7 +12,7 @@ const usage = `usage: recurrent <command> [options]
                      --keep N --no-progress; forecast: --csv FILE --target COLUMN
   sample DIR         generate from a char-lm or names model: --length N --temperature T --prime TEXT --seed N
   eval DIR           evaluate a checkpoint on its task's validation split
-  export DIR         --format safetensors|pytorch --output PATH`;
+  export DIR         --format safetensors|pytorch|onnx --output PATH [--initial-states]`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -21,6 +21,9 @@ export interface OnnxExportOptions {
   opset?: number;
   /** `producer_name` written into the file (default `'@recurrent/onnx'`). */
   producerName?: string;
+  /** Key-value pairs written as the model's `metadata_props` (what a deployment needs beside the
+   * graph, e.g. a vocabulary or a standardisation). */
+  metadata?: Record<string, string>;
 }
 
 type Recurrent = RNN | LSTM | GRU;
@@ -82,7 +85,7 @@ function stateNames(stages: readonly OnnxStage[]): Map<Recurrent, { h0: string; 
  */
 export function exportOnnx(stages: readonly OnnxStage[], options: OnnxExportOptions = {}): Uint8Array {
   for (const key of Object.keys(options)) {
-    if (!['inputSize', 'initialStates', 'opset', 'producerName'].includes(key)) throw new Error(`exportOnnx: expected options inputSize, initialStates, opset or producerName, got '${key}'`);
+    if (!['inputSize', 'initialStates', 'opset', 'producerName', 'metadata'].includes(key)) throw new Error(`exportOnnx: expected options inputSize, initialStates, opset, producerName or metadata, got '${key}'`);
   }
   checkStages(stages);
   const opset = options.opset ?? 17;
@@ -129,6 +132,7 @@ export function exportOnnx(stages: readonly OnnxStage[], options: OnnxExportOpti
     irVersion: 8,
     producerName: options.producerName ?? '@recurrent/onnx',
     opsetImport: [{ domain: '', version: opset }],
+    metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value: String(value) })),
     graph: { name: 'recurrent', node: g.nodes, initializer: g.initializers, input: g.inputs, output: g.outputs },
   });
 }

@@ -51,6 +51,8 @@ export class OnnxModel extends Module {
   readonly outputs: OnnxValueInfo[];
   /** The default-domain opset the graph was written for. */
   readonly opset: number;
+  /** The file's `metadata_props` (key → value). */
+  readonly metadata: Record<string, string>;
   private readonly steps: Step[] = [];
   private readonly constants = new Map<string, OnnxValue>();
   private readonly parameterByName = new Map<string, Parameter>();
@@ -66,6 +68,7 @@ export class OnnxModel extends Module {
     }
     if (opset === 0) throw new Error('ONNX import: expected an opset import of the default domain, got none');
     this.opset = opset;
+    this.metadata = Object.fromEntries((model.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? '']));
     const initializerNames = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
     this.inputs = (graph.input ?? []).filter((i) => !initializerNames.has(i.name ?? '')).map(describe);
     this.outputs = (graph.output ?? []).map(describe);
