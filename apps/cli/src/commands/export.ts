@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { encodeSafetensors } from '@recurrent/tensor';
 import { loadCheckpoint } from '../checkpoint/checkpoint.js';
@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../checkpoint/atomicWrite.js';
 import { CliError } from '../cliError.js';
 import { parse } from '../options.js';
 import { exportOnnxCommand } from './onnxExport.js';
-import { pytorchModule } from './pytorchModule.js';
+import { exportedVocabulary, pytorchModule } from './pytorchModule.js';
 
 /**
  * `recurrent export DIR --format safetensors|pytorch|onnx [--output PATH]`. `safetensors` writes
@@ -38,8 +38,9 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const folder = resolve(values.output ?? 'model_pytorch');
   mkdirSync(folder, { recursive: true });
   writeFileAtomic(join(folder, 'model.safetensors'), bytes);
-  writeFileSync(join(folder, 'model.py'), pytorchModule(loaded.state.model, loaded.state.task));
-  writeFileSync(join(folder, 'vocabulary.json'), `${JSON.stringify(loaded.state.vocabulary)}\n`);
-  console.log(`wrote ${folder}: model.safetensors, model.py (python model.py loads it), vocabulary.json`);
+  writeFileAtomic(join(folder, 'model.py'), pytorchModule(loaded.state.model, loaded.state.task));
+  const vocabulary = exportedVocabulary(loaded.state.model, loaded.state.task, loaded.state.vocabulary);
+  if (vocabulary) writeFileAtomic(join(folder, 'vocabulary.json'), `${JSON.stringify(vocabulary)}\n`);
+  console.log(`wrote ${folder}: model.safetensors, model.py (python model.py loads it)${vocabulary ? ', vocabulary.json' : ''}`);
   return 0;
 }
