@@ -55,8 +55,13 @@ export class GraphBuilder {
     return name;
   }
 
-  /** Declares a graph output (the value must be named `name`: pass it as a node's output). */
-  output(name: string, elemType: number, dims: Dim[]): void {
+  /** Declares a graph output (the value must be named `name`: pass it as a node's output);
+   * `dims` null leaves its shape to the runtime's inference. */
+  output(name: string, elemType: number, dims: Dim[] | null): void {
+    if (dims === null) {
+      this.outputs.push({ name, type: { tensorType: { elemType } } });
+      return;
+    }
     this.outputs.push(valueInfo(name, elemType, dims));
   }
 
