@@ -236,9 +236,12 @@ export async function loadTfjsModel(source: string | URL | TfjsArtifacts): Promi
     const modelJson = JSON.parse(new TextDecoder().decode(await get(base)));
     return tfjsModelFromFiles(modelJson, (path) => get(new URL(path, base)));
   }
-  const { readFile } = await import('node:fs/promises');
-  const { dirname, join } = await import('node:path');
-  const { fileURLToPath } = await import('node:url');
+  // Node's modules by a computed name: bundlers for the browser then leave them out (a browser
+  // passes a URL or artefacts, never a path).
+  const node = (name: string) => import(/* @vite-ignore */ `node:${name}`);
+  const { readFile } = (await node('fs/promises')) as typeof import('node:fs/promises');
+  const { dirname, join } = (await node('path')) as typeof import('node:path');
+  const { fileURLToPath } = (await node('url')) as typeof import('node:url');
   const file = text.startsWith('file:') ? fileURLToPath(text) : text;
   const modelJson = JSON.parse(await readFile(file, 'utf8'));
   return tfjsModelFromFiles(modelJson, async (path) => new Uint8Array(await readFile(join(dirname(file), path))));
