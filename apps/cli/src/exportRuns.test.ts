@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { logSoftmax, noGrad, reshape } from '@recurrent/autograd';
 import { decodeSafetensors, fromData } from '@recurrent/tensor';
+import { importOnnx } from '@recurrent/onnx';
 import { restoreTask } from './commands/restoreModel.js';
 import type { SequenceModel, TokenModel } from './tasks/models.js';
 
@@ -176,6 +177,19 @@ print(json.dumps({"shape": list(logits.shape), "logProbs": torch.log_softmax(log
     const error = maxError(torchOut.logProbs, logProbs.data);
     expect(error).toBeLessThanOrEqual(1e-5);
     expect(torchOut.phonemes).toHaveLength(3);
-    console.log(`g2p packed, doubled letters: max |error| ${error.toExponential(1)}`);
+    // the ONNX export takes the frame counts too (batch-first: y [B, T, classes])
+    recurrent('export', 'g2p', '--format', 'onnx', '--output', 'g2p.onnx');
+    const session = await ort.InferenceSession.create(join(folder, 'g2p.onnx'));
+    const batchFirst = new BigInt64Array(ids.length);
+    for (let t = 0; t < steps; t++) for (let b = 0; b < words.length; b++) batchFirst[b * steps + t] = BigInt(ids[t * words.length + b]);
+    const { y } = await session.run({ x: new ort.Tensor('int64', batchFirst, [words.length, steps]), lengths: new ort.Tensor('int32', Int32Array.from(lengths), [words.length]) });
+    const classes = model.config.outputSize;
+    let ortError = 0;
+    for (let t = 0; t < steps; t++) for (let b = 0; b < words.length; b++) for (let k = 0; k < classes; k++) {
+      ortError = Math.max(ortError, Math.abs((y.data as Float32Array)[(b * steps + t) * classes + k] - logProbs.data[(t * words.length + b) * classes + k]));
+    }
+    expect(ortError).toBeLessThanOrEqual(1e-5);
+    expect(JSON.parse(importOnnx(readFileSync(join(folder, 'g2p.onnx'))).metadata.vocabulary)).toEqual(vocabulary);
+    console.log(`g2p packed, doubled letters: max |error| PyTorch model.py ${error.toExponential(1)}, onnxruntime-node ${ortError.toExponential(1)}`);
   });
 });

@@ -17,6 +17,11 @@ export interface OnnxExportOptions {
   /** Give the graph `h0` (and `c0`) inputs for the recurrent layers' initial states (default
    * false: zeros, as the library's default). */
   initialStates?: boolean;
+  /** Give the graph a `lengths` input (`[batch]` int32, each sequence's length, `1 ≤ length ≤
+   * time`): a padded batch then runs as PyTorch's packed sequences (the recurrent nodes'
+   * `sequence_lens`: outputs past a length are 0, states are each sequence's last, the reverse
+   * direction starts at each sequence's end). Default false. */
+  lengths?: boolean;
   /** Default-domain opset (default 17, the first with `LayerNormalization`; at least 14). */
   opset?: number;
   /** `producer_name` written into the file (default `'@recurrent/onnx'`). */
@@ -34,7 +39,7 @@ const onnxGateOrder = { LSTM: [0, 3, 1, 2], GRU: [1, 0, 2], RNN: [0] } as const;
 
 /** The names of the graph inputs and outputs an export has, with their batch-first shapes. */
 export interface OnnxSignature {
-  inputs: { name: string; dtype: 'float32' | 'int64'; shape: (number | string)[] }[];
+  inputs: { name: string; dtype: 'float32' | 'int64' | 'int32'; shape: (number | string)[] }[];
   outputs: { name: string; shape: (number | string)[] }[];
 }
 
@@ -53,6 +58,12 @@ function checkStages(stages: readonly OnnxStage[]): void {
     if (stage instanceof Embedding && k !== 0) throw new Error(`exportOnnx: expected the Embedding as the first stage, got it at stage ${k}`);
     if (isRecurrent(stage) && stage.projSize > 0) throw new Error(`exportOnnx: expected an LSTM without projSize (ONNX's LSTM has no projection), got projSize ${stage.projSize} at stage ${k}`);
   });
+}
+
+/** Throws on an option name {@link exportOnnx} does not know. */
+export function checkExportOptions(op: string, options: object): void {
+  const known = ['inputSize', 'initialStates', 'lengths', 'opset', 'producerName', 'metadata'];
+  for (const key of Object.keys(options)) if (!known.includes(key)) throw new Error(`${op}: expected options ${known.join(', ')}, got '${key}'`);
 }
 
 /** State input / output names of the recurrent stages: `h0`, `c0`, `h_n`, `c_n`, numbered when several. */
@@ -77,16 +88,15 @@ function stateNames(stages: readonly OnnxStage[]): Map<Recurrent, { h0: string; 
  * `y` is `[batch, time, F]` (`[batch, F]` after `lastStep`); each recurrent stage adds outputs
  * `h_n` (and `c_n`) `[batch, layers·directions, hidden]` (PyTorch's `h_n` with the first two
  * axes swapped, so that it feeds `h0` directly) and, with `initialStates`, inputs `h0` (`c0`) of
- * that shape. `batch` and `time` are dynamic axes.
+ * that shape; with `lengths`, an int32 input `lengths [batch]` runs padded batches packed. `batch`
+ * and `time` are dynamic axes.
  *
  * @example
  * const bytes = exportOnnx([embedding, lstm, head, 'logSoftmax']);
  * writeFileSync('model.onnx', bytes);
  */
 export function exportOnnx(stages: readonly OnnxStage[], options: OnnxExportOptions = {}): Uint8Array {
-  for (const key of Object.keys(options)) {
-    if (!['inputSize', 'initialStates', 'opset', 'producerName', 'metadata'].includes(key)) throw new Error(`exportOnnx: expected options inputSize, initialStates, opset, producerName or metadata, got '${key}'`);
-  }
+  checkExportOptions('exportOnnx', options);
   checkStages(stages);
   const opset = options.opset ?? 17;
   if (!Number.isInteger(opset) || opset < 14) throw new Error(`exportOnnx: expected opset an integer ≥ 14, got ${opset}`);
@@ -94,7 +104,7 @@ export function exportOnnx(stages: readonly OnnxStage[], options: OnnxExportOpti
   const g = new GraphBuilder();
   const signature = onnxSignature(stages, options);
   const names = stateNames(stages);
-  for (const input of signature.inputs) g.input(input.name, input.dtype === 'int64' ? DataType.INT64 : DataType.FLOAT, input.shape);
+  for (const input of signature.inputs) g.input(input.name, input.dtype === 'int64' ? DataType.INT64 : input.dtype === 'int32' ? DataType.INT32 : DataType.FLOAT, input.shape);
   for (const output of signature.outputs) g.reserve(output.name);
   let current = 'x';
   const last = stages.length - 1;
@@ -105,7 +115,7 @@ export function exportOnnx(stages: readonly OnnxStage[], options: OnnxExportOpti
       const weight = g.floats('embedding.weight', stage.weight.value.data, [stage.numEmbeddings, stage.embeddingDim]);
       current = g.node('Gather', [weight, current], { name: '/embedding/Gather', outputs: [outName(k, '/embedding/Gather_output_0')] })[0];
     } else if (isRecurrent(stage)) {
-      current = recurrentNodes(g, stage, current, names.get(stage)!, options.initialStates ?? false, k === last);
+      current = recurrentNodes(g, stage, current, names.get(stage)!, options.initialStates ?? false, options.lengths ? 'lengths' : '', k === last);
     } else if (stage instanceof Linear) {
       const weight = g.floats(`linear${k}.weight.T`, transpose(stage.weight.value), [stage.inFeatures, stage.outFeatures]);
       let y = g.node('MatMul', [current, weight], { name: `/linear${k}/MatMul`, outputs: [stage.bias ? g.fresh(`/linear${k}/MatMul_output_0`) : outName(k, `/linear${k}/MatMul_output_0`)] })[0];
@@ -149,6 +159,10 @@ export function onnxSignature(stages: readonly OnnxStage[], options: OnnxExportO
     if (!size) throw new Error('exportOnnx: expected options.inputSize for a model that starts with no layer of known input size, got none');
     inputs.push({ name: 'x', dtype: 'float32', shape: ['batch', 'time', size] });
   }
+  if (options.lengths) {
+    if (!stages.some(isRecurrent)) throw new Error('exportOnnx: expected a recurrent stage for options.lengths, got none');
+    inputs.push({ name: 'lengths', dtype: 'int32', shape: ['batch'] });
+  }
   const outputs: OnnxSignature['outputs'] = [{ name: 'y', shape: [] }];
   let width = first instanceof Embedding ? first.embeddingDim : (inputs[0].shape[2] as number);
   let timed = true;
@@ -172,7 +186,7 @@ export function onnxSignature(stages: readonly OnnxStage[], options: OnnxExportO
 }
 
 /** One ONNX node per layer of a fused recurrent layer; returns the batch-first output name. */
-function recurrentNodes(g: GraphBuilder, layer: Recurrent, input: string, names: { h0: string; c0: string; hN: string; cN: string }, initialStates: boolean, isLast: boolean): string {
+function recurrentNodes(g: GraphBuilder, layer: Recurrent, input: string, names: { h0: string; c0: string; hN: string; cN: string }, initialStates: boolean, lengths: string, isLast: boolean): string {
   const kind = kindOf(layer);
   const D = layer.bidirectional ? 2 : 1;
   const H = layer.hiddenSize;
@@ -206,7 +220,7 @@ function recurrentNodes(g: GraphBuilder, layer: Recurrent, input: string, names:
       if (!state) return '';
       return g.node('Slice', [state, g.ints(`${name}/${label}_start`, [l * D]), g.ints(`${name}/${label}_end`, [(l + 1) * D]), g.ints(`${name}/${label}_axis`, [0])], { name: `${name}/Slice_${label}` })[0];
     };
-    const inputs = [x, g.floats(`${name}/W`, W, [D, rows, inputSize]), g.floats(`${name}/R`, R, [D, rows, H]), layer.bias ? g.floats(`${name}/B`, B, [D, 2 * rows]) : '', '', stateSlice(h0, 'h0')];
+    const inputs = [x, g.floats(`${name}/W`, W, [D, rows, inputSize]), g.floats(`${name}/R`, R, [D, rows, H]), layer.bias ? g.floats(`${name}/B`, B, [D, 2 * rows]) : '', lengths, stateSlice(h0, 'h0')];
     if (isLSTM) inputs.push(stateSlice(c0, 'c0'));
     while (inputs[inputs.length - 1] === '') inputs.pop();
     const attributes: Record<string, number | string | string[]> = { hidden_size: H, direction: D === 2 ? 'bidirectional' : 'forward' };

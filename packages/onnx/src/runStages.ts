@@ -1,12 +1,12 @@
 import { type Tensor, fromData, isTensor } from '@recurrent/tensor';
 import { type Variable, logSoftmax, narrow, noGrad, permute, reshape, softmax, valueOf } from '@recurrent/autograd';
 import { Dropout, Embedding, GRU, LSTM, LayerNorm, Linear, RNN } from '@recurrent/layers';
-import { type OnnxExportOptions, type OnnxStage, onnxSignature } from './exportOnnx.js';
+import { type OnnxExportOptions, type OnnxStage, checkExportOptions, onnxSignature } from './exportOnnx.js';
 
 /** A tensor in the vectors' JSON format (`{ shape, dtype, data }`, flat row-major). */
 export interface JsonTensor {
   shape: number[];
-  dtype: 'float32' | 'int64';
+  dtype: 'float32' | 'int64' | 'int32';
   data: number[];
 }
 
@@ -14,12 +14,14 @@ export interface JsonTensor {
  * Runs the stages in the library exactly as {@link exportOnnx} lays out the graph (batch-first
  * `x`, `h0` / `c0` and `h_n` / `c_n` as `[batch, layers·directions, hidden]`), in evaluation
  * mode: the outputs the exported file must reproduce. `x` is int32 token ids `[batch, time]` when
- * the first stage is an Embedding, else float32 `[batch, time, features]`.
+ * the first stage is an Embedding, else float32 `[batch, time, features]`; `lengths` (with the
+ * `lengths` option) int32 `[batch]`.
  *
  * @example
  * const { y, h_n } = runStages([lstm, head], { x });
  */
 export function runStages(stages: readonly OnnxStage[], inputs: Record<string, Tensor>, options: OnnxExportOptions = {}): Record<string, Tensor> {
+  checkExportOptions('runStages', options);
   const signature = onnxSignature(stages, options);
   const expected = new Set(signature.inputs.map((i) => i.name));
   for (const name of Object.keys(inputs)) if (!expected.has(name)) throw new Error(`runStages: expected inputs ${[...expected].join(', ')}, got '${name}'`);
@@ -42,7 +44,8 @@ export function runStages(stages: readonly OnnxStage[], inputs: Record<string, T
           const h0 = inputs[`h0${s}`] ? swap(inputs[`h0${s}`]) : null;
           const c0 = inputs[`c0${s}`] ? swap(inputs[`c0${s}`]) : null;
           const x = stage.batchFirst ? current : permute(current, [1, 0, 2]);
-          const result = (stage as LSTM).forward(x, { h0, c0 });
+          const lengths = inputs.lengths ? Array.from(inputs.lengths.data) : null;
+          const result = (stage as LSTM).forward(x, { h0, c0, lengths });
           current = stage.batchFirst ? result.output : permute(result.output, [1, 0, 2]);
           outputs[`h_n${s}`] = contiguous(swap(result.h_n));
           if (result.c_n) outputs[`c_n${s}`] = contiguous(swap(result.c_n));
@@ -67,15 +70,18 @@ function contiguous(x: Variable | Tensor): Tensor {
   return fromData(Float32Array.from(t.data), [...t.shape]);
 }
 
-/** A tensor in the vectors' format (`int32` ids written as `int64`, ONNX's index type). */
-export function toJsonTensor(t: Tensor): JsonTensor {
-  return { shape: [...t.shape], dtype: t.dtype === 'int32' ? 'int64' : 'float32', data: Array.from(t.data) };
+/** A tensor in the vectors' format (`int32` ids written as `int64`, ONNX's index type; the
+ * input named `lengths` stays `int32`, as ONNX's `sequence_lens`). */
+export function toJsonTensor(t: Tensor, name = ''): JsonTensor {
+  // ONNX's sequence_lens is int32; every other integer input (token ids) is int64
+  const dtype = t.dtype === 'int32' ? (name === 'lengths' ? 'int32' : 'int64') : 'float32';
+  return { shape: [...t.shape], dtype, data: Array.from(t.data) };
 }
 
 /** A tensor of the library from the vectors' format (int64 → int32). */
 export function fromJsonTensor(t: JsonTensor): Tensor {
   if (!t || !Array.isArray(t.shape) || !Array.isArray(t.data)) throw new Error('fromJsonTensor: expected { shape, dtype, data }, got something else');
-  return fromData(t.dtype === 'int64' ? Int32Array.from(t.data) : Float32Array.from(t.data), t.shape);
+  return fromData(t.dtype === 'int64' || t.dtype === 'int32' ? Int32Array.from(t.data) : Float32Array.from(t.data), t.shape);
 }
 
 /**
@@ -85,6 +91,8 @@ export function fromJsonTensor(t: JsonTensor): Tensor {
  */
 export function onnxExample(stages: readonly OnnxStage[], inputs: Record<string, Tensor>, options: OnnxExportOptions = {}): { inputs: Record<string, JsonTensor>; outputs: Record<string, JsonTensor> } {
   const outputs = runStages(stages, inputs, options);
-  const json = (record: Record<string, Tensor>) => Object.fromEntries(Object.entries(record).map(([k, v]) => [k, toJsonTensor(isTensor(v) ? v : valueOf(v))]));
-  return { inputs: json(inputs), outputs: json(outputs) };
+  const json = (record: Record<string, Tensor>) => Object.fromEntries(Object.entries(record).map(([k, v]) => [k, toJsonTensor(isTensor(v) ? v : valueOf(v), k)]));
+  // in the graph's input order
+  const ordered = Object.fromEntries(onnxSignature(stages, options).inputs.map((i) => [i.name, inputs[i.name]]));
+  return { inputs: json(ordered), outputs: json(outputs) };
 }

@@ -16,6 +16,11 @@ const ids = (batch: number, time: number, vocabulary: number, seed: number) => {
   return fromData(Int32Array.from({ length: batch * time }, () => g.integer(vocabulary)), [batch, time]);
 };
 const floats = (shape: number[], seed: number) => randn(shape, new Generator(seed));
+/** Lengths in [1, time], unsorted, the first one full. */
+const lengthsFor = (batch: number, time: number, seed: number) => {
+  const g = new Generator(seed + 7);
+  return fromData(Int32Array.from({ length: batch }, (_, b) => (b === 0 ? time : 1 + g.integer(time))), [batch]);
+};
 
 export function exportCases(): ExportCase[] {
   const g = (seed: number) => new Generator(seed);
@@ -49,6 +54,18 @@ export function exportCases(): ExportCase[] {
       stages: [new RNN({ inputSize: 4, hiddenSize: 6, numLayers: 2, generator: g(8) }), 'lastStep', new Linear({ inFeatures: 6, outFeatures: 2, seed: 9 })],
       options: {},
       inputs: (b, t, s) => ({ x: floats([b, t, 4], s) }),
+    },
+    {
+      name: 'gru_bidirectional_embedding_packed_lengths',
+      stages: [new Embedding({ numEmbeddings: 9, embeddingDim: 4, seed: 13 }), new GRU({ inputSize: 4, hiddenSize: 5, bidirectional: true, generator: g(14) }), new Linear({ inFeatures: 10, outFeatures: 9, seed: 15 }), 'logSoftmax'],
+      options: { lengths: true },
+      inputs: (b, t, s) => ({ x: ids(b, t, 9, s), lengths: lengthsFor(b, t, s) }),
+    },
+    {
+      name: 'lstm_2layer_bidirectional_packed_lengths_states',
+      stages: [new LSTM({ inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, batchFirst: true, generator: g(16) })],
+      options: { lengths: true, initialStates: true },
+      inputs: (b, t, s) => ({ x: floats([b, t, 3], s), h0: floats([b, 4, 4], s + 1), c0: floats([b, 4, 4], s + 2), lengths: lengthsFor(b, t, s) }),
     },
     {
       name: 'rnn_relu_bidirectional_embedding',

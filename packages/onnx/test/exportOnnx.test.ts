@@ -15,7 +15,7 @@ function maxError(actual: { dims: readonly number[]; data: ArrayLike<number> }, 
 const feeds = (inputs: Record<string, Tensor>) =>
   Object.fromEntries(Object.entries(inputs).map(([name, t]) => [
     name,
-    t.dtype === 'int32' ? new ort.Tensor('int64', BigInt64Array.from(Array.from(t.data, (v) => BigInt(v))), [...t.shape]) : new ort.Tensor('float32', Float32Array.from(t.data), [...t.shape]),
+    name === 'lengths' ? new ort.Tensor('int32', Int32Array.from(t.data), [...t.shape]) : t.dtype === 'int32' ? new ort.Tensor('int64', BigInt64Array.from(Array.from(t.data, (v) => BigInt(v))), [...t.shape]) : new ort.Tensor('float32', Float32Array.from(t.data), [...t.shape]),
   ]));
 
 describe('exportOnnx in onnxruntime-node', () => {

@@ -20,7 +20,7 @@ describe('exportOnnx in onnxruntime-web (headless chromium)', () => {
       for (const [batch, time] of [[2, 5], [3, 7]]) {
         const inputs = c.inputs(batch, time, batch * 10 + time);
         const expected = runStages(c.stages, inputs, c.options);
-        const feeds = Object.fromEntries(Object.entries(inputs).map(([name, t]: [string, Tensor]) => [name, { dtype: t.dtype === 'int32' ? 'int64' as const : 'float32' as const, dims: [...t.shape], data: Array.from(t.data) }]));
+        const feeds = Object.fromEntries(Object.entries(inputs).map(([name, t]: [string, Tensor]) => [name, { dtype: name === 'lengths' ? 'int32' as const : t.dtype === 'int32' ? 'int64' as const : 'float32' as const, dims: [...t.shape], data: Array.from(t.data) }]));
         const results = await web.run(bytes, feeds);
         for (const [name, want] of Object.entries(expected)) {
           expect(results[name].dims).toEqual([...want.shape]);

@@ -15,7 +15,7 @@ const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 
 /** A tensor going into or out of the page: `int64` ids travel as numbers. */
 export interface PageTensor {
-  dtype: 'float32' | 'int64';
+  dtype: 'float32' | 'int64' | 'int32';
   dims: number[];
   data: number[];
 }
@@ -72,7 +72,8 @@ export async function startWebRuntime(): Promise<WebRuntime> {
           const session = await ort.InferenceSession.create(path);
           const inputs: Record<string, unknown> = {};
           for (const [name, t] of Object.entries(feeds)) {
-            inputs[name] = t.dtype === 'int64' ? new ort.Tensor('int64', BigInt64Array.from(t.data.map((v) => BigInt(v))), t.dims) : new ort.Tensor('float32', Float32Array.from(t.data), t.dims);
+            inputs[name] = t.dtype === 'int64' ? new ort.Tensor('int64', BigInt64Array.from(t.data.map((v) => BigInt(v))), t.dims)
+              : t.dtype === 'int32' ? new ort.Tensor('int32', Int32Array.from(t.data), t.dims) : new ort.Tensor('float32', Float32Array.from(t.data), t.dims);
           }
           const results = await session.run(inputs);
           const out: Record<string, { dtype: 'float32'; dims: number[]; data: number[] }> = {};

@@ -4,6 +4,7 @@ import { type OnnxStage, exportOnnx, onnxExample } from '@recurrent/onnx';
 import { writeFileAtomic } from '../checkpoint/atomicWrite.js';
 import { CliError } from '../cliError.js';
 import { SequenceModel, TokenModel } from '../tasks/models.js';
+import { exportedVocabulary } from './pytorchModule.js';
 import { restoreTask } from './restoreModel.js';
 
 /** The batch and length of the example written beside the file. */
@@ -13,8 +14,10 @@ const example = { batch: 2, time: 6 };
  * `recurrent export DIR --format onnx --output model.onnx [--initial-states]`: the checkpoint's
  * model as ONNX (batch-first, dynamic batch and time) and `model.onnx.example.json`, the library's
  * outputs for one input. Token models give logits `[batch, time, classes]` (g2p: CTC
- * log-probabilities, as training scores them); sequence models read `[batch, time, features]`
- * and give the head on the last step, in the standardised units the file's metadata names.
+ * log-probabilities over frames of doubled letters, with a `lengths` input of frame counts, as
+ * training scores them); sequence models read `[batch, time, features]` and give the head on the
+ * last step, in the standardised units (the file's metadata holds the task's model settings,
+ * forecast's mean and deviation among them, and the vocabulary).
  */
 export async function exportOnnxCommand(path: string, output: string, initialStates: boolean): Promise<{ inputs: string[]; outputs: string[] }> {
   const { task, loaded } = await restoreTask(path);
@@ -28,16 +31,20 @@ export async function exportOnnxCommand(path: string, output: string, initialSta
     if (loaded.state.task === 'g2p') stages.push('logSoftmax');
     const size = model.config.vocabularySize;
     x = fromData(Int32Array.from({ length: example.batch * example.time }, () => generator.integer(size)), [example.batch, example.time]);
-    if (loaded.state.vocabulary) metadata.vocabulary = JSON.stringify(loaded.state.vocabulary);
+    const vocabulary = exportedVocabulary(loaded.state.model, loaded.state.task, loaded.state.vocabulary);
+    if (vocabulary) metadata.vocabulary = JSON.stringify(vocabulary);
   } else if (model instanceof SequenceModel) {
     stages = [model.rnn, 'lastStep', model.linear];
     x = randn([example.batch, example.time, model.config.inputSize], generator);
   } else {
     throw new CliError(`recurrent export: expected a TokenModel or SequenceModel checkpoint, got ${JSON.stringify(loaded.state.model.kind)}`);
   }
-  const options = { initialStates, metadata };
+  // g2p scores padded batches of words packed by their frame counts: the file takes them too
+  const lengths = loaded.state.task === 'g2p';
+  const options = { initialStates, metadata, lengths };
   const bytes = exportOnnx(stages, options);
   const inputs: Record<string, Tensor> = { x };
+  if (lengths) inputs.lengths = fromData(Int32Array.of(example.time, example.time - 2), [example.batch]);
   if (initialStates) {
     const rnn = model.rnn;
     const state = [example.batch, rnn.numLayers * (rnn.bidirectional ? 2 : 1), rnn.hiddenSize];
