@@ -1,6 +1,6 @@
 // The ONNX operators around the recurrent nodes, evaluated with the library's differentiable ops
 // (float values) or plain index arithmetic (integer values: shapes and indices).
-import { type Tensor, fromData } from '@recurrent/tensor';
+import { fromData } from '@recurrent/tensor';
 import * as A from '@recurrent/autograd';
 import { valueOf } from '@recurrent/autograd';
 import type { Attributes } from './attributes.js';
@@ -276,8 +276,3 @@ export const operators: Record<string, Operator> = {
   LogSoftmax: softmaxLike(A.logSoftmax),
   LayerNormalization: layerNormalization,
 };
-
-/** Float32 tensor of a float value (for outputs). */
-export function tensorOf(value: FloatValue): Tensor {
-  return valueOf(value);
-}
