@@ -13,9 +13,9 @@ import { GRUCell } from '@recurrent/cells';
 import { Generator, type Tensor, fromData, randn } from '@recurrent/tensor';
 import { noGrad } from '@recurrent/autograd';
 import { stateDictToKerasGRU } from './keras.js';
-import { type TfjsArtifacts, loadTfjsModel } from './tfjsArtifacts.js';
+import { type TfjsArtifacts, loadTfjsModel } from './loadTfjsModel.js';
 import type { TfjsModel } from './tfjsModel.js';
-import { tfjsArtifacts, tfjsModelFiles } from './tfjsSave.js';
+import { tfjsArtifacts, tfjsModelFiles } from './tfjsArtifacts.js';
 
 await tf.setBackend('cpu');
 const folder = mkdtempSync(join(tmpdir(), 'recurrent-tfjs-'));
