@@ -1,5 +1,6 @@
 import type { Tensor } from '@recurrent/tensor';
 import { Dropout, Embedding, GRU, LSTM, LayerNorm, Linear, RNN } from '@recurrent/layers';
+import { type ResetBeforeGRU, recurrentView } from './recurrentView.js';
 import { GraphBuilder } from './graphBuilder.js';
 import { DataType, encodeModel } from './proto.js';
 
@@ -8,7 +9,7 @@ import { DataType, encodeModel } from './proto.js';
  * name. `'lastStep'` keeps only the last time step (`[batch, time, F]` → `[batch, F]`), as a
  * classifier on a recurrent layer's final output does.
  */
-export type OnnxStage = Embedding | RNN | LSTM | GRU | Linear | LayerNorm | Dropout | 'softmax' | 'logSoftmax' | 'lastStep';
+export type OnnxStage = Embedding | RNN | LSTM | GRU | ResetBeforeGRU | Linear | LayerNorm | Dropout | 'softmax' | 'logSoftmax' | 'lastStep';
 
 /** Options of {@link exportOnnx}. */
 export interface OnnxExportOptions {
@@ -31,8 +32,8 @@ export interface OnnxExportOptions {
   metadata?: Record<string, string>;
 }
 
-type Recurrent = RNN | LSTM | GRU;
-const isRecurrent = (stage: OnnxStage): stage is Recurrent => stage instanceof LSTM || stage instanceof GRU || stage instanceof RNN;
+type Recurrent = RNN | LSTM | GRU | ResetBeforeGRU;
+const isRecurrent = (stage: OnnxStage): stage is Recurrent => recurrentView(stage) !== null;
 
 /** ONNX gate block k is PyTorch's block order[k] (LSTM i, o, f, c from i, f, g, o; GRU z, r, h from r, z, n). */
 const onnxGateOrder = { LSTM: [0, 3, 1, 2], GRU: [1, 0, 2], RNN: [0] } as const;
@@ -43,20 +44,16 @@ export interface OnnxSignature {
   outputs: { name: string; shape: (number | string)[] }[];
 }
 
-function kindOf(layer: Recurrent): 'LSTM' | 'GRU' | 'RNN' {
-  return layer instanceof LSTM ? 'LSTM' : layer instanceof GRU ? 'GRU' : 'RNN';
-}
-
 function checkStages(stages: readonly OnnxStage[]): void {
   if (stages.length === 0) throw new Error('exportOnnx: expected at least one stage, got none');
   stages.forEach((stage, k) => {
     const known = isRecurrent(stage) || stage instanceof Embedding || stage instanceof Linear || stage instanceof LayerNorm || stage instanceof Dropout || stage === 'softmax' || stage === 'logSoftmax' || stage === 'lastStep';
     if (!known) {
       const got = typeof stage === 'object' && stage ? (stage as object).constructor.name : JSON.stringify(stage);
-      throw new Error(`exportOnnx: expected stage ${k} to be an Embedding, RNN, LSTM, GRU, Linear, LayerNorm, Dropout, 'softmax', 'logSoftmax' or 'lastStep', got ${got}`);
+      throw new Error(`exportOnnx: expected stage ${k} to be an Embedding, RNN, LSTM, GRU (or a Recurrent / concatenating Bidirectional of GRUCell({ resetAfter: false })), Linear, LayerNorm, Dropout, 'softmax', 'logSoftmax' or 'lastStep', got ${got}`);
     }
     if (stage instanceof Embedding && k !== 0) throw new Error(`exportOnnx: expected the Embedding as the first stage, got it at stage ${k}`);
-    if (isRecurrent(stage) && stage.projSize > 0) throw new Error(`exportOnnx: expected an LSTM without projSize (ONNX's LSTM has no projection), got projSize ${stage.projSize} at stage ${k}`);
+    if ((stage instanceof LSTM) && stage.projSize > 0) throw new Error(`exportOnnx: expected an LSTM without projSize (ONNX's LSTM has no projection), got projSize ${stage.projSize} at stage ${k}`);
   });
 }
 
@@ -79,7 +76,9 @@ function stateNames(stages: readonly OnnxStage[]): Map<Recurrent, { h0: string; 
  * Writes a model of the library as an ONNX file (default opset 17): `Embedding` → `Gather`,
  * `RNN` / `LSTM` / `GRU` → one ONNX `RNN` / `LSTM` / `GRU` node per layer (both directions in
  * one node, gate blocks reordered to ONNX's `i, o, f, c` / `z, r, h`, GRU with
- * `linear_before_reset = 1` as PyTorch's), `Linear` → `MatMul` + `Add`, `LayerNorm` →
+ * `linear_before_reset = 1` as PyTorch's; a `Recurrent` or concatenating `Bidirectional` of
+ * `GRUCell({ resetAfter: false })`, TensorFlow.js' GRU, with `linear_before_reset = 0`),
+ * `Linear` → `MatMul` + `Add`, `LayerNorm` →
  * `LayerNormalization`, `Dropout` → nothing (inference), `softmax` / `logSoftmax` over the last
  * axis, `lastStep` → `Gather` of the last time step.
  *
@@ -155,7 +154,7 @@ export function onnxSignature(stages: readonly OnnxStage[], options: OnnxExportO
   const inputs: OnnxSignature['inputs'] = [];
   if (first instanceof Embedding) inputs.push({ name: 'x', dtype: 'int64', shape: ['batch', 'time'] });
   else {
-    const size = options.inputSize ?? (isRecurrent(first) ? first.inputSize : first instanceof Linear ? first.inFeatures : first instanceof LayerNorm ? first.normalizedShape[0] : null);
+    const size = options.inputSize ?? (isRecurrent(first) ? recurrentView(first)!.inputSize : first instanceof Linear ? first.inFeatures : first instanceof LayerNorm ? first.normalizedShape[0] : null);
     if (!size) throw new Error('exportOnnx: expected options.inputSize for a model that starts with no layer of known input size, got none');
     inputs.push({ name: 'x', dtype: 'float32', shape: ['batch', 'time', size] });
   }
@@ -167,17 +166,18 @@ export function onnxSignature(stages: readonly OnnxStage[], options: OnnxExportO
   let width = first instanceof Embedding ? first.embeddingDim : (inputs[0].shape[2] as number);
   let timed = true;
   for (const stage of stages) {
-    if (isRecurrent(stage)) {
-      const D = stage.bidirectional ? 2 : 1;
-      const state = ['batch', stage.numLayers * D, stage.hiddenSize];
-      const n = names.get(stage)!;
+    const view = recurrentView(stage);
+    if (view) {
+      const D = view.directions;
+      const state = ['batch', view.numLayers * D, view.hiddenSize];
+      const n = names.get(stage as Recurrent)!;
       if (options.initialStates) {
         inputs.push({ name: n.h0, dtype: 'float32', shape: state });
-        if (stage instanceof LSTM) inputs.push({ name: n.c0, dtype: 'float32', shape: state });
+        if (view.kind === 'LSTM') inputs.push({ name: n.c0, dtype: 'float32', shape: state });
       }
       outputs.push({ name: n.hN, shape: state });
-      if (stage instanceof LSTM) outputs.push({ name: n.cN, shape: state });
-      width = D * stage.hiddenSize;
+      if (view.kind === 'LSTM') outputs.push({ name: n.cN, shape: state });
+      width = D * view.hiddenSize;
     } else if (stage instanceof Linear) width = stage.outFeatures;
     else if (stage === 'lastStep') timed = false;
   }
@@ -186,9 +186,10 @@ export function onnxSignature(stages: readonly OnnxStage[], options: OnnxExportO
 }
 
 /** One ONNX node per layer of a fused recurrent layer; returns the batch-first output name. */
-function recurrentNodes(g: GraphBuilder, layer: Recurrent, input: string, names: { h0: string; c0: string; hN: string; cN: string }, initialStates: boolean, lengths: string, isLast: boolean): string {
-  const kind = kindOf(layer);
-  const D = layer.bidirectional ? 2 : 1;
+function recurrentNodes(g: GraphBuilder, stage: Recurrent, input: string, names: { h0: string; c0: string; hN: string; cN: string }, initialStates: boolean, lengths: string, isLast: boolean): string {
+  const layer = recurrentView(stage)!;
+  const kind = layer.kind;
+  const D = layer.directions;
   const H = layer.hiddenSize;
   const order = onnxGateOrder[kind];
   const rows = order.length * H;
@@ -203,16 +204,15 @@ function recurrentNodes(g: GraphBuilder, layer: Recurrent, input: string, names:
   const finalC: string[] = [];
   let y = '';
   for (let l = 0; l < layer.numLayers; l++) {
-    const dict = layer.stateDict();
-    const suffix = (d: number) => `_l${l}${d === 1 ? '_reverse' : ''}`;
-    const inputSize = dict[`weight_ih${suffix(0)}`].shape[1];
+    const inputSize = layer.weights(l, 0).weightIh.shape[1];
     const W = new Float32Array(D * rows * inputSize), R = new Float32Array(D * rows * H), B = new Float32Array(D * 2 * rows);
     for (let d = 0; d < D; d++) {
-      W.set(reorder(dict[`weight_ih${suffix(d)}`], order, rows), d * rows * inputSize);
-      R.set(reorder(dict[`weight_hh${suffix(d)}`], order, rows), d * rows * H);
-      if (layer.bias) {
-        B.set(reorder(dict[`bias_ih${suffix(d)}`], order, rows), d * 2 * rows);
-        B.set(reorder(dict[`bias_hh${suffix(d)}`], order, rows), d * 2 * rows + rows);
+      const w = layer.weights(l, d);
+      W.set(reorder(w.weightIh, order, rows), d * rows * inputSize);
+      R.set(reorder(w.weightHh, order, rows), d * rows * H);
+      if (w.biasIh && w.biasHh) {
+        B.set(reorder(w.biasIh, order, rows), d * 2 * rows);
+        B.set(reorder(w.biasHh, order, rows), d * 2 * rows + rows);
       }
     }
     const name = `${base}/${kind}${l === 0 ? '' : `_${l}`}`;
@@ -224,8 +224,8 @@ function recurrentNodes(g: GraphBuilder, layer: Recurrent, input: string, names:
     if (isLSTM) inputs.push(stateSlice(c0, 'c0'));
     while (inputs[inputs.length - 1] === '') inputs.pop();
     const attributes: Record<string, number | string | string[]> = { hidden_size: H, direction: D === 2 ? 'bidirectional' : 'forward' };
-    if (kind === 'GRU') attributes.linear_before_reset = 1;
-    if (kind === 'RNN') attributes.activations = new Array<string>(D).fill((layer as RNN).nonlinearity === 'relu' ? 'Relu' : 'Tanh');
+    if (kind === 'GRU') attributes.linear_before_reset = layer.linearBeforeReset;
+    if (kind === 'RNN') attributes.activations = new Array<string>(D).fill(layer.nonlinearity === 'relu' ? 'Relu' : 'Tanh');
     const outs = g.node(kind, inputs, { name, outputs: isLSTM ? [1, 2, 3] : [1, 2], attributes });
     y = outs[0];
     finalH.push(outs[1]);

@@ -1,6 +1,7 @@
 import { type Tensor, fromData, isTensor } from '@recurrent/tensor';
-import { type Variable, logSoftmax, narrow, noGrad, permute, reshape, softmax, valueOf } from '@recurrent/autograd';
-import { Dropout, Embedding, GRU, LSTM, LayerNorm, Linear, RNN } from '@recurrent/layers';
+import { type Variable, logSoftmax, narrow, noGrad, permute, reshape, softmax, stack, valueOf } from '@recurrent/autograd';
+import { Bidirectional, Dropout, Embedding, type LSTM, LayerNorm, Linear, Recurrent } from '@recurrent/layers';
+import { recurrentView } from './recurrentView.js';
 import { type OnnxExportOptions, type OnnxStage, checkExportOptions, onnxSignature } from './exportOnnx.js';
 
 /** A tensor in the vectors' JSON format (`{ shape, dtype, data }`, flat row-major). */
@@ -34,21 +35,32 @@ export function runStages(stages: readonly OnnxStage[], inputs: Record<string, T
     noGrad(() => {
       let current: Variable | Tensor = inputs.x;
       let recurrentIndex = 0;
-      const recurrentCount = stages.filter((s) => s instanceof LSTM || s instanceof GRU || s instanceof RNN).length;
+      const recurrentCount = stages.filter((s) => recurrentView(s) !== null).length;
       for (const stage of stages) {
+        const view = recurrentView(stage);
         if (stage instanceof Embedding) current = stage.forward(valueOf(current));
-        else if (stage instanceof LSTM || stage instanceof GRU || stage instanceof RNN) {
+        else if (view) {
           const s = recurrentCount > 1 ? `_${recurrentIndex++}` : '';
           // [batch, L·D, H] ↔ the layer's [L·D, batch, H]
           const swap = (t: Tensor | Variable) => permute(t, [1, 0, 2]);
           const h0 = inputs[`h0${s}`] ? swap(inputs[`h0${s}`]) : null;
           const c0 = inputs[`c0${s}`] ? swap(inputs[`c0${s}`]) : null;
-          const x = stage.batchFirst ? current : permute(current, [1, 0, 2]);
           const lengths = inputs.lengths ? Array.from(inputs.lengths.data) : null;
-          const result = (stage as LSTM).forward(x, { h0, c0, lengths });
-          current = stage.batchFirst ? result.output : permute(result.output, [1, 0, 2]);
-          outputs[`h_n${s}`] = contiguous(swap(result.h_n));
-          if (result.c_n) outputs[`c_n${s}`] = contiguous(swap(result.c_n));
+          const x = view.batchFirst ? current : permute(current, [1, 0, 2]);
+          let output: Variable;
+          if (stage instanceof Recurrent || stage instanceof Bidirectional) {
+            // one layer of reset-before GRU cells: states are one [batch, H] per direction
+            const initialState = h0 ? Array.from({ length: view.directions }, (_, d) => reshape(narrow(h0, 0, d, 1), [h0.shape[1], h0.shape[2]])) : undefined;
+            const result = stage.forward(x, { initialState, lengths: lengths ?? undefined });
+            output = result.output;
+            outputs[`h_n${s}`] = contiguous(swap(stack(result.state, 0)));
+          } else {
+            const result = (stage as LSTM).forward(x, { h0, c0, lengths });
+            output = result.output;
+            outputs[`h_n${s}`] = contiguous(swap(result.h_n));
+            if (result.c_n) outputs[`c_n${s}`] = contiguous(swap(result.c_n));
+          }
+          current = view.batchFirst ? output : permute(output, [1, 0, 2]);
         } else if (stage instanceof Linear || stage instanceof LayerNorm || stage instanceof Dropout) current = stage.forward(current);
         else if (stage === 'softmax') current = softmax(current, -1);
         else if (stage === 'logSoftmax') current = logSoftmax(current, -1);

@@ -1,6 +1,7 @@
 // The model kinds every export test runs: each a list of stages and an input maker.
 import { Generator, type Tensor, fromData, randn } from '@recurrent/tensor';
-import { Dropout, Embedding, GRU, LSTM, LayerNorm, Linear, RNN } from '@recurrent/layers';
+import { GRUCell } from '@recurrent/cells';
+import { Bidirectional, Dropout, Embedding, GRU, LSTM, LayerNorm, Linear, RNN, Recurrent } from '@recurrent/layers';
 import type { OnnxExportOptions, OnnxStage } from '../src/index.js';
 
 export interface ExportCase {
@@ -66,6 +67,18 @@ export function exportCases(): ExportCase[] {
       stages: [new LSTM({ inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, batchFirst: true, generator: g(16) })],
       options: { lengths: true, initialStates: true },
       inputs: (b, t, s) => ({ x: floats([b, t, 3], s), h0: floats([b, 4, 4], s + 1), c0: floats([b, 4, 4], s + 2), lengths: lengthsFor(b, t, s) }),
+    },
+    {
+      name: 'gru_reset_before_cells_bidirectional_packed_states',
+      stages: [new Bidirectional(new GRUCell({ inputSize: 3, hiddenSize: 4, resetAfter: false, generator: g(17) }), new GRUCell({ inputSize: 3, hiddenSize: 4, resetAfter: false, generator: g(18) }), { batchFirst: true }), new Linear({ inFeatures: 8, outFeatures: 2, seed: 19 })],
+      options: { lengths: true, initialStates: true },
+      inputs: (b, t, s) => ({ x: floats([b, t, 3], s), h0: floats([b, 2, 4], s + 1), lengths: lengthsFor(b, t, s) }),
+    },
+    {
+      name: 'gru_reset_before_cell_embedding',
+      stages: [new Embedding({ numEmbeddings: 6, embeddingDim: 3, seed: 20 }), new Recurrent(new GRUCell({ inputSize: 3, hiddenSize: 5, resetAfter: false, bias: false, generator: g(21) })), 'lastStep'],
+      options: {},
+      inputs: (b, t, s) => ({ x: ids(b, t, 6, s) }),
     },
     {
       name: 'rnn_relu_bidirectional_embedding',
