@@ -123,8 +123,8 @@ describe('recurrent export --format pytorch keeps the task’s input conventions
     writeFileSync(csv, `t,level\n${series.map((v, t) => `${t},${v.toFixed(4)}`).join('\n')}\n`);
     recurrent('train', 'forecast', '--csv', csv, '--target', 'level', '--hidden-size', '8', '--bptt', '12', '--batch', '16', '--budget', '2', '--eval-every', '0', '--no-progress', '--out', 'forecast');
     recurrent('export', 'forecast', '--format', 'pytorch', '--output', 'forecast_pt');
-    const { task, loaded } = await restoreTask(join(folder, 'forecast'));
-    const { mean, deviation, window } = loaded.state.model as { mean: number; deviation: number; window: number };
+    const { task } = await restoreTask(join(folder, 'forecast'));
+    const { mean, deviation, window } = task.modelConfig as { mean: number; deviation: number; window: number };
     const raw = [series.slice(150, 150 + window), series.slice(180, 180 + window)].map((row) => row.map((v) => Number(v.toFixed(4))));
     const x = new Float32Array(window * 2);
     raw.forEach((row, b) => row.forEach((v, t) => (x[t * 2 + b] = (v - mean) / deviation)));

@@ -29,6 +29,7 @@ export default defineConfig({
           { text: 'Clockwork RNN and SCRN', link: '/guide/clockwork-scrn' },
           { text: 'Sequence to sequence', link: '/guide/seq2seq' },
           { text: 'PyTorch, ONNX, TensorFlow.js', link: '/guide/interchange' },
+          { text: 'Deploy', link: '/guide/deploy' },
         ],
       },
       {

@@ -33,7 +33,7 @@ export interface RecurrentView {
 
 function cellOf(layer: unknown): GRUCell | null {
   if (!(layer instanceof Recurrent)) return null;
-  const inner = (layer.cell as unknown as { cell?: unknown }).cell;
+  const inner = layer.cell;
   return inner instanceof GRUCell && inner.resetAfter === false ? inner : null;
 }
 

@@ -91,7 +91,8 @@ describe('ONNX recurrent node forms against onnxruntime-node', () => {
         // reset before the recurrent product: the GRU cell's resetAfter: false
         const inner = layer instanceof Bidirectional ? layer.forwardLayer : layer;
         expect(inner).toBeInstanceOf(Recurrent);
-        expect(((inner as Recurrent).cell as unknown as { cell: GRUCell }).cell.resetAfter).toBe(false);
+        expect((inner as Recurrent).cell).toBeInstanceOf(GRUCell);
+        expect(((inner as Recurrent).cell as GRUCell).resetAfter).toBe(false);
       }
     });
   }

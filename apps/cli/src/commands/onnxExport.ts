@@ -1,9 +1,8 @@
 import { Generator, type Tensor, fromData, randn } from '@recurrent/tensor';
-import { LSTM } from '@recurrent/layers';
+import { LSTM, SequenceModel, TokenModel } from '@recurrent/layers';
 import { type OnnxStage, exportOnnx, onnxExample } from '@recurrent/onnx';
 import { writeFileAtomic } from '../checkpoint/atomicWrite.js';
 import { CliError } from '../cliError.js';
-import { SequenceModel, TokenModel } from '../tasks/models.js';
 import { exportedVocabulary } from './pytorchModule.js';
 import { restoreTask } from './restoreModel.js';
 
@@ -20,27 +19,27 @@ const example = { batch: 2, time: 6 };
  * forecast's mean and deviation among them, and the vocabulary).
  */
 export async function exportOnnxCommand(path: string, output: string, initialStates: boolean): Promise<{ inputs: string[]; outputs: string[] }> {
-  const { task, loaded } = await restoreTask(path);
+  const { task } = await restoreTask(path);
   const model = task.model;
   let stages: OnnxStage[];
   let x: Tensor;
   const generator = new Generator(0);
-  const metadata: Record<string, string> = { task: loaded.state.task, model: JSON.stringify(loaded.state.model) };
+  const metadata: Record<string, string> = { task: task.name, model: JSON.stringify(task.modelConfig) };
   if (model instanceof TokenModel) {
     stages = [model.embedding, model.rnn, model.linear];
-    if (loaded.state.task === 'g2p') stages.push('logSoftmax');
-    const size = model.config.vocabularySize;
+    if (task.name === 'g2p') stages.push('logSoftmax');
+    const size = model.embedding.numEmbeddings;
     x = fromData(Int32Array.from({ length: example.batch * example.time }, () => generator.integer(size)), [example.batch, example.time]);
-    const vocabulary = exportedVocabulary(loaded.state.model, loaded.state.task, loaded.state.vocabulary);
+    const vocabulary = exportedVocabulary(task.modelConfig, task.name, task.vocabulary);
     if (vocabulary) metadata.vocabulary = JSON.stringify(vocabulary);
   } else if (model instanceof SequenceModel) {
     stages = [model.rnn, 'lastStep', model.linear];
-    x = randn([example.batch, example.time, model.config.inputSize], generator);
+    x = randn([example.batch, example.time, model.rnn.inputSize], generator);
   } else {
-    throw new CliError(`recurrent export: expected a TokenModel or SequenceModel checkpoint, got ${JSON.stringify(loaded.state.model.kind)}`);
+    throw new CliError(`recurrent export: expected a TokenModel or SequenceModel checkpoint, got ${JSON.stringify(task.modelConfig.kind)}`);
   }
   // g2p scores padded batches of words packed by their frame counts: the file takes them too
-  const lengths = loaded.state.task === 'g2p';
+  const lengths = task.name === 'g2p';
   const options = { initialStates, metadata, lengths };
   const bytes = exportOnnx(stages, options);
   const inputs: Record<string, Tensor> = { x };

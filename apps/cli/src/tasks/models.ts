@@ -1,5 +1,5 @@
-import { Module, type Variable, reshape } from '@recurrent/autograd';
-import { Embedding, GRU, LSTM, Linear, RNN, unbind } from '@recurrent/layers';
+import type { Variable } from '@recurrent/autograd';
+import { Embedding, GRU, LSTM, Linear, RNN, SequenceModel as LayersSequenceModel, TokenModel as LayersTokenModel } from '@recurrent/layers';
 import type { Backend, Generator, Tensor } from '@recurrent/tensor';
 
 /** The recurrent core of every task's model. */
@@ -51,64 +51,35 @@ export function runRecurrent(layer: RecurrentLayer, x: Variable | Tensor, state:
 }
 
 /**
- * Embedding → RNN/LSTM/GRU → Linear over token ids `[T, B]`, giving logits `[T·B, vocabulary]`.
- * State-dict names are PyTorch's for the same `nn.Module` with submodules `embedding`, `rnn`,
- * `linear` (`embedding.weight`, `rnn.weight_ih_l0`, `linear.weight`, …). Every parameter lives on
- * `backend` (default: the CPU backend), so every op of the forward and backward runs its kernels.
+ * Embedding → RNN/LSTM/GRU → Linear over token ids `[T, B]`, giving logits `[T·B, vocabulary]`:
+ * the library's {@link LayersTokenModel} built from the task's configuration, so a checkpoint's
+ * weights are a model file any page loads. State-dict names are PyTorch's for the same
+ * `nn.Module` with submodules `embedding`, `rnn`, `linear`. Every parameter lives on `backend`
+ * (default: the CPU backend).
  */
-export class TokenModel extends Module {
-  readonly embedding: Embedding;
-  readonly rnn: RecurrentLayer;
-  readonly linear: Linear;
-
+export class TokenModel extends LayersTokenModel {
   constructor(readonly config: { vocabularySize: number; embeddingSize: number; outputSize: number } & Omit<RecurrentConfig, 'inputSize'>, generator: Generator, backend?: Backend) {
-    super();
-    this.embedding = this.registerModule('embedding', new Embedding({ numEmbeddings: config.vocabularySize, embeddingDim: config.embeddingSize, generator, backend }));
-    this.rnn = this.registerModule('rnn', recurrentLayer({ ...config, inputSize: config.embeddingSize }, generator, backend));
     const width = config.hiddenSize * (config.bidirectional ? 2 : 1);
-    this.linear = this.registerModule('linear', new Linear({ inFeatures: width, outFeatures: config.outputSize, generator, backend }));
-  }
-
-  /** The backend the parameters live on: make the inputs on it. */
-  get backend(): Backend {
-    return this.linear.weight.value.backend;
-  }
-
-  /** Logits `[T·B, outputSize]` and the final state, for ids `[T, B]` (int32). */
-  forward(ids: Tensor, state: CarriedState | null, lengths?: readonly number[]): { logits: Variable; state: CarriedState } {
-    const [steps, batch] = ids.shape;
-    const embedded = this.embedding.forward(ids);
-    const { output, state: next } = runRecurrent(this.rnn, embedded, state, lengths);
-    const flat = reshape(output, [steps * batch, output.shape[2]]);
-    return { logits: this.linear.forward(flat), state: next };
+    super({
+      embedding: new Embedding({ numEmbeddings: config.vocabularySize, embeddingDim: config.embeddingSize, generator, backend }),
+      rnn: recurrentLayer({ ...config, inputSize: config.embeddingSize }, generator, backend),
+      linear: new Linear({ inFeatures: width, outFeatures: config.outputSize, generator, backend }),
+    });
   }
 }
 
 /**
  * An RNN/LSTM/GRU over real-valued steps `[T, B, inputSize]` with a Linear head on the last
- * state (`seq-mnist`, `forecast`). Every parameter lives on `backend` (default: the CPU backend);
- * give the inputs the same backend (ops run on their first operand's).
+ * state (`seq-mnist`, `forecast`): the library's {@link LayersSequenceModel} built from the
+ * task's configuration. Every parameter lives on `backend` (default: the CPU backend); give the
+ * inputs the same backend (ops run on their first operand's).
  */
-export class SequenceModel extends Module {
-  readonly rnn: RecurrentLayer;
-  readonly linear: Linear;
-
+export class SequenceModel extends LayersSequenceModel {
   constructor(readonly config: { outputSize: number } & RecurrentConfig, generator: Generator, backend?: Backend) {
-    super();
-    this.rnn = this.registerModule('rnn', recurrentLayer(config, generator, backend));
     const width = config.hiddenSize * (config.bidirectional ? 2 : 1);
-    this.linear = this.registerModule('linear', new Linear({ inFeatures: width, outFeatures: config.outputSize, generator, backend }));
-  }
-
-  /** The backend the parameters live on: make the inputs on it. */
-  get backend(): Backend {
-    return this.linear.weight.value.backend;
-  }
-
-  /** Outputs `[B, outputSize]` from the last time step's output `[B, D·H]`. */
-  forward(x: Tensor): Variable {
-    const { output } = runRecurrent(this.rnn, x, null);
-    const steps = unbind(output, 0);
-    return this.linear.forward(steps[steps.length - 1]);
+    super({
+      rnn: recurrentLayer(config, generator, backend),
+      linear: new Linear({ inFeatures: width, outFeatures: config.outputSize, generator, backend }),
+    });
   }
 }

@@ -148,9 +148,13 @@ describe('Keras GRU weights', () => {
     expect(() => kerasGRUToStateDict(single)).toThrow(/got bias \[12\], the reset_after=False layout \(pass resetAfter: false\)/);
   });
 
-  it("refuses a recurrent activation the library's gates do not compute", () => {
+  it('refuses a gate function the target layer does not compute, naming it', () => {
     expect(() => kerasGRUToStateDict(keras, { recurrentActivation: 'hard_sigmoid' })).toThrow(
-      "kerasGRUToStateDict: expected recurrent_activation 'sigmoid' (the library's gates are logistic sigmoids), got 'hard_sigmoid'",
+      "kerasGRUToStateDict: expected a target layer whose recurrentActivation matches recurrent_activation 'hard_sigmoid' (pass layerRecurrentActivation: 'hardSigmoid' and build the layer with it), got layerRecurrentActivation 'sigmoid'",
+    );
+    expect(Object.keys(kerasGRUToStateDict(keras, { recurrentActivation: 'hard_sigmoid', layerRecurrentActivation: 'hardSigmoid' }))).toHaveLength(4);
+    expect(() => kerasLSTMToStateDict({ kernel: random([3, 8], generator), recurrentKernel: random([2, 8], generator) }, { recurrentActivation: 'tanh' })).toThrow(
+      "expected recurrent_activation 'sigmoid' or 'hard_sigmoid' (the gates the library's layers compute), got 'tanh'",
     );
     expect(() => kerasGRUToStateDict(keras, { activation: 'relu' })).toThrow("expected activation 'tanh', got 'relu'");
   });

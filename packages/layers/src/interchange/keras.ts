@@ -31,10 +31,14 @@ export interface KerasConversionOptions {
   /** Appended to every state-dict name: `''` for a cell (`weight_ih`), `'_l0'` for the first
    * layer of an `LSTM` / `GRU` (`weight_ih_l0`), `'_l0_reverse'` for its backward direction. */
   suffix?: string;
-  /** The Keras layer's `recurrent_activation` (default `'sigmoid'`, Keras 2's). The library's
-   * gates are logistic sigmoids, so any other (TensorFlow.js 4.22 defaults to `'hard_sigmoid'`)
-   * is refused with an error naming it rather than converted into a different model. */
+  /** The Keras layer's `recurrent_activation` (default `'sigmoid'`, Keras 2's; TensorFlow.js
+   * 4.22 defaults to `'hard_sigmoid'`). The gate function is not in the weights: it must match
+   * the `recurrentActivation` of the library layer the entries go into, named by
+   * `layerRecurrentActivation`; a mismatch, or any other gate function, is an error naming it. */
   recurrentActivation?: string;
+  /** The `recurrentActivation` of the layer the entries will load into (default `'sigmoid'`):
+   * `'hardSigmoid'` for a Keras `hard_sigmoid` layer (`new LSTM({ recurrentActivation: 'hardSigmoid', … })`). */
+  layerRecurrentActivation?: 'sigmoid' | 'hardSigmoid';
   /** The Keras layer's `activation` (default `'tanh'`); anything else is refused likewise. */
   activation?: string;
 }
@@ -60,12 +64,20 @@ export interface KerasSimpleRNNWeights {
   bias?: Tensor;
 }
 
-/** Throws unless the Keras activations are the ones the library's gates compute. */
+/** Throws unless the Keras activations are the ones the target layer computes. */
 export function checkKerasActivations(op: string, options: KerasConversionOptions, gated = true): void {
   const normal = (name: string) => name.replace(/_/g, '').toLowerCase();
   const recurrent = options.recurrentActivation ?? 'sigmoid';
-  if (gated && normal(recurrent) !== 'sigmoid') {
-    fail(op, "recurrent_activation 'sigmoid' (the library's gates are logistic sigmoids)", `'${recurrent}', which no weights of the library's layers reproduce`);
+  const layer = options.layerRecurrentActivation ?? 'sigmoid';
+  if (gated) {
+    const gate = normal(recurrent);
+    if (gate !== 'sigmoid' && gate !== 'hardsigmoid') {
+      fail(op, "recurrent_activation 'sigmoid' or 'hard_sigmoid' (the gates the library's layers compute)", `'${recurrent}'`);
+    }
+    const wanted = gate === 'hardsigmoid' ? 'hardSigmoid' : 'sigmoid';
+    if (wanted !== layer) {
+      fail(op, `a target layer whose recurrentActivation matches recurrent_activation '${recurrent}' (pass layerRecurrentActivation: '${wanted}' and build the layer with it)`, `layerRecurrentActivation '${layer}'`);
+    }
   }
   const activation = options.activation ?? 'tanh';
   if (normal(activation) !== 'tanh' && !(gated === false && normal(activation) === 'relu')) {
@@ -79,8 +91,9 @@ export function checkKerasActivations(op: string, options: KerasConversionOption
  * `h' = o·tanh(c')` (with its defaults `activation='tanh'`, `recurrent_activation='sigmoid'`):
  * the same equations and gate order as PyTorch (`c̃` is `g`), with `x W` instead of `W x` and a
  * single bias. So `weight_ih = kernelᵀ`, `weight_hh = recurrentKernelᵀ`, `bias_ih = bias` and
- * `bias_hh = 0`. Pass the layer's `recurrentActivation`: TensorFlow.js 4.22 defaults to
- * `hard_sigmoid`, which the library does not compute, and is refused with an error naming it.
+ * `bias_hh = 0`. Pass the Keras layer's `recurrentActivation`: TensorFlow.js 4.22 defaults to
+ * `hard_sigmoid`, which needs a layer built with `recurrentActivation: 'hardSigmoid'` (say so with
+ * `layerRecurrentActivation: 'hardSigmoid'`); a mismatch is an error, never a silent conversion.
  *
  * Shapes: see {@link KerasLSTMWeights}; returns `weight_ih [4H, I]`, `weight_hh [4H, H]`,
  * `bias_ih [4H]`, `bias_hh [4H]` (biases only when the Keras layer has one).

@@ -1,10 +1,8 @@
 import { type Tensor, fail, fromData } from '@recurrent/tensor';
-import { GRUCell } from '@recurrent/cells';
-import { Bidirectional } from '../bidirectional.js';
 import { Embedding } from '../embedding.js';
+import { GRU } from '../gru.js';
 import { Linear } from '../linear.js';
 import { LSTM } from '../lstm.js';
-import { Recurrent } from '../recurrent.js';
 import { RNN } from '../rnn.js';
 import { kerasDenseToStateDict, kerasGRUToStateDict, kerasLSTMToStateDict, kerasSimpleRNNToStateDict } from './keras.js';
 import { type KerasDenseActivation, type KerasMergeMode, TfjsModel, type TfjsStage } from './tfjsModel.js';
@@ -135,31 +133,36 @@ function recurrentStage(inner: KerasLayer, bidirectional: boolean, where: string
   const directions = bidirectional ? [read(), read()] : [read()];
   const inputSize = directions[0].kernel.shape[0];
   const hiddenSize = c.units as number;
-  const activation = { activation: c.activation ?? 'tanh', recurrentActivation: c.recurrent_activation ?? 'hard_sigmoid' };
-  const returnSequences = Boolean(c.return_sequences);
-  if (kind === 'GRU') {
-    if (c.reset_after) fail(where, 'reset_after false (TensorFlow.js 4.22 has no other GRU)', 'true');
-    const cells = directions.map((w) => {
-      const cell = new GRUCell({ inputSize, hiddenSize, bias: useBias, resetAfter: false });
-      cell.loadStateDict(kerasGRUToStateDict(w, { ...activation, resetAfter: false }));
-      return cell;
-    });
-    const module = bidirectional ? new Bidirectional(cells[0], cells[1], { batchFirst: true }) : new Recurrent(cells[0], { batchFirst: true });
-    return { kind, module, returnSequences, name };
+  const activation = c.activation ?? 'tanh';
+  // The gate function is the layer's option, not a weight: the weights convert as for sigmoid.
+  const gate = normal(c.recurrent_activation ?? 'hard_sigmoid');
+  if (kind !== 'SimpleRNN' && gate !== 'sigmoid' && gate !== 'hardsigmoid') {
+    fail(where, "recurrent_activation 'sigmoid' or 'hard_sigmoid' (the gates the library's layers compute)", `'${c.recurrent_activation}'`);
   }
+  const recurrentActivation = gate === 'hardsigmoid' ? 'hardSigmoid' : 'sigmoid';
+  const returnSequences = Boolean(c.return_sequences);
+  if (kind === 'GRU' && c.reset_after) fail(where, 'reset_after false (TensorFlow.js 4.22 has no other GRU)', 'true');
   const options = { inputSize, hiddenSize, bias: useBias, bidirectional, batchFirst: true };
   const dict: Record<string, Tensor> = {};
   directions.forEach((w, d) => {
     const suffix = `_l0${d === 1 ? '_reverse' : ''}`;
-    const converted = kind === 'LSTM' ? kerasLSTMToStateDict(w, { ...activation, suffix }) : kerasSimpleRNNToStateDict(w, { activation: activation.activation, suffix });
+    const gates = { activation, recurrentActivation: c.recurrent_activation ?? 'hard_sigmoid', layerRecurrentActivation: recurrentActivation } as const;
+    const converted = kind === 'LSTM' ? kerasLSTMToStateDict(w, { ...gates, suffix })
+      : kind === 'GRU' ? kerasGRUToStateDict(w, { ...gates, suffix, resetAfter: false })
+      : kerasSimpleRNNToStateDict(w, { activation, suffix });
     Object.assign(dict, converted);
   });
   if (kind === 'LSTM') {
-    const module = new LSTM(options);
+    const module = new LSTM({ ...options, recurrentActivation });
     module.loadStateDict(dict);
     return { kind, module, returnSequences, name };
   }
-  const module = new RNN({ ...options, nonlinearity: normal(activation.activation) === 'relu' ? 'relu' : 'tanh' });
+  if (kind === 'GRU') {
+    const module = new GRU({ ...options, resetAfter: false, recurrentActivation });
+    module.loadStateDict(dict);
+    return { kind, module, returnSequences, name };
+  }
+  const module = new RNN({ ...options, nonlinearity: normal(activation) === 'relu' ? 'relu' : 'tanh' });
   module.loadStateDict(dict);
   return { kind, module, returnSequences, name };
 }
@@ -182,9 +185,9 @@ function weightBytes(data: TfjsArtifacts['weightData']): Uint8Array {
 
 /**
  * A {@link TfjsModel} from TensorFlow.js artefacts held in memory: what `tf.io.withSaveHandler`
- * captures from `model.save()`. Recurrent layers with `recurrent_activation: 'hard_sigmoid'`
- * (TensorFlow.js 4.22's default) are refused with an error naming it: the library's gates are
- * logistic sigmoids.
+ * captures from `model.save()`. The gates' `recurrent_activation` (`hard_sigmoid`, TensorFlow.js
+ * 4.22's default, or `sigmoid`) becomes the layer's `recurrentActivation`; any other is refused
+ * with an error naming it.
  *
  * @example
  * let artifacts; await tfModel.save(tf.io.withSaveHandler(async (a) => { artifacts = a; return { modelArtifactsInfo: {} }; }));

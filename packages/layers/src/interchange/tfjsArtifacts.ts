@@ -27,14 +27,18 @@ function recurrentConfig(stage: Extract<TfjsStage, { returnSequences: boolean }>
     use_bias: useBias, kernel_initializer: glorotUniform, recurrent_initializer: glorotUniform, bias_initializer: zeros,
     dropout: 0, recurrent_dropout: 0, return_sequences: stage.returnSequences, return_state: false, go_backwards: false, stateful: false, unroll: false,
   };
-  if (stage.kind !== 'SimpleRNN') config.recurrent_activation = 'sigmoid';
+  if (stage.kind !== 'SimpleRNN') {
+    const gate = 'recurrentActivation' in stage.module ? stage.module.recurrentActivation : 'sigmoid';
+    config.recurrent_activation = gate === 'hardSigmoid' ? 'hard_sigmoid' : 'sigmoid';
+  }
   if (stage.kind === 'GRU') config.reset_after = false;
   return config;
 }
 
 /**
  * A {@link TfjsModel} as TensorFlow.js layers-model artefacts: a Keras `Sequential` topology (the
- * recurrent layers with `recurrent_activation: 'sigmoid'`, GRUs with `reset_after: false`), the
+ * recurrent layers' `recurrent_activation` from their `recurrentActivation`, GRUs with
+ * `reset_after: false`), the
  * weight specs under the names TensorFlow.js gives them, and the float32 bytes.
  * `tf.loadLayersModel(tf.io.fromMemory(artifacts))` reads them; {@link tfjsModelFiles} gives the
  * `model.json` + `weights.bin` pair instead.
@@ -70,7 +74,7 @@ export function tfjsArtifacts(model: TfjsModel): TfjsArtifacts {
       if (bias) push(`${name}/bias`, bias);
     } else {
       const inputShape = first ? { batch_input_shape: [null, null, inputSizeOf(stage)], dtype: 'float32' } : {};
-      const bidirectional = stage.kind === 'GRU' ? stage.module instanceof Bidirectional : stage.module.bidirectional;
+      const bidirectional = stage.module instanceof Bidirectional ? true : stage.module instanceof Recurrent ? false : stage.module.bidirectional;
       const { hiddenSize, useBias, directions } = recurrentWeights(stage, bidirectional);
       const innerName = bidirectional ? `${name}_${stage.kind.toLowerCase()}` : name;
       const inner = { class_name: stage.kind, config: recurrentConfig(stage, innerName, hiddenSize, useBias) };
@@ -116,18 +120,18 @@ export function tfjsModelFiles(model: TfjsModel): { modelJson: string; weights: 
 }
 
 function inputSizeOf(stage: Extract<TfjsStage, { returnSequences: boolean }>): number {
-  if (stage.kind === 'GRU') return gruCellOf(stage.module, 'tfjsArtifacts').inputSize;
+  if (stage.module instanceof Recurrent || stage.module instanceof Bidirectional) return gruCellOf(stage.module, 'tfjsArtifacts').inputSize;
   return stage.module.inputSize;
 }
 
 function recurrentWeights(stage: Extract<TfjsStage, { returnSequences: boolean }>, bidirectional: boolean) {
-  if (stage.kind === 'GRU') {
+  if (stage.module instanceof Recurrent || stage.module instanceof Bidirectional) {
     const layers = stage.module instanceof Bidirectional ? [stage.module.forwardLayer, stage.module.reverseLayer] : [stage.module];
     const cells = layers.map((l) => gruCellOf(l as Recurrent, 'tfjsArtifacts'));
     return { hiddenSize: cells[0].hiddenSize, useBias: cells[0].biasIh !== null, directions: cells.map((cell) => stateDictToKerasGRU(cell.stateDict(), { resetAfter: false })) };
   }
   const dict = stage.module.stateDict();
-  const convert = stage.kind === 'LSTM' ? stateDictToKerasLSTM : stateDictToKerasSimpleRNN;
+  const convert = stage.kind === 'LSTM' ? stateDictToKerasLSTM : stage.kind === 'GRU' ? (d: typeof dict, o: { suffix: string }) => stateDictToKerasGRU(d, { ...o, resetAfter: false }) : stateDictToKerasSimpleRNN;
   const directions = (bidirectional ? ['_l0', '_l0_reverse'] : ['_l0']).map((suffix) => convert(dict, { suffix }));
   return { hiddenSize: stage.module.hiddenSize, useBias: stage.module.bias, directions };
 }

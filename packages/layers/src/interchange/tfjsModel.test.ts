@@ -80,9 +80,9 @@ const cases: Case[] = [
       input: floats(3),
     },
     {
-      name: `Bidirectional(GRU) merge ${mergeMode}, last step → Dense (relu)`,
+      name: `Bidirectional(GRU, tfjs default hard_sigmoid) merge ${mergeMode}, last step → Dense (relu)`,
       build: () => tfl.sequential({ layers: [
-        tfl.layers.bidirectional({ layer: tfl.layers.gru({ units: 3, ...rnnOptions }) as tfl.RNN, mergeMode, inputShape: [null, 4] }),
+        tfl.layers.bidirectional({ layer: tfl.layers.gru({ units: 3, ...init }) as tfl.RNN, mergeMode, inputShape: [null, 4] }),
         tfl.layers.dense({ units: 2, activation: 'relu', ...init }),
       ] }),
       input: floats(4),
@@ -155,11 +155,25 @@ describe('TensorFlow.js model files (tfjs-layers 4.22) in both directions', () =
     }
   });
 
-  it("refuses tfjs 4.22's default hard_sigmoid gates, naming the activation", async () => {
-    const tfModel = tfl.sequential({ layers: [tfl.layers.lstm({ units: 3, inputShape: [null, 2], ...init })] });
-    await expect(loadTfjsModel(await capture(tfModel))).rejects.toThrow("expected recurrent_activation 'sigmoid' (the library's gates are logistic sigmoids), got 'hard_sigmoid'");
-    const gru = tfl.sequential({ layers: [tfl.layers.gru({ units: 3, inputShape: [null, 2], ...init })] });
-    await expect(loadTfjsModel(await capture(gru))).rejects.toThrow("got 'hard_sigmoid'");
+  it("reads tfjs 4.22's defaults (hard_sigmoid gates) into recurrentActivation: 'hardSigmoid', and back", async () => {
+    for (const layer of [tfl.layers.lstm({ units: 3, inputShape: [null, 2], returnSequences: true, ...init }), tfl.layers.gru({ units: 3, inputShape: [null, 2], ...init })]) {
+      const tfModel = tfl.sequential({ layers: [layer] });
+      const artifacts = await capture(tfModel);
+      expect(JSON.stringify(artifacts.modelTopology)).toContain('"recurrent_activation":"hard_sigmoid"');
+      const model = await loadTfjsModel(artifacts);
+      expect((model.stages[0].module as { recurrentActivation?: string }).recurrentActivation).toBe('hardSigmoid');
+      const x = floats(2)(3, 6);
+      expect(maxError(run(model, x), tfPredict(tfModel, x))).toBeLessThanOrEqual(1e-5);
+      const back = await tfl.loadLayersModel(tf.io.fromMemory(tfjsArtifacts(model) as unknown as tf.io.ModelArtifacts));
+      expect(maxError(run(model, x), tfPredict(back, x))).toBeLessThanOrEqual(1e-5);
+    }
+  });
+
+  it('refuses a gate activation the library does not compute, naming it', async () => {
+    const tfModel = tfl.sequential({ layers: [tfl.layers.lstm({ units: 3, inputShape: [null, 2], ...init, recurrentActivation: 'tanh' })] });
+    await expect(loadTfjsModel(await capture(tfModel))).rejects.toThrow("expected recurrent_activation 'sigmoid' or 'hard_sigmoid' (the gates the library's layers compute), got 'tanh'");
+    const relu = tfl.sequential({ layers: [tfl.layers.gru({ units: 3, inputShape: [null, 2], ...rnnOptions, activation: 'relu' })] });
+    await expect(loadTfjsModel(await capture(relu))).rejects.toThrow("expected activation 'tanh', got 'relu'");
   });
 
   it("stateDictToKerasGRU({ resetAfter: false }) gives weights tfjs' setWeights accepts, with the cell's outputs", () => {

@@ -3,6 +3,7 @@ import { Module, type Variable, add, affine, mul, narrow, relu, reshape, sigmoid
 import { GRUCell } from '@recurrent/cells';
 import { Bidirectional } from '../bidirectional.js';
 import { Embedding } from '../embedding.js';
+import { GRU } from '../gru.js';
 import { Linear } from '../linear.js';
 import { LSTM } from '../lstm.js';
 import { Recurrent } from '../recurrent.js';
@@ -23,7 +24,7 @@ export type TfjsStage =
   | { kind: 'Embedding'; module: Embedding; name?: string }
   | { kind: 'LSTM'; module: LSTM; returnSequences: boolean; merge?: KerasMergeMode; name?: string }
   | { kind: 'SimpleRNN'; module: RNN; returnSequences: boolean; merge?: KerasMergeMode; name?: string }
-  | { kind: 'GRU'; module: KerasGRULayer; returnSequences: boolean; merge?: KerasMergeMode; name?: string }
+  | { kind: 'GRU'; module: GRU | KerasGRULayer; returnSequences: boolean; merge?: KerasMergeMode; name?: string }
   | { kind: 'Dense'; module: Linear; activation: KerasDenseActivation; timeDistributed: boolean; name?: string };
 
 const activations: Record<KerasDenseActivation, (x: Variable) => Variable> = {
@@ -37,7 +38,7 @@ const activations: Record<KerasDenseActivation, (x: Variable) => Variable> = {
 /** The reset-before GRU cell inside a {@link KerasGRULayer}, checked. */
 export function gruCellOf(layer: KerasGRULayer, where: string): GRUCell {
   const inner = layer instanceof Bidirectional ? layer.forwardLayer : layer;
-  const cell = inner instanceof Recurrent ? (inner.cell as unknown as { cell?: unknown }).cell : null;
+  const cell = inner instanceof Recurrent ? inner.cell : null;
   if (!(cell instanceof GRUCell) || cell.resetAfter !== false) {
     fail(where, 'a Recurrent (or Bidirectional of Recurrent) of GRUCell({ resetAfter: false }), the GRU TensorFlow.js has', layer.constructor.name);
   }
@@ -54,7 +55,9 @@ function merge(mode: KerasMergeMode, a: Variable, b: Variable): Variable {
 /**
  * A TensorFlow.js / Keras `Sequential` model as the library's modules, batch-first as Keras is:
  * `Embedding` → {@link Embedding}; `LSTM` → {@link LSTM}; `SimpleRNN` → {@link RNN}; `GRU`
- * (TensorFlow.js' `reset_after = false`) → a {@link Recurrent} of `GRUCell({ resetAfter: false })`;
+ * (TensorFlow.js' `reset_after = false`) → `GRU({ resetAfter: false })` (a {@link Recurrent} of
+ * `GRUCell({ resetAfter: false })` is accepted too); the gates' `recurrent_activation`
+ * `sigmoid` or `hard_sigmoid` (TensorFlow.js' default) → the layer's `recurrentActivation`;
  * `Bidirectional(…)` → the bidirectional layer, its two directions merged by `merge_mode`
  * (`concat`, `sum`, `mul`, `ave`); `Dense` and `TimeDistributed(Dense)` → {@link Linear} then the
  * activation. A recurrent layer without `return_sequences` gives its last step (for a
@@ -98,7 +101,7 @@ export class TfjsModel extends Module {
 
 function runRecurrent(stage: Extract<TfjsStage, { returnSequences: boolean }>, x: Tensor | Variable): Variable {
   const mode = stage.merge ?? 'concat';
-  if (stage.kind === 'GRU') {
+  if (stage.kind === 'GRU' && !(stage.module instanceof GRU)) {
     const { output, state } = stage.module.forward(x);
     if (stage.module instanceof Bidirectional) {
       if (stage.returnSequences) return mode === 'concat' ? output : mergeHalves(mode, output);
@@ -106,7 +109,7 @@ function runRecurrent(stage: Extract<TfjsStage, { returnSequences: boolean }>, x
     }
     return stage.returnSequences ? output : state[0];
   }
-  const layer = stage.module;
+  const layer = stage.module as LSTM | GRU | RNN;
   const { output, h_n } = layer.forward(x);
   if (!layer.bidirectional) return stage.returnSequences ? output : squeeze(h_n, 0);
   if (stage.returnSequences) return mode === 'concat' ? output : mergeHalves(mode, output);
@@ -131,12 +134,13 @@ function checkStage(stage: TfjsStage, k: number): void {
   } else if (stage.kind === 'Dense') {
     if (!(stage.module instanceof Linear)) fail(where, 'a Linear module for Dense', nameOf(stage.module));
     if (!(stage.activation in activations)) fail(where, `a Dense activation ${Object.keys(activations).join(', ')}`, `'${stage.activation}'`);
-  } else if (stage.kind === 'GRU') {
+  } else if (stage.kind === 'GRU' && !(stage.module instanceof GRU)) {
     gruCellOf(stage.module, where);
     if (!stage.module.batchFirst) fail(where, 'a batch-first GRU layer (Keras is batch-first)', 'batchFirst false');
-  } else if (stage.kind === 'LSTM' || stage.kind === 'SimpleRNN') {
-    const expected = stage.kind === 'LSTM' ? LSTM : RNN;
-    if (!(stage.module instanceof expected)) fail(where, `a${stage.kind === 'LSTM' ? 'n LSTM' : ' RNN'} module for ${stage.kind}`, nameOf(stage.module));
+  } else if (stage.kind === 'LSTM' || stage.kind === 'SimpleRNN' || stage.kind === 'GRU') {
+    const expected = stage.kind === 'LSTM' ? LSTM : stage.kind === 'GRU' ? GRU : RNN;
+    if (stage.module instanceof GRU && stage.module.resetAfter) fail(where, 'a GRU with resetAfter: false (the only GRU TensorFlow.js has)', 'resetAfter true');
+    if (!(stage.module instanceof expected)) fail(where, `a${stage.kind === 'LSTM' ? 'n LSTM' : stage.kind === 'GRU' ? ' GRU' : ' RNN'} module for ${stage.kind}`, nameOf(stage.module));
     if (!stage.module.batchFirst || stage.module.numLayers !== 1 || stage.module.projSize > 0) {
       fail(where, `a one-layer, batch-first ${stage.kind} without projection (one Keras layer)`, `numLayers ${stage.module.numLayers}, batchFirst ${stage.module.batchFirst}, projSize ${stage.module.projSize}`);
     }
