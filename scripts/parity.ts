@@ -28,6 +28,7 @@ const runners: Record<string, string> = {
   ctc: 'packages/layers/test/parity/ctc.ts',
   state_dict: 'packages/layers/test/parity/stateDict.ts',
   safetensors_layout: 'packages/tensor/test/parity/safetensorsLayout.ts',
+  onnx_import: 'packages/onnx/test/parity/onnxImport.ts',
 };
 
 /** Families whose runner takes a backend (the others always run on the CPU). */

@@ -5,6 +5,10 @@ import { fileURLToPath } from 'node:url';
 /** Folder of the repository's copy of the public vectors. */
 export const vectorsDir = resolve(dirname(fileURLToPath(import.meta.url)), '../pytorch');
 
+/** Folder of the repository's copy of the ONNX import vectors (`onnx_import`: models written by
+ * `torch.onnx.export`, their inputs and PyTorch's outputs). */
+export const onnxVectorsDir = resolve(dirname(fileURLToPath(import.meta.url)), '../onnx');
+
 /** A tensor as the vectors store it (see test-vectors/README.md). */
 export interface VectorTensor {
   shape: number[];

@@ -16,7 +16,7 @@ const usage = `usage: recurrent <command> [options]
                      --keep N --no-progress; forecast: --csv FILE --target COLUMN
   sample DIR         generate from a char-lm or names model: --length N --temperature T --prime TEXT --seed N
   eval DIR           evaluate a checkpoint on its task's validation split
-  export DIR         --format safetensors|pytorch --output PATH
+  export DIR         --format safetensors|pytorch|onnx|model|bundle --output PATH
 
   recurrent <command> --help shows a command's options`;
 

@@ -61,7 +61,7 @@ afterAll(async () => {
 const pages = [
   '/', '/guide/getting-started.html', '/guide/recurrent-networks.html', '/guide/training.html',
   '/guide/lstm-gru.html', '/guide/deep-bidirectional.html', '/guide/ctc.html', '/guide/clockwork-scrn.html',
-  '/guide/seq2seq.html', '/guide/deploy.html', '/applications/text-generation.html', '/applications/forecasting.html',
+  '/guide/seq2seq.html', '/guide/deploy.html', '/guide/interchange.html', '/applications/text-generation.html', '/applications/forecasting.html',
   '/applications/classification.html', '/performance.html', '/api/index.html',
 ];
 
