@@ -48,7 +48,8 @@ export function recurrentView(stage: unknown): RecurrentView | null {
       inputSize: stage.inputSize,
       numLayers: stage.numLayers,
       bias: stage.bias,
-      linearBeforeReset: 1,
+      // the fused GRU's resetAfter: false is ONNX's linear_before_reset = 0
+      linearBeforeReset: stage instanceof GRU && stage.resetAfter === false ? 0 : 1,
       nonlinearity: stage instanceof RNN ? stage.nonlinearity : 'tanh',
       batchFirst: stage.batchFirst,
       weights(layer, direction) {

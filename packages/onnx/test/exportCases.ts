@@ -81,6 +81,12 @@ export function exportCases(): ExportCase[] {
       inputs: (b, t, s) => ({ x: ids(b, t, 6, s) }),
     },
     {
+      name: 'gru_fused_reset_before_bidirectional',
+      stages: [new GRU({ inputSize: 3, hiddenSize: 4, bidirectional: true, resetAfter: false, batchFirst: true, generator: g(22) })],
+      options: { lengths: true },
+      inputs: (b, t, s) => ({ x: floats([b, t, 3], s), lengths: lengthsFor(b, t, s) }),
+    },
+    {
       name: 'rnn_relu_bidirectional_embedding',
       stages: [new Embedding({ numEmbeddings: 7, embeddingDim: 3, seed: 10 }), new RNN({ inputSize: 3, hiddenSize: 4, bidirectional: true, nonlinearity: 'relu', generator: g(11) }), new Linear({ inFeatures: 8, outFeatures: 7, seed: 12 })],
       options: {},

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Generator, randn, tensor } from '@recurrent/tensor';
-import { GRU, LSTM, RNN } from '@recurrent/layers';
+import { GRU, LSTM, RNN, decodeModel, encodeModel as encodeModelFile } from '@recurrent/layers';
 import { loadVectors, onnxVectorsDir } from '@recurrent/test-vectors';
 import { onnx, encodeModel } from '../src/proto.js';
 import { importOnnx } from '../src/index.js';
@@ -69,6 +69,17 @@ describe('importOnnx', () => {
       },
     });
     expect(() => importOnnx(encodeModel(model))).toThrow("LSTM 'lstm': expected activation 0 'Sigmoid', got 'HardSigmoid'");
+  });
+
+  it('gives layers of the library, each of which saves as a model file', () => {
+    const model = importOnnx(new Uint8Array(readFileSync(join(root, 'models/lstm_L2_bi.onnx'))));
+    for (const { module } of model.recurrentLayers()) {
+      const layer = module as LSTM;
+      const { module: back } = decodeModel<LSTM>(encodeModelFile(layer));
+      expect(back).toBeInstanceOf(LSTM);
+      const x = randn([4, 2, layer.inputSize], new Generator(3));
+      expect(Array.from(back.forward(x).output.value.data)).toEqual(Array.from(layer.forward(x).output.value.data));
+    }
   });
 
   it('checks input names and shapes', () => {
