@@ -60,7 +60,7 @@ if (!(backendName in backends)) {
   console.error(`parity: expected --backend ${Object.keys(backends).join(' or ')}, got ${backendName ?? 'nothing'}`);
   process.exit(2);
 }
-const positional = args.filter((arg, i) => !arg.startsWith('--') && i !== backendAt + 1);
+const positional = args.filter((arg, i) => !arg.startsWith('--') && (backendAt < 0 || i !== backendAt + 1));
 const root = resolve(positional[0] ?? vectorsDir);
 if (!existsSync(join(root, 'index.json'))) {
   console.error(`parity: expected a vectors folder with index.json, got ${root}`);
