@@ -20,6 +20,17 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# PyTorch is the oracle of the export tests (apps/cli runs the model.py that `export --format
+# pytorch` writes); Debian's build, with OpenBLAS's threaded library so it is not the reference BLAS.
+if ! /usr/bin/python3 -c 'import torch' >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "bootstrap: installing Debian python3-torch (PyTorch export tests)"
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends python3-torch libopenblas0-pthread >/dev/null
+  else
+    echo "bootstrap: /usr/bin/python3 has no torch; install Debian's python3-torch for the export tests"
+  fi
+fi
+
 # the native backend (@recurrent/backend-native) builds at `pnpm install` from C with node-gyp and
 # links OpenBLAS through pkg-config; without them it installs unbuilt and its tests fail naming them
 missing_native=""

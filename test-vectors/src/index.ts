@@ -8,6 +8,9 @@ export const vectorsDir = resolve(dirname(fileURLToPath(import.meta.url)), '../p
 /** Folder of the vector families this repository generates itself (`scripts/vectors/<family>.py`),
  * in the same format; `pnpm parity` without a folder runs them after the public set. */
 export const localVectorsDir = resolve(dirname(fileURLToPath(import.meta.url)), '../local');
+/** Folder of the repository's copy of the ONNX import vectors (`onnx_import`: models written by
+ * `torch.onnx.export`, their inputs and PyTorch's outputs). */
+export const onnxVectorsDir = resolve(dirname(fileURLToPath(import.meta.url)), '../onnx');
 
 /** A tensor as the vectors store it (see test-vectors/README.md). */
 export interface VectorTensor {

@@ -30,6 +30,7 @@ export default defineConfig({
           { text: 'Sequence to sequence', link: '/guide/seq2seq' },
           { text: 'Attention', link: '/guide/attention' },
           { text: 'Exploding gradients and clipping', link: '/guide/clipping' },
+          { text: 'PyTorch, ONNX, TensorFlow.js', link: '/guide/interchange' },
           { text: 'Deploy', link: '/guide/deploy' },
         ],
       },

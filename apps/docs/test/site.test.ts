@@ -61,7 +61,7 @@ afterAll(async () => {
 const pages = [
   '/', '/guide/getting-started.html', '/guide/recurrent-networks.html', '/guide/training.html',
   '/guide/lstm-gru.html', '/guide/deep-bidirectional.html', '/guide/ctc.html', '/guide/clockwork-scrn.html',
-  '/guide/seq2seq.html', '/guide/deploy.html', '/applications/text-generation.html', '/applications/forecasting.html',
+  '/guide/seq2seq.html', '/guide/deploy.html', '/guide/interchange.html', '/applications/text-generation.html', '/applications/forecasting.html',
   '/applications/classification.html', '/performance.html', '/api/index.html',
   '/guide/attention.html', '/guide/clipping.html', '/applications/births.html', '/applications/autoencoder.html',
 ];
@@ -171,9 +171,10 @@ describe('pretrained models trained by the command', () => {
     const error = await page.$eval('.pretrained', (el) => el.querySelector('[data-role="error"]')?.textContent ?? '');
     expect(error).toBe('');
     expect(errors).toEqual([]);
-    // the page's own timer: from mount to all three models loaded and run
+    // the page's own timer, from the component's mount to all three models fetched, built and run
     expect(Number(await page.getAttribute('.pretrained', 'data-seconds'))).toBeLessThan(3);
-    expect(elapsed).toBeLessThan(3);
+    // navigation included (the site's scripts load first): a bound against hangs on a loaded CI machine
+    expect(elapsed).toBeLessThan(10);
     const text = (role: string) => page.$eval(`.pretrained [data-role="${role}"]`, (el) => el.textContent ?? '');
     expect((await text('moby')).length).toBeGreaterThan(150);
     expect((await text('names')).split(', ').length).toBe(8);

@@ -42,6 +42,21 @@ describe('Module', () => {
     expect(Array.from(target.scale.value.data)).toEqual([2, 2]);
   });
 
+  it('loads the keys under a prefix, as from a PyTorch model that wraps the module', () => {
+    const source = new Net();
+    source.first.weight.value.data.fill(0.5);
+    const wrapped = Object.fromEntries(Object.entries(source.stateDict()).map(([k, v]) => [`body.${k}`, v]));
+    const target = new Net();
+    expect(target.loadStateDict({ ...wrapped, 'head.weight': T.ones([1]) }, { prefix: 'body.' })).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    expect(Array.from(target.first.weight.value.data)).toEqual(new Array(6).fill(0.5));
+    const partial = { 'body.scale': T.full([2], 3), 'body.extra': T.ones([1]) };
+    expect(target.loadStateDict(partial, { prefix: 'body.', strict: false })).toEqual({ missingKeys: ['first.weight', 'second.weight'], unexpectedKeys: ['extra'] });
+    expect(Array.from(target.scale.value.data)).toEqual([3, 3]);
+    expect(() => target.loadStateDict(partial, { prefix: 'body.' })).toThrow('missing key first.weight');
+    expect(() => target.loadStateDict(wrapped, { prefix: 'lstm.' })).toThrow("Net.loadStateDict: expected keys starting with 'lstm.', got body.scale");
+    expect(() => target.loadStateDict(wrapped, { prefx: 'body.' } as never)).toThrow("expected options strict or prefix, got 'prefx'");
+  });
+
   it('refuses a name twice', () => {
     class Twice extends Module {
       a = this.registerParameter('a', new Parameter(T.ones([1])));

@@ -6,6 +6,10 @@ export interface LoadStateDictOptions {
   /** Demand exactly the module's keys (default true): every missing or unexpected key and every
    * shape mismatch is listed in one error. */
   strict?: boolean;
+  /** Read only the keys that start with this prefix, without it: `'lstm.'` loads a layer from the
+   * state dict of a PyTorch model that holds it as `self.lstm` (default `''`: every key). Keys
+   * outside the prefix are neither loaded nor reported as unexpected. */
+  prefix?: string;
 }
 
 /** What {@link Module.loadStateDict} did not load. */
@@ -71,12 +75,28 @@ export class Module {
   }
 
   /**
-   * Copies values from a state dict into the parameters, by name. With `strict` (default), any
-   * missing or unexpected key or shape mismatch throws one error listing all of them, and nothing
-   * is changed.
+   * Copies values from a state dict into the parameters, by name, as PyTorch's `load_state_dict`.
+   * With `strict` (default), any missing or unexpected key or shape mismatch throws one error
+   * listing all of them, and nothing is changed; with `strict: false` the keys that match load and
+   * the result lists `missingKeys` and `unexpectedKeys` (shape mismatches still throw, as in
+   * PyTorch). Key names in the result are without the prefix.
+   *
+   * @example
+   * // a PyTorch model's state dict whose LSTM sits at `self.lstm`, beside a head
+   * const { unexpectedKeys } = lstm.loadStateDict(torchDict, { prefix: 'lstm.', strict: false });
    */
-  loadStateDict(dict: Record<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
+  loadStateDict(source: Record<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
     const strict = options.strict ?? true;
+    const prefix = options.prefix ?? '';
+    if (typeof prefix !== 'string') throw new Error(`${this.constructor.name}.loadStateDict: expected prefix a string, got ${typeof prefix}`);
+    for (const key of Object.keys(options)) {
+      if (key !== 'strict' && key !== 'prefix') throw new Error(`${this.constructor.name}.loadStateDict: expected options strict or prefix, got '${key}'`);
+    }
+    const dict: Record<string, Tensor> = {};
+    for (const [key, value] of Object.entries(source)) if (key.startsWith(prefix)) dict[key.slice(prefix.length)] = value;
+    if (prefix && Object.keys(dict).length === 0) {
+      throw new Error(`${this.constructor.name}.loadStateDict: expected keys starting with '${prefix}', got ${Object.keys(source).slice(0, 5).join(', ') || 'none'}`);
+    }
     const own = new Map(this.namedParameters());
     const missingKeys = [...own.keys()].filter((k) => !(k in dict));
     const unexpectedKeys = Object.keys(dict).filter((k) => !own.has(k));

@@ -1,7 +1,11 @@
 export {
   kerasLSTMToStateDict, kerasGRUToStateDict, stateDictToKerasLSTM, stateDictToKerasGRU,
-  type KerasLSTMWeights, type KerasGRUWeights, type KerasConversionOptions, type KerasGRUConversionOptions,
+  kerasDenseToStateDict, stateDictToKerasDense, kerasSimpleRNNToStateDict, stateDictToKerasSimpleRNN, checkKerasActivations,
+  type KerasLSTMWeights, type KerasGRUWeights, type KerasDenseWeights, type KerasSimpleRNNWeights, type KerasConversionOptions, type KerasGRUConversionOptions,
 } from './interchange/keras.js';
+export { TfjsModel, type TfjsStage, type KerasMergeMode, type KerasDenseActivation, type KerasGRULayer } from './interchange/tfjsModel.js';
+export { loadTfjsModel, tfjsModelFromArtifacts, tfjsModelFromFiles, type TfjsArtifacts, type TfjsWeightSpec } from './interchange/loadTfjsModel.js';
+export { tfjsArtifacts, tfjsModelFiles } from './interchange/tfjsArtifacts.js';
 export {
   Recurrent, type RecurrentCell, type RecurrentOptions, type SequenceLayer, type SequenceOptions, type SequenceResult, type CellStepResult,
 } from './recurrent.js';

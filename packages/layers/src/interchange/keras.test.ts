@@ -117,8 +117,45 @@ describe('Keras GRU weights', () => {
     expect(Array.from(back.bias!.data)).toEqual(Array.from(keras.bias.data));
   });
 
-  it('refuses reset_after=False, which no PyTorch GRU reproduces, and a single bias', () => {
-    expect(() => kerasGRUToStateDict(keras, { resetAfter: false })).toThrow(/kerasGRUToStateDict: expected a Keras GRU with reset_after=True.*got reset_after=False/);
-    expect(() => kerasGRUToStateDict({ ...keras, bias: random([3 * hiddenSize], generator) })).toThrow(/got bias \[12\], the reset_after=False layout/);
+  it("converts reset_after=False (TensorFlow.js' only GRU) for GRUCell({ resetAfter: false }), and back to one [3H] bias", () => {
+    const single = { ...keras, bias: random([3 * hiddenSize], generator) };
+    const H = hiddenSize;
+    const step = (x: Tensor, h: number[]) => {
+      const next = new Array<number>(batch * H);
+      for (let b = 0; b < batch; b++) {
+        const gate = (g: number, j: number, state: number[]) => rowTimes(x.data, b, inputSize, single.kernel.data, 3 * H, g * H + j) + single.bias.data[g * H + j] + rowTimes(state, b, H, single.recurrentKernel.data, 3 * H, g * H + j);
+        const r = Array.from({ length: H }, (_, j) => sigmoid(gate(1, j, h)));
+        const resetH = h.map((v, k) => (Math.floor(k / H) === b ? v * r[k % H] : v));
+        for (let j = 0; j < H; j++) {
+          const z = sigmoid(gate(0, j, h));
+          next[b * H + j] = z * h[b * H + j] + (1 - z) * Math.tanh(gate(2, j, resetH));
+        }
+      }
+      return next;
+    };
+    const cell = new GRUCell({ inputSize, hiddenSize, resetAfter: false });
+    cell.loadStateDict(kerasGRUToStateDict(single, { resetAfter: false }));
+    let expected = new Array<number>(batch * H).fill(0);
+    let h = cell.forward(xs[0]);
+    for (let t = 0; t < steps; t++) {
+      if (t > 0) h = cell.forward(xs[t], h);
+      expected = step(xs[t], expected);
+      expectClose(h.value, expected, `h at step ${t}`);
+    }
+    const back = stateDictToKerasGRU(cell.stateDict(), { resetAfter: false });
+    expect(back.bias!.shape).toEqual([3 * H]);
+    expectClose(back.bias!, Array.from(single.bias.data), 'bias');
+    expect(() => kerasGRUToStateDict(single)).toThrow(/got bias \[12\], the reset_after=False layout \(pass resetAfter: false\)/);
+  });
+
+  it('refuses a gate function the target layer does not compute, naming it', () => {
+    expect(() => kerasGRUToStateDict(keras, { recurrentActivation: 'hard_sigmoid' })).toThrow(
+      "kerasGRUToStateDict: expected a target layer whose recurrentActivation matches recurrent_activation 'hard_sigmoid' (pass layerRecurrentActivation: 'hardSigmoid' and build the layer with it), got layerRecurrentActivation 'sigmoid'",
+    );
+    expect(Object.keys(kerasGRUToStateDict(keras, { recurrentActivation: 'hard_sigmoid', layerRecurrentActivation: 'hardSigmoid' }))).toHaveLength(4);
+    expect(() => kerasLSTMToStateDict({ kernel: random([3, 8], generator), recurrentKernel: random([2, 8], generator) }, { recurrentActivation: 'tanh' })).toThrow(
+      "expected recurrent_activation 'sigmoid' or 'hard_sigmoid' (the gates the library's layers compute), got 'tanh'",
+    );
+    expect(() => kerasGRUToStateDict(keras, { activation: 'relu' })).toThrow("expected activation 'tanh', got 'relu'");
   });
 });

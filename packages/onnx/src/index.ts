@@ -1,0 +1,4 @@
+export { importOnnx, OnnxModel, type OnnxValueInfo } from './importOnnx.js';
+export { exportOnnx, onnxSignature, type OnnxStage, type OnnxExportOptions, type OnnxSignature } from './exportOnnx.js';
+export { recurrentView, type RecurrentView, type ResetBeforeGRU, type DirectionWeights } from './recurrentView.js';
+export { runStages, onnxExample, toJsonTensor, fromJsonTensor, type JsonTensor } from './runStages.js';
