@@ -1,11 +1,11 @@
 import type { Variable } from '@recurrent/autograd';
-import type { FloatArray } from '@recurrent/tensor';
-import { type OptimizerOptions, type ParameterState, Optimizer, buffer, checkNonNegative } from './optimizer.js';
+import { type FloatArray, option } from '@recurrent/tensor';
+import { type OptimizerOptions, type OptimizerRules, type ParamGroup, type ParamGroupOptions, type ParameterState, Optimizer, buffer, lrRule } from './optimizer.js';
 
 /** Options of {@link SGD} (PyTorch's, in TS casing). */
 export interface SGDOptions extends OptimizerOptions {
-  /** Learning rate γ (required). */
-  lr: number;
+  /** Learning rate γ (required, here or in every group). */
+  lr?: number;
   /** Momentum μ (default 0). */
   momentum?: number;
   /** Dampening τ of the momentum (default 0). */
@@ -32,22 +32,16 @@ export interface SGDOptions extends OptimizerOptions {
  * const optimizer = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
  */
 export class SGD extends Optimizer<SGDOptions> {
-  constructor(parameters: Iterable<Variable>, options: SGDOptions) {
-    const filled = { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, ...options };
-    if (options?.lr === undefined) throw new Error('SGD: expected an lr option, got none');
-    for (const name of ['momentum', 'dampening', 'weightDecay'] as const) checkNonNegative('SGD', name, filled[name]);
-    if (filled.nesterov && (filled.momentum <= 0 || filled.dampening !== 0)) {
-      throw new Error(`SGD: expected momentum > 0 and dampening 0 with nesterov, got momentum ${filled.momentum} and dampening ${filled.dampening}`);
-    }
-    super('SGD', parameters, filled);
+  constructor(parameters: Iterable<Variable | ParamGroupOptions<SGDOptions>>, options: SGDOptions) {
+    super('SGD', parameters, options, sgdRules);
   }
 
-  protected initialState(p: FloatArray): ParameterState {
-    return this.options.momentum !== 0 ? { step: 0, momentum_buffer: buffer(p) } : { step: 0 };
+  protected initialState(p: FloatArray, group: ParamGroup<SGDOptions>): ParameterState {
+    return group.momentum !== 0 ? { step: 0, momentum_buffer: buffer(p) } : { step: 0 };
   }
 
-  protected update(p: FloatArray, g: FloatArray, state: ParameterState): void {
-    const { lr, momentum: mu, dampening, weightDecay: lambda, nesterov } = this.options;
+  protected update(p: FloatArray, g: FloatArray, state: ParameterState, group: ParamGroup<SGDOptions>): void {
+    const { lr, momentum: mu, dampening, weightDecay: lambda, nesterov } = group;
     const first = state.step === 0;
     state.step = (state.step as number) + 1;
     const b = state.momentum_buffer as FloatArray | undefined;
@@ -61,3 +55,19 @@ export class SGD extends Optimizer<SGDOptions> {
     }
   }
 }
+
+const sgdRules: OptimizerRules<SGDOptions> = {
+  schema: {
+    lr: lrRule,
+    momentum: option.number({ min: 0 }),
+    dampening: option.number({ min: 0 }),
+    weightDecay: option.number({ min: 0 }),
+    nesterov: option.boolean,
+  },
+  defaults: { lr: Number.NaN, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false },
+  check(options, where) {
+    if (options.nesterov && (options.momentum <= 0 || options.dampening !== 0)) {
+      throw new Error(`${where}: expected momentum > 0 and dampening 0 with nesterov, got momentum ${options.momentum} and dampening ${options.dampening}`);
+    }
+  },
+};
