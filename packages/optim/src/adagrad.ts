@@ -10,7 +10,7 @@ export interface AdagradOptions extends OptimizerOptions {
   lrDecay?: number;
   /** L2 penalty λ (default 0). */
   weightDecay?: number;
-  /** Starting value s₀ of the squared-gradient sum (default 0). */
+  /** Starting value s₀ of the squared-gradient sum (default 0; for the whole optimizer, not per group, as PyTorch). */
   initialAccumulatorValue?: number;
   /** ε added outside the square root (default 1e-10). */
   eps?: number;
@@ -63,4 +63,5 @@ const adagradRules: OptimizerRules<AdagradOptions> = {
     eps: option.number({ min: 0 }),
   },
   defaults: { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10 },
+  optimizerWide: ['initialAccumulatorValue'],
 };

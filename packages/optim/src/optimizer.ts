@@ -45,6 +45,8 @@ export interface OptimizerRules<Options> {
   schema: OptionsSchema;
   /** The defaults; `lr: NaN` means the option is required (SGD). */
   defaults: Required<Options> & { lr: number };
+  /** Options set for the whole optimizer only (Adagrad's `initialAccumulatorValue`). */
+  optimizerWide?: string[];
   /** Checks between options (nesterov needs momentum), `where` naming the group. */
   check?(options: Required<Options> & { lr: number }, where: string): void;
 }
@@ -113,6 +115,9 @@ export abstract class Optimizer<Options extends OptimizerOptions = OptimizerOpti
     if (group === null || typeof group !== 'object' || !('params' in group)) throw new Error(`${where}: expected a group { params, … }, got ${describeValue(group)}`);
     const { params, ...rest } = group;
     checkOptions(where, rest, this.rules.schema);
+    for (const key of this.rules.optimizerWide ?? []) {
+      if (key in rest && where !== this.name) throw new Error(`${where}: expected ${key} for the whole optimizer only (as PyTorch, which reads it from the constructor), got it in a group`);
+    }
     const given = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
     // arrays (betas) copied: a schedule that cycles one group's betas must not move another's
     const filled = Object.fromEntries(Object.entries({ ...this.defaults, ...given }).map(([key, value]) => [key, Array.isArray(value) ? [...value] : value])) as Required<Options> & { lr: number };
@@ -179,6 +184,11 @@ export abstract class Optimizer<Options extends OptimizerOptions = OptimizerOpti
   /** The state of one parameter at its first update. */
   protected abstract initialState(parameter: FloatArray, group: ParamGroup<Options>): ParameterState;
 
+  /** Buffers a parameter's state may have or lack (SGD's `momentum_buffer`), beyond those of {@link initialState}. */
+  protected optionalState(): string[] {
+    return [];
+  }
+
   /** One update of one parameter `p` with gradient `g`, in place, with its group's options. */
   protected abstract update(p: FloatArray, g: FloatArray, state: ParameterState, group: ParamGroup<Options>): void;
 
@@ -225,10 +235,14 @@ export abstract class Optimizer<Options extends OptimizerOptions = OptimizerOpti
       if (!target) throw new Error(`${op}: expected state for the parameters ${[...positions.keys()].join(', ')}, got state for '${key}'`);
       const data = target.parameter.value.data as FloatArray;
       const own = this.initialState(data, target.group);
-      checkStateEntry(`${op}: state['${key}']`, entry, own, data.length);
+      const optional = this.optionalState();
+      checkStateEntry(`${op}: state['${key}']`, entry, own, data.length, optional);
       for (const [name, value] of Object.entries(entry)) {
         if (typeof value === 'number') own[name] = value;
-        else (own[name] as FloatArray).set(value);
+        else {
+          own[name] ??= buffer(data);
+          (own[name] as FloatArray).set(value);
+        }
       }
       loaded.set(target.parameter, own);
     }

@@ -26,7 +26,7 @@ export interface SGDOptions extends OptimizerOptions {
  * p ← p − γ·g
  * ```
  *
- * State: `momentum_buffer` (with μ ≠ 0).
+ * State: `momentum_buffer` (once a step ran with μ ≠ 0), as PyTorch's.
  *
  * @example
  * const optimizer = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
@@ -36,23 +36,28 @@ export class SGD extends Optimizer<SGDOptions> {
     super('SGD', parameters, options, sgdRules);
   }
 
-  protected initialState(p: FloatArray, group: ParamGroup<SGDOptions>): ParameterState {
-    return group.momentum !== 0 ? { step: 0, momentum_buffer: buffer(p) } : { step: 0 };
+  protected initialState(): ParameterState {
+    // PyTorch's SGD keeps no step count; its momentum buffer appears at the first step with μ ≠ 0
+    return {};
   }
 
   protected update(p: FloatArray, g: FloatArray, state: ParameterState, group: ParamGroup<SGDOptions>): void {
     const { lr, momentum: mu, dampening, weightDecay: lambda, nesterov } = group;
-    const first = state.step === 0;
-    state.step = (state.step as number) + 1;
-    const b = state.momentum_buffer as FloatArray | undefined;
+    let b = state.momentum_buffer as FloatArray | undefined;
+    const first = mu !== 0 && !b;
+    if (first) b = state.momentum_buffer = buffer(p);
     for (let i = 0; i < p.length; i++) {
       let gi = g[i] + lambda * p[i];
-      if (b) {
-        b[i] = first ? gi : mu * b[i] + (1 - dampening) * gi;
-        gi = nesterov ? gi + mu * b[i] : b[i];
+      if (mu !== 0) {
+        b![i] = first ? gi : mu * b![i] + (1 - dampening) * gi;
+        gi = nesterov ? gi + mu * b![i] : b![i];
       }
       p[i] -= lr * gi;
     }
+  }
+
+  protected override optionalState(): string[] {
+    return ['momentum_buffer'];
   }
 }
 

@@ -43,18 +43,21 @@ export function groupValues(where: string, group: GroupDict): { options: Record<
 
 /**
  * Throws unless a saved parameter entry has exactly the keys of `fresh` (the state this
- * parameter would start with under the saved options), `step` an integer ≥ 0 and every buffer
+ * parameter would start with under the saved options) and maybe some `optional` buffers, `step` an integer ≥ 0 and every buffer
  * `length` finite numbers.
  */
-export function checkStateEntry(where: string, entry: unknown, fresh: Record<string, number | FloatArray>, length: number): void {
+export function checkStateEntry(where: string, entry: unknown, fresh: Record<string, number | FloatArray>, length: number, optional: string[] = []): void {
   if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw new Error(`${where}: expected an object, got ${describeValue(entry)}`);
-  const expected = Object.keys(fresh);
+  const required = Object.keys(fresh);
+  const expected = [...required, ...optional];
+  const list = expected.length > 0 ? `the keys ${expected.join(', ')}` : 'no keys';
   for (const key of Object.keys(entry)) {
-    if (!expected.includes(key)) throw new Error(`${where}: expected the keys ${expected.join(', ')}, got '${key}'`);
+    if (!expected.includes(key)) throw new Error(`${where}: expected ${list}, got '${key}'`);
   }
   for (const key of expected) {
     const value = (entry as Record<string, unknown>)[key];
-    if (value === undefined) throw new Error(`${where}: expected the keys ${expected.join(', ')}, '${key}' is missing`);
+    if (value === undefined && optional.includes(key)) continue;
+    if (value === undefined) throw new Error(`${where}: expected ${list}, '${key}' is missing`);
     if (typeof fresh[key] === 'number') {
       if (!(typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) throw new Error(`${where}: expected ${key} to be an integer ≥ 0, got ${describeValue(value)}`);
     } else {
