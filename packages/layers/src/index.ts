@@ -26,3 +26,6 @@ export { Stacked, type StackedOptions, type StackedResult, type CellOrLayer } fr
 export { Bidirectional, type BidirectionalOptions, type MergeMode } from './bidirectional.js';
 export { sampleLogits, samplingDistribution, type SamplingOptions } from './sampling.js';
 export { EncoderDecoder, type EncoderDecoderOptions, type DecodedSequence } from './seq2seq.js';
+export { LockedDropout, type LockedDropoutOptions } from './lockedDropout.js';
+export { WeightDrop, type WeightDropOptions, type WeightDroppable } from './weightDrop.js';
+export { ZoneoutCell, type ZoneoutOptions } from './zoneoutCell.js';
