@@ -21,6 +21,7 @@ const runners: Record<string, string> = {
   ctc: 'packages/layers/test/parity/ctc.ts',
   state_dict: 'packages/layers/test/parity/stateDict.ts',
   schedule: 'packages/optim/test/parity/schedule.ts',
+  min_rnn: 'packages/layers/test/parity/minRnn.ts',
 };
 
 type Runner = { runCase(testCase: VectorCase, root: string): void | Promise<void> };

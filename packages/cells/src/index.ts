@@ -6,3 +6,6 @@ export { LSTMCell, type LSTMCellOptions, type LSTMState, type LSTMStateInput } f
 export { GRUCell, type GRUCellOptions } from './gruCell.js';
 export { type InitOptions, type RecurrentInit, orthogonalBlocks, uniformParameter } from './init.js';
 export type { StepInput } from './stepTools.js';
+export { MinGRUCell, type MinCellOptions } from './minGRUCell.js';
+export { MinLSTMCell } from './minLSTMCell.js';
+export { minRnnG, minRnnLogG, logSigmoid } from './minRnnMath.js';

@@ -29,3 +29,4 @@ export { EncoderDecoder, type EncoderDecoderOptions, type DecodedSequence } from
 export { LockedDropout, type LockedDropoutOptions } from './lockedDropout.js';
 export { WeightDrop, type WeightDropOptions, type WeightDroppable } from './weightDrop.js';
 export { ZoneoutCell, type ZoneoutOptions } from './zoneoutCell.js';
+export { MinGRU, MinLSTM, type MinRNNOptions, type MinRNNState, type MinRNNOutput } from './minRNN.js';
