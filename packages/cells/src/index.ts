@@ -8,4 +8,4 @@ export { type InitOptions, type RecurrentInit, orthogonalBlocks, uniformParamete
 export type { StepInput } from './stepTools.js';
 export { MinGRUCell, type MinCellOptions } from './minGRUCell.js';
 export { MinLSTMCell } from './minLSTMCell.js';
-export { minRnnG, minRnnLogG, logSigmoid } from './minRnnMath.js';
+export { minRnnG } from './minRnnMath.js';

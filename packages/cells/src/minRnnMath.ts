@@ -1,4 +1,4 @@
-import { type Differentiable, type Variable, affine, ge, log, neg, relu, sigmoid, softplus, where } from '@recurrent/autograd';
+import { type Differentiable, type Variable, affine, ge, relu, sigmoid, where } from '@recurrent/autograd';
 
 /**
  * minGRU's and minLSTM's candidate activation (Feng et al. 2024), positive everywhere so that
@@ -9,18 +9,4 @@ import { type Differentiable, type Variable, affine, ge, log, neg, relu, sigmoid
  */
 export function minRnnG(x: Differentiable): Variable {
   return where(ge(x, 0), affine(relu(x), 1, 0.5), sigmoid(x));
-}
-
-/**
- * `log g(x)`, computed without forming `g`: `log(x + 1/2)` for `x ≥ 0`, `−softplus(−x)` below.
- *
- * @example const logCandidate = minRnnLogG(projection);
- */
-export function minRnnLogG(x: Differentiable): Variable {
-  return where(ge(x, 0), log(affine(relu(x), 1, 0.5)), neg(softplus(neg(x))));
-}
-
-/** `log σ(x) = −softplus(−x)`. */
-export function logSigmoid(x: Differentiable): Variable {
-  return neg(softplus(neg(x)));
 }

@@ -1,7 +1,7 @@
 import { type Backend, type Tensor, Generator, checkOptions, fail, formatShape, fromData, isTensor, option } from '@recurrent/tensor';
-import { Module, type Parameter, Variable, add, concat, matmul, mul, narrow, neg, permute, reshape, softplus, sub } from '@recurrent/autograd';
-import { logSigmoid, minRnnLogG, uniformParameter } from '@recurrent/cells';
-import { logLinearScan } from './sequence/logScan.js';
+import { Module, type Parameter, Variable, add, concat, matmul, mul, narrow, permute, reshape } from '@recurrent/autograd';
+import { uniformParameter } from '@recurrent/cells';
+import { minRecurrence } from './sequence/minRecurrence.js';
 
 /** Options of {@link MinGRU} and {@link MinLSTM}. */
 export interface MinRNNOptions {
@@ -19,6 +19,9 @@ export interface MinRNNOptions {
   generator?: Generator;
   /** Backend the parameters live on (default: the CPU backend). */
   backend?: Backend;
+  /** Compose the scan's pairs as plain products (`linear`, default: fast, no division, stable) or
+   * in log space (`log`, Feng et al.'s form; the same result, slower on a CPU). */
+  scan?: 'linear' | 'log';
 }
 
 /** What {@link MinGRU.forward} and {@link MinLSTM.forward} take besides the input. */
@@ -39,22 +42,24 @@ export interface MinRNNOutput {
 
 const schema = {
   inputSize: option.integer({ min: 1 }), hiddenSize: option.integer({ min: 1 }), numLayers: option.integer({ min: 1 }), bias: option.boolean,
-  batchFirst: option.boolean, generator: option.instance(Generator, 'a Generator'),
+  batchFirst: option.boolean, generator: option.instance(Generator, 'a Generator'), scan: option.oneOf(['linear', 'log']),
   backend: option.shaped('a backend', (v) => typeof v === 'object' && v !== null && 'kernels' in v),
 };
 
 /** The common body of {@link MinGRU} and {@link MinLSTM}: projections, log-space gates, the scan. */
-abstract class MinRNNLayer extends Module {
+class MinRNNLayer extends Module {
   readonly inputSize: number;
   readonly hiddenSize: number;
   readonly numLayers: number;
   readonly bias: boolean;
   readonly batchFirst: boolean;
+  /** Where the scan composes its pairs. */
+  readonly scan: 'linear' | 'log';
   /** `[weight_ih_l{k}, bias_ih_l{k}]` per layer. */
   readonly layers: { weightIh: Parameter; biasIh: Parameter | null }[] = [];
-  private readonly layerName: string;
+  private readonly layerName: 'MinGRU' | 'MinLSTM';
 
-  protected constructor(layerName: string, gates: number, options: MinRNNOptions) {
+  protected constructor(layerName: 'MinGRU' | 'MinLSTM', gates: number, options: MinRNNOptions) {
     super();
     this.layerName = layerName;
     checkOptions(layerName, options, schema);
@@ -64,6 +69,7 @@ abstract class MinRNNLayer extends Module {
     this.numLayers = options.numLayers ?? 1;
     this.bias = options.bias ?? true;
     this.batchFirst = options.batchFirst ?? false;
+    this.scan = options.scan ?? 'linear';
     const generator = options.generator ?? new Generator(0);
     for (let k = 0; k < this.numLayers; k++) {
       const inputs = k === 0 ? this.inputSize : H;
@@ -73,9 +79,6 @@ abstract class MinRNNLayer extends Module {
       });
     }
   }
-
-  /** `log a_t` and `log b_t` of the recurrence `h_t = a_t h_{t−1} + b_t` from the projections `k [T, B, gates·H]`. */
-  protected abstract logCoefficients(k: Variable): { logA: Variable; logB: Variable };
 
   /** Runs every layer over the whole sequence as one parallel scan per layer. */
   forward(x: Variable | Tensor, state: MinRNNState = {}): MinRNNOutput {
@@ -102,9 +105,9 @@ abstract class MinRNNLayer extends Module {
       const features = k === 0 ? this.inputSize : H;
       let projected = matmul(reshape(input, [T * B, features]), weightIh, { transposeB: true });
       if (biasIh) projected = add(projected, biasIh);
-      const { logA, logB } = this.logCoefficients(reshape(projected, [T, B, weightIh.shape[0]]));
       const start = h0 ? reshape(narrow(h0, 0, k, 1), [B, H]) : null;
-      const [h] = logLinearScan([logA, logB, start], { owner: name, lengths });
+      // gates in log space, the scan and their backward: one fused node per layer
+      const [h] = minRecurrence([reshape(projected, [T, B, weightIh.shape[0]]), start], { kind: name, lengths, space: this.scan });
       finals.push(narrow(h, 0, T - 1, 1));
       input = mask ? mul(h, mask) : h;
     });
@@ -130,9 +133,10 @@ abstract class MinRNNLayer extends Module {
  * A multi-layer minGRU (Feng et al. 2024, "Were RNNs all we needed?") over whole sequences. Each
  * layer projects all steps at once, `[z̃, h̃] = x W_ihᵀ + b_ih`, then runs
  * `h_t = (1 − z_t) ⊙ h_{t−1} + z_t ⊙ g(h̃_t)` (`z_t = σ(z̃_t)`, `g` as in `MinGRUCell`) as a
- * parallel scan in log space, `log a_t = −softplus(z̃_t)`, `log b_t = log σ(z̃_t) + log g(h̃_t)`:
- * O(log T) sequential depth and no matrix product inside the recurrence. `MinGRUCell` is the same
- * recurrence one step at a time.
+ * parallel scan: the pairs `(a_t, b_t) = (1 − z_t, z_t g(h̃_t))` composed by a Brent–Kung scan,
+ * O(log T) sequential depth and no matrix product inside the recurrence, in linear space or (with
+ * `scan: 'log'`) in log space, `log a_t = −softplus(z̃_t)`, `log b_t = log σ(z̃_t) + log g(h̃_t)`,
+ * as the paper writes it. `MinGRUCell` is the same recurrence one step at a time.
  *
  * Parameters: `weight_ih_l{k} [2H, I_k]`, `bias_ih_l{k} [2H]` (gate order `z, h̃`).
  *
@@ -147,19 +151,14 @@ export class MinGRU extends MinRNNLayer {
   constructor(options: MinRNNOptions) {
     super('MinGRU', 2, options);
   }
-
-  protected logCoefficients(k: Variable): { logA: Variable; logB: Variable } {
-    const H = this.hiddenSize;
-    const z = narrow(k, 2, 0, H);
-    return { logA: neg(softplus(z)), logB: add(logSigmoid(z), minRnnLogG(narrow(k, 2, H, H))) };
-  }
 }
 
 /**
  * A multi-layer minLSTM (Feng et al. 2024) over whole sequences: `[f̃, ĩ, h̃] = x W_ihᵀ + b_ih`
  * for all steps at once, then `h_t = f'_t ⊙ h_{t−1} + i'_t ⊙ g(h̃_t)` with the normalised gates
- * `f' = σ(f̃)/(σ(f̃) + σ(ĩ))`, `i' = 1 − f'`, as a parallel scan in log space: with
- * `d = softplus(−f̃) − softplus(−ĩ)`, `log a_t = −softplus(d)`, `log b_t = −softplus(−d) + log g(h̃_t)`.
+ * `f' = σ(f̃)/(σ(f̃) + σ(ĩ))`, `i' = 1 − f'`, as the parallel scan of {@link MinGRU} (in log
+ * space with `scan: 'log'`: `d = softplus(−f̃) − softplus(−ĩ)`, `log a_t = −softplus(d)`,
+ * `log b_t = −softplus(−d) + log g(h̃_t)`).
  * `MinLSTMCell` is the same recurrence one step at a time.
  *
  * Parameters: `weight_ih_l{k} [3H, I_k]`, `bias_ih_l{k} [3H]` (gate order `f, i, h̃`).
@@ -173,11 +172,5 @@ export class MinGRU extends MinRNNLayer {
 export class MinLSTM extends MinRNNLayer {
   constructor(options: MinRNNOptions) {
     super('MinLSTM', 3, options);
-  }
-
-  protected logCoefficients(k: Variable): { logA: Variable; logB: Variable } {
-    const H = this.hiddenSize;
-    const d = sub(softplus(neg(narrow(k, 2, 0, H))), softplus(neg(narrow(k, 2, H, H))));
-    return { logA: neg(softplus(d)), logB: add(neg(softplus(neg(d))), minRnnLogG(narrow(k, 2, 2 * H, H))) };
   }
 }

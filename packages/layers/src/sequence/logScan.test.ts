@@ -1,7 +1,7 @@
 import { Generator, fromData, uniform } from '@recurrent/tensor';
 import { Variable, backward, mul, sum } from '@recurrent/autograd';
 import { describe, expect, it } from 'vitest';
-import { logLinearScan } from './logScan.js';
+import { logLinearScan, scanForward } from './logScan.js';
 
 /** h_t = a_t h_{t−1} + b_t, one step after another, in float64. */
 function loop(logA: Float32Array, logB: Float32Array, h0: Float32Array, T: number, N: number, lengths: number[] | null, H: number): Float64Array {
@@ -28,6 +28,11 @@ describe('logLinearScan', () => {
         const [h] = logLinearScan([logA, logB, h0], { owner: 'test', lengths: lengths && Int32Array.from(lengths) });
         const expected = loop(logA.data as Float32Array, logB.data as Float32Array, h0.data as Float32Array, T, N, lengths, H);
         h.value.data.forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(expected[i])));
+        // the same scan in linear space, on a = exp(log a), b = exp(log b)
+        const a = Float64Array.from(logA.data as Float32Array, Math.exp);
+        const b = Float64Array.from(logB.data as Float32Array, Math.exp);
+        const linear = scanForward('test', 'linear', a, b, h0.data, T, N, H, lengths && Int32Array.from(lengths)).h;
+        linear.forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThanOrEqual(1e-9 + 1e-9 * Math.abs(expected[i])));
       }
     }
   });
@@ -59,7 +64,7 @@ describe('logLinearScan', () => {
   it('refuses a negative initial state', () => {
     const x = fromData(new Float32Array(2), [1, 1, 2]);
     expect(() => logLinearScan([x, x, fromData(Float32Array.from([1, -0.5]), [1, 2])], { owner: 'MinGRU', lengths: null })).toThrow(
-      'MinGRU: expected h0 ≥ 0 (the log-space scan holds non-negative states), got -0.5',
+      'MinGRU: expected h0 ≥ 0 (the scan holds non-negative states), got -0.5',
     );
   });
 });

@@ -1,6 +1,6 @@
 // Parity runner for the `min_rnn` family (test-vectors/local/min_rnn.json): PyTorch's reference loop
-// of minGRU / minLSTM against our layers twice: the MinGRU / MinLSTM layers (a parallel log-space
-// scan) and MinGRUCell / MinLSTMCell stepped through Recurrent (the sequential definition). Outputs,
+// of minGRU / minLSTM against our layers three times: the MinGRU / MinLSTM layers (the parallel scan
+// in linear and in log space) and MinGRUCell / MinLSTMCell stepped through Recurrent (the sequential definition). Outputs,
 // final states, the loss Σ_k sum(output_k ⊙ weights_k) and every gradient are compared.
 import { type Tensor, tensor } from '@recurrent/tensor';
 import { Variable, add, backward, concat, mul, narrow, reshape, sum } from '@recurrent/autograd';
@@ -15,14 +15,14 @@ function toTensor(stored: VectorTensor): Tensor {
 
 type Produced = { output: Variable; h_n: Variable; parameters: Record<string, { grad: Tensor | null }> };
 
-function parallel(testCase: VectorCase, x: Variable, h0: Variable | undefined): Produced {
+const parallel = (scan: 'linear' | 'log') => (testCase: VectorCase, x: Variable, h0: Variable | undefined): Produced => {
   const { config, params = {} } = testCase;
-  const options = { inputSize: config.input_size, hiddenSize: config.hidden_size, numLayers: config.num_layers, bias: config.bias, batchFirst: config.batch_first };
+  const options = { inputSize: config.input_size, hiddenSize: config.hidden_size, numLayers: config.num_layers, bias: config.bias, batchFirst: config.batch_first, scan };
   const layer = config.module === 'MinGRU' ? new MinGRU(options) : new MinLSTM(options);
   layer.loadStateDict(Object.fromEntries(Object.entries(params).map(([name, stored]) => [name, toTensor(stored)])));
   const { output, h_n } = layer.forward(x, { h0, lengths: config.lengths });
   return { output, h_n, parameters: Object.fromEntries(layer.namedParameters()) };
-}
+};
 
 function sequential(testCase: VectorCase, x: Variable, h0: Variable | undefined): Produced {
   const { config, params = {} } = testCase;
@@ -43,7 +43,7 @@ function sequential(testCase: VectorCase, x: Variable, h0: Variable | undefined)
   return { output: input, h_n: concat(finals, 0), parameters };
 }
 
-function check(testCase: VectorCase, label: string, run: typeof parallel): void {
+function check(testCase: VectorCase, label: string, run: (testCase: VectorCase, x: Variable, h0: Variable | undefined) => Produced): void {
   const { inputs = {}, outputs = {}, grads = {}, loss } = testCase;
   if (!loss) throw new Error(`min_rnn parity ${testCase.name}: expected a loss, got none`);
   const x = new Variable(toTensor(inputs.x), { requiresGrad: true });
@@ -68,6 +68,7 @@ function check(testCase: VectorCase, label: string, run: typeof parallel): void 
 
 /** Runs one case through the parallel scan and through the cells; throws on any mismatch. */
 export function runCase(testCase: VectorCase, _root: string): void {
-  check(testCase, 'scan', parallel);
+  check(testCase, 'scan', parallel('linear'));
+  check(testCase, 'log-space scan', parallel('log'));
   check(testCase, 'cells', sequential);
 }
