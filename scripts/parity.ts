@@ -22,6 +22,7 @@ const runners: Record<string, string> = {
   state_dict: 'packages/layers/test/parity/stateDict.ts',
   schedule: 'packages/optim/test/parity/schedule.ts',
   min_rnn: 'packages/layers/test/parity/minRnn.ts',
+  layer_norm_rnn: 'packages/layers/test/parity/layerNormRnn.ts',
 };
 
 type Runner = { runCase(testCase: VectorCase, root: string): void | Promise<void> };

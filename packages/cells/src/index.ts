@@ -9,3 +9,7 @@ export type { StepInput } from './stepTools.js';
 export { MinGRUCell, type MinCellOptions } from './minGRUCell.js';
 export { MinLSTMCell } from './minLSTMCell.js';
 export { minRnnG } from './minRnnMath.js';
+export {
+  LayerNormLSTMCell, LayerNormGRUCell, layerNormRows, layerNormParameters, layerNormLSTMStep, layerNormGRUStep,
+  type LayerNormCellOptions, type LayerNormParameters,
+} from './layerNormCells.js';

@@ -30,3 +30,4 @@ export { LockedDropout, type LockedDropoutOptions } from './lockedDropout.js';
 export { WeightDrop, type WeightDropOptions, type WeightDroppable } from './weightDrop.js';
 export { ZoneoutCell, type ZoneoutOptions } from './zoneoutCell.js';
 export { MinGRU, MinLSTM, type MinRNNOptions, type MinRNNState, type MinRNNOutput } from './minRNN.js';
+export { LayerNormLSTM, LayerNormGRU, type LayerNormRNNOptions, type LayerNormRNNState, type LayerNormRNNOutput } from './layerNormRNN.js';
