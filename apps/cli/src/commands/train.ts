@@ -1,5 +1,6 @@
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import type { Parameter } from '@recurrent/autograd';
 import type { GpujsBackend } from '@recurrent/backend-gpujs';
 import { Generator } from '@recurrent/tensor';
 import { type LoadedCheckpoint, loadCheckpoint } from '../checkpoint/checkpoint.js';
@@ -75,7 +76,8 @@ async function trainOn(settings: TrainOptions, loaded: LoadedCheckpoint | null, 
   const lr = settings.lr ?? defaults.lr;
   const clip = settings.clip ?? defaults.clip;
   const task = await buildTask(settings, backend ?? undefined);
-  const optimizer = createOptimizer(settings.optimizer, task.model.parameters(), lr);
+  const embedding = (task.model as { embedding?: { parameters(): Parameter[] } }).embedding;
+  const optimizer = createOptimizer(settings.optimizer, task.model.parameters(), lr, settings.embeddingLr !== undefined && embedding ? { parameters: embedding.parameters(), lr: settings.embeddingLr } : undefined);
   let start = { step: 0, trainSeconds: 0 };
   if (loaded) {
     start = restore(task, optimizer, loaded);
@@ -97,7 +99,7 @@ async function trainOn(settings: TrainOptions, loaded: LoadedCheckpoint | null, 
     logJson: settings.logJson,
     progress: settings.progress,
     onEvaluation: task.sample && settings.sampleLength > 0
-      ? (log) => log(`sample: ${JSON.stringify(task.sample!(settings.sampleLength, 0.8, defaults.prime ?? '', sampler)).slice(1, -1)}`)
+      ? (log) => log(`sample: ${JSON.stringify(task.sample!(settings.sampleLength, { temperature: 0.8 }, defaults.prime ?? '', sampler)).slice(1, -1)}`)
       : undefined,
   }, start);
   console.log(`checkpoint: ${result.checkpoint}`);
