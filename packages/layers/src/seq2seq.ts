@@ -122,19 +122,21 @@ export class EncoderDecoder extends Module {
     return this.sample(source, { ...options, temperature: 0 });
   }
 
-  /** Sampled decoding (temperature, top-k, seeded) until `eos` or `maxLength` tokens. */
+  /** Sampled decoding (temperature, top-k, top-p, seeded) until `eos` or `maxLength` tokens. */
   sample(source: Variable | Tensor, options: SamplingOptions & { maxLength: number; sourceLengths?: readonly number[] }): number[][] {
     return noGrad(() => {
       let state: (Variable | Tensor)[] = this.encode(source, options.sourceLengths);
       const batch = state[0].shape[0];
       const generator = options.generator ?? new Generator(0);
+      // sampleLogits takes the sampling options only (it rejects names it does not know)
+      const { maxLength: _maxLength, sourceLengths: _sourceLengths, ...sampling } = options;
       const outputs: number[][] = Array.from({ length: batch }, () => []);
       const done = new Array<boolean>(batch).fill(false);
       let previous = new Array<number>(batch).fill(this.bos);
       for (let t = 0; t < options.maxLength && done.includes(false); t++) {
         const step = this.decodeStep(previous, state, t);
         state = step.state;
-        previous = sampleLogits(step.logits, { ...options, generator });
+        previous = sampleLogits(step.logits, { ...sampling, generator });
         previous.forEach((token, b) => {
           if (done[b]) return;
           if (token === this.eos) done[b] = true;
