@@ -1,5 +1,5 @@
 import { type Backend, type Tensor, Generator, checkOptions, fail, formatShape, fromData, isTensor, option } from '@recurrent/tensor';
-import { Module, type Parameter, Variable, add, concat, matmul, mul, narrow, permute, reshape } from '@recurrent/autograd';
+import { Module, type Parameter, Variable, concat, matmul, mul, narrow, permute, reshape } from '@recurrent/autograd';
 import { uniformParameter } from '@recurrent/cells';
 import { minRecurrence } from './sequence/minRecurrence.js';
 
@@ -103,11 +103,10 @@ class MinRNNLayer extends Module {
     const finals: Variable[] = [];
     this.layers.forEach(({ weightIh, biasIh }, k) => {
       const features = k === 0 ? this.inputSize : H;
-      let projected = matmul(reshape(input, [T * B, features]), weightIh, { transposeB: true });
-      if (biasIh) projected = add(projected, biasIh);
+      const projected = matmul(reshape(input, [T * B, features]), weightIh, { transposeB: true });
       const start = h0 ? reshape(narrow(h0, 0, k, 1), [B, H]) : null;
       // gates in log space, the scan and their backward: one fused node per layer
-      const [h] = minRecurrence([reshape(projected, [T, B, weightIh.shape[0]]), start], { kind: name, lengths, space: this.scan });
+      const [h] = minRecurrence([reshape(projected, [T, B, weightIh.shape[0]]), biasIh, start], { kind: name, lengths, space: this.scan });
       finals.push(narrow(h, 0, T - 1, 1));
       input = mask ? mul(h, mask) : h;
     });

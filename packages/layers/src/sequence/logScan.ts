@@ -40,11 +40,11 @@ export interface ScanTape {
   H: number;
   lengths: Int32Array | null;
   /** `h_t` in float64, `[T, N]`. */
-  h: Float64Array;
+  h: Float32Array;
   /** `a_t` and `b_t` as the scan used them (1 and 0 past a length); `b` is kept by log-space scans only. */
-  a: Float64Array;
-  b: Float64Array;
-  h0: Float64Array;
+  a: Float32Array;
+  b: Float32Array;
+  h0: Float32Array;
 }
 
 /** Where the scan composes its pairs: plain products and sums, or logarithms (Feng et al.'s form). */
@@ -60,7 +60,7 @@ export type ScanSpace = 'linear' | 'log';
  * The buffers are overwritten (they become the tape's work buffers).
  */
 export function scanForward(
-  owner: string, space: ScanSpace, first: Float64Array, second: Float64Array, h0: ArrayLike<number> | null, T: number, N: number, H: number, lengths: Int32Array | null,
+  owner: string, space: ScanSpace, first: Float32Array, second: Float32Array, h0: ArrayLike<number> | null, T: number, N: number, H: number, lengths: Int32Array | null,
 ): ScanTape {
   const A = first, Bv = second;
   const hold = space === 'linear' ? [1, 0] : [0, -Infinity];
@@ -73,7 +73,7 @@ export function scanForward(
       }
     }
   }
-  const start = new Float64Array(N);
+  const start = new Float32Array(N);
   if (h0) {
     for (let lane = 0; lane < N; lane++) {
       const v = h0[lane];
@@ -83,11 +83,11 @@ export function scanForward(
   }
   // the coefficients as used, for the backward pass (explicit loops: TypedArray.from(source, map)
   // gathers an intermediate list first)
-  const a = new Float64Array(T * N);
+  const a = new Float32Array(T * N);
   if (space === 'linear') {
     // b is not needed by the backward pass of a linear-space scan
     a.set(A);
-    const b = new Float64Array(0);
+    const b = new Float32Array(0);
     brentKung(T, (f0, s0) => {
       const f = f0 * N, s = s0 * N;
       for (let lane = 0; lane < N; lane++) {
@@ -99,7 +99,7 @@ export function scanForward(
     for (let t = 0; t < T; t++) for (let lane = 0; lane < N; lane++) h[t * N + lane] = A[t * N + lane] * start[lane] + Bv[t * N + lane];
     return { T, N, H, lengths, h, a, b, h0: start };
   }
-  const b = new Float64Array(T * N);
+  const b = new Float32Array(T * N);
   for (let i = 0; i < T * N; i++) {
     a[i] = Math.exp(A[i]);
     b[i] = Math.exp(Bv[i]);
@@ -111,7 +111,7 @@ export function scanForward(
       A[s + lane] += A[f + lane];
     }
   });
-  const logH0 = new Float64Array(N);
+  const logH0 = new Float32Array(N);
   for (let lane = 0; lane < N; lane++) logH0[lane] = Math.log(start[lane]);
   // h_t = exp(logaddexp(A_{0..t} + log h0, B_{0..t})), written over the prefix buffer
   const h = A;
@@ -129,11 +129,11 @@ export function scanForward(
  * `δ_t = ∂L/∂h_t + a_{t+1} δ_{t+1}` as the same scan in linear space, then `∂L/∂a_t = δ_t h_{t−1}`,
  * `∂L/∂b_t = δ_t` (0 past a length) and `∂L/∂h0 = a_0 δ_0`.
  */
-export function scanBackward(tape: ScanTape, dh: ArrayLike<number>): { dA: Float64Array; dB: Float64Array; dh0: Float64Array } {
+export function scanBackward(tape: ScanTape, dh: ArrayLike<number>): { dA: Float32Array; dB: Float32Array; dh0: Float32Array } {
   const { T, N, H, lengths, h, a, h0 } = tape;
   // reversed time s = T − 1 − t: δ_s = α_s δ_{s−1} + β_s with α_s = a_{t+1}, β_s = ∂L/∂h_t
-  const alpha = new Float64Array(T * N);
-  const delta = new Float64Array(T * N);
+  const alpha = new Float32Array(T * N);
+  const delta = new Float32Array(T * N);
   for (let s = 0; s < T; s++) {
     const t = T - 1 - s;
     for (let lane = 0; lane < N; lane++) {
@@ -149,8 +149,8 @@ export function scanBackward(tape: ScanTape, dh: ArrayLike<number>): { dA: Float
     }
   });
   const dA = alpha;
-  const dB = new Float64Array(T * N);
-  const dh0 = new Float64Array(N);
+  const dB = new Float32Array(T * N);
+  const dh0 = new Float32Array(N);
   for (let t = 0; t < T; t++) {
     for (let lane = 0; lane < N; lane++) {
       const i = t * N + lane;
@@ -183,7 +183,7 @@ export const logLinearScan = definePrimitive<LogScanOptions>({
   name: 'logLinearScan',
   forward(context, [logA, logB, h0], options) {
     const [T, B, H] = logA!.shape;
-    const tape = scanForward(options.owner, 'log', new Float64Array(logA!.data), new Float64Array(logB!.data), h0 ? h0.data : null, T, B * H, H, options.lengths);
+    const tape = scanForward(options.owner, 'log', new Float32Array(logA!.data), new Float32Array(logB!.data), h0 ? h0.data : null, T, B * H, H, options.lengths);
     context.saved.tape = tape;
     return [fromData(new Float32Array(tape.h), [T, B, H], { backend: logA!.backend })];
   },

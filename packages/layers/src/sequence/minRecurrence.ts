@@ -1,4 +1,4 @@
-import { fromData } from '@recurrent/tensor';
+import { type Tensor, fromData } from '@recurrent/tensor';
 import { definePrimitive } from '@recurrent/autograd';
 import { type ScanSpace, type ScanTape, scanBackward, scanForward } from './logScan.js';
 
@@ -10,6 +10,15 @@ export interface MinRecurrenceOptions {
   lengths: Int32Array | null;
   /** Where the scan composes its pairs (see `scanForward`). */
   space: ScanSpace;
+}
+
+/** `k + bias` broadcast over the rows (the projection itself when there is no bias). */
+function biasAdded(k: Tensor, bias: Tensor | null): { data: ArrayLike<number>; shape: readonly number[] } {
+  if (!bias) return k;
+  const width = bias.size;
+  const data = new Float32Array(k.size);
+  for (let row = 0; row < k.size / width; row++) for (let q = 0; q < width; q++) data[row * width + q] = k.data[row * width + q] + bias.data[q];
+  return { data, shape: k.shape };
 }
 
 const softplus = (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
@@ -33,18 +42,21 @@ const dG = (v: number) => {
  * `log a = −softplus(d)`, `log b = −softplus(−d) + log g(h̃)`). The result equals composing the ops,
  * in a few passes over memory instead of a graph node per op.
  *
- * Inputs: `k [T, B, gates·H]`, `h0 [B, H]` (≥ 0, or null). Output: `h [T, B, H]`.
+ * Inputs: `k [T, B, gates·H]` (the projections without bias), `bias [gates·H]` (or null; added
+ * here, which saves a pass over `k` and its gradient's reduction), `h0 [B, H]` (≥ 0, or null).
+ * Output: `h [T, B, H]`.
  */
 export const minRecurrence = definePrimitive<MinRecurrenceOptions>({
   name: 'minRecurrence',
-  forward(context, [k, h0], options) {
-    const [T, B, width] = k!.shape;
+  forward(context, [projection, bias, h0], options) {
+    const k = biasAdded(projection!, bias);
+    const [T, B, width] = k.shape;
     const gates = options.kind === 'MinGRU' ? 2 : 3;
     const H = width / gates;
     const N = B * H;
-    const first = new Float64Array(T * N);
-    const second = new Float64Array(T * N);
-    const data = k!.data;
+    const first = new Float32Array(T * N);
+    const second = new Float32Array(T * N);
+    const data = k.data;
     const log = options.space === 'log';
     // σ of the gates and g(h̃), kept for the backward pass (no exp there)
     const gateValues = new Float32Array(T * N * gates);
@@ -86,10 +98,10 @@ export const minRecurrence = definePrimitive<MinRecurrenceOptions>({
     context.saved.tape = tape;
     context.saved.k = k;
     context.saved.gates = gateValues;
-    return [fromData(new Float32Array(tape.h), [T, B, H], { backend: k!.backend })];
+    return [fromData(new Float32Array(tape.h), [T, B, H], { backend: projection!.backend })];
   },
   backward(context, [dh], options) {
-    if (!dh) return [null, null];
+    if (!dh) return [null, null, null];
     const tape = context.saved.tape as ScanTape;
     const k = context.saved.k as { data: ArrayLike<number>; shape: readonly number[] };
     const [T, B, width] = k.shape;
@@ -123,6 +135,12 @@ export const minRecurrence = definePrimitive<MinRecurrenceOptions>({
       }
     }
     const backend = dh.backend;
-    return [fromData(dk, [T, B, width], { backend }), context.needsGrad[1] ? fromData(new Float32Array(dh0), [B, H], { backend }) : null];
+    let dBias: Tensor | null = null;
+    if (context.needsGrad[1]) {
+      const sums = new Float64Array(width);
+      for (let row = 0; row < T * B; row++) for (let q = 0; q < width; q++) sums[q] += dk[row * width + q];
+      dBias = fromData(Float32Array.from(sums), [width], { backend });
+    }
+    return [fromData(dk, [T, B, width], { backend }), dBias, context.needsGrad[2] ? fromData(new Float32Array(dh0), [B, H], { backend }) : null];
   },
 });
