@@ -22,6 +22,8 @@ export default defineConfig({
           name,
           root: `${group}/${name}`,
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          // *.browser.test.ts files run only in a package's chromium project
+          exclude: ['**/node_modules/**', '**/*.browser.test.ts'],
           // The docs project drives a real browser over the built site: slower tests.
           testTimeout: name === 'docs' ? 120_000 : 60_000,
           // autograd's memory test calls gc() so live buffers are counted deterministically
@@ -32,6 +34,8 @@ export default defineConfig({
       'packages/backend-gpujs/vitest.browser.config.ts',
       // the CPU backend's WebAssembly kernels in headless chromium
       'packages/tensor/vitest.browser.config.ts',
+      // model files (round trips, IndexedDB, the hostile file suite) in headless chromium
+      'packages/layers/vitest.browser.config.ts',
     ],
   },
 });

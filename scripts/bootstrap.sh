@@ -20,5 +20,20 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# the native backend (@recurrent/backend-native) builds at `pnpm install` from C with node-gyp and
+# links OpenBLAS through pkg-config; without them it installs unbuilt and its tests fail naming them
+missing_native=""
+command -v cc >/dev/null 2>&1 && command -v make >/dev/null 2>&1 || missing_native="build-essential"
+command -v pkg-config >/dev/null 2>&1 || missing_native="$missing_native pkg-config"
+pkg-config --exists openblas 2>/dev/null || missing_native="$missing_native libopenblas-dev"
+if [ -n "$missing_native" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "bootstrap: installing$missing_native (the native backend)"
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing_native python3 >/dev/null
+  else
+    echo "bootstrap: missing $missing_native for the native backend (apt-get install build-essential libopenblas-dev pkg-config)"
+  fi
+fi
+
 pnpm install --frozen-lockfile
 pnpm turbo run build --output-logs=errors-only

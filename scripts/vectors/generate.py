@@ -1267,6 +1267,9 @@ def main():
     plan += [('packed.json', 'packed', packed_file), ('jordan.json', 'jordan', jordan_file),
              ('clockwork.json', 'clockwork', clockwork_file), ('scrn.json', 'scrn', scrn_file),
              ('ctc.json', 'ctc', ctc_file), ('ops.json', 'op', ops_file), ('optim.json', 'optim', optim_file)]
+    import recurrent_variants  # peephole LSTM and reset-before GRU layers (their own file)
+    DESCRIPTIONS.update(recurrent_variants.DESCRIPTIONS)
+    plan += recurrent_variants.PLAN
     for file, family, description, build in family_files():
         DESCRIPTIONS[file] = description
         plan.append((file, family, build))

@@ -39,9 +39,9 @@ describe('recurrent: bad input gets one clear line and a non-zero exit', () => {
     expectOneLine(recurrent('train', 'char-lm', '--colour', 'red'), 2, /^recurrent train: Unknown option '--colour'/);
     expectOneLine(recurrent('train', 'char-lm', '--lr', 'fast'), 2, "recurrent train: --lr expected a number ≥ 0, got 'fast'");
     expectOneLine(recurrent('train', 'char-lm', '--cell', 'transformer'), 2, "recurrent train: --cell expected one of lstm, gru, rnn, layernorm-lstm, mingru, minlstm, got 'transformer'");
-    expectOneLine(recurrent('train', 'names', '--gpujs-mode', 'webasm'), 2, 'recurrent train: --gpujs-mode expected --backend gpujs, got --backend cpu');
+    expectOneLine(recurrent('train', 'names', '--gpujs-mode', 'webasm'), 2, 'recurrent train: --gpujs-mode expected --backend gpujs, got --backend native or cpu (the default)');
     expectOneLine(recurrent('train', 'names', '--backend', 'gpujs', '--gpujs-mode', 'webgpu'), 2, "recurrent train: --gpujs-mode expected one of cpu, webasm, webgl2, webgl, headlessgl, gpu, got 'webgpu'");
-    expectOneLine(recurrent('export', folder, '--format', 'onnx'), 2, "recurrent export: --format expected safetensors or pytorch, got 'onnx'");
+    expectOneLine(recurrent('export', folder, '--format', 'tflite'), 2, "recurrent export: --format expected safetensors, pytorch, model or bundle, got 'tflite'");
   });
 
   it('a CSV column that does not exist, a missing CSV file', () => {

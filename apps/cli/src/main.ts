@@ -8,7 +8,7 @@ const usage = `usage: recurrent <command> [options]
                      --cell lstm|gru|rnn|layernorm-lstm|mingru|minlstm --hidden-size N --layers N --embedding-size N --bidirectional
                      --dropout P --weight-drop P --locked-dropout P --embedding-lr X
                      --optimizer adam|adamw|sgd|rmsprop|adagrad --lr X --batch N --bptt N
-                     --clip X --epochs N | --budget SECONDS --seed N --backend cpu|gpujs [--gpujs-mode webasm|cpu|…] --out DIR
+                     --clip X --epochs N | --budget SECONDS --seed N --backend native|cpu|gpujs [--threads N] [--gpujs-mode webasm|cpu|…] --out DIR
                      --resume DIR --log-json FILE --eval-every SECONDS --checkpoint-every STEPS
                      --keep N --no-progress; forecast: --csv FILE --target COLUMN
   sample DIR         generate from a char-lm or names model: --length N --temperature T --top-k K --top-p P --prime TEXT (kept) --seed N

@@ -31,7 +31,10 @@ export interface TrainOptions {
   epochs?: number;
   budget?: number;
   seed?: number;
-  backend: 'cpu' | 'gpujs';
+  /** The kernel backend; absent: the native one where it loads, else the CPU one. */
+  backend?: 'cpu' | 'gpujs' | 'native';
+  /** Threads of the native backend (BLAS products and gate loops; default every core). */
+  threads?: number;
   /** The gpu.js mode with `--backend gpujs` (default: gpu.js chooses). */
   gpujsMode?: GpujsMode;
   /** Run directory (default: the resumed run's, else `runs/<task>`). */
@@ -71,6 +74,7 @@ const trainSpec = {
   budget: { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string' },
+  threads: { type: 'string' },
   'gpujs-mode': { type: 'string' },
   out: { type: 'string' },
   resume: { type: 'string' },
@@ -140,7 +144,8 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
     epochs: num('epochs'),
     budget: num('budget'),
     seed: int('seed', 0),
-    backend: choice('train', 'backend', values.backend, ['cpu', 'gpujs'] as const) ?? 'cpu',
+    backend: choice('train', 'backend', values.backend, ['cpu', 'gpujs', 'native'] as const),
+    threads: int('threads'),
     gpujsMode: choice('train', 'gpujs-mode', values['gpujs-mode'], gpujsModes),
     out: values.out,
     resume: values.resume,
@@ -155,7 +160,10 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
     sampleLength: int('sample-length', 0) ?? 200,
   };
   if (options.gpujsMode !== undefined && options.backend !== 'gpujs') {
-    throw new CliError(`recurrent train: --gpujs-mode expected --backend gpujs, got --backend ${options.backend}`, 2);
+    throw new CliError(`recurrent train: --gpujs-mode expected --backend gpujs, got --backend ${options.backend ?? 'native or cpu (the default)'}`, 2);
+  }
+  if (options.threads !== undefined && (options.backend === 'cpu' || options.backend === 'gpujs')) {
+    throw new CliError(`recurrent train: --threads expected --backend native (or no --backend), got --backend ${options.backend}`, 2);
   }
   if (task === 'forecast' && (options.csv === undefined || options.target === undefined)) {
     throw new CliError('recurrent train forecast: expected --csv FILE and --target COLUMN, got ' + (options.csv === undefined ? 'no --csv' : 'no --target'), 2);

@@ -28,6 +28,7 @@ export default defineConfig({
           { text: 'CTC', link: '/guide/ctc' },
           { text: 'Clockwork RNN and SCRN', link: '/guide/clockwork-scrn' },
           { text: 'Sequence to sequence', link: '/guide/seq2seq' },
+          { text: 'Deploy', link: '/guide/deploy' },
         ],
       },
       {

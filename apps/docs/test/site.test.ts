@@ -61,7 +61,7 @@ afterAll(async () => {
 const pages = [
   '/', '/guide/getting-started.html', '/guide/recurrent-networks.html', '/guide/training.html',
   '/guide/lstm-gru.html', '/guide/deep-bidirectional.html', '/guide/ctc.html', '/guide/clockwork-scrn.html',
-  '/guide/seq2seq.html', '/applications/text-generation.html', '/applications/forecasting.html',
+  '/guide/seq2seq.html', '/guide/deploy.html', '/applications/text-generation.html', '/applications/forecasting.html',
   '/applications/classification.html', '/performance.html', '/api/index.html',
 ];
 
@@ -150,5 +150,33 @@ describe('live demos train in the page', () => {
       return s.y[0] / s.y[s.y.length - 1];
     };
     expect(decay('Elman')).toBeLessThan(decay('LSTM'));
+  });
+});
+
+describe('pretrained models trained by the command', () => {
+  it('load by URL and run in the page in under 3 s: Moby Dick text, first names, a pronunciation', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+    const started = Date.now();
+    await page.goto(`${base}/guide/deploy.html`, { waitUntil: 'load' });
+    await page.waitForSelector('.pretrained[data-state="ready"], .pretrained[data-state="error"]', { timeout: 10_000 });
+    const elapsed = (Date.now() - started) / 1000;
+    const error = await page.$eval('.pretrained', (el) => el.querySelector('[data-role="error"]')?.textContent ?? '');
+    expect(error).toBe('');
+    expect(errors).toEqual([]);
+    // the page's own timer: from mount to all three models loaded and run
+    expect(Number(await page.getAttribute('.pretrained', 'data-seconds'))).toBeLessThan(3);
+    expect(elapsed).toBeLessThan(3);
+    const text = (role: string) => page.$eval(`.pretrained [data-role="${role}"]`, (el) => el.textContent ?? '');
+    expect((await text('moby')).length).toBeGreaterThan(150);
+    expect((await text('names')).split(', ').length).toBe(8);
+    expect(await text('pronunciation')).toMatch(/^[A-Z]+( [A-Z]+)*$/);
+    await page.fill('.pretrained [data-role="word"]', 'whale');
+    await page.waitForTimeout(100);
+    expect(await text('pronunciation')).toMatch(/^[A-Z]+( [A-Z]+)*$/);
+    await (await page.$('.pretrained'))?.screenshot({ path: join(artifacts, 'pretrained.png') });
+    await page.close();
   });
 });

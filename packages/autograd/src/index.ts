@@ -2,7 +2,9 @@ export { Variable, Parameter, type GradientHook, type Differentiable } from './v
 export {
   GraphNode, type BackwardFunction, type BackwardOptions, backward, detach, grad, isGradEnabled, noGrad, record, valueOf,
 } from './graph.js';
-export { definePrimitive, type PrimitiveContext, type PrimitiveDefinition } from './primitive.js';
+export {
+  definePrimitive, type PrimitiveContext, type PrimitiveDefinition, type NamedPrimitiveContext, type NamedPrimitiveDefinition, type PrimitiveInputs,
+} from './primitive.js';
 export { Module, type LoadStateDictOptions, type LoadStateDictResult } from './module.js';
 export {
   add, sub, mul, div, neg, exp, log, tanh, sigmoid, relu, matmul, sum, mean, reshape, transpose, unbroadcast, keptShape,

@@ -70,4 +70,37 @@ describe('definePrimitive', () => {
     probe([a, values(generator, [2])], undefined);
     expect(needs).toEqual([true, false]);
   });
+
+  it('with named inputs: forward takes and backward returns objects keyed by name, in any order, and unknown names are errors', () => {
+    const named = definePrimitive<void, 'x' | 'h' | 'weightIh' | 'weightHh' | 'bias'>({
+      name: 'namedStep',
+      inputs: ['x', 'h', 'weightIh', 'weightHh', 'bias'],
+      forward(context, { x, h, weightIh, weightHh, bias }) {
+        const out = T.tanh(T.add(T.add(T.matmul(x!, weightIh!, { transposeB: true }), T.matmul(h!, weightHh!, { transposeB: true })), bias!));
+        context.saved = { x, h, weightIh, weightHh, out };
+        return [out];
+      },
+      backward(context, [dOut]) {
+        const { x, h, weightIh, weightHh, out } = context.saved as Record<string, Tensor>;
+        const dPre = T.mul(dOut, T.affine(T.square(out), -1, 1));
+        return {
+          bias: T.sum(dPre, { axis: 0 }),
+          weightHh: context.needsGrad.weightHh ? T.matmul(dPre, h, { transposeA: true }) : null,
+          weightIh: T.matmul(dPre, x, { transposeA: true }),
+          h: T.matmul(dPre, weightHh),
+          x: T.matmul(dPre, weightIh),
+        };
+      },
+    });
+    const namedInputs = inputs.map((t) => new Variable(t, { requiresGrad: true }));
+    const twinInputs = inputs.map((t) => new Variable(t, { requiresGrad: true }));
+    const [x, h, weightIh, weightHh, bias] = namedInputs;
+    const [out] = named({ bias, weightHh, weightIh, h, x }, undefined);
+    const twin = composedStep(...(twinInputs as [Variable, Variable, Variable, Variable, Variable]));
+    const seed = values(generator, out.shape);
+    const namedGradients = grad([out], namedInputs, [seed]);
+    const twinGradients = grad([twin], twinInputs, [seed]);
+    namedGradients.forEach((g, k) => g!.data.forEach((v, i) => expect(v).toBeCloseTo(twinGradients[k]!.data[i], 12)));
+    expect(() => named({ x, h, weightIh, weightHh, biass: bias } as never, undefined)).toThrow("namedStep: expected inputs named x, h, weightIh, weightHh, bias, got 'biass'");
+  });
 });

@@ -1,6 +1,7 @@
 import { createCpuBackend, fail, type Backend, type KernelTable } from '@recurrent/tensor';
 import { Device, gpujsModes, type DeviceCounters, type GpujsMode } from './device.js';
 import { createGpujsKernels } from './gpuKernels.js';
+import { createGpujsRecurrence } from './gpujsRecurrence.js';
 import { RecurrentRunner } from './recurrentRunner.js';
 import type { RunCost, SequenceGradientInput, SequenceGradients, SequenceInput, SequenceOutput } from './sequenceInput.js';
 
@@ -105,6 +106,8 @@ export function createGpujsBackend(options: GpujsBackendOptions = {}): GpujsBack
   const runner = new RecurrentRunner(device);
   // host buffers are plain typed arrays, allocated and counted as the CPU backend does
   const host = createCpuBackend();
+  // the recurrent layers run on the fused device kernels (the CPU recurrence, counted, for the variants they lack)
+  kernels.recurrent = createGpujsRecurrence({ runner, cpu: host.kernels.recurrent!, allocate: (size) => host.allocate('float32', size), fallbacks });
   const recurrent: GpujsRecurrent = {
     lstmSequence: (input) => runner.run('LSTM', input),
     gruSequence: (input) => runner.run('GRU', input),

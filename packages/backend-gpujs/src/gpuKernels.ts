@@ -9,7 +9,7 @@ import {
 } from './kernelSources.js';
 
 /** Name of a kernel of the tensor kernel table. */
-export type KernelName = keyof KernelTable;
+export type KernelName = Exclude<keyof KernelTable, 'recurrent'>;
 
 /** The highest rank the gpu.js `binary` kernel reads through strides; higher ranks fall back. */
 export const maxBinaryRank = 6;

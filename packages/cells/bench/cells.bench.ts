@@ -13,11 +13,10 @@
 import { Generator, cpu, createCpuBackend, type GemmArgs, uniform } from '@recurrent/tensor';
 import { Variable, backward } from '@recurrent/autograd';
 import { ElmanCell, GRUCell, LSTMCell } from '../src/index.js';
-import { gruBackward, gruForward, lstmBackward, lstmForward, releaseGruTape, releaseLstmTape, rnnBackward, rnnForward } from '../src/kernels/index.js';
-import { GruGatePass } from '../src/kernels/gruGatePass.js';
-import { LstmGatePass } from '../src/kernels/lstmGatePass.js';
-import { RnnGatePass } from '../src/kernels/rnnGatePass.js';
-import { gateKernels } from '../src/wasm/gateKernels.js';
+import {
+  GruGatePass, LstmGatePass, RecurrentWorkspace, RnnGatePass, gruBackward, gruForward, lstmBackward, lstmForward, releaseGruTape,
+  releaseLstmTape, rnnBackward, rnnForward,
+} from '../src/kernels/index.js';
 
 const batch = 32;
 const inputSize = 64;
@@ -85,7 +84,8 @@ for (const [name, cell] of Object.entries(cells)) {
   // the same step through the raw kernels, to split gate arithmetic from graph bookkeeping
   const data = (t: { data: unknown }) => t.data as Float32Array;
   const weights = cell.parameters().map((p) => data(p.value));
-  const base = { gemm: backend.kernels.gemm, steps: 1, batch, inputSize, hiddenSize, x: data(x.value), h0: data(h.value), reverse: false, lengths: null };
+  const workspace = new RecurrentWorkspace(backend, true);
+  const base = { gemm: backend.kernels.gemm, workspace, steps: 1, batch, inputSize, hiddenSize, x: data(x.value), h0: data(h.value), reverse: false, lengths: null };
   const kernelStep = () => {
     const [weightIh, weightHh, biasIh, biasHh] = weights;
     // as the cells' primitives do: the tape goes back for reuse once its backward has run
@@ -125,7 +125,7 @@ for (const [name, cell] of Object.entries(cells)) {
     // of the kernel step alone (gemm + gate passes): what the fused gate arithmetic costs
     gate_arithmetic_share: Number((passTime / kernelTotal).toFixed(3)),
     non_gemm_share: Number(((kernelTotal - kernelGemm) / kernelTotal).toFixed(3)),
-    gate_simd: gateKernels() !== null,
+    gate_simd: workspace.gateKernels() !== null,
     graph_share: Number(Math.max(0, (total - kernelTotal) / total).toFixed(3)),
     gemm_gflops: Number(((flops * iterations) / (inGemm / 1000) / 1e9).toFixed(2)),
     gemm: cpu.name,

@@ -14,8 +14,8 @@ function maskOf(cell: ClockworkCell): Tensor {
 
 /** The same step from composed ops: a dense masked product, then a 0/1 select per module. */
 function composedStep(cell: ClockworkCell, x: Variable, hPrev: Variable | Tensor, time: number): Variable {
-  let a = add(matmul(x, cell.weight_ih, { transposeB: true }), matmul(hPrev, mul(cell.weight_hh, maskOf(cell)), { transposeB: true }));
-  if (cell.bias_ih && cell.bias_hh) a = add(add(a, cell.bias_ih), cell.bias_hh);
+  let a = add(matmul(x, cell.weightIh, { transposeB: true }), matmul(hPrev, mul(cell.weightHh, maskOf(cell)), { transposeB: true }));
+  if (cell.biasIh && cell.biasHh) a = add(add(a, cell.biasIh), cell.biasHh);
   const active = cell.activeModules(time);
   const on = tensor(Array.from({ length: cell.hiddenSize }, (_, j) => (active[Math.floor(j / cell.moduleSize)] ? 1 : 0)), { dtype: 'float64' });
   const off = tensor(Array.from(on.data, (v) => 1 - v), { dtype: 'float64' });
@@ -32,7 +32,7 @@ describe('ClockworkCell', () => {
     const hiddenSize = periods.length * moduleSize;
     const cell = new ClockworkCell({ inputSize: 3, hiddenSize, periods, bias, generator, dtype: 'float64' });
     // Fill the masked blocks too: they must neither be read nor get gradient.
-    for (let i = 0; i < cell.weight_hh.size; i++) if (cell.weight_hh.value.data[i] === 0) cell.weight_hh.value.data[i] = 0.5;
+    for (let i = 0; i < cell.weightHh.size; i++) if (cell.weightHh.value.data[i] === 0) cell.weightHh.value.data[i] = 0.5;
     const steps = 5;
     const xs = Array.from({ length: steps }, () => randomVariable([2, 3], generator));
     const h0 = randomVariable([2, hiddenSize], generator);
@@ -73,12 +73,12 @@ describe('ClockworkCell', () => {
     const cell = new ClockworkCell({ inputSize: 2, hiddenSize: 6, periods: [1, 2, 4] });
     expect(Object.keys(cell.stateDict())).toEqual(['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh']);
     const mask = maskOf(cell);
-    for (let i = 0; i < mask.size; i++) expect(cell.weight_hh.value.data[i] === 0).toBe(mask.data[i] === 0);
+    for (let i = 0; i < mask.size; i++) expect(cell.weightHh.value.data[i] === 0).toBe(mask.data[i] === 0);
   });
 
   it('orthogonal init makes each module block orthogonal and keeps the mask', () => {
     const cell = new ClockworkCell({ inputSize: 2, hiddenSize: 6, periods: [1, 2, 4], recurrentInit: 'orthogonal' });
-    const W = cell.weight_hh.value.data;
+    const W = cell.weightHh.value.data;
     for (let start = 0; start < 6; start += 2) {
       for (let i = 0; i < 2; i++) {
         for (let j = 0; j < 2; j++) {
@@ -99,7 +99,7 @@ describe('ClockworkCell', () => {
     expect(() => new ClockworkCell({ inputSize: 2, hiddenSize: 6, periods: [1, 4, 2] })).toThrow(
       'ClockworkCell: expected periods of strictly increasing positive integers, got [1, 4, 2]',
     );
-    expect(() => new ClockworkCell({ inputSize: 2, hiddenSize: -1, periods: [1] })).toThrow('ClockworkCell: expected hiddenSize a positive integer, got -1');
+    expect(() => new ClockworkCell({ inputSize: 2, hiddenSize: -1, periods: [1] })).toThrow('ClockworkCell: expected hiddenSize to be an integer ≥ 1, got number -1');
     const cell = new ClockworkCell({ inputSize: 2, hiddenSize: 4, periods: [1, 2] });
     expect(() => cell.step(zeros([3, 5]), undefined, 0)).toThrow('ClockworkCell: expected input [batch, 2], got [3, 5]');
     expect(() => cell.step(zeros([3, 2]), [zeros([3, 5])], 0)).toThrow('ClockworkCell: expected h [batch, 4], got [3, 5]');

@@ -1,29 +1,26 @@
-import { type Backend, type DType, type Generator, type Tensor, fail, zeros } from '@recurrent/tensor';
+import { type DType, type Tensor, checkOptions, fail, option, zeros } from '@recurrent/tensor';
 import { Module, type Parameter, type Variable, definePrimitive } from '@recurrent/autograd';
-import { type RecurrentInit, orthogonalBlocks } from './init.js';
-import { checkSize, checkStep } from './internal/checks.js';
+import { type CellConfig, type CellOptions, type RecurrentCell, cellSchema } from './cell.js';
+import { orthogonalBlocks } from './init.js';
+import { checkStep } from './internal/checks.js';
 import { gemmInto, zerosOf } from './internal/dense.js';
 import { drawParameters, zeroStates } from './internal/drawParameters.js';
 
 /** Options of {@link ClockworkCell}. */
-export interface ClockworkCellOptions {
-  inputSize: number;
-  hiddenSize: number;
+export interface ClockworkCellOptions extends CellOptions {
   /** Periods `T_i` of the modules, strictly increasing positive integers (e.g. `[1, 2, 4, 8]`). */
   periods: readonly number[];
   /** Units per module (default `hiddenSize / periods.length`, which must then be an integer). */
   moduleSize?: number;
-  /** Learn `bias_ih` and `bias_hh` (default true). */
-  bias?: boolean;
-  /** `uniform` (default) or `orthogonal`: each module's own `[k, k]` block of `weight_hh` orthogonal. */
-  recurrentInit?: RecurrentInit;
-  generator?: Generator;
-  /** Seed used when no generator is given (default 0). */
-  seed?: number;
+  /** Parameter dtype (default `float32`; `float64` for finite-difference checks). With `orthogonal`
+   * recurrent weights, each module's own `[k, k]` block of `weight_hh` is orthogonal. */
   dtype?: DType;
-  /** Backend the parameters live on (default: the CPU backend). */
-  backend?: Backend;
 }
+
+const clockworkCellSchema = {
+  ...cellSchema, periods: option.arrayOf(option.integer({ min: 1 })), moduleSize: option.integer({ min: 1 }),
+  dtype: option.oneOf(['float32', 'float64']),
+};
 
 /** What one step of a {@link ClockworkCell} returns. */
 export interface ClockworkStep {
@@ -130,22 +127,26 @@ const clockworkStep = definePrimitive<ClockworkOptions>({
  * let state = cell.initialState(batch);
  * for (let t = 0; t < steps; t++) ({ state } = cell.step(xs[t], state, t));
  */
-export class ClockworkCell extends Module {
+export class ClockworkCell extends Module implements RecurrentCell {
   readonly inputSize: number;
   readonly hiddenSize: number;
   readonly moduleSize: number;
   readonly periods: readonly number[];
   readonly stateSizes: number[];
-  readonly weight_ih: Parameter;
-  readonly weight_hh: Parameter;
-  readonly bias_ih: Parameter | null;
-  readonly bias_hh: Parameter | null;
+  /** `hiddenSize`: the output is `h_t`. */
+  readonly outputSize: number;
+  readonly bias: boolean;
+  readonly recurrentInit: 'uniform' | 'orthogonal';
+  readonly dtype: DType;
+  readonly weightIh: Parameter;
+  readonly weightHh: Parameter;
+  readonly biasIh: Parameter | null;
+  readonly biasHh: Parameter | null;
 
   constructor(options: ClockworkCellOptions) {
     super();
+    checkOptions('ClockworkCell', options, clockworkCellSchema);
     const { inputSize, hiddenSize, periods } = options;
-    checkSize('ClockworkCell', 'inputSize', inputSize);
-    checkSize('ClockworkCell', 'hiddenSize', hiddenSize);
     if (!Array.isArray(periods) || periods.length === 0) fail('ClockworkCell', 'periods, a non-empty list', String(periods));
     for (let i = 0; i < periods.length; i++) {
       if (!Number.isInteger(periods[i]) || periods[i] <= 0 || (i > 0 && periods[i] <= periods[i - 1])) {
@@ -161,23 +162,27 @@ export class ClockworkCell extends Module {
     this.moduleSize = moduleSize;
     this.periods = [...periods];
     this.stateSizes = [hiddenSize];
-    const { draw, bias, generator } = drawParameters(options, hiddenSize);
-    this.weight_ih = this.registerParameter('weight_ih', draw([hiddenSize, inputSize]));
+    this.outputSize = hiddenSize;
+    this.recurrentInit = options.recurrentInit ?? 'uniform';
+    const { draw, bias, generator, dtype } = drawParameters(options, hiddenSize);
+    this.bias = bias;
+    this.dtype = dtype;
+    this.weightIh = this.registerParameter('weight_ih', draw([hiddenSize, inputSize]));
     const recurrent = draw([hiddenSize, hiddenSize]);
     // Zero the blocks below the diagonal: faster modules never feed slower ones.
     for (let row = 0; row < hiddenSize; row++) {
       for (let column = 0; column < Math.floor(row / moduleSize) * moduleSize; column++) recurrent.value.data[row * hiddenSize + column] = 0;
     }
-    if (options.recurrentInit === 'orthogonal') {
+    if (this.recurrentInit === 'orthogonal') {
       const block = zeros([moduleSize, moduleSize], { dtype: 'float64' });
       for (let start = 0; start < hiddenSize; start += moduleSize) {
         orthogonalBlocks(block, 1, generator);
         for (let r = 0; r < moduleSize; r++) recurrent.value.data.set(block.data.subarray(r * moduleSize, (r + 1) * moduleSize), (start + r) * hiddenSize + start);
       }
     }
-    this.weight_hh = this.registerParameter('weight_hh', recurrent);
-    this.bias_ih = this.registerParameter('bias_ih', bias ? draw([hiddenSize]) : null);
-    this.bias_hh = this.registerParameter('bias_hh', bias ? draw([hiddenSize]) : null);
+    this.weightHh = this.registerParameter('weight_hh', recurrent);
+    this.biasIh = this.registerParameter('bias_ih', bias ? draw([hiddenSize]) : null);
+    this.biasHh = this.registerParameter('bias_hh', bias ? draw([hiddenSize]) : null);
   }
 
   /** Whether module `i` updates at step `time` (`time mod T_i == 0`). */
@@ -186,15 +191,23 @@ export class ClockworkCell extends Module {
     return this.periods.map((period) => time % period === 0);
   }
 
+  /** The options as plain JSON. */
+  config(): CellConfig {
+    return {
+      inputSize: this.inputSize, hiddenSize: this.hiddenSize, periods: this.periods, moduleSize: this.moduleSize, bias: this.bias,
+      recurrentInit: this.recurrentInit, dtype: this.dtype,
+    };
+  }
+
   /** Zeros: `[h_{−1}]`. */
   initialState(batch: number): Tensor[] {
-    return zeroStates(this.weight_ih.value, batch, this.stateSizes);
+    return zeroStates(this.weightIh.value, batch, this.stateSizes);
   }
 
   /** One step at time index `time` (counted from 0; decides which modules update). */
-  step(input: Variable | Tensor, state: readonly (Variable | Tensor)[] | undefined, time: number): ClockworkStep {
+  step(input: Variable | Tensor, state: readonly (Variable | Tensor)[] | null | undefined, time = 0): ClockworkStep {
     const [previous] = checkStep('ClockworkCell', ['h'], this, input, state);
-    const [h] = clockworkStep([input, previous, this.weight_ih, this.weight_hh, this.bias_ih, this.bias_hh], {
+    const [h] = clockworkStep([input, previous, this.weightIh, this.weightHh, this.biasIh, this.biasHh], {
       moduleSize: this.moduleSize,
       active: this.activeModules(time),
     });

@@ -1,58 +1,19 @@
-import type { Tensor } from '@recurrent/tensor';
+import { type Tensor, checkOptions, option } from '@recurrent/tensor';
 import { Module, type Parameter, type Variable, definePrimitive, isGradEnabled } from '@recurrent/autograd';
-import { type GruTape, gruBackward, gruForward, releaseGruTape } from './kernels/gruSequence.js';
-import { type InitOptions, checkSize, generatorOf, orthogonalBlocks, uniformParameter } from './init.js';
+import { recurrentPrimitive } from './recurrentPrimitive.js';
+import { orthogonalBlocks } from './init.js';
+import { type CellConfig, type CellOptions, type CellStepResult, type RecurrentCell, cellSchema } from './cell.js';
+import { drawParameters, zeroStates } from './internal/drawParameters.js';
 import { type StepInput, checkInput, checkState, dataOf, float32Of, valueOf, wrap } from './stepTools.js';
 
 /** Options of {@link GRUCell}. */
-export interface GRUCellOptions extends InitOptions {
-  /** Features of the input `x`. */
-  inputSize: number;
-  /** Features of the hidden state `h`. */
-  hiddenSize: number;
-  /** Learn `bias_ih` and `bias_hh` (default true). */
-  bias?: boolean;
+export interface GRUCellOptions extends CellOptions {
   /** `true` (default): PyTorch / cuDNN, the reset gate multiplies `W_hn h + b_hn`. `false`:
    * Keras / TensorFlow.js `reset_after=False`, the reset gate multiplies `h` before `W_hn`. */
   resetAfter?: boolean;
 }
 
-const gruStep = definePrimitive<{ resetAfter: boolean }>({
-  name: 'GRUCell',
-  forward(context, [x, h0, weightIh, weightHh, biasIh, biasHh], options) {
-    const value = x as Tensor;
-    const [batch, inputSize] = value.shape;
-    const hiddenSize = (weightIh as Tensor).shape[0] / 3;
-    const result = gruForward({
-      gemm: value.backend.kernels.gemm,
-      steps: 1, batch, inputSize, hiddenSize,
-      x: value.data as Float32Array, h0: dataOf(h0),
-      weightIh: dataOf(weightIh)!, weightHh: dataOf(weightHh)!, biasIh: dataOf(biasIh), biasHh: dataOf(biasHh),
-      resetAfter: options.resetAfter, reverse: false, lengths: null,
-      keepTape: isGradEnabled() && context.needsGrad.some(Boolean),
-    });
-    context.saved.tape = result.tape;
-    return [wrap(result.hN, [batch, hiddenSize], value.backend)];
-  },
-  release(context) {
-    releaseGruTape(context.saved.tape as GruTape);
-  },
-  backward(context, [dh]) {
-    const tape = context.saved.tape as GruTape;
-    const { batch, inputSize, hiddenSize } = tape.run;
-    const backend = dh.backend;
-    const g = gruBackward(tape, null, dh.data as Float32Array, context.needsGrad[0]);
-    const needs = context.needsGrad;
-    return [
-      g.dx ? wrap(g.dx, [batch, inputSize], backend) : null,
-      needs[1] ? wrap(g.dh0, [batch, hiddenSize], backend) : null,
-      wrap(g.dWeightIh, [3 * hiddenSize, inputSize], backend),
-      wrap(g.dWeightHh, [3 * hiddenSize, hiddenSize], backend),
-      needs[4] ? wrap(g.dBiasIh, [3 * hiddenSize], backend) : null,
-      needs[5] ? wrap(g.dBiasHh, [3 * hiddenSize], backend) : null,
-    ];
-  },
-});
+const gruCellSchema = { ...cellSchema, resetAfter: option.boolean };
 
 /**
  * A gated recurrent unit (Cho et al., 2014), one time step, exactly as PyTorch's `nn.GRUCell`.
@@ -83,9 +44,13 @@ const gruStep = definePrimitive<{ resetAfter: boolean }>({
  * const h = cell.forward(randn([3, 10], new Generator(1)));
  * h.shape; // [3, 20]
  */
-export class GRUCell extends Module {
+export class GRUCell extends Module implements RecurrentCell {
   readonly inputSize: number;
   readonly hiddenSize: number;
+  readonly outputSize: number;
+  readonly stateSizes: readonly number[];
+  readonly bias: boolean;
+  readonly recurrentInit: 'uniform' | 'orthogonal';
   readonly resetAfter: boolean;
   /** `weight_ih [3·hiddenSize, inputSize]`, gates `r, z, n`. */
   readonly weightIh: Parameter;
@@ -98,17 +63,36 @@ export class GRUCell extends Module {
 
   constructor(options: GRUCellOptions) {
     super();
-    this.inputSize = checkSize('GRUCell', 'inputSize', options.inputSize);
-    const H = (this.hiddenSize = checkSize('GRUCell', 'hiddenSize', options.hiddenSize));
+    checkOptions('GRUCell', options, gruCellSchema);
+    this.inputSize = options.inputSize;
+    const H = (this.hiddenSize = options.hiddenSize);
+    this.outputSize = H;
+    this.stateSizes = [H];
     this.resetAfter = options.resetAfter ?? true;
-    const generator = generatorOf(options);
-    const make = (shape: number[]) => uniformParameter(shape, H, generator, options.backend);
-    this.weightIh = this.registerParameter('weight_ih', make([3 * H, this.inputSize]));
-    this.weightHh = this.registerParameter('weight_hh', make([3 * H, H]));
-    const bias = options.bias ?? true;
-    this.biasIh = this.registerParameter('bias_ih', bias ? make([3 * H]) : null);
-    this.biasHh = this.registerParameter('bias_hh', bias ? make([3 * H]) : null);
-    if (options.recurrentInit === 'orthogonal') orthogonalBlocks(this.weightHh.value, 3, generator);
+    this.recurrentInit = options.recurrentInit ?? 'uniform';
+    const { draw, bias, generator } = drawParameters(options, H);
+    this.bias = bias;
+    this.weightIh = this.registerParameter('weight_ih', draw([3 * H, this.inputSize]));
+    this.weightHh = this.registerParameter('weight_hh', draw([3 * H, H]));
+    this.biasIh = this.registerParameter('bias_ih', bias ? draw([3 * H]) : null);
+    this.biasHh = this.registerParameter('bias_hh', bias ? draw([3 * H]) : null);
+    if (this.recurrentInit === 'orthogonal') orthogonalBlocks(this.weightHh.value, 3, generator);
+  }
+
+  /** Zeros `[batch, hiddenSize]`: the state `[h]` of a first step. */
+  initialState(batch: number): Tensor[] {
+    return zeroStates(this.weightIh.value, batch, this.stateSizes);
+  }
+
+  /** One step of the cell contract: state `[h]` → `{ output: h', state: [h'] }`. */
+  step(x: StepInput, state?: readonly StepInput[] | null, _time = 0): CellStepResult {
+    const h = this.forward(x, state?.[0] ?? null);
+    return { output: h, state: [h] };
+  }
+
+  /** The options as plain JSON. */
+  config(): CellConfig {
+    return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, bias: this.bias, resetAfter: this.resetAfter, recurrentInit: this.recurrentInit };
   }
 
   /** One step: the new hidden state from `x [batch, inputSize]` and `h [batch, hiddenSize]`. */
@@ -117,6 +101,9 @@ export class GRUCell extends Module {
     const batch = checkInput('GRUCell', value, this.inputSize);
     float32Of('GRUCell', 'input', value);
     if (h) checkState('GRUCell', 'h', valueOf(h), batch, this.hiddenSize);
-    return gruStep([x, h, this.weightIh, this.weightHh, this.biasIh, this.biasHh], { resetAfter: this.resetAfter })[0];
+    return recurrentPrimitive(
+      { x, h0: h, weightIh: this.weightIh, weightHh: this.weightHh, biasIh: this.biasIh, biasHh: this.biasHh },
+      { mode: 'GRU', step: true, reverse: false, lengths: null, projSize: 0, resetAfter: this.resetAfter, recurrentActivation: 'sigmoid' },
+    )[0];
   }
 }

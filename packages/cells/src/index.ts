@@ -6,6 +6,10 @@ export { LSTMCell, type LSTMCellOptions, type LSTMState, type LSTMStateInput } f
 export { GRUCell, type GRUCellOptions } from './gruCell.js';
 export { type InitOptions, type RecurrentInit, orthogonalBlocks, uniformParameter } from './init.js';
 export type { StepInput } from './stepTools.js';
+export {
+  recurrentPrimitive, recurrenceOf, type RecurrentInput, type RecurrentPrimitiveOptions,
+} from './recurrentPrimitive.js';
+export { type RecurrentCell, type CellStepResult, type CellOptions, type CellConfig, cellSchema, drawSchema } from './cell.js';
 export { MinGRUCell, type MinCellOptions } from './minGRUCell.js';
 export { MinLSTMCell } from './minLSTMCell.js';
 export { minRnnG } from './minRnnMath.js';

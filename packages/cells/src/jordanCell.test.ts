@@ -8,11 +8,11 @@ type Act = 'sigmoid' | 'tanh' | 'identity';
 
 /** The same step from composed autograd ops. */
 function composedStep(cell: JordanCell, x: Variable, yPrev: Variable | Tensor): Variable {
-  let a = add(matmul(x, cell.weight_ih, { transposeB: true }), matmul(yPrev, cell.weight_oh, { transposeB: true }));
-  if (cell.bias_ih && cell.bias_oh) a = add(add(a, cell.bias_ih), cell.bias_oh);
+  let a = add(matmul(x, cell.weightIh, { transposeB: true }), matmul(yPrev, cell.weightOh, { transposeB: true }));
+  if (cell.biasIh && cell.biasOh) a = add(add(a, cell.biasIh), cell.biasOh);
   const h = cell.nonlinearity === 'relu' ? relu(a) : tanh(a);
-  let z = matmul(h, cell.weight_ho, { transposeB: true });
-  if (cell.bias_ho) z = add(z, cell.bias_ho);
+  let z = matmul(h, cell.weightHo, { transposeB: true });
+  if (cell.biasHo) z = add(z, cell.biasHo);
   return cell.outputNonlinearity === 'sigmoid' ? sigmoid(z) : cell.outputNonlinearity === 'tanh' ? tanh(z) : z;
 }
 
@@ -59,7 +59,7 @@ describe('JordanCell', () => {
   it('draws the same weights from the same seed', () => {
     const a = new JordanCell({ inputSize: 2, hiddenSize: 3, outputSize: 4, seed: 5 });
     const b = new JordanCell({ inputSize: 2, hiddenSize: 3, outputSize: 4, seed: 5 });
-    expect(maxDifference(a.weight_ho.value, b.weight_ho.value)).toBe(0);
+    expect(maxDifference(a.weightHo.value, b.weightHo.value)).toBe(0);
   });
 
   it('backward reaches the parameters', () => {
@@ -68,7 +68,7 @@ describe('JordanCell', () => {
     backward(sum(y));
     // d b_ho = Σ_batch σ'(z) = Σ_batch y(1 − y)
     const expected = y.value.data[0] * (1 - y.value.data[0]) + y.value.data[1] * (1 - y.value.data[1]);
-    expect(cell.bias_ho!.grad!.data[0]).toBeCloseTo(expected, 6);
+    expect(cell.biasHo!.grad!.data[0]).toBeCloseTo(expected, 6);
   });
 
   it('rejects bad shapes and sizes naming the cell', () => {
@@ -78,6 +78,6 @@ describe('JordanCell', () => {
     expect(() => cell.step(zeros([5, 4]), [zeros([2, 2])])).toThrow("JordanCell: expected y with the input's batch size 5, got y [2, 2]");
     expect(() => cell.step(zeros([5, 4]), [zeros([5, 2]), zeros([5, 2])])).toThrow('JordanCell: expected state [y], got 2 tensors');
     expect(() => cell.step(zeros([5, 4], { dtype: 'float64' }))).toThrow('JordanCell: expected input of dtype float32, got float64');
-    expect(() => new JordanCell({ inputSize: 4, hiddenSize: 0, outputSize: 2 })).toThrow('JordanCell: expected hiddenSize a positive integer, got 0');
+    expect(() => new JordanCell({ inputSize: 4, hiddenSize: 0, outputSize: 2 })).toThrow('JordanCell: expected hiddenSize to be an integer ≥ 1, got number 0');
   });
 });

@@ -1,29 +1,26 @@
-import { type Backend, type DType, type Generator, type Tensor, fail } from '@recurrent/tensor';
+import { type DType, type Tensor, checkOptions, option } from '@recurrent/tensor';
 import { Module, type Parameter, type Variable, definePrimitive } from '@recurrent/autograd';
-import { checkSize, checkStep } from './internal/checks.js';
+import { checkStep } from './internal/checks.js';
+import { type CellConfig, type CellOptions, type RecurrentCell, drawSchema } from './cell.js';
 import { addColumnSums, addRowVector, gemmInto, zerosOf } from './internal/dense.js';
 import { drawParameters, zeroStates } from './internal/drawParameters.js';
 
 /** Options of {@link JordanCell}. */
-export interface JordanCellOptions {
-  inputSize: number;
-  hiddenSize: number;
+export interface JordanCellOptions extends Omit<CellOptions, 'recurrentInit'> {
+  /** Features of the output `y_t`, fed back as the state. */
   outputSize: number;
   /** `act_h`, the hidden nonlinearity (default `tanh`). */
   nonlinearity?: 'tanh' | 'relu';
   /** `act_y`, the output nonlinearity (default `sigmoid`). */
   outputNonlinearity?: 'sigmoid' | 'tanh' | 'identity';
-  /** Learn `bias_ih`, `bias_oh`, `bias_ho` (default true). */
-  bias?: boolean;
-  /** Generator for the initial weights (default: a fresh one seeded with `seed`). */
-  generator?: Generator;
-  /** Seed used when no generator is given (default 0). */
-  seed?: number;
   /** Parameter dtype (default `float32`; `float64` for finite-difference checks). */
   dtype?: DType;
-  /** Backend the parameters live on (default: the CPU backend). */
-  backend?: Backend;
 }
+
+const jordanCellSchema = {
+  ...drawSchema, outputSize: option.integer({ min: 1 }), nonlinearity: option.oneOf(['tanh', 'relu']),
+  outputNonlinearity: option.oneOf(['sigmoid', 'tanh', 'identity']), dtype: option.oneOf(['float32', 'float64']),
+};
 
 /** What one step of a {@link JordanCell} returns. */
 export interface JordanStep {
@@ -140,7 +137,7 @@ const jordanStep = definePrimitive<JordanOptions>({
  * const { output, state } = cell.step(x);        // x: [batch, 4]
  * const next = cell.step(x2, state);             // feeds y back
  */
-export class JordanCell extends Module {
+export class JordanCell extends Module implements RecurrentCell {
   readonly inputSize: number;
   readonly hiddenSize: number;
   readonly outputSize: number;
@@ -148,48 +145,54 @@ export class JordanCell extends Module {
   readonly outputNonlinearity: 'sigmoid' | 'tanh' | 'identity';
   /** Width of each state tensor: `[outputSize]` (the fed-back output). */
   readonly stateSizes: number[];
-  readonly weight_ih: Parameter;
-  readonly bias_ih: Parameter | null;
-  readonly weight_oh: Parameter;
-  readonly bias_oh: Parameter | null;
-  readonly weight_ho: Parameter;
-  readonly bias_ho: Parameter | null;
+  readonly bias: boolean;
+  readonly dtype: DType;
+  readonly weightIh: Parameter;
+  readonly biasIh: Parameter | null;
+  readonly weightOh: Parameter;
+  readonly biasOh: Parameter | null;
+  readonly weightHo: Parameter;
+  readonly biasHo: Parameter | null;
 
   constructor(options: JordanCellOptions) {
     super();
+    checkOptions('JordanCell', options, jordanCellSchema);
     const { inputSize, hiddenSize, outputSize } = options;
-    checkSize('JordanCell', 'inputSize', inputSize);
-    checkSize('JordanCell', 'hiddenSize', hiddenSize);
-    checkSize('JordanCell', 'outputSize', outputSize);
     this.nonlinearity = options.nonlinearity ?? 'tanh';
     this.outputNonlinearity = options.outputNonlinearity ?? 'sigmoid';
-    if (this.nonlinearity !== 'tanh' && this.nonlinearity !== 'relu') fail('JordanCell', "nonlinearity 'tanh' or 'relu'", String(this.nonlinearity));
-    if (!['sigmoid', 'tanh', 'identity'].includes(this.outputNonlinearity)) {
-      fail('JordanCell', "outputNonlinearity 'sigmoid', 'tanh' or 'identity'", String(this.outputNonlinearity));
-    }
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
     this.outputSize = outputSize;
     this.stateSizes = [outputSize];
-    const { draw, bias } = drawParameters(options, hiddenSize);
-    this.weight_ih = this.registerParameter('weight_ih', draw([hiddenSize, inputSize]));
-    this.bias_ih = this.registerParameter('bias_ih', bias ? draw([hiddenSize]) : null);
-    this.weight_oh = this.registerParameter('weight_oh', draw([hiddenSize, outputSize]));
-    this.bias_oh = this.registerParameter('bias_oh', bias ? draw([hiddenSize]) : null);
-    this.weight_ho = this.registerParameter('weight_ho', draw([outputSize, hiddenSize]));
-    this.bias_ho = this.registerParameter('bias_ho', bias ? draw([outputSize]) : null);
+    const { draw, bias, dtype } = drawParameters(options, hiddenSize);
+    this.bias = bias;
+    this.dtype = dtype;
+    this.weightIh = this.registerParameter('weight_ih', draw([hiddenSize, inputSize]));
+    this.biasIh = this.registerParameter('bias_ih', bias ? draw([hiddenSize]) : null);
+    this.weightOh = this.registerParameter('weight_oh', draw([hiddenSize, outputSize]));
+    this.biasOh = this.registerParameter('bias_oh', bias ? draw([hiddenSize]) : null);
+    this.weightHo = this.registerParameter('weight_ho', draw([outputSize, hiddenSize]));
+    this.biasHo = this.registerParameter('bias_ho', bias ? draw([outputSize]) : null);
+  }
+
+  /** The options as plain JSON. */
+  config(): CellConfig {
+    return {
+      inputSize: this.inputSize, hiddenSize: this.hiddenSize, outputSize: this.outputSize, nonlinearity: this.nonlinearity,
+      outputNonlinearity: this.outputNonlinearity, bias: this.bias, dtype: this.dtype,
+    };
   }
 
   /** Zeros for every state tensor: `[y_{−1}]`. */
   initialState(batch: number): Tensor[] {
-    return zeroStates(this.weight_ih.value, batch, this.stateSizes);
+    return zeroStates(this.weightIh.value, batch, this.stateSizes);
   }
 
   /** One step; the time index is accepted for the common cell interface and unused. */
-  step(input: Variable | Tensor, state?: readonly (Variable | Tensor)[], _time = 0): JordanStep {
+  step(input: Variable | Tensor, state?: readonly (Variable | Tensor)[] | null, _time = 0): JordanStep {
     const [previous] = checkStep('JordanCell', ['y'], this, input, state);
     const [y, h] = jordanStep(
-      [input, previous, this.weight_ih, this.bias_ih, this.weight_oh, this.bias_oh, this.weight_ho, this.bias_ho],
+      [input, previous, this.weightIh, this.biasIh, this.weightOh, this.biasOh, this.weightHo, this.biasHo],
       { relu: this.nonlinearity === 'relu', outputKind: this.outputNonlinearity },
     );
     return { output: y, state: [y], hidden: h };

@@ -2,6 +2,7 @@ import { type Backend, type Tensor, Generator, checkOptions, empty, fail, format
 import { Module, Parameter, type Variable, add, definePrimitive, matmul, mul, narrow, sigmoid, sub, tanh, valueOf } from '@recurrent/autograd';
 import { uniformParameter } from './init.js';
 import type { StepInput } from './stepTools.js';
+import type { CellConfig, CellStepResult, RecurrentCell } from './cell.js';
 
 /** Options of {@link LayerNormLSTMCell} and {@link LayerNormGRUCell}. */
 export interface LayerNormCellOptions {
@@ -11,15 +12,17 @@ export interface LayerNormCellOptions {
   hiddenSize: number;
   /** Added to the variance in every normalisation (default 1e-5, as `nn.LayerNorm`). */
   eps?: number;
-  /** Seeded generator for the initial weights (default `new Generator(0)`). */
+  /** Seeded generator for the initial weights (default `new Generator(seed)`). */
   generator?: Generator;
+  /** Seed used when no generator is given (default 0). */
+  seed?: number;
   /** Backend the parameters live on (default: the CPU backend). */
   backend?: Backend;
 }
 
 const schema = {
   inputSize: option.integer({ min: 1 }), hiddenSize: option.integer({ min: 1 }), eps: option.number({ above: 0 }),
-  generator: option.instance(Generator, 'a Generator'), backend: option.shaped('a backend', (v) => typeof v === 'object' && v !== null && 'kernels' in v),
+  generator: option.instance(Generator, 'a Generator'), seed: option.integer(), backend: option.shaped('a backend', (v) => typeof v === 'object' && v !== null && 'kernels' in v),
 };
 
 // One node per normalisation, sums in float64: composed of float32 mean / variance / rsqrt ops, the
@@ -176,9 +179,10 @@ function checkStep(owner: string, x: StepInput, inputSize: number, state: StepIn
  * let state = cell.forward(x0);         // zeros as the initial state
  * state = cell.forward(x1, state);      // { h, c }
  */
-export class LayerNormLSTMCell extends Module {
+export class LayerNormLSTMCell extends Module implements RecurrentCell {
   readonly inputSize: number;
   readonly hiddenSize: number;
+  readonly outputSize: number;
   readonly stateSizes: readonly number[];
   readonly eps: number;
   readonly parametersOf: LayerNormParameters;
@@ -189,9 +193,10 @@ export class LayerNormLSTMCell extends Module {
     if (options?.inputSize === undefined || options.hiddenSize === undefined) fail('LayerNormLSTMCell', 'inputSize and hiddenSize options', 'none');
     this.inputSize = options.inputSize;
     this.hiddenSize = options.hiddenSize;
+    this.outputSize = this.hiddenSize;
     this.stateSizes = [this.hiddenSize, this.hiddenSize];
     this.eps = options.eps ?? 1e-5;
-    this.parametersOf = layerNormParameters((n, p) => this.registerParameter(n, p), 4, this.inputSize, this.hiddenSize, '', options.generator ?? new Generator(0), options.backend, true);
+    this.parametersOf = layerNormParameters((n, p) => this.registerParameter(n, p), 4, this.inputSize, this.hiddenSize, '', options.generator ?? new Generator(options.seed ?? 0), options.backend, true);
   }
 
   /** Zeros `[batch, H]` for `h` and `c`. */
@@ -209,9 +214,14 @@ export class LayerNormLSTMCell extends Module {
   }
 
   /** The common step interface: state `[h, c]`, output `h`. */
-  step(x: StepInput, state: readonly StepInput[] | undefined): { output: Variable; state: Variable[] } {
+  step(x: StepInput, state?: readonly StepInput[] | null, _time = 0): CellStepResult {
     const { h, c } = this.forward(x, state ? { h: state[0], c: state[1] } : null);
     return { output: h, state: [h, c] };
+  }
+
+  /** The options as plain JSON. */
+  config(): CellConfig {
+    return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, eps: this.eps };
   }
 }
 
@@ -232,9 +242,10 @@ export class LayerNormLSTMCell extends Module {
  * const cell = new LayerNormGRUCell({ inputSize: 8, hiddenSize: 32 });
  * const h1 = cell.forward(x0);
  */
-export class LayerNormGRUCell extends Module {
+export class LayerNormGRUCell extends Module implements RecurrentCell {
   readonly inputSize: number;
   readonly hiddenSize: number;
+  readonly outputSize: number;
   readonly stateSizes: readonly number[];
   readonly eps: number;
   readonly parametersOf: LayerNormParameters;
@@ -245,9 +256,10 @@ export class LayerNormGRUCell extends Module {
     if (options?.inputSize === undefined || options.hiddenSize === undefined) fail('LayerNormGRUCell', 'inputSize and hiddenSize options', 'none');
     this.inputSize = options.inputSize;
     this.hiddenSize = options.hiddenSize;
+    this.outputSize = this.hiddenSize;
     this.stateSizes = [this.hiddenSize];
     this.eps = options.eps ?? 1e-5;
-    this.parametersOf = layerNormParameters((n, p) => this.registerParameter(n, p), 3, this.inputSize, this.hiddenSize, '', options.generator ?? new Generator(0), options.backend);
+    this.parametersOf = layerNormParameters((n, p) => this.registerParameter(n, p), 3, this.inputSize, this.hiddenSize, '', options.generator ?? new Generator(options.seed ?? 0), options.backend);
   }
 
   /** Zeros `[batch, H]`. */
@@ -262,8 +274,13 @@ export class LayerNormGRUCell extends Module {
   }
 
   /** The common step interface: state `[h]`, output `h`. */
-  step(x: StepInput, state: readonly StepInput[] | undefined): { output: Variable; state: Variable[] } {
+  step(x: StepInput, state?: readonly StepInput[] | null, _time = 0): CellStepResult {
     const h = this.forward(x, state?.[0] ?? null);
     return { output: h, state: [h] };
+  }
+
+  /** The options as plain JSON. */
+  config(): CellConfig {
+    return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, eps: this.eps };
   }
 }

@@ -1,17 +1,13 @@
-import { type Tensor, fail } from '@recurrent/tensor';
+import { type Tensor, checkOptions, fail, option } from '@recurrent/tensor';
 import { Module, type Parameter, type Variable, definePrimitive, isGradEnabled } from '@recurrent/autograd';
-import { type LstmTape, lstmBackward, lstmForward, releaseLstmTape } from './kernels/lstmSequence.js';
-import { type InitOptions, checkSize, generatorOf, orthogonalBlocks, uniformParameter } from './init.js';
+import { recurrentPrimitive } from './recurrentPrimitive.js';
+import { orthogonalBlocks } from './init.js';
+import { type CellConfig, type CellOptions, type CellStepResult, type RecurrentCell, cellSchema } from './cell.js';
+import { drawParameters, zeroStates } from './internal/drawParameters.js';
 import { type StepInput, checkInput, checkState, dataOf, float32Of, valueOf, wrap, wrapOrNull } from './stepTools.js';
 
 /** Options of {@link LSTMCell}. */
-export interface LSTMCellOptions extends InitOptions {
-  /** Features of the input `x`. */
-  inputSize: number;
-  /** Features of the cell state `c` (and of `h` without a projection). */
-  hiddenSize: number;
-  /** Learn `bias_ih` and `bias_hh` (default true). */
-  bias?: boolean;
+export interface LSTMCellOptions extends CellOptions {
   /** Project `h` to this many features with `weight_hr` (LSTMP; 0, the default, for none). */
   projSize?: number;
   /** Peephole connections from the cell state into the gates (Gers & Schmidhuber, 2000). */
@@ -19,6 +15,8 @@ export interface LSTMCellOptions extends InitOptions {
   /** Start the forget gate's bias at 1 (`bias_ih` forget block 1, `bias_hh` forget block 0). */
   unitForgetBias?: boolean;
 }
+
+const lstmCellSchema = { ...cellSchema, projSize: option.integer({ min: 0 }), peephole: option.boolean, unitForgetBias: option.boolean };
 
 /** An LSTM state: hidden `h [batch, H_out]` and cell `c [batch, hiddenSize]`. */
 export interface LSTMState {
@@ -31,57 +29,6 @@ export interface LSTMStateInput {
   h: StepInput;
   c: StepInput;
 }
-
-interface StepOptions {
-  projSize: number;
-  peephole: boolean;
-}
-
-const lstmStep = definePrimitive<StepOptions>({
-  name: 'LSTMCell',
-  forward(context, [x, h0, c0, weightIh, weightHh, biasIh, biasHh, weightHr, wci, wcf, wco], options) {
-    const value = x as Tensor;
-    const [batch, inputSize] = value.shape;
-    const hiddenSize = (weightIh as Tensor).shape[0] / 4;
-    const width = options.projSize > 0 ? options.projSize : hiddenSize;
-    const result = lstmForward({
-      gemm: value.backend.kernels.gemm,
-      steps: 1, batch, inputSize, hiddenSize, projSize: options.projSize,
-      x: value.data as Float32Array, h0: dataOf(h0), c0: dataOf(c0),
-      weightIh: dataOf(weightIh)!, weightHh: dataOf(weightHh)!, biasIh: dataOf(biasIh), biasHh: dataOf(biasHh),
-      weightHr: dataOf(weightHr),
-      peephole: options.peephole ? [dataOf(wci)!, dataOf(wcf)!, dataOf(wco)!] : null,
-      reverse: false, lengths: null, keepTape: isGradEnabled() && context.needsGrad.some(Boolean),
-    });
-    context.saved.tape = result.tape;
-    return [wrap(result.hN, [batch, width], value.backend), wrap(result.cN, [batch, hiddenSize], value.backend)];
-  },
-  release(context) {
-    releaseLstmTape(context.saved.tape as LstmTape);
-  },
-  backward(context, [dh, dc], options) {
-    const tape = context.saved.tape as LstmTape;
-    const { batch, inputSize, hiddenSize } = tape.run;
-    const width = options.projSize > 0 ? options.projSize : hiddenSize;
-    const backend = dh.backend;
-    const g = lstmBackward(tape, null, dh.data as Float32Array, dc.data as Float32Array, context.needsGrad[0]);
-    const needs = context.needsGrad;
-    // b_ih and b_hh get equal gradients, in separate buffers so no two parameters share one
-    const bias = (i: number) => (needs[i] ? wrap(i === 6 ? g.dBias.slice() : g.dBias, [4 * hiddenSize], backend) : null);
-    const peep = (k: number) => (g.dPeephole ? wrap(g.dPeephole[k], [hiddenSize], backend) : null);
-    return [
-      g.dx ? wrap(g.dx, [batch, inputSize], backend) : null,
-      needs[1] ? wrap(g.dh0, [batch, width], backend) : null,
-      needs[2] ? wrap(g.dc0, [batch, hiddenSize], backend) : null,
-      wrap(g.dWeightIh, [4 * hiddenSize, inputSize], backend),
-      wrap(g.dWeightHh, [4 * hiddenSize, width], backend),
-      bias(5),
-      bias(6),
-      wrapOrNull(g.dWeightHr, [options.projSize, hiddenSize], backend),
-      peep(0), peep(1), peep(2),
-    ];
-  },
-});
 
 /**
  * A long short-term memory cell (Hochreiter & Schmidhuber, 1997), one time step, exactly as
@@ -127,9 +74,16 @@ const lstmStep = definePrimitive<StepOptions>({
  * state = cell.forward(randn([3, 10], new Generator(2)), state);
  * state.h.shape; // [3, 20]
  */
-export class LSTMCell extends Module {
+export class LSTMCell extends Module implements RecurrentCell {
   readonly inputSize: number;
   readonly hiddenSize: number;
+  /** `H_out = projSize || hiddenSize`. */
+  readonly outputSize: number;
+  /** `[H_out, hiddenSize]`: the state is `[h, c]`. */
+  readonly stateSizes: readonly number[];
+  readonly bias: boolean;
+  readonly unitForgetBias: boolean;
+  readonly recurrentInit: 'uniform' | 'orthogonal';
   readonly projSize: number;
   readonly peephole: boolean;
   /** `weight_ih [4·hiddenSize, inputSize]`, gates `i, f, g, o`. */
@@ -147,25 +101,29 @@ export class LSTMCell extends Module {
 
   constructor(options: LSTMCellOptions) {
     super();
-    this.inputSize = checkSize('LSTMCell', 'inputSize', options.inputSize);
-    const H = (this.hiddenSize = checkSize('LSTMCell', 'hiddenSize', options.hiddenSize));
-    this.projSize = checkSize('LSTMCell', 'projSize', options.projSize ?? 0, true);
+    checkOptions('LSTMCell', options, lstmCellSchema);
+    this.inputSize = options.inputSize;
+    const H = (this.hiddenSize = options.hiddenSize);
+    this.projSize = options.projSize ?? 0;
     if (this.projSize >= H) fail('LSTMCell', `projSize smaller than hiddenSize ${H}`, String(this.projSize));
     this.peephole = options.peephole ?? false;
+    this.unitForgetBias = options.unitForgetBias ?? false;
+    this.recurrentInit = options.recurrentInit ?? 'uniform';
     const width = this.projSize || H;
-    const generator = generatorOf(options);
-    const make = (shape: number[]) => uniformParameter(shape, H, generator, options.backend);
+    this.outputSize = width;
+    this.stateSizes = [width, H];
+    const { draw: make, bias, generator } = drawParameters(options, H);
+    this.bias = bias;
     this.weightIh = this.registerParameter('weight_ih', make([4 * H, this.inputSize]));
     this.weightHh = this.registerParameter('weight_hh', make([4 * H, width]));
-    const bias = options.bias ?? true;
     this.biasIh = this.registerParameter('bias_ih', bias ? make([4 * H]) : null);
     this.biasHh = this.registerParameter('bias_hh', bias ? make([4 * H]) : null);
     this.weightHr = this.projSize > 0 ? this.registerParameter('weight_hr', make([this.projSize, H])) : null;
     this.peepholeWeights = this.peephole
       ? [this.registerParameter('weight_ci', make([H])), this.registerParameter('weight_cf', make([H])), this.registerParameter('weight_co', make([H]))]
       : null;
-    if (options.recurrentInit === 'orthogonal') orthogonalBlocks(this.weightHh.value, 4, generator);
-    if (options.unitForgetBias && this.biasIh && this.biasHh) {
+    if (this.recurrentInit === 'orthogonal') orthogonalBlocks(this.weightHh.value, 4, generator);
+    if (this.unitForgetBias && this.biasIh && this.biasHh) {
       this.biasIh.value.data.fill(1, H, 2 * H);
       this.biasHh.value.data.fill(0, H, 2 * H);
     }
@@ -180,11 +138,33 @@ export class LSTMCell extends Module {
       checkState('LSTMCell', 'h', valueOf(state.h), batch, this.projSize || this.hiddenSize);
       checkState('LSTMCell', 'c', valueOf(state.c), batch, this.hiddenSize);
     }
-    const peep = this.peepholeWeights ?? [null, null, null];
-    const [h, c] = lstmStep(
-      [x, state?.h, state?.c, this.weightIh, this.weightHh, this.biasIh, this.biasHh, this.weightHr, ...peep],
-      { projSize: this.projSize, peephole: this.peephole },
+    const [weightCi, weightCf, weightCo] = this.peepholeWeights ?? [null, null, null];
+    const [h, c] = recurrentPrimitive(
+      {
+        x, h0: state?.h, c0: state?.c, weightIh: this.weightIh, weightHh: this.weightHh, biasIh: this.biasIh, biasHh: this.biasHh,
+        weightHr: this.weightHr, weightCi, weightCf, weightCo,
+      },
+      { mode: 'LSTM', step: true, reverse: false, lengths: null, projSize: this.projSize, resetAfter: true, recurrentActivation: 'sigmoid' },
     );
     return { h, c };
+  }
+
+  /** Zeros `[batch, H_out]` and `[batch, hiddenSize]`: the state `[h, c]` of a first step. */
+  initialState(batch: number): Tensor[] {
+    return zeroStates(this.weightIh.value, batch, this.stateSizes);
+  }
+
+  /** One step of the cell contract: state `[h, c]` → `{ output: h', state: [h', c'] }`. */
+  step(x: StepInput, state?: readonly StepInput[] | null, _time = 0): CellStepResult {
+    const { h, c } = this.forward(x, state ? { h: state[0], c: state[1] } : null);
+    return { output: h, state: [h, c] };
+  }
+
+  /** The options as plain JSON. */
+  config(): CellConfig {
+    return {
+      inputSize: this.inputSize, hiddenSize: this.hiddenSize, bias: this.bias, projSize: this.projSize, peephole: this.peephole,
+      unitForgetBias: this.unitForgetBias, recurrentInit: this.recurrentInit,
+    };
   }
 }

@@ -3,6 +3,7 @@ import { Module, type Parameter, type Variable, add, matmul, mul, narrow, sigmoi
 import { uniformParameter } from './init.js';
 import { minRnnG } from './minRnnMath.js';
 import type { StepInput } from './stepTools.js';
+import type { CellConfig, CellStepResult, RecurrentCell } from './cell.js';
 
 /** Options of {@link MinGRUCell} and {@link MinLSTMCell}. */
 export interface MinCellOptions {
@@ -12,8 +13,10 @@ export interface MinCellOptions {
   hiddenSize: number;
   /** Learn `bias_ih` (default true). */
   bias?: boolean;
-  /** Seeded generator for the initial weights (default `new Generator(0)`). */
+  /** Seeded generator for the initial weights (default `new Generator(seed)`). */
   generator?: Generator;
+  /** Seed used when no generator is given (default 0). */
+  seed?: number;
   /** Backend the parameters live on (default: the CPU backend). */
   backend?: import('@recurrent/tensor').Backend;
 }
@@ -24,6 +27,7 @@ export const minCellSchema = {
   hiddenSize: option.integer({ min: 1 }),
   bias: option.boolean,
   generator: option.instance(Generator, 'a Generator'),
+  seed: option.integer(),
   backend: option.shaped('a backend', (v) => typeof v === 'object' && v !== null && 'kernels' in v),
 };
 
@@ -54,10 +58,12 @@ export function minProjection(owner: string, x: StepInput, weightIh: Parameter, 
  * const h1 = cell.forward(x0);     // zeros as h0
  * const h2 = cell.forward(x1, h1);
  */
-export class MinGRUCell extends Module {
+export class MinGRUCell extends Module implements RecurrentCell {
   readonly inputSize: number;
   readonly hiddenSize: number;
+  readonly outputSize: number;
   readonly stateSizes: readonly number[];
+  readonly bias: boolean;
   readonly weightIh: Parameter;
   readonly biasIh: Parameter | null;
 
@@ -67,8 +73,10 @@ export class MinGRUCell extends Module {
     if (options?.inputSize === undefined || options.hiddenSize === undefined) fail('MinGRUCell', 'inputSize and hiddenSize options', 'none');
     this.inputSize = options.inputSize;
     const H = (this.hiddenSize = options.hiddenSize);
+    this.outputSize = H;
     this.stateSizes = [H];
-    const generator = options.generator ?? new Generator(0);
+    this.bias = options.bias ?? true;
+    const generator = options.generator ?? new Generator(options.seed ?? 0);
     this.weightIh = this.registerParameter('weight_ih', uniformParameter([2 * H, this.inputSize], H, generator, options.backend));
     this.biasIh = this.registerParameter('bias_ih', options.bias === false ? null : uniformParameter([2 * H], H, generator, options.backend));
   }
@@ -93,8 +101,13 @@ export class MinGRUCell extends Module {
   }
 
   /** The common step interface: `{ output: h, state: [h] }`. */
-  step(x: StepInput, state: readonly StepInput[] | undefined): { output: Variable; state: Variable[] } {
+  step(x: StepInput, state?: readonly StepInput[] | null, _time = 0): CellStepResult {
     const h = this.forward(x, state?.[0] ?? null);
     return { output: h, state: [h] };
+  }
+
+  /** The options as plain JSON. */
+  config(): CellConfig {
+    return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, bias: this.bias };
   }
 }

@@ -4,6 +4,7 @@ import { uniformParameter } from './init.js';
 import { type MinCellOptions, minCellSchema, minProjection } from './minGRUCell.js';
 import { minRnnG } from './minRnnMath.js';
 import type { StepInput } from './stepTools.js';
+import type { CellConfig, CellStepResult, RecurrentCell } from './cell.js';
 
 /**
  * minLSTM (Feng et al. 2024): an LSTM reduced to input-only gates, normalised so that the
@@ -24,10 +25,12 @@ import type { StepInput } from './stepTools.js';
  * const cell = new MinLSTMCell({ inputSize: 8, hiddenSize: 16 });
  * const h1 = cell.forward(x0, null);
  */
-export class MinLSTMCell extends Module {
+export class MinLSTMCell extends Module implements RecurrentCell {
   readonly inputSize: number;
   readonly hiddenSize: number;
+  readonly outputSize: number;
   readonly stateSizes: readonly number[];
+  readonly bias: boolean;
   readonly weightIh: Parameter;
   readonly biasIh: Parameter | null;
 
@@ -37,8 +40,10 @@ export class MinLSTMCell extends Module {
     if (options?.inputSize === undefined || options.hiddenSize === undefined) fail('MinLSTMCell', 'inputSize and hiddenSize options', 'none');
     this.inputSize = options.inputSize;
     const H = (this.hiddenSize = options.hiddenSize);
+    this.outputSize = H;
     this.stateSizes = [H];
-    const generator = options.generator ?? new Generator(0);
+    this.bias = options.bias ?? true;
+    const generator = options.generator ?? new Generator(options.seed ?? 0);
     this.weightIh = this.registerParameter('weight_ih', uniformParameter([3 * H, this.inputSize], H, generator, options.backend));
     this.biasIh = this.registerParameter('bias_ih', options.bias === false ? null : uniformParameter([3 * H], H, generator, options.backend));
   }
@@ -64,8 +69,13 @@ export class MinLSTMCell extends Module {
   }
 
   /** The common step interface: `{ output: h, state: [h] }`. */
-  step(x: StepInput, state: readonly StepInput[] | undefined): { output: Variable; state: Variable[] } {
+  step(x: StepInput, state?: readonly StepInput[] | null, _time = 0): CellStepResult {
     const h = this.forward(x, state?.[0] ?? null);
     return { output: h, state: [h] };
+  }
+
+  /** The options as plain JSON. */
+  config(): CellConfig {
+    return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, bias: this.bias };
   }
 }

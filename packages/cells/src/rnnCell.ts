@@ -1,53 +1,18 @@
-import { type Tensor, fail } from '@recurrent/tensor';
+import { type Tensor, checkOptions, option } from '@recurrent/tensor';
 import { Module, type Parameter, type Variable, definePrimitive } from '@recurrent/autograd';
-import { type RnnTape, rnnBackward, rnnForward } from './kernels/rnnSequence.js';
-import { type InitOptions, checkSize, generatorOf, orthogonalBlocks, uniformParameter } from './init.js';
+import { recurrentPrimitive } from './recurrentPrimitive.js';
+import { orthogonalBlocks } from './init.js';
+import { type CellConfig, type CellOptions, type CellStepResult, type RecurrentCell, cellSchema } from './cell.js';
+import { drawParameters, zeroStates } from './internal/drawParameters.js';
 import { type StepInput, checkInput, checkState, dataOf, float32Of, valueOf, wrap } from './stepTools.js';
 
 /** Options of {@link RNNCell}. */
-export interface RNNCellOptions extends InitOptions {
-  /** Features of the input `x`. */
-  inputSize: number;
-  /** Features of the hidden state `h`. */
-  hiddenSize: number;
-  /** Learn `bias_ih` and `bias_hh` (default true). */
-  bias?: boolean;
+export interface RNNCellOptions extends CellOptions {
   /** `tanh` (default) or `relu`. */
   nonlinearity?: 'tanh' | 'relu';
 }
 
-const rnnStep = definePrimitive<{ nonlinearity: 'tanh' | 'relu' }>({
-  name: 'RNNCell',
-  forward(context, [x, h0, weightIh, weightHh, biasIh, biasHh], options) {
-    const value = x as Tensor;
-    const [batch, inputSize] = value.shape;
-    const hiddenSize = (weightIh as Tensor).shape[0];
-    const result = rnnForward({
-      gemm: value.backend.kernels.gemm,
-      steps: 1, batch, inputSize, hiddenSize,
-      x: value.data as Float32Array, h0: dataOf(h0),
-      weightIh: dataOf(weightIh)!, weightHh: dataOf(weightHh)!, biasIh: dataOf(biasIh), biasHh: dataOf(biasHh),
-      nonlinearity: options.nonlinearity, reverse: false, lengths: null,
-    });
-    context.saved.tape = result.tape;
-    return [wrap(result.hN, [batch, hiddenSize], value.backend)];
-  },
-  backward(context, [dh]) {
-    const tape = context.saved.tape as RnnTape;
-    const { batch, inputSize, hiddenSize } = tape.run;
-    const backend = dh.backend;
-    const g = rnnBackward(tape, null, dh.data as Float32Array, context.needsGrad[0]);
-    const needs = context.needsGrad;
-    return [
-      g.dx ? wrap(g.dx, [batch, inputSize], backend) : null,
-      needs[1] ? wrap(g.dh0, [batch, hiddenSize], backend) : null,
-      wrap(g.dWeightIh, [hiddenSize, inputSize], backend),
-      wrap(g.dWeightHh, [hiddenSize, hiddenSize], backend),
-      needs[4] ? wrap(g.dBias, [hiddenSize], backend) : null,
-      needs[5] ? wrap(g.dBias.slice(), [hiddenSize], backend) : null,
-    ];
-  },
-});
+const rnnCellSchema = { ...cellSchema, nonlinearity: option.oneOf(['tanh', 'relu']) };
 
 /**
  * The Elman recurrent cell (Elman, 1990), one time step, exactly as PyTorch's `nn.RNNCell`:
@@ -73,9 +38,13 @@ const rnnStep = definePrimitive<{ nonlinearity: 'tanh' | 'relu' }>({
  * const h = cell.forward(randn([2, 4], new Generator(1)));
  * h.shape; // [2, 8]
  */
-export class RNNCell extends Module {
+export class RNNCell extends Module implements RecurrentCell {
   readonly inputSize: number;
   readonly hiddenSize: number;
+  readonly outputSize: number;
+  readonly stateSizes: readonly number[];
+  readonly bias: boolean;
+  readonly recurrentInit: 'uniform' | 'orthogonal';
   readonly nonlinearity: 'tanh' | 'relu';
   /** `weight_ih [hiddenSize, inputSize]`. */
   readonly weightIh: Parameter;
@@ -93,19 +62,36 @@ export class RNNCell extends Module {
 
   constructor(options: RNNCellOptions) {
     super();
-    const owner = this.cellName;
-    this.inputSize = checkSize(owner, 'inputSize', options.inputSize);
-    const H = (this.hiddenSize = checkSize(owner, 'hiddenSize', options.hiddenSize));
+    checkOptions(this.cellName, options, rnnCellSchema);
+    this.inputSize = options.inputSize;
+    const H = (this.hiddenSize = options.hiddenSize);
+    this.outputSize = H;
+    this.stateSizes = [H];
     this.nonlinearity = options.nonlinearity ?? 'tanh';
-    if (this.nonlinearity !== 'tanh' && this.nonlinearity !== 'relu') fail(owner, "nonlinearity 'tanh' or 'relu'", String(options.nonlinearity));
-    const generator = generatorOf(options);
-    const make = (shape: number[]) => uniformParameter(shape, H, generator, options.backend);
-    this.weightIh = this.registerParameter('weight_ih', make([H, this.inputSize]));
-    this.weightHh = this.registerParameter('weight_hh', make([H, H]));
-    const bias = options.bias ?? true;
-    this.biasIh = this.registerParameter('bias_ih', bias ? make([H]) : null);
-    this.biasHh = this.registerParameter('bias_hh', bias ? make([H]) : null);
-    if (options.recurrentInit === 'orthogonal') orthogonalBlocks(this.weightHh.value, 1, generator);
+    this.recurrentInit = options.recurrentInit ?? 'uniform';
+    const { draw, bias, generator } = drawParameters(options, H);
+    this.bias = bias;
+    this.weightIh = this.registerParameter('weight_ih', draw([H, this.inputSize]));
+    this.weightHh = this.registerParameter('weight_hh', draw([H, H]));
+    this.biasIh = this.registerParameter('bias_ih', bias ? draw([H]) : null);
+    this.biasHh = this.registerParameter('bias_hh', bias ? draw([H]) : null);
+    if (this.recurrentInit === 'orthogonal') orthogonalBlocks(this.weightHh.value, 1, generator);
+  }
+
+  /** Zeros `[batch, hiddenSize]`: the state `[h]` of a first step. */
+  initialState(batch: number): Tensor[] {
+    return zeroStates(this.weightIh.value, batch, this.stateSizes);
+  }
+
+  /** One step of the cell contract: state `[h]` → `{ output: h', state: [h'] }`. */
+  step(x: StepInput, state?: readonly StepInput[] | null, _time = 0): CellStepResult {
+    const h = this.forward(x, state?.[0] ?? null);
+    return { output: h, state: [h] };
+  }
+
+  /** The options as plain JSON. */
+  config(): CellConfig {
+    return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, bias: this.bias, nonlinearity: this.nonlinearity, recurrentInit: this.recurrentInit };
   }
 
   /** One step: the new hidden state from `x [batch, inputSize]` and `h [batch, hiddenSize]`. */
@@ -115,7 +101,10 @@ export class RNNCell extends Module {
     const batch = checkInput(owner, value, this.inputSize);
     float32Of(owner, 'input', value);
     if (h) checkState(owner, 'h', valueOf(h), batch, this.hiddenSize);
-    return rnnStep([x, h, this.weightIh, this.weightHh, this.biasIh, this.biasHh], { nonlinearity: this.nonlinearity })[0];
+    return recurrentPrimitive(
+      { x, h0: h, weightIh: this.weightIh, weightHh: this.weightHh, biasIh: this.biasIh, biasHh: this.biasHh },
+      { mode: this.nonlinearity === 'relu' ? 'RNN_RELU' : 'RNN_TANH', step: true, reverse: false, lengths: null, projSize: 0, resetAfter: true, recurrentActivation: 'sigmoid' },
+    )[0];
   }
 }
 

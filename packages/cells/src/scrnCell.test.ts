@@ -6,15 +6,15 @@ import { maxDifference, randomVariable, randomWeights } from '../test/gradientTo
 
 /** The same step from composed autograd ops; returns [y, h, s]. */
 function composedStep(cell: SCRNCell, x: Variable, hPrev: Variable, sPrev: Variable): Variable[] {
-  const bx = matmul(x, cell.weight_is, { transposeB: true });
+  const bx = matmul(x, cell.weightIs, { transposeB: true });
   const s = cell.alphaParameter
     ? add(mul(sub(1, cell.alphaParameter), bx), mul(cell.alphaParameter, sPrev))
     : add(mul(1 - cell.alpha, bx), mul(cell.alpha, sPrev));
-  let pre = add(add(matmul(s, cell.weight_sh, { transposeB: true }), matmul(x, cell.weight_ih, { transposeB: true })), matmul(hPrev, cell.weight_hh, { transposeB: true }));
-  if (cell.bias_h) pre = add(pre, cell.bias_h);
+  let pre = add(add(matmul(s, cell.weightSh, { transposeB: true }), matmul(x, cell.weightIh, { transposeB: true })), matmul(hPrev, cell.weightHh, { transposeB: true }));
+  if (cell.biasH) pre = add(pre, cell.biasH);
   const h = sigmoid(pre);
-  let z = add(matmul(h, cell.weight_ho, { transposeB: true }), matmul(s, cell.weight_so, { transposeB: true }));
-  if (cell.bias_o) z = add(z, cell.bias_o);
+  let z = add(matmul(h, cell.weightHo, { transposeB: true }), matmul(s, cell.weightSo, { transposeB: true }));
+  if (cell.biasO) z = add(z, cell.biasO);
   let y = z;
   if (cell.outputNonlinearity === 'tanh') y = tanh(z);
   if (cell.outputNonlinearity === 'softmax') {
@@ -69,7 +69,7 @@ describe('SCRNCell', () => {
 
   it('orthogonal init gives R Rᵀ = I', () => {
     const cell = new SCRNCell({ inputSize: 2, hiddenSize: 4, contextSize: 2, outputSize: 2, recurrentInit: 'orthogonal' });
-    const R = cell.weight_hh.value.data;
+    const R = cell.weightHh.value.data;
     for (let i = 0; i < 4; i++) {
       for (let j = 0; j < 4; j++) {
         let dot = 0;
@@ -91,7 +91,7 @@ describe('SCRNCell', () => {
     expect(() => cell.step(zeros([1, 2]), [zeros([1, 3]), zeros([1, 3])])).toThrow('SCRNCell: expected s [batch, 2], got [1, 3]');
     expect(() => cell.step(zeros([1, 2]), [zeros([2, 3]), zeros([1, 2])])).toThrow("SCRNCell: expected h with the input's batch size 1, got h [2, 3]");
     expect(() => cell.step(zeros([1, 2]), [zeros([1, 3])])).toThrow('SCRNCell: expected state [h, s], got 1 tensors');
-    expect(() => new SCRNCell({ inputSize: 2, hiddenSize: 0, contextSize: 2, outputSize: 2 })).toThrow('SCRNCell: expected hiddenSize a positive integer, got 0');
-    expect(() => new SCRNCell({ inputSize: 2, hiddenSize: 3, contextSize: 2, outputSize: 2, alpha: 1.5 })).toThrow('SCRNCell: expected alpha in [0, 1], got 1.5');
+    expect(() => new SCRNCell({ inputSize: 2, hiddenSize: 0, contextSize: 2, outputSize: 2 })).toThrow('SCRNCell: expected hiddenSize to be an integer ≥ 1, got number 0');
+    expect(() => new SCRNCell({ inputSize: 2, hiddenSize: 3, contextSize: 2, outputSize: 2, alpha: 1.5 })).toThrow('SCRNCell: expected alpha to be a finite number ≥ 0 and ≤ 1, got number 1.5');
   });
 });

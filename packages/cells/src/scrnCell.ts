@@ -1,14 +1,13 @@
-import { type Backend, type DType, type Generator, type Tensor, fail, full } from '@recurrent/tensor';
+import { type DType, type Tensor, checkOptions, fail, full, option } from '@recurrent/tensor';
 import { Module, Parameter, type Variable, definePrimitive } from '@recurrent/autograd';
-import { type RecurrentInit, orthogonalBlocks } from './init.js';
-import { checkSize, checkStep } from './internal/checks.js';
+import { type CellConfig, type CellOptions, type RecurrentCell, cellSchema } from './cell.js';
+import { orthogonalBlocks } from './init.js';
+import { checkStep } from './internal/checks.js';
 import { addColumnSums, addRowVector, gemmInto, zerosOf } from './internal/dense.js';
 import { drawParameters, zeroStates } from './internal/drawParameters.js';
 
 /** Options of {@link SCRNCell}. */
-export interface SCRNCellOptions {
-  inputSize: number;
-  hiddenSize: number;
+export interface SCRNCellOptions extends CellOptions {
   /** Size `S` of the slow context state. */
   contextSize: number;
   outputSize: number;
@@ -18,17 +17,14 @@ export interface SCRNCellOptions {
   learnAlpha?: boolean;
   /** `f`, the output nonlinearity (default `identity`; `softmax` is over the last axis). */
   outputNonlinearity?: 'identity' | 'softmax' | 'tanh';
-  /** Learn `bias_h` and `bias_o` (default true). */
-  bias?: boolean;
-  /** `uniform` (default) or `orthogonal` recurrent weights `weight_hh` (R). */
-  recurrentInit?: RecurrentInit;
-  generator?: Generator;
-  /** Seed used when no generator is given (default 0). */
-  seed?: number;
+  /** Parameter dtype (default `float32`; `float64` for finite-difference checks). */
   dtype?: DType;
-  /** Backend the parameters live on (default: the CPU backend). */
-  backend?: Backend;
 }
+
+const scrnCellSchema = {
+  ...cellSchema, contextSize: option.integer({ min: 1 }), outputSize: option.integer({ min: 1 }), alpha: option.number({ min: 0, max: 1 }),
+  learnAlpha: option.boolean, outputNonlinearity: option.oneOf(['identity', 'softmax', 'tanh']), dtype: option.oneOf(['float32', 'float64']),
+};
 
 /** What one step of a {@link SCRNCell} returns. */
 export interface SCRNStep {
@@ -173,7 +169,7 @@ const scrnStep = definePrimitive<SCRNOptions>({
  * const cell = new SCRNCell({ inputSize: 3, hiddenSize: 6, contextSize: 4, outputSize: 3 });
  * const { output, state } = cell.step(x);   // state = [h, s]
  */
-export class SCRNCell extends Module {
+export class SCRNCell extends Module implements RecurrentCell {
   readonly inputSize: number;
   readonly hiddenSize: number;
   readonly contextSize: number;
@@ -182,21 +178,25 @@ export class SCRNCell extends Module {
   /** The fixed decay (or the starting value of the learned one). */
   readonly alpha: number;
   readonly stateSizes: number[];
-  readonly weight_is: Parameter;
-  readonly weight_ih: Parameter;
-  readonly weight_sh: Parameter;
-  readonly weight_hh: Parameter;
-  readonly weight_ho: Parameter;
-  readonly weight_so: Parameter;
-  readonly bias_h: Parameter | null;
-  readonly bias_o: Parameter | null;
+  readonly bias: boolean;
+  readonly learnAlpha: boolean;
+  readonly recurrentInit: 'uniform' | 'orthogonal';
+  readonly dtype: DType;
+  readonly weightIs: Parameter;
+  readonly weightIh: Parameter;
+  readonly weightSh: Parameter;
+  readonly weightHh: Parameter;
+  readonly weightHo: Parameter;
+  readonly weightSo: Parameter;
+  readonly biasH: Parameter | null;
+  readonly biasO: Parameter | null;
   /** The learned decay `[S]` (only with `learnAlpha`). */
   readonly alphaParameter: Parameter | null;
 
   constructor(options: SCRNCellOptions) {
     super();
+    checkOptions('SCRNCell', options, scrnCellSchema);
     const { inputSize, hiddenSize, contextSize, outputSize } = options;
-    for (const [name, value] of Object.entries({ inputSize, hiddenSize, contextSize, outputSize })) checkSize('SCRNCell', name, value);
     this.alpha = options.alpha ?? 0.95;
     if (!(this.alpha >= 0 && this.alpha <= 1)) fail('SCRNCell', 'alpha in [0, 1]', String(options.alpha));
     this.outputNonlinearity = options.outputNonlinearity ?? 'identity';
@@ -209,28 +209,40 @@ export class SCRNCell extends Module {
     this.outputSize = outputSize;
     this.stateSizes = [hiddenSize, contextSize];
     const { draw, bias, generator, dtype } = drawParameters(options, hiddenSize);
-    this.weight_is = this.registerParameter('weight_is', draw([contextSize, inputSize]));
-    this.weight_ih = this.registerParameter('weight_ih', draw([hiddenSize, inputSize]));
-    this.weight_sh = this.registerParameter('weight_sh', draw([hiddenSize, contextSize]));
-    this.weight_hh = this.registerParameter('weight_hh', draw([hiddenSize, hiddenSize]));
-    if (options.recurrentInit === 'orthogonal') orthogonalBlocks(this.weight_hh.value, 1, generator);
-    this.weight_ho = this.registerParameter('weight_ho', draw([outputSize, hiddenSize]));
-    this.weight_so = this.registerParameter('weight_so', draw([outputSize, contextSize]));
-    this.bias_h = this.registerParameter('bias_h', bias ? draw([hiddenSize]) : null);
-    this.bias_o = this.registerParameter('bias_o', bias ? draw([outputSize]) : null);
+    this.bias = bias;
+    this.dtype = dtype;
+    this.learnAlpha = options.learnAlpha ?? false;
+    this.recurrentInit = options.recurrentInit ?? 'uniform';
+    this.weightIs = this.registerParameter('weight_is', draw([contextSize, inputSize]));
+    this.weightIh = this.registerParameter('weight_ih', draw([hiddenSize, inputSize]));
+    this.weightSh = this.registerParameter('weight_sh', draw([hiddenSize, contextSize]));
+    this.weightHh = this.registerParameter('weight_hh', draw([hiddenSize, hiddenSize]));
+    if (this.recurrentInit === 'orthogonal') orthogonalBlocks(this.weightHh.value, 1, generator);
+    this.weightHo = this.registerParameter('weight_ho', draw([outputSize, hiddenSize]));
+    this.weightSo = this.registerParameter('weight_so', draw([outputSize, contextSize]));
+    this.biasH = this.registerParameter('bias_h', bias ? draw([hiddenSize]) : null);
+    this.biasO = this.registerParameter('bias_o', bias ? draw([outputSize]) : null);
     this.alphaParameter = options.learnAlpha ? this.registerParameter('alpha', new Parameter(full([contextSize], this.alpha, { dtype, backend: options.backend }))) : null;
+  }
+
+  /** The options as plain JSON. */
+  config(): CellConfig {
+    return {
+      inputSize: this.inputSize, hiddenSize: this.hiddenSize, contextSize: this.contextSize, outputSize: this.outputSize, alpha: this.alpha,
+      learnAlpha: this.learnAlpha, outputNonlinearity: this.outputNonlinearity, bias: this.bias, recurrentInit: this.recurrentInit, dtype: this.dtype,
+    };
   }
 
   /** Zeros: `[h_{−1}, s_{−1}]`. */
   initialState(batch: number): Tensor[] {
-    return zeroStates(this.weight_ih.value, batch, this.stateSizes);
+    return zeroStates(this.weightIh.value, batch, this.stateSizes);
   }
 
   /** One step; the time index is accepted for the common cell interface and unused. */
-  step(input: Variable | Tensor, state?: readonly (Variable | Tensor)[], _time = 0): SCRNStep {
+  step(input: Variable | Tensor, state?: readonly (Variable | Tensor)[] | null, _time = 0): SCRNStep {
     const [hPrev, sPrev] = checkStep('SCRNCell', ['h', 's'], this, input, state);
     const [y, h, s] = scrnStep(
-      [input, hPrev, sPrev, this.weight_is, this.weight_ih, this.weight_sh, this.weight_hh, this.weight_ho, this.weight_so, this.bias_h, this.bias_o, this.alphaParameter],
+      [input, hPrev, sPrev, this.weightIs, this.weightIh, this.weightSh, this.weightHh, this.weightHo, this.weightSo, this.biasH, this.biasO, this.alphaParameter],
       { alpha: this.alpha, outputKind: this.outputNonlinearity },
     );
     return { output: y, state: [h, s] };

@@ -35,6 +35,11 @@ export class Dropout extends Module {
     this.generator = options.generator ?? new Generator(options.seed ?? 0);
   }
 
+  /** The options that rebuild this layer (PyTorch's `nn.Dropout` arguments), as JSON. */
+  config(): { p: number } {
+    return { p: this.p };
+  }
+
   /** A freshly masked copy in training mode; the input itself in evaluation mode. */
   forward(input: Variable | Tensor): Variable {
     if (!this.training || this.p === 0) return input instanceof Variable ? input : new Variable(input);

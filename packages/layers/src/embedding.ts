@@ -83,6 +83,11 @@ export class Embedding extends Module {
     this.weight = this.registerParameter('weight', new Parameter(weight));
   }
 
+  /** The options that rebuild this table's shape (PyTorch's `nn.Embedding` arguments), as JSON. */
+  config(): { numEmbeddings: number; embeddingDim: number; paddingIdx: number | null } {
+    return { numEmbeddings: this.numEmbeddings, embeddingDim: this.embeddingDim, paddingIdx: this.paddingIdx };
+  }
+
   /** The rows of `weight` at `indices` (int32), shape `[...indices.shape, embeddingDim]`. */
   forward(indices: Tensor | readonly number[]): Variable {
     const values = Array.isArray(indices) ? tensor(indices as number[], { dtype: 'int32', backend: this.weight.value.backend }) : (indices as Tensor);

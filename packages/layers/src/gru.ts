@@ -1,7 +1,25 @@
-import { FusedLayer, type FusedLayerOptions, type FusedLayerOutput, type FusedLayerState, type LayerInput } from './sequence/fusedLayer.js';
+import { type RecurrentActivation, option } from '@recurrent/tensor';
+import {
+  FusedLayer, type FusedLayerConfig, type FusedLayerOptions, type FusedLayerOutput, type FusedLayerState, type LayerInput, fusedLayerSchema,
+} from './sequence/fusedLayer.js';
 
 /** Options of {@link GRU}. */
-export type GRUOptions = FusedLayerOptions;
+export interface GRUOptions extends FusedLayerOptions {
+  /** `true` (default): PyTorch / cuDNN, the reset gate multiplies `W_hn h + b_hn`. `false`: Keras /
+   * TensorFlow.js `reset_after=False`, `n_t = tanh(W_in x_t + b_in + W_hn (r_t ⊙ h_{t−1}) + b_hn)`. */
+  resetAfter?: boolean;
+  /** The gate activation of `r`, `z`: `'sigmoid'` (default, PyTorch's) or `'hardSigmoid'`,
+   * tf.keras's `max(0, min(1, 0.2·x + 0.5))` (TF.js's default `recurrentActivation`). */
+  recurrentActivation?: RecurrentActivation;
+}
+
+/** The options of a {@link GRU} as plain JSON, from {@link GRU.config}. */
+export interface GRUConfig extends FusedLayerConfig {
+  resetAfter: boolean;
+  recurrentActivation: RecurrentActivation;
+}
+
+const gruSchema = { ...fusedLayerSchema, resetAfter: option.boolean, recurrentActivation: option.oneOf(['sigmoid', 'hardSigmoid']) };
 
 /**
  * A multi-layer gated recurrent unit over whole sequences, exactly as PyTorch's `nn.GRU`
@@ -13,6 +31,8 @@ export type GRUOptions = FusedLayerOptions;
  * n_t = tanh(W_in x_t + b_in + r_t ⊙ (W_hn h_{t−1} + b_hn))
  * h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}
  * ```
+ *
+ * With `resetAfter: false` (Keras's `reset_after=False`): `n_t = tanh(W_in x_t + b_in + W_hn (r_t ⊙ h_{t−1}) + b_hn)`.
  *
  * Each layer and direction is one fused primitive (input projection of all steps in one gemm, one
  * gemm per step, weight gradients after the loop). Dropout between layers in training mode.
@@ -33,7 +53,12 @@ export type GRUOptions = FusedLayerOptions;
  */
 export class GRU extends FusedLayer {
   constructor(options: GRUOptions) {
-    super('GRU', 'GRU', options);
+    super('GRU', 'GRU', options, gruSchema, { resetAfter: options.resetAfter ?? true, recurrentActivation: options.recurrentActivation ?? 'sigmoid' });
+  }
+
+  /** The options as plain JSON (`new GRU(gru.config())` builds the same layer, up to its weights). */
+  config(): GRUConfig {
+    return { ...this.baseConfig(), resetAfter: this.resetAfter, recurrentActivation: this.recurrentActivation };
   }
 
   /** Runs the layers over a whole batch of sequences: `{ output, h_n }`. */

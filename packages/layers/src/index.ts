@@ -21,11 +21,24 @@ export { LayerNorm, type LayerNormOptions } from './layerNorm.js';
 export {
   MSELoss, L1Loss, CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss, mseLoss, l1Loss, crossEntropy, nllLoss, binaryCrossEntropyWithLogits,
 } from './losses.js';
-export { asRecurrentCell, asSequenceLayer, BuiltInCellAdapter, type AnyCell, type BuiltInCell } from './cellAdapter.js';
+export { asSequenceLayer } from './sequence/asSequenceLayer.js';
 export { Stacked, type StackedOptions, type StackedResult, type CellOrLayer } from './stacked.js';
 export { Bidirectional, type BidirectionalOptions, type MergeMode } from './bidirectional.js';
 export { sampleLogits, samplingDistribution, type SamplingOptions } from './sampling.js';
 export { EncoderDecoder, type EncoderDecoderOptions, type DecodedSequence } from './seq2seq.js';
+export { TokenModel, SequenceModel, type TokenModelModules, type SequenceModelModules, type FusedRecurrentLayer, type CarriedState } from './tokenModel.js';
+export type { Json, JsonObject, ShapeMap, ModuleDescription, ModuleKind, BuildContext } from './model/moduleKind.js';
+export { builtInKinds } from './model/builtInKinds.js';
+export { describeModule } from './model/moduleDescription.js';
+export { ModelFileError, type ModelFileErrorCode } from './model/modelFileError.js';
+export type { ModelIO } from './model/modelIO.js';
+export {
+  encodeModel, decodeModel, modelFormatVersion, modelMetadataKey,
+  type ModelDescription, type EncodeModelOptions, type DecodeModelOptions, type LoadedModel,
+} from './model/modelFile.js';
+export { loadModel, saveModel, indexedDbScheme, type LoadModelOptions, type LoadProgress } from './model/loadModel.js';
+export { deleteStoredModel } from './model/modelStore.js';
+export { sha256Hex } from './model/sha256.js';
 export { LockedDropout, type LockedDropoutOptions } from './lockedDropout.js';
 export { WeightDrop, type WeightDropOptions, type WeightDroppable } from './weightDrop.js';
 export { ZoneoutCell, type ZoneoutOptions } from './zoneoutCell.js';

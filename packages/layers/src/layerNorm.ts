@@ -94,6 +94,11 @@ export class LayerNorm extends Module {
     this.bias = this.registerParameter('bias', affine ? new Parameter(full(shape, 0, { dtype, backend: options.backend })) : null);
   }
 
+  /** The options that rebuild this layer (PyTorch's `nn.LayerNorm` arguments), as JSON. */
+  config(): { normalizedShape: number[]; eps: number; elementwiseAffine: boolean } {
+    return { normalizedShape: [...this.normalizedShape], eps: this.eps, elementwiseAffine: this.weight !== null };
+  }
+
   /** Normalises over the trailing `normalizedShape` axes. */
   forward(input: Variable | Tensor): Variable {
     const shape = valueOf(input).shape;

@@ -51,6 +51,11 @@ export class Linear extends Module {
     this.bias = this.registerParameter('bias', options.bias ?? true ? new Parameter(uniform([outFeatures], -bound, bound, generator, { dtype, backend: options.backend })) : null);
   }
 
+  /** The options that rebuild this layer's shape (PyTorch's `nn.Linear` arguments), as JSON. */
+  config(): { inFeatures: number; outFeatures: number; bias: boolean } {
+    return { inFeatures: this.inFeatures, outFeatures: this.outFeatures, bias: this.bias !== null };
+  }
+
   /** `x Wᵀ + b` over the last axis. */
   forward(input: Variable | Tensor): Variable {
     const shape = valueOf(input).shape;

@@ -1,31 +1,9 @@
 import { type Tensor, fail, formatShape } from '@recurrent/tensor';
 import { Module, type Parameter, type Variable, valueOf } from '@recurrent/autograd';
 import { reverseWithinLengths, selectRows, stack, unbind } from './sequenceOps.js';
-import { type AnyCell, BuiltInCellAdapter, asRecurrentCell } from './cellAdapter.js';
+import type { RecurrentCell } from '@recurrent/cells';
 
-/** What any cell gives for one step. */
-export interface CellStepResult {
-  output: Variable;
-  state: Variable[];
-}
-
-/**
- * The cell interface {@link Recurrent} runs: every cell of @recurrent/cells that takes
- * `(x_t, state, t)` and returns `{ output, state }` (`JordanCell`, `ClockworkCell`, `SCRNCell`),
- * or any module shaped the same way.
- */
-export interface RecurrentCell extends Module {
-  readonly inputSize: number;
-  /** Width of each state tensor, e.g. `[hiddenSize]` or `[hiddenSize, contextSize]`. */
-  readonly stateSizes: readonly number[];
-  /** Width of the output; defaults to `hiddenSize` when absent. */
-  readonly outputSize?: number;
-  readonly hiddenSize?: number;
-  /** Zero state tensors for a batch. */
-  initialState(batch: number): Tensor[];
-  /** One step at time index `time` (counted from 0). */
-  step(input: Variable | Tensor, state: readonly (Variable | Tensor)[] | undefined, time: number): CellStepResult;
-}
+export type { CellStepResult, RecurrentCell } from '@recurrent/cells';
 
 /** Options of a sequence layer's forward pass. */
 export interface SequenceOptions {
@@ -80,9 +58,8 @@ export interface RecurrentOptions {
  * keeps its state, emits 0, and gets no gradient; final states are each sequence's own last.
  * The state dict is the cell's (same names). `reverse` runs each sequence from `lengths[b] − 1`
  * down to 0. For truncated backpropagation through time, pass each chunk the detached final
- * state of the previous one (`detach` from @recurrent/autograd) and its `timeOffset`. Built-in
- * cells (`RNNCell`, `GRUCell`, `LSTMCell`) are adapted with `asRecurrentCell` (state `[h]` or
- * `[h, c]`).
+ * state of the previous one (`detach` from @recurrent/autograd) and its `timeOffset`. Every cell
+ * of @recurrent/cells keeps the one cell contract (`RecurrentCell`: state `[h]`, `[h, c]`, …).
  *
  * Shapes: input `[T, B, inputSize]` (`[B, T, inputSize]` with `batchFirst`); output
  * `[T, B, outputSize]`; `state[k]: [B, cell.stateSizes[k]]`.
@@ -99,13 +76,13 @@ export class Recurrent extends Module implements SequenceLayer {
   readonly stateSizes: readonly number[];
   readonly stateCount: number;
 
-  /** `cell`: any cell with a `step`, or a built-in `RNNCell` / `GRUCell` / `LSTMCell`. */
-  constructor(cell: AnyCell, options: RecurrentOptions = {}) {
+  /** `cell`: any cell of the cell contract (every cell of @recurrent/cells). */
+  constructor(cell: RecurrentCell, options: RecurrentOptions = {}) {
     super();
-    this.cell = asRecurrentCell(cell);
+    this.cell = cell;
     this.batchFirst = options.batchFirst ?? false;
     this.reverse = options.reverse ?? false;
-    this.outputSize = this.cell.outputSize ?? this.cell.hiddenSize ?? fail('Recurrent', 'a cell with outputSize or hiddenSize', String(cell));
+    this.outputSize = this.cell.outputSize;
     this.stateSizes = this.cell.stateSizes;
     this.stateCount = this.stateSizes.length;
     // The cell's parameters under their own names, so the state dict reads like the cell's.
@@ -121,8 +98,7 @@ export class Recurrent extends Module implements SequenceLayer {
   /** Runs the cell over every step; see the class documentation for shapes and lengths. */
   forward(input: Variable | Tensor, options: SequenceOptions = {}): SequenceResult {
     const x = valueOf(input);
-    const inner = this.cell instanceof BuiltInCellAdapter ? this.cell.cell : this.cell;
-    const name = `Recurrent(${inner.constructor.name})`;
+    const name = `Recurrent(${this.cell.constructor.name})`;
     const order = this.batchFirst ? '[batch, time, features]' : '[time, batch, features]';
     if (x.rank !== 3) fail(name, `input ${order}`, formatShape(x.shape));
     const timeAxis = this.batchFirst ? 1 : 0;

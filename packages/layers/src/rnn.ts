@@ -1,11 +1,20 @@
-import { fail } from '@recurrent/tensor';
-import { FusedLayer, type FusedLayerOptions, type FusedLayerOutput, type FusedLayerState, type LayerInput } from './sequence/fusedLayer.js';
+import { option } from '@recurrent/tensor';
+import {
+  FusedLayer, type FusedLayerConfig, type FusedLayerOptions, type FusedLayerOutput, type FusedLayerState, type LayerInput, fusedLayerSchema,
+} from './sequence/fusedLayer.js';
 
 /** Options of {@link RNN}. */
 export interface RNNOptions extends FusedLayerOptions {
   /** `tanh` (default) or `relu`. */
   nonlinearity?: 'tanh' | 'relu';
 }
+
+/** The options of an {@link RNN} as plain JSON, from {@link RNN.config}. */
+export interface RNNConfig extends FusedLayerConfig {
+  nonlinearity: 'tanh' | 'relu';
+}
+
+const rnnSchema = { ...fusedLayerSchema, nonlinearity: option.oneOf(['tanh', 'relu']) };
 
 /**
  * A multi-layer Elman RNN over whole sequences, exactly as PyTorch's `nn.RNN`. For each layer
@@ -38,10 +47,13 @@ export class RNN extends FusedLayer {
   readonly nonlinearity: 'tanh' | 'relu';
 
   constructor(options: RNNOptions) {
-    const nonlinearity = options.nonlinearity ?? 'tanh';
-    if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') fail('RNN', "nonlinearity 'tanh' or 'relu'", String(nonlinearity));
-    super('RNN', nonlinearity === 'relu' ? 'RNN_RELU' : 'RNN_TANH', options);
-    this.nonlinearity = nonlinearity;
+    super('RNN', options?.nonlinearity === 'relu' ? 'RNN_RELU' : 'RNN_TANH', options, rnnSchema);
+    this.nonlinearity = options.nonlinearity ?? 'tanh';
+  }
+
+  /** The options as plain JSON (`new RNN(rnn.config())` builds the same layer, up to its weights). */
+  config(): RNNConfig {
+    return { ...this.baseConfig(), nonlinearity: this.nonlinearity };
   }
 
   /** Runs the layers over a whole batch of sequences: `{ output, h_n }`. */

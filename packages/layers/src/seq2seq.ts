@@ -1,6 +1,5 @@
 import { type Tensor, Generator, empty, fail, formatShape, logSoftmax as logSoftmaxValues, tensor } from '@recurrent/tensor';
 import { Module, type Variable, noGrad, valueOf } from '@recurrent/autograd';
-import { type AnyCell, asRecurrentCell } from './cellAdapter.js';
 import type { Embedding } from './embedding.js';
 import type { Linear } from './linear.js';
 import type { RecurrentCell, SequenceLayer } from './recurrent.js';
@@ -16,7 +15,7 @@ export interface EncoderDecoderOptions {
   /** Embeds int32 source tokens `[T_in, B]` before the encoder (omit for float sources). */
   sourceEmbedding?: Embedding;
   /** One decoder step; its initial state is the encoder's final state (shapes must agree). */
-  decoder: AnyCell;
+  decoder: RecurrentCell;
   /** Embeds the previous target token for the decoder. */
   targetEmbedding: Embedding;
   /** Maps a decoder output to vocabulary logits. */
@@ -72,7 +71,7 @@ export class EncoderDecoder extends Module {
     this.sourceEmbedding = options.sourceEmbedding ? this.registerModule('sourceEmbedding', options.sourceEmbedding) : null;
     this.encoder = this.registerModule('encoder', toSequenceLayer('EncoderDecoder', options.encoder, false));
     this.targetEmbedding = this.registerModule('targetEmbedding', options.targetEmbedding);
-    this.decoder = this.registerModule('decoder', asRecurrentCell(options.decoder));
+    this.decoder = this.registerModule('decoder', options.decoder);
     this.projection = this.registerModule('projection', options.projection);
     this.bos = options.bos;
     this.eos = options.eos;
@@ -80,6 +79,11 @@ export class EncoderDecoder extends Module {
     for (const [name, token] of [['bos', this.bos], ['eos', this.eos]] as const) {
       if (!Number.isInteger(token) || token < 0 || token >= vocabulary) fail('EncoderDecoder', `${name} in [0, ${vocabulary - 1}]`, String(token));
     }
+  }
+
+  /** The options besides the submodules (`encoder`, `decoder`, the embeddings, `projection`), as JSON. */
+  config(): { bos: number; eos: number } {
+    return { bos: this.bos, eos: this.eos };
   }
 
   /** Runs the encoder; returns the decoder's initial state. */

@@ -1,18 +1,19 @@
 import { type Tensor, Generator, fail } from '@recurrent/tensor';
 import type { Variable } from '@recurrent/autograd';
 import { Module } from '@recurrent/autograd';
-import { type AnyCell, asSequenceLayer } from './cellAdapter.js';
+import type { RecurrentCell } from '@recurrent/cells';
 import { Dropout } from './dropout.js';
 import { Recurrent, type SequenceLayer, type SequenceOptions, type SequenceResult } from './recurrent.js';
 import type { FusedLayer } from './sequence/fusedLayer.js';
+import { asSequenceLayer } from './sequence/asSequenceLayer.js';
 
 /** A cell or a sequence layer: what {@link Stacked} and {@link Bidirectional} accept. */
-export type CellOrLayer = AnyCell | SequenceLayer | FusedLayer;
+export type CellOrLayer = RecurrentCell | SequenceLayer | FusedLayer;
 
 /** Wraps a cell in {@link Recurrent}; adapts a fused layer; checks the batch layout. */
 export function toSequenceLayer(owner: string, item: CellOrLayer, batchFirst: boolean): SequenceLayer {
   const isLayer = typeof (item as SequenceLayer).forward === 'function' && typeof (item as { step?: unknown }).step !== 'function' && 'batchFirst' in item;
-  const layer = isLayer ? asSequenceLayer(item as SequenceLayer | FusedLayer) : new Recurrent(item as AnyCell, { batchFirst });
+  const layer = isLayer ? asSequenceLayer(item as SequenceLayer | FusedLayer) : new Recurrent(item as RecurrentCell, { batchFirst });
   if (layer.batchFirst !== batchFirst) fail(owner, `layers with batchFirst ${batchFirst}`, `a ${item.constructor.name} with batchFirst ${layer.batchFirst}`);
   return layer;
 }

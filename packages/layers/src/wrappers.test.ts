@@ -5,7 +5,6 @@ import { Generator, type Tensor, createCpuBackend, tensor, uniform } from '@recu
 import { type Module, Variable, add, grad, mul, sum } from '@recurrent/autograd';
 import { ClockworkCell, JordanCell, LSTMCell, RNNCell, SCRNCell } from '@recurrent/cells';
 import { Bidirectional } from './bidirectional.js';
-import { asRecurrentCell } from './cellAdapter.js';
 import { LSTM } from './lstm.js';
 import { Recurrent } from './recurrent.js';
 import { RNN } from './rnn.js';
@@ -137,8 +136,8 @@ describe('Recurrent, Stacked, Bidirectional against the fused layers', () => {
 
   it('gives a built-in cell zero states on its own backend', () => {
     const backend = createCpuBackend();
-    const adapter = asRecurrentCell(new LSTMCell({ inputSize: 3, hiddenSize: 4, backend }));
-    for (const state of adapter.initialState(2)) expect(state.backend).toBe(backend);
+    const cell = new LSTMCell({ inputSize: 3, hiddenSize: 4, backend });
+    for (const state of cell.initialState(2)) expect(state.backend).toBe(backend);
   });
 
   it('applies dropout between layers in training mode only', () => {

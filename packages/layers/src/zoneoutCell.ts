@@ -1,7 +1,6 @@
 import { type Tensor, Generator, checkOptions, empty, option } from '@recurrent/tensor';
 import { Module, type Parameter, type Variable, add, mul, sub } from '@recurrent/autograd';
-import type { CellStepResult, RecurrentCell } from './recurrent.js';
-import { type AnyCell, asRecurrentCell } from './cellAdapter.js';
+import type { CellConfig, CellStepResult, RecurrentCell } from '@recurrent/cells';
 
 /** Options of {@link ZoneoutCell}. */
 export interface ZoneoutOptions {
@@ -32,18 +31,19 @@ export interface ZoneoutOptions {
 export class ZoneoutCell extends Module implements RecurrentCell {
   readonly cell: RecurrentCell;
   readonly inputSize: number;
-  readonly hiddenSize?: number;
-  readonly outputSize?: number;
+  readonly hiddenSize: number;
+  readonly outputSize: number;
   readonly stateSizes: readonly number[];
   /** The zoneout probability of each state (`[z_h]` or `[z_h, z_c]`). */
   readonly rates: readonly number[];
   readonly generator: Generator;
 
-  constructor(cell: AnyCell, options: ZoneoutOptions = {}) {
+  constructor(cell: RecurrentCell, options: ZoneoutOptions = {}) {
     super();
     const rate = option.shaped('a number in [0, 1)', (v) => typeof v === 'number' && v >= 0 && v < 1);
     checkOptions('ZoneoutCell', options, { zoneoutH: rate, zoneoutC: rate, generator: option.instance(Generator, 'a Generator'), seed: option.integer() });
-    this.cell = asRecurrentCell(cell);
+    if (!cell || typeof (cell as { step?: unknown }).step !== 'function') throw new Error(`ZoneoutCell: expected a cell with a step (LSTMCell, GRUCell, …), got ${String(cell)}`);
+    this.cell = cell;
     this.inputSize = this.cell.inputSize;
     this.hiddenSize = this.cell.hiddenSize;
     this.outputSize = this.cell.outputSize;
@@ -64,6 +64,11 @@ export class ZoneoutCell extends Module implements RecurrentCell {
     return this.cell.initialState(batch);
   }
 
+  /** The wrapped cell's options and the zoneout rates, as plain JSON. */
+  config(): CellConfig {
+    return zoneoutConfig(this);
+  }
+
   /** A keep-previous mask `d` (1 with probability `z`) shaped like `like`. */
   drawMask(z: number, like: Tensor): Tensor {
     const mask = empty(like.shape, { dtype: like.dtype, backend: like.backend });
@@ -72,7 +77,7 @@ export class ZoneoutCell extends Module implements RecurrentCell {
   }
 
   /** One step of the cell, each state unit zoned out (kept) with its probability. */
-  step(input: Variable | Tensor, state: readonly (Variable | Tensor)[] | undefined, time: number): CellStepResult {
+  step(input: Variable | Tensor, state?: readonly (Variable | Tensor)[] | null, time = 0): CellStepResult {
     const previous = state ?? this.cell.initialState((input as { shape: readonly number[] }).shape[0]);
     const fresh = this.cell.step(input, previous, time).state;
     const next = fresh.map((candidate, k) => {
@@ -85,6 +90,11 @@ export class ZoneoutCell extends Module implements RecurrentCell {
     });
     return { output: next[0], state: next };
   }
+}
+
+/** The options as plain JSON: the zoneout rates and the wrapped cell's options. */
+export function zoneoutConfig(cell: ZoneoutCell): CellConfig {
+  return { ...cell.cell.config(), zoneoutH: cell.rates[0], zoneoutC: cell.rates[1] ?? cell.rates[0] };
 }
 
 function full(value: number, like: Tensor): Tensor {

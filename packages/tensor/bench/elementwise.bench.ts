@@ -7,6 +7,7 @@
  *
  * Run: `pnpm --filter @recurrent/tensor bench:elementwise` (or `npx tsx --conditions=source bench/elementwise.bench.ts`).
  */
+import { dispatchBackend } from './backendDispatch.js';
 import {
   type Tensor, abs, add, axisLayout, cpuKernels, div, exp, logsumexp, max, mean, mul, neg, relu, sigmoid, softmax, sqrt, sub,
   sum, tanh, tensor, transpose, Generator, broadcastStrides,
@@ -14,6 +15,9 @@ import {
 import { binaryLoop } from '../src/cpu/binary.js';
 import { unaryLoop } from '../src/cpu/elementwise.js';
 import { reduceLoop } from '../src/cpu/reduce.js';
+
+// `--backend native`: the native backend's benchmark (packages/backend-native/bench) instead
+dispatchBackend('bench:elementwise');
 
 const size = 1 << 20;
 const rows = 1024;

@@ -4,12 +4,14 @@
  * recurrent layer multiplies; the plain-loop reference at small sizes for comparison.
  *
  *   pnpm bench:matmul                 # from the repository root
+ *   pnpm bench:matmul --backend native  # the native backend beside PyTorch (packages/backend-native)
  *
  * Prints one JSON line per case, {"m", "n", "k", "transA", "transB", "threads", "gflops", "kernel",
  * "cpuGflops"} ("gflops" per wall-clock second, "cpuGflops" per second of the process's CPU time),
  * then a table. Each figure is the median of several timed batches after a warm-up, one thread
  * and two timed in turn; the machine is shared, so compare figures from one run.
  */
+import { dispatchBackend } from './backendDispatch.js';
 import { cpus, loadavg } from 'node:os';
 import type { GemmArgs } from '../src/backend.js';
 import { gemm, hasWasmGemm } from '../src/cpu/gemm.js';
@@ -17,6 +19,9 @@ import { hasFusedGemm } from '../src/wasm/gemmKernelModule.js';
 import { gemmReference } from '../src/cpu/gemmReference.js';
 import { createThreadedGemm } from '../src/cpu/gemmThreaded.js';
 import { Generator } from '../src/random.js';
+
+// `--backend native`: the native backend's benchmark (packages/backend-native/bench) instead
+dispatchBackend('bench:matmul');
 
 interface Shape {
   label: string;

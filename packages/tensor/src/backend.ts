@@ -133,6 +133,168 @@ export interface KernelTable {
    * when done, `try … finally`.
    */
   packB?(args: PackBArgs): PackedOperand | null;
+  /**
+   * Optional: whole-sequence recurrence (see {@link RecurrentKernels}). The CPU backends fill it;
+   * `createCpuRecurrence` builds the CPU one over any `gemm`. Absent, the recurrent layers and cells
+   * fail with an error naming the backend.
+   */
+  recurrent?: RecurrentKernels;
+}
+
+/** The recurrences of {@link KernelTable.recurrent}, by PyTorch's `mode` names. */
+export type RecurrentMode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
+
+/** The gate activation `σ` of the LSTM and GRU gates: the logistic function, or tf.keras's hard
+ * sigmoid `max(0, min(1, 0.2·x + 0.5))` (whose derivative is 0.2 inside (0, 1), else 0). */
+export type RecurrentActivation = 'sigmoid' | 'hardSigmoid';
+
+/**
+ * The weights of one direction of one recurrent layer, PyTorch's layout: the gate blocks are
+ * stacked by rows (`RNN_*`: one block; `GRU`: `r, z, n`; `LSTM`: `i, f, g, o`). With `G` blocks of
+ * `H` rows and `R = projSize || H` the width of the hidden state:
+ */
+export interface RecurrentWeights {
+  /** `[G·H, I]`. */
+  weightIh: Float32Array;
+  /** `[G·H, R]`. */
+  weightHh: Float32Array;
+  /** `[G·H]` or null (no bias). */
+  biasIh: Float32Array | null;
+  /** `[G·H]` or null (no bias). */
+  biasHh: Float32Array | null;
+  /** LSTM projection `[P, H]` when `projSize = P > 0`, else null. */
+  weightHr: Float32Array | null;
+  /** LSTM peephole weights `[H]` (`i += w_ci ⊙ c_{t−1}`), or null (no peephole; then all three are). */
+  weightCi: Float32Array | null;
+  /** LSTM peephole weights `[H]` (`f += w_cf ⊙ c_{t−1}`), or null. */
+  weightCf: Float32Array | null;
+  /** LSTM peephole weights `[H]` (`o += w_co ⊙ c_t`), or null. */
+  weightCo: Float32Array | null;
+}
+
+/**
+ * One direction of one layer over a whole sequence, the arguments of
+ * {@link RecurrentKernels.forward}. All arrays are float32, row-major, time-major, and never
+ * written by the kernel.
+ */
+export interface RecurrentForwardArgs {
+  mode: RecurrentMode;
+  /** Time steps `T ≥ 1`. */
+  steps: number;
+  /** Batch rows `B ≥ 1`. */
+  batch: number;
+  /** Input features `I`. */
+  inputSize: number;
+  /** Hidden features `H`. */
+  hiddenSize: number;
+  /** LSTM projection size `P` (0: none; always 0 for the other modes). `R = P || H`. */
+  projSize: number;
+  /** GRU only: `n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))` (true, PyTorch's) or
+   * `n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn)` (false, Keras's `reset_after=False`). */
+  resetAfter: boolean;
+  /** LSTM and GRU gate activation (`'sigmoid'` for PyTorch's layers). */
+  recurrentActivation: RecurrentActivation;
+  /** Input `[T, B, I]`. */
+  x: Float32Array;
+  /** Initial hidden state `[B, R]`, or null for zeros. */
+  h0: Float32Array | null;
+  /** LSTM initial cell state `[B, H]`, or null for zeros (always null for the other modes). */
+  c0: Float32Array | null;
+  weights: RecurrentWeights;
+  /** Run from `t = T − 1` down to 0 (the reverse direction of a bidirectional layer). */
+  reverse: boolean;
+  /**
+   * Per-row lengths `[B]`, each in `[1, T]`, or null (every row runs `T` steps). PyTorch's packed
+   * semantics: row `b` runs the steps `t < lengths[b]` only (forward: `0 … L−1`; reverse:
+   * `L−1 … 0`, starting from `h0`); its output is 0 at `t ≥ lengths[b]` and its final state is
+   * the state after its last step. Rows sorted longest first let a kernel shrink each step's
+   * products to the running rows; unsorted lengths must give the same results.
+   */
+  lengths: Int32Array | null;
+  /** Keep a tape for {@link RecurrentKernels.backward}. False (inference): the kernel may work in
+   * its workspace and returns `tape: null`. */
+  keepTape: boolean;
+}
+
+/**
+ * What backward needs from forward, owned by the backend that made it (opaque to callers): pass
+ * it to that backend's {@link RecurrentKernels.backward} (any number of times) and then once to
+ * {@link RecurrentKernels.releaseTape}.
+ */
+export interface RecurrentTape {
+  readonly mode: RecurrentMode;
+}
+
+/** The results of {@link RecurrentKernels.forward}: new arrays from `Backend.allocate`, owned by the caller. */
+export interface RecurrentForwardResult {
+  /** `[T, B, R]`, 0 past each row's length. */
+  output: Float32Array;
+  /** Final hidden state `[B, R]`. */
+  hN: Float32Array;
+  /** LSTM final cell state `[B, H]`; null for the other modes. */
+  cN: Float32Array | null;
+  /** Null when `keepTape` was false. */
+  tape: RecurrentTape | null;
+}
+
+/** Which gradients {@link RecurrentKernels.backward} must return (the others may come back null). */
+export interface RecurrentNeeds {
+  x: boolean;
+  h0: boolean;
+  c0: boolean;
+  /** All weight gradients (`weightIh` … `weightCo`, those that exist). */
+  weights: boolean;
+}
+
+/** The arguments of {@link RecurrentKernels.backward}: gradients of the three outputs (null: zero). */
+export interface RecurrentBackwardArgs {
+  tape: RecurrentTape;
+  /** `[T, B, R]` (rows past their length are ignored). */
+  dOutput: Float32Array | null;
+  /** `[B, R]`. */
+  dhN: Float32Array | null;
+  /** `[B, H]` (LSTM). */
+  dcN: Float32Array | null;
+  needs: RecurrentNeeds;
+}
+
+/** Gradients of every input of {@link RecurrentKernels.forward}, shaped as it: new arrays from
+ * `Backend.allocate`, owned by the caller; null where not needed or where the input is absent. */
+export interface RecurrentGradients {
+  x: Float32Array | null;
+  h0: Float32Array | null;
+  c0: Float32Array | null;
+  weightIh: Float32Array | null;
+  weightHh: Float32Array | null;
+  biasIh: Float32Array | null;
+  biasHh: Float32Array | null;
+  weightHr: Float32Array | null;
+  weightCi: Float32Array | null;
+  weightCf: Float32Array | null;
+  weightCo: Float32Array | null;
+}
+
+/**
+ * Whole-sequence recurrence, the optional {@link KernelTable.recurrent} entry: the fused RNN, LSTM
+ * and GRU layers (and the built-in cells, as one-step sequences) run through it, so a backend that
+ * fills it runs them its own way. The entry belongs to one backend instance: its work buffers
+ * (scratch, reusable tapes) are a workspace it owns, allocates through its `allocate` and counts in
+ * {@link BufferStats.workspaceFloats}; there are no process-wide pools.
+ *
+ * @example
+ * const { output, hN, tape } = backend.kernels.recurrent!.forward({ mode: 'GRU', steps: 5, batch: 2,
+ *   inputSize: 3, hiddenSize: 4, projSize: 0, resetAfter: true, recurrentActivation: 'sigmoid', x,
+ *   h0: null, c0: null, weights, reverse: false, lengths: null, keepTape: true });
+ */
+export interface RecurrentKernels {
+  /** Runs one direction over the whole sequence. Throws on arguments it cannot run (naming them). */
+  forward(args: RecurrentForwardArgs): RecurrentForwardResult;
+  /** Backpropagation through time from a tape of {@link RecurrentKernels.forward}. */
+  backward(args: RecurrentBackwardArgs): RecurrentGradients;
+  /** Hands a tape's buffers back to the workspace once no backward will read it (once per tape). */
+  releaseTape(tape: RecurrentTape): void;
+  /** Frees the whole workspace (kept scratch, free tapes, device memory); it grows again on demand. */
+  releaseWorkspace(): void;
 }
 
 /** Counts of the buffers a backend has handed out, for leak tests. */
@@ -141,6 +303,8 @@ export interface BufferStats {
   allocated: number;
   /** Buffers allocated and not yet garbage-collected (needs `FinalizationRegistry`). */
   live: number;
+  /** Floats held now by the backend's reusable work buffers (recurrent scratch and free tapes). */
+  workspaceFloats: number;
 }
 
 /**

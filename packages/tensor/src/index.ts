@@ -7,10 +7,13 @@ export {
 } from './shape.js';
 export { Tensor, isTensor, type NestedArray } from './tensor.js';
 export {
-  type Backend, type BufferStats, type KernelTable, type Strided, type AxisLayout, type GemmArgs, type PackBArgs, type PackedOperand,
+  type Backend, type BufferStats, type KernelTable, type RecurrentMode, type RecurrentActivation, type RecurrentWeights,
+  type RecurrentForwardArgs, type RecurrentForwardResult, type RecurrentBackwardArgs, type RecurrentGradients, type RecurrentNeeds,
+  type RecurrentTape, type RecurrentKernels, type Strided, type AxisLayout, type GemmArgs, type PackBArgs, type PackedOperand,
   type UnaryOp, type BinaryOp, type ReduceOp, unaryOps, binaryOps, reduceOps,
 } from './backend.js';
 export { cpu, cpuKernels, createCpuBackend, type CpuBackendOptions } from './cpu/cpuBackend.js';
+export { createCpuRecurrence, checkRecurrentArgs, type CpuRecurrenceOptions } from './recurrence/cpuRecurrence.js';
 export { gemmReference } from './cpu/gemmReference.js';
 export { gemm, hasWasmGemm, packB } from './cpu/gemm.js';
 export { hasWasmElementwise } from './cpu/elementwiseWasm.js';
@@ -28,7 +31,7 @@ export * from './ops/join.js';
 export * from './ops/indexing.js';
 export * from './ops/cast.js';
 export {
-  encodeSafetensors, decodeSafetensors, type SafetensorsDType, type SafetensorsMetadata, type DecodedSafetensors,
+  encodeSafetensors, decodeSafetensors, SafetensorsError, type SafetensorsErrorCode, type SafetensorsDType, type SafetensorsMetadata, type DecodedSafetensors,
   type DecodeSafetensorsOptions,
 } from './io/safetensors.js';
 export { checkOptions, describeValue, nearestName, option, type OptionRule, type OptionsSchema } from './options.js';

@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Module } from '@recurrent/autograd';
+import { type ModelIO, encodeModel } from '@recurrent/layers';
 import { type Tensor, decodeSafetensors, encodeSafetensors, fromData } from '@recurrent/tensor';
 import { CliError } from '../cliError.js';
 import { fsyncPath, writeFileAtomic } from './atomicWrite.js';
@@ -49,9 +51,11 @@ export interface LoadedCheckpoint {
 const stepPattern = /^step-(\d{9})$/;
 
 /**
- * Writes `<runDirectory>/checkpoints/step-NNNNNNNNN/` holding `model.safetensors` (a plain PyTorch
- * state dict), `state.safetensors` (optimizer moments, carried hidden states) and
- * `checkpoint.json`. The files go into a temporary
+ * Writes `<runDirectory>/checkpoints/step-NNNNNNNNN/` holding `model.safetensors`,
+ * `state.safetensors` (optimizer moments, carried hidden states) and `checkpoint.json`. Given the
+ * `model`, `model.safetensors` is a model file (`encodeModel`: the architecture, the task's `io`
+ * and the training options beside the PyTorch-named weights, so `loadModel` rebuilds it anywhere
+ * and `safetensors.torch.load_file` still reads the weights); otherwise the plain `weights`. The files go into a temporary
  * directory first, each written atomically and flushed; the directory is then renamed into place
  * and its parent flushed, so a crash leaves either the whole checkpoint or none. Only the newest
  * `keep` checkpoints are kept.
@@ -61,7 +65,10 @@ const stepPattern = /^step-(\d{9})$/;
  */
 export function saveCheckpoint(
   runDirectory: string,
-  contents: { weights: Record<string, Tensor>; optimizer: unknown; data: Record<string, unknown>; state: Omit<CheckpointState, 'format' | 'version' | 'optimizer' | 'data'> },
+  contents: {
+    weights: Record<string, Tensor>; model?: Module; io?: ModelIO; optimizer: unknown; data: Record<string, unknown>;
+    state: Omit<CheckpointState, 'format' | 'version' | 'optimizer' | 'data'>;
+  },
   keep = 3,
 ): string {
   const parent = join(runDirectory, 'checkpoints');
@@ -74,7 +81,10 @@ export function saveCheckpoint(
   const optimizer = extractTensors(contents.optimizer, stateTensors, 'optimizer');
   const data = extractTensors(contents.data, stateTensors, 'data') as Record<string, unknown>;
   const state: CheckpointState = { format: 'recurrent-checkpoint', version: checkpointVersion, ...contents.state, optimizer, data };
-  writeFileAtomic(join(temporary, 'model.safetensors'), encodeSafetensors(contents.weights, { format: 'pt' }));
+  const modelBytes = contents.model
+    ? encodeModel(contents.model, { io: { ...contents.io, extra: { ...(contents.io?.extra as object | undefined), trainedBy: 'recurrent', task: contents.state.task, step: contents.state.step, training: JSON.parse(JSON.stringify(contents.state.training)) } } })
+    : encodeSafetensors(contents.weights, { format: 'pt' });
+  writeFileAtomic(join(temporary, 'model.safetensors'), modelBytes);
   writeFileAtomic(join(temporary, 'state.safetensors'), encodeSafetensors(stateTensors));
   // written last: a directory with checkpoint.json is complete
   writeFileAtomic(join(temporary, 'checkpoint.json'), `${JSON.stringify(state, null, 1)}\n`);

@@ -3,13 +3,13 @@ import { parse } from '../options.js';
 import { taskDefaults } from '../tasks/registry.js';
 import { restoreTask } from './restoreModel.js';
 
-/** `recurrent eval DIR`: the task's metric on its validation (or test) split. */
+/** `recurrent eval DIR|MODEL.safetensors`: the task's metric on its validation (or test) split. */
 export async function evalCommand(argv: string[]): Promise<number> {
   const { positionals } = parse('eval', argv, {} as const);
-  if (positionals.length !== 1) throw new CliError(`recurrent eval: expected one checkpoint directory, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`, 2);
-  const { task, loaded, options } = await restoreTask(positionals[0]);
+  if (positionals.length !== 1) throw new CliError(`recurrent eval: expected one checkpoint directory or model file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`, 2);
+  const { task, source, options } = await restoreTask(positionals[0]);
   const value = task.evaluate(true);
-  console.log(`checkpoint: ${loaded.directory} (step ${loaded.state.step})`);
+  console.log(`${source.checkpoint ? 'checkpoint' : 'model'}: ${source.path} (step ${source.step})`);
   console.log(`${taskDefaults(options.task).finalLabel}: ${value.toFixed(4)}`);
   return 0;
 }

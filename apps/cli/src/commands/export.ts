@@ -1,36 +1,64 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { encodeModel } from '@recurrent/layers';
 import { encodeSafetensors } from '@recurrent/tensor';
-import { loadCheckpoint } from '../checkpoint/checkpoint.js';
 import { writeFileAtomic } from '../checkpoint/atomicWrite.js';
+import { bundleSource } from '../bundle/writeBundle.js';
 import { CliError } from '../cliError.js';
 import { parse } from '../options.js';
 import { pytorchModule } from './pytorchModule.js';
+import { restoreTask } from './restoreModel.js';
 
 /**
- * `recurrent export DIR --format safetensors|pytorch [--output PATH]`. `safetensors` writes the
- * weights alone (PyTorch names; `model.load_state_dict(safetensors.torch.load_file(path))` reads
- * them); `pytorch` writes a folder with the weights, `model.py` defining the equivalent
- * `nn.Module` and loading them, and the vocabulary.
+ * `recurrent export DIR|MODEL.safetensors --format safetensors|pytorch|model|bundle [--output PATH] [--weights embedded|sibling]`.
+ * `safetensors` writes the weights alone (PyTorch names; `model.load_state_dict(safetensors.torch.load_file(path))`
+ * reads them); `pytorch` writes a folder with the weights, `model.py` defining the equivalent
+ * `nn.Module` and loading them, and the vocabulary; `model` writes a model file (`loadModel` in
+ * a page rebuilds it); `bundle` writes one ESM file with no imports that runs the model (the
+ * weights embedded as base64, or with `--weights sibling` in a `.safetensors` file beside it) and
+ * prints its size.
  */
 export async function exportCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse('export', argv, { format: { type: 'string' }, output: { type: 'string' } } as const);
-  if (positionals.length !== 1) throw new CliError(`recurrent export: expected one checkpoint directory, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`, 2);
+  const { values, positionals } = parse('export', argv, { format: { type: 'string' }, output: { type: 'string' }, weights: { type: 'string' } } as const);
+  if (positionals.length !== 1) throw new CliError(`recurrent export: expected one checkpoint directory or model file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`, 2);
   const format = values.format ?? 'safetensors';
-  if (format !== 'safetensors' && format !== 'pytorch') throw new CliError(`recurrent export: --format expected safetensors or pytorch, got '${format}'`, 2);
-  const loaded = loadCheckpoint(positionals[0]);
-  const bytes = encodeSafetensors(loaded.weights, { format: 'pt' });
+  if (!['safetensors', 'pytorch', 'model', 'bundle'].includes(format)) throw new CliError(`recurrent export: --format expected safetensors, pytorch, model or bundle, got '${format}'`, 2);
+  const weightsMode = values.weights ?? 'embedded';
+  if (weightsMode !== 'embedded' && weightsMode !== 'sibling') throw new CliError(`recurrent export: --weights expected embedded or sibling, got '${weightsMode}'`, 2);
+  if (values.weights !== undefined && format !== 'bundle') throw new CliError(`recurrent export: --weights applies to --format bundle, got --format ${format}`, 2);
+  const { task, source } = await restoreTask(positionals[0]);
+  const weights = task.model.stateDict();
   if (format === 'safetensors') {
     const output = resolve(values.output ?? 'model.safetensors');
+    const bytes = encodeSafetensors(weights, { format: 'pt' });
     writeFileAtomic(output, bytes);
-    console.log(`wrote ${output} (${Object.keys(loaded.weights).length} tensors, ${bytes.length} bytes)`);
+    console.log(`wrote ${output} (${Object.keys(weights).length} tensors, ${bytes.length} bytes)`);
+    return 0;
+  }
+  // the task's io (vocabulary, framing) with what the source file kept beside it (training options)
+  const io = { ...task.io, extra: { ...(task.io?.extra as object | undefined), ...(source.io?.extra as object | undefined) } };
+  const modelFile = encodeModel(task.model, { io });
+  if (format === 'model') {
+    const output = resolve(values.output ?? 'model.safetensors');
+    writeFileAtomic(output, modelFile);
+    console.log(`wrote ${output} (a model file: ${Object.keys(weights).length} tensors, ${modelFile.length} bytes)`);
+    return 0;
+  }
+  if (format === 'bundle') {
+    const output = resolve(values.output ?? 'model.js');
+    const siblingName = `${basename(output).replace(/\.m?js$/, '')}.safetensors`;
+    const { source: text, codeBytes } = bundleSource(modelFile, { weights: weightsMode, siblingName, title: `A ${task.name} model trained by recurrent (step ${source.step})` });
+    writeFileAtomic(output, text);
+    if (weightsMode === 'sibling') writeFileAtomic(join(dirname(output), siblingName), modelFile);
+    const where = weightsMode === 'sibling' ? `weights in ${siblingName}, ${modelFile.length} bytes` : 'weights embedded';
+    console.log(`wrote ${output} (${text.length} bytes; code ${(codeBytes / 1024).toFixed(1)} KB, ${where})`);
     return 0;
   }
   const folder = resolve(values.output ?? 'model_pytorch');
   mkdirSync(folder, { recursive: true });
-  writeFileAtomic(join(folder, 'model.safetensors'), bytes);
-  writeFileSync(join(folder, 'model.py'), pytorchModule(loaded.state.model, loaded.state.task));
-  writeFileSync(join(folder, 'vocabulary.json'), `${JSON.stringify(loaded.state.vocabulary)}\n`);
+  writeFileAtomic(join(folder, 'model.safetensors'), encodeSafetensors(weights, { format: 'pt' }));
+  writeFileSync(join(folder, 'model.py'), pytorchModule(task.modelConfig, task.name));
+  writeFileSync(join(folder, 'vocabulary.json'), `${JSON.stringify(task.vocabulary)}\n`);
   console.log(`wrote ${folder}: model.safetensors, model.py (python model.py loads it), vocabulary.json`);
   return 0;
 }

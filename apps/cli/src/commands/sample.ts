@@ -8,7 +8,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse('sample', argv, {
     length: { type: 'string' }, temperature: { type: 'string' }, 'top-k': { type: 'string' }, 'top-p': { type: 'string' }, prime: { type: 'string' }, seed: { type: 'string' },
   } as const);
-  if (positionals.length !== 1) throw new CliError(`recurrent sample: expected one checkpoint directory, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`, 2);
+  if (positionals.length !== 1) throw new CliError(`recurrent sample: expected one checkpoint directory or model file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`, 2);
   const length = numberOption('sample', 'length', values.length, { integer: true, min: 1 }) ?? 500;
   const temperature = numberOption('sample', 'temperature', values.temperature, { min: 0 }) ?? 0.8;
   const topK = numberOption('sample', 'top-k', values['top-k'], { integer: true, min: 1 });

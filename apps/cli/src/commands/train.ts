@@ -2,7 +2,7 @@ import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs
 import { dirname, join, resolve } from 'node:path';
 import type { Parameter } from '@recurrent/autograd';
 import type { GpujsBackend } from '@recurrent/backend-gpujs';
-import { Generator } from '@recurrent/tensor';
+import { type Backend, Generator } from '@recurrent/tensor';
 import { type LoadedCheckpoint, loadCheckpoint } from '../checkpoint/checkpoint.js';
 import { CliError } from '../cliError.js';
 import { type TrainOptions, parseTrainOptions } from '../options.js';
@@ -41,14 +41,34 @@ export async function runTraining(options: TrainOptions): Promise<number> {
   const saved = (loaded?.state.training ?? {}) as Partial<TrainOptions>;
   const given = loaded ? ({ ...saved, ...definedOnly(options), resume: options.resume, out } as TrainOptions) : options;
   const settings: TrainOptions = { ...given, cell: given.cell ?? 'lstm', dropout: given.dropout ?? 0, optimizer: given.optimizer ?? 'adam', seed: given.seed ?? 0 };
-  // --backend gpujs: one gpu.js backend for the whole run, every module's parameters and every input on it
+  // --backend gpujs / native: one backend for the whole run, every module's parameters and every input on it
   const gpujs = settings.backend === 'gpujs' ? await createGpujs(settings) : null;
+  const chosen = gpujs ? { backend: gpujs, label: `gpujs (mode ${gpujs.mode})` } : await chooseBackend(settings);
   try {
-    const code = await trainOn(settings, loaded, out, gpujs);
+    const code = await trainOn(settings, loaded, out, chosen);
     if (gpujs) console.log(gpujsSummary(gpujs));
     return code;
   } finally {
     gpujs?.dispose();
+  }
+}
+
+/**
+ * `--backend native`, or no `--backend`: the native backend of @recurrent/backend-native (an
+ * optional dependency, loaded only here) with `--threads`; without `--backend` a backend that does
+ * not load (no toolchain at install, package absent) leaves the run on the CPU backend, saying why.
+ */
+async function chooseBackend(settings: TrainOptions): Promise<{ backend: Backend | null; label: string }> {
+  if (settings.backend === 'cpu') return { backend: null, label: 'cpu' };
+  try {
+    const { createNativeBackend } = await import('@recurrent/backend-native');
+    const backend = createNativeBackend({ threads: settings.threads });
+    const threads = `${backend.threads} thread${backend.threads === 1 ? '' : 's'}`;
+    return { backend, label: `native (${backend.isa} kernels, OpenBLAS ${backend.info.blasCore} kernels, ${threads})` };
+  } catch (error) {
+    const reason = (error as Error).message.split('\n')[0];
+    if (settings.backend === 'native') throw new CliError(`recurrent train: --backend native could not start (${reason})`);
+    return { backend: null, label: `cpu (the native backend did not load: ${reason})` };
   }
 }
 
@@ -71,11 +91,14 @@ export function gpujsSummary(backend: GpujsBackend): string {
   return `gpujs: mode ${backend.mode}, kernels ${classes}, ${backend.device.launches} launches, CPU fallbacks ${total}${total ? ` (${listed})` : ''}`;
 }
 
-async function trainOn(settings: TrainOptions, loaded: LoadedCheckpoint | null, out: string, backend: GpujsBackend | null): Promise<number> {
+async function trainOn(settings: TrainOptions, loaded: LoadedCheckpoint | null, out: string, chosen: { backend: Backend | null; label: string }): Promise<number> {
+  const { backend } = chosen;
   const defaults = taskDefaults(settings.task);
   const lr = settings.lr ?? defaults.lr;
   const clip = settings.clip ?? defaults.clip;
   const task = await buildTask(settings, backend ?? undefined);
+  // once the task is built (a bad option fails before): which backend the run computes on
+  console.log(`backend: ${chosen.label}`);
   const embedding = (task.model as { embedding?: { parameters(): Parameter[] } }).embedding;
   const optimizer = createOptimizer(settings.optimizer, task.model.parameters(), lr, settings.embeddingLr !== undefined && embedding ? { parameters: embedding.parameters(), lr: settings.embeddingLr } : undefined);
   let start = { step: 0, trainSeconds: 0 };

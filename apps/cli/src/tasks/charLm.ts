@@ -40,6 +40,7 @@ export function charLmTask(settings: CharLmSettings, corpus: CharacterCorpus = l
   const targets = new Int32Array(settings.bptt * settings.batch);
   return {
     name: 'char-lm', model, modelConfig, corpus, vocabulary: corpus.vocabulary,
+    io: { task: 'char-lm', tokenizer: 'characters', vocabulary: corpus.vocabulary },
     metric: { name: 'bits_per_char', direction: 'lower' },
     unit: { name: 'chars', perStep: settings.bptt * settings.batch },
     stepsPerEpoch,

@@ -66,6 +66,7 @@ export async function forecastTask(settings: ForecastSettings): Promise<Training
   };
   return {
     name: 'forecast', model, modelConfig, vocabulary: null,
+    io: { task: 'forecast', normalization: { mean, std: deviation }, window: settings.window },
     metric: { name: 'validation_rmse', direction: 'lower' },
     unit: { name: 'seqs', perStep: settings.batch },
     stepsPerEpoch: batches.stepsPerEpoch,

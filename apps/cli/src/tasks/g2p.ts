@@ -60,6 +60,8 @@ export async function g2pTask(settings: G2PSettings): Promise<TrainingTask> {
   };
   return {
     name: 'g2p', model, modelConfig, vocabulary: [...cmudict.letters.tokens, ...cmudict.phonemes.tokens],
+    // each letter is fed twice; CTC over the phonemes with blank 0
+    io: { task: 'g2p', tokenizer: 'characters', vocabulary: [...cmudict.letters.tokens], outputVocabulary: [...cmudict.phonemes.tokens], blank: 0, repeat: 2 },
     metric: { name: 'phoneme_error_rate', direction: 'lower' },
     unit: { name: 'seqs', perStep: settings.batch },
     stepsPerEpoch: batches.stepsPerEpoch,

@@ -1,5 +1,8 @@
-import { Module, type Variable, reshape } from '@recurrent/autograd';
-import { Embedding, GRU, LSTM, LayerNormLSTM, Linear, LockedDropout, MinGRU, MinLSTM, RNN, WeightDrop, unbind } from '@recurrent/layers';
+import { type Variable, reshape } from '@recurrent/autograd';
+import {
+  type CarriedState as LayersCarriedState, Embedding, type FusedRecurrentLayer, GRU, LSTM, LayerNormLSTM, Linear, LockedDropout, MinGRU, MinLSTM, RNN,
+  SequenceModel as LayersSequenceModel, TokenModel as LayersTokenModel, WeightDrop,
+} from '@recurrent/layers';
 import type { Backend, Generator, Tensor } from '@recurrent/tensor';
 import { CliError } from '../cliError.js';
 
@@ -66,79 +69,59 @@ export function recurrentLayer(config: RecurrentConfig & { weightDrop?: number }
 export function runRecurrent(layer: RecurrentLayer, x: Variable | Tensor, state: CarriedState | null, lengths?: readonly number[]): { output: Variable; state: CarriedState; h_n: Variable } {
   const given: Record<string, unknown> = { h0: state?.h ?? null, lengths: lengths ?? null };
   if (state?.c) given.c0 = state.c;
-  const result = (layer.forward as (x: Variable | Tensor, state: object) => { output: Variable; h_n: Variable; c_n?: Variable })(x, given);
+  const result = (layer.forward as (x: Variable | Tensor, state: object) => { output: Variable; h_n: Variable; c_n?: Variable }).call(layer, x, given);
   return { output: result.output, h_n: result.h_n, state: { h: result.h_n.value, c: result.c_n?.value } };
 }
 
 /**
- * Embedding → RNN/LSTM/GRU → Linear over token ids `[T, B]`, giving logits `[T·B, vocabulary]`.
- * State-dict names are PyTorch's for the same `nn.Module` with submodules `embedding`, `rnn`,
- * `linear` (`embedding.weight`, `rnn.weight_ih_l0`, `linear.weight`, …). Every parameter lives on
- * `backend` (default: the CPU backend), so every op of the forward and backward runs its kernels.
+ * Embedding → RNN/LSTM/GRU → Linear over token ids `[T, B]`, giving logits `[T·B, vocabulary]`:
+ * the library's {@link LayersTokenModel} built from the task's configuration, so a checkpoint's
+ * weights are a model file any page loads. State-dict names are PyTorch's for the same
+ * `nn.Module` with submodules `embedding`, `rnn`, `linear`. Every parameter lives on `backend`
+ * (default: the CPU backend).
  */
-export class TokenModel extends Module {
-  readonly embedding: Embedding;
-  readonly rnn: RecurrentLayer;
-  readonly linear: Linear;
-  /** Locked dropout on the embeddings and on the recurrent outputs (AWD-LSTM's), or null. */
+export class TokenModel extends LayersTokenModel {
+  /** Locked dropout on the embeddings and on the recurrent outputs (AWD-LSTM's; training only, so not in the model file), or null. */
   readonly lockedDropout: LockedDropout | null;
 
   constructor(
     readonly config: { vocabularySize: number; embeddingSize: number; outputSize: number; weightDrop?: number; lockedDropout?: number } & Omit<RecurrentConfig, 'inputSize'>,
     generator: Generator, backend?: Backend,
   ) {
-    super();
-    this.embedding = this.registerModule('embedding', new Embedding({ numEmbeddings: config.vocabularySize, embeddingDim: config.embeddingSize, generator, backend }));
-    this.rnn = this.registerModule('rnn', recurrentLayer({ ...config, inputSize: config.embeddingSize }, generator, backend));
+    const width = config.hiddenSize * (config.bidirectional ? 2 : 1);
+    super({
+      embedding: new Embedding({ numEmbeddings: config.vocabularySize, embeddingDim: config.embeddingSize, generator, backend }),
+      // the library's TokenModel types its layer as fused; the others run through the same forward
+      rnn: recurrentLayer({ ...config, inputSize: config.embeddingSize }, generator, backend) as FusedRecurrentLayer,
+      linear: new Linear({ inFeatures: width, outFeatures: config.outputSize, generator, backend }),
+    });
     // the model's own generator, so its masks resume with the checkpoint's generator state
     this.lockedDropout = (config.lockedDropout ?? 0) > 0 ? this.registerModule('locked_dropout', new LockedDropout({ p: config.lockedDropout, generator })) : null;
-    const width = config.hiddenSize * (config.bidirectional ? 2 : 1);
-    this.linear = this.registerModule('linear', new Linear({ inFeatures: width, outFeatures: config.outputSize, generator, backend }));
   }
 
-  /** The backend the parameters live on: make the inputs on it. */
-  get backend(): Backend {
-    return this.linear.weight.value.backend;
-  }
-
-  /** Logits `[T·B, outputSize]` and the final state, for ids `[T, B]` (int32). */
-  forward(ids: Tensor, state: CarriedState | null, lengths?: readonly number[]): { logits: Variable; state: CarriedState } {
+  override forward(ids: Tensor, state: LayersCarriedState | null, lengths?: readonly number[]): { logits: Variable; state: LayersCarriedState } {
+    if (!this.lockedDropout && this.rnn instanceof LSTM) return super.forward(ids, state, lengths);
     const [steps, batch] = ids.shape;
     let embedded: Variable = this.embedding.forward(ids);
     if (this.lockedDropout) embedded = this.lockedDropout.forward(embedded);
-    const run = runRecurrent(this.rnn, embedded, state, lengths);
+    const run = runRecurrent(this.rnn as RecurrentLayer, embedded, state, lengths);
     const output = this.lockedDropout ? this.lockedDropout.forward(run.output) : run.output;
-    const next = run.state;
-    const flat = reshape(output, [steps * batch, output.shape[2]]);
-    return { logits: this.linear.forward(flat), state: next };
+    return { logits: this.linear.forward(reshape(output, [steps * batch, output.shape[2]])), state: run.state };
   }
 }
 
 /**
  * An RNN/LSTM/GRU over real-valued steps `[T, B, inputSize]` with a Linear head on the last
- * state (`seq-mnist`, `forecast`). Every parameter lives on `backend` (default: the CPU backend);
- * give the inputs the same backend (ops run on their first operand's).
+ * state (`seq-mnist`, `forecast`): the library's {@link LayersSequenceModel} built from the
+ * task's configuration. Every parameter lives on `backend` (default: the CPU backend); give the
+ * inputs the same backend (ops run on their first operand's).
  */
-export class SequenceModel extends Module {
-  readonly rnn: RecurrentLayer;
-  readonly linear: Linear;
-
+export class SequenceModel extends LayersSequenceModel {
   constructor(readonly config: { outputSize: number } & RecurrentConfig, generator: Generator, backend?: Backend) {
-    super();
-    this.rnn = this.registerModule('rnn', recurrentLayer(config, generator, backend));
     const width = config.hiddenSize * (config.bidirectional ? 2 : 1);
-    this.linear = this.registerModule('linear', new Linear({ inFeatures: width, outFeatures: config.outputSize, generator, backend }));
-  }
-
-  /** The backend the parameters live on: make the inputs on it. */
-  get backend(): Backend {
-    return this.linear.weight.value.backend;
-  }
-
-  /** Outputs `[B, outputSize]` from the last time step's output `[B, D·H]`. */
-  forward(x: Tensor): Variable {
-    const { output } = runRecurrent(this.rnn, x, null);
-    const steps = unbind(output, 0);
-    return this.linear.forward(steps[steps.length - 1]);
+    super({
+      rnn: recurrentLayer(config, generator, backend) as FusedRecurrentLayer,
+      linear: new Linear({ inFeatures: width, outFeatures: config.outputSize, generator, backend }),
+    });
   }
 }

@@ -47,6 +47,7 @@ export async function namesTask(settings: NamesSettings): Promise<TrainingTask> 
   };
   return {
     name: 'names', model, modelConfig, vocabulary: [...characters.tokens],
+    io: { task: 'names', tokenizer: 'characters', vocabulary: [...characters.tokens], extra: { padId: pad, bosId: bos, eosId: eos } },
     metric: { name: 'bits_per_char', direction: 'lower' },
     unit: { name: 'seqs', perStep: settings.batch },
     stepsPerEpoch: batches.stepsPerEpoch,

@@ -41,6 +41,7 @@ export async function seqMnistTask(settings: SeqMnistSettings): Promise<Training
   const batches = new ShuffledBatches(mnist.train.labels.length, settings.batch, settings.seed + 1);
   return {
     name: 'seq-mnist', model, modelConfig, vocabulary: null,
+    io: { task: 'seq-mnist' },
     metric: { name: 'test_accuracy', direction: 'higher' },
     unit: { name: 'seqs', perStep: settings.batch },
     stepsPerEpoch: batches.stepsPerEpoch,

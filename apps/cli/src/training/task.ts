@@ -1,4 +1,5 @@
 import type { Module } from '@recurrent/autograd';
+import type { ModelIO } from '@recurrent/layers';
 import type { Generator } from '@recurrent/tensor';
 
 /** How a task's metric compares: lower is better (bits/char, error rate) or higher (accuracy). */
@@ -18,6 +19,8 @@ export interface TrainingTask {
   modelConfig: Record<string, unknown>;
   /** Vocabulary symbols in index order, or null. */
   vocabulary: string[] | null;
+  /** What turns raw input into the model's input and back, written into the model file. */
+  io?: ModelIO;
   /** The evaluation metric's name (as `--log-json` writes it) and direction. */
   metric: { name: string; direction: MetricDirection };
   /** What the speed counts (`chars`, `seqs`) and how many of them one step consumes. */

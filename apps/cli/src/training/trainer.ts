@@ -97,7 +97,7 @@ export async function train(task: TrainingTask, settings: TrainerSettings, start
     log(`step ${step} · ${round(trainSeconds)} s · ${task.metric.name} ${lastMetric.toFixed(4)}`);
     settings.onEvaluation?.(log);
   };
-  const checkpoint = () => saveCheckpoint(settings.outDirectory, { weights: task.model.stateDict(), optimizer: settings.optimizer.stateDict(), data: task.getDataState(), state: stateOf(task, settings, step, trainSeconds, lastMetric) }, settings.keep);
+  const checkpoint = () => saveCheckpoint(settings.outDirectory, { weights: task.model.stateDict(), model: task.model, io: task.io, optimizer: settings.optimizer.stateDict(), data: task.getDataState(), state: stateOf(task, settings, step, trainSeconds, lastMetric) }, settings.keep);
   const done = () => (settings.budgetSeconds !== undefined && trainSeconds >= settings.budgetSeconds) || (settings.maxSteps !== undefined && step >= settings.maxSteps);
   let lastCheckpoint = '';
   task.model.train();

@@ -26,7 +26,7 @@ export interface SteppedCell {
   /** Widths of the state tensors. */
   readonly stateSizes: readonly number[];
   /** A parameter whose dtype the input must share. */
-  readonly weight_ih: Variable;
+  readonly weightIh: Variable;
   /** Zeros for every state tensor, used when no state is given. */
   initialState(batch: number): Tensor[];
 }
@@ -40,14 +40,14 @@ export function checkStep(
   stateNames: readonly string[],
   cell: SteppedCell,
   input: Variable | Tensor,
-  state: readonly (Variable | Tensor)[] | undefined,
+  state: readonly (Variable | Tensor)[] | null | undefined,
 ): readonly (Variable | Tensor)[] {
   const x = valueOf(input);
   const batch = checkInput(name, x, cell.inputSize);
   if (state && state.length !== stateNames.length) fail(name, `state [${stateNames.join(', ')}]`, `${state.length} tensors`);
   const previous = state ?? cell.initialState(batch);
   previous.forEach((s, k) => checkState(name, stateNames[k], valueOf(s), batch, cell.stateSizes[k]));
-  const dtype = cell.weight_ih.dtype;
+  const dtype = cell.weightIh.dtype;
   if (x.dtype !== dtype) fail(name, `input of dtype ${dtype}`, `${x.dtype}`);
   return previous;
 }

@@ -38,7 +38,11 @@ describe('fused sequence layers', () => {
     const gru = new GRU({ inputSize: 4, hiddenSize: 6, batchFirst: true, bidirectional: true });
     expect(() => gru.forward(random([3, 5, 5], 1))).toThrow('GRU: expected input [batch, time, 4], got [3, 5, 5]');
     expect(() => gru.forward(random([3, 5, 4], 1), { h0: zeros([1, 3, 6]) })).toThrow('GRU: expected h0 [numLayers·directions, batch, features] = [2, 3, 6], got [1, 3, 6]');
-    expect(() => new RNN({ inputSize: 4, hiddenSize: 0 })).toThrow('RNN: expected hiddenSize an integer ≥ 1, got 0');
+    expect(() => new RNN({ inputSize: 4, hiddenSize: 0 })).toThrow('RNN: expected hiddenSize to be an integer ≥ 1, got number 0');
+    expect(() => new LSTM({ inputSize: 4, hiddenSize: 3, numLayer: 2 } as never)).toThrow("LSTM: unknown option 'numLayer' (did you mean 'numLayers'?)");
+    expect(() => new GRU({ inputSize: 4, hiddenSize: 3, projSize: 1 } as never)).toThrow("GRU: unknown option 'projSize'");
+    expect(() => new GRU({ inputSize: 4, hiddenSize: 3, resetAfter: 'no' } as never)).toThrow('GRU: expected resetAfter to be a boolean, got "no" (a string)');
+    expect(() => new RNN({ inputSize: 4, hiddenSize: 3, nonlinearity: 'sigmoid' } as never)).toThrow('RNN: expected nonlinearity to be one of "tanh", "relu", got "sigmoid" (a string)');
     expect(() => new LSTM({ inputSize: 4, hiddenSize: 3, projSize: 3 })).toThrow('LSTM: expected projSize smaller than hiddenSize 3, got 3');
     expect(() => new GRU({ inputSize: 4, hiddenSize: 3, dropout: 1 })).toThrow('GRU: expected dropout in [0, 1), got 1');
   });
@@ -211,5 +215,23 @@ describe('retained graphs', () => {
         expect(Array.from(x.grad!.data), `${Layer.name}, lengths ${lengths}`).toEqual(first);
       }
     }
+  });
+
+  it('config() gives the options as plain JSON that rebuild the same layer', () => {
+    const layers = [
+      new LSTM({ inputSize: 3, hiddenSize: 5, numLayers: 2, projSize: 2, bidirectional: true, batchFirst: true }),
+      new LSTM({ inputSize: 3, hiddenSize: 4, peephole: true, bias: false }),
+      new GRU({ inputSize: 3, hiddenSize: 4, resetAfter: false, dropout: 0.25, numLayers: 2 }),
+      new RNN({ inputSize: 3, hiddenSize: 4, nonlinearity: 'relu', recurrentInit: 'orthogonal' }),
+    ];
+    for (const layer of layers) {
+      const config = layer.config();
+      expect(JSON.parse(JSON.stringify(config))).toEqual(config);
+      const Layer = layer.constructor as new (options: typeof config) => typeof layer;
+      const again = new Layer(config);
+      expect(again.config()).toEqual(config);
+      expect(again.namedParameters().map(([name, p]) => [name, p.shape])).toEqual(layer.namedParameters().map(([name, p]) => [name, p.shape]));
+    }
+    expect(layers[1].namedParameters().map(([name]) => name)).toEqual(['weight_ih_l0', 'weight_hh_l0', 'weight_ci_l0', 'weight_cf_l0', 'weight_co_l0']);
   });
 });

@@ -1,7 +1,6 @@
-import { type Backend, Generator, type Tensor, fail, formatShape, isTensor } from '@recurrent/tensor';
+import { type Backend, Generator, type OptionsSchema, type RecurrentActivation, type RecurrentMode, type Tensor, checkOptions, fail, formatShape, isTensor, option } from '@recurrent/tensor';
 import { Module, type Parameter, Variable } from '@recurrent/autograd';
-import { type RecurrentInit, orthogonalBlocks, uniformParameter } from '@recurrent/cells';
-import { type RecurrentMode, sequenceDirection } from './directionPrimitive.js';
+import { type RecurrentInit, orthogonalBlocks, recurrentPrimitive, uniformParameter } from '@recurrent/cells';
 import { concatDirections, dropoutBetweenLayers, permuteBatch, stackStates, swapLeadingAxes, unstackStates } from './plumbing.js';
 
 /** A sequence-layer input: a variable or a plain tensor (a constant). */
@@ -29,6 +28,32 @@ export interface FusedLayerOptions {
   recurrentInit?: RecurrentInit;
   /** Backend the parameters live on (default: the CPU backend). */
   backend?: Backend;
+}
+
+/** The rules of {@link FusedLayerOptions}, for `checkOptions` (each layer adds its own). */
+export const fusedLayerSchema = {
+  inputSize: option.integer({ min: 1 }),
+  hiddenSize: option.integer({ min: 1 }),
+  numLayers: option.integer({ min: 1 }),
+  bias: option.boolean,
+  batchFirst: option.boolean,
+  dropout: option.number({ min: 0 }),
+  bidirectional: option.boolean,
+  generator: option.instance(Generator, 'a Generator'),
+  recurrentInit: option.oneOf(['uniform', 'orthogonal']),
+  backend: option.shaped('a backend', (value) => typeof value === 'object' && value !== null && 'kernels' in value && 'allocate' in value),
+} satisfies OptionsSchema;
+
+/** The options of a fused layer as plain JSON (no generator, no backend), from `config()`. */
+export interface FusedLayerConfig {
+  inputSize: number;
+  hiddenSize: number;
+  numLayers: number;
+  bias: boolean;
+  batchFirst: boolean;
+  dropout: number;
+  bidirectional: boolean;
+  recurrentInit: RecurrentInit;
 }
 
 /** What a fused layer's `forward` takes besides the input. */
@@ -61,6 +86,20 @@ interface DirectionParameters {
   biasIh: Parameter | null;
   biasHh: Parameter | null;
   weightHr: Parameter | null;
+  /** LSTM peepholes `weight_ci`, `weight_cf`, `weight_co` (`[H]` each), or null. */
+  peephole: { weightCi: Parameter; weightCf: Parameter; weightCo: Parameter } | null;
+}
+
+/** The variants of a recurrence a fused layer runs (set by its subclass). */
+export interface FusedVariant {
+  /** LSTM projection size (0: none). */
+  projSize?: number;
+  /** LSTM peephole connections. */
+  peephole?: boolean;
+  /** GRU reset-after form (PyTorch's, default true). */
+  resetAfter?: boolean;
+  /** LSTM / GRU gate activation (default `'sigmoid'`). */
+  recurrentActivation?: RecurrentActivation;
 }
 
 const valueOf = (x: LayerInput): Tensor => (x instanceof Variable ? x.value : x);
@@ -79,14 +118,23 @@ export abstract class FusedLayer extends Module {
   readonly dropout: number;
   readonly bidirectional: boolean;
   readonly projSize: number;
+  /** LSTM peephole connections (`weight_ci_l{k}`, `weight_cf_l{k}`, `weight_co_l{k}`). */
+  readonly peephole: boolean;
+  /** GRU form: reset-after (PyTorch's) or reset-before (Keras's `reset_after=False`). */
+  readonly resetAfter: boolean;
+  /** LSTM / GRU gate activation. */
+  readonly recurrentActivation: RecurrentActivation;
+  /** How the recurrent weights were drawn. */
+  readonly recurrentInit: RecurrentInit;
   /** Parameters per layer and direction (`[layer][direction]`). */
   readonly directions: DirectionParameters[][] = [];
   private readonly mode: RecurrentMode;
   private readonly generator: Generator;
   private readonly layerName: string;
 
-  protected constructor(layerName: string, mode: RecurrentMode, options: FusedLayerOptions, projSize = 0) {
+  protected constructor(layerName: string, mode: RecurrentMode, options: FusedLayerOptions, schema: OptionsSchema, variant: FusedVariant = {}) {
     super();
+    checkOptions(layerName, options, schema);
     this.layerName = layerName;
     this.mode = mode;
     const positive = (name: string, value: unknown, minimum = 1) => {
@@ -96,7 +144,15 @@ export abstract class FusedLayer extends Module {
     this.inputSize = positive('inputSize', options.inputSize);
     const H = (this.hiddenSize = positive('hiddenSize', options.hiddenSize));
     this.numLayers = positive('numLayers', options.numLayers ?? 1);
-    this.projSize = positive('projSize', projSize, 0);
+    this.projSize = positive('projSize', variant.projSize ?? 0, 0);
+    this.peephole = variant.peephole ?? false;
+    this.resetAfter = variant.resetAfter ?? true;
+    this.recurrentActivation = variant.recurrentActivation ?? 'sigmoid';
+    if (typeof this.peephole !== 'boolean') fail(layerName, 'peephole true or false', String(this.peephole));
+    if (typeof this.resetAfter !== 'boolean') fail(layerName, 'resetAfter true or false', String(this.resetAfter));
+    if (this.recurrentActivation !== 'sigmoid' && this.recurrentActivation !== 'hardSigmoid') {
+      fail(layerName, "recurrentActivation 'sigmoid' or 'hardSigmoid'", String(this.recurrentActivation));
+    }
     if (this.projSize >= H) fail(layerName, `projSize smaller than hiddenSize ${H}`, String(this.projSize));
     this.bias = options.bias ?? true;
     this.batchFirst = options.batchFirst ?? false;
@@ -104,6 +160,7 @@ export abstract class FusedLayer extends Module {
     this.dropout = options.dropout ?? 0;
     if (!(this.dropout >= 0 && this.dropout < 1)) fail(layerName, 'dropout in [0, 1)', String(this.dropout));
     this.generator = options.generator ?? new Generator(0);
+    this.recurrentInit = options.recurrentInit ?? 'uniform';
     const gates = mode === 'LSTM' ? 4 : mode === 'GRU' ? 3 : 1;
     const width = this.projSize || H;
     const D = this.bidirectional ? 2 : 1;
@@ -119,12 +176,27 @@ export abstract class FusedLayer extends Module {
           biasIh: this.bias ? this.registerParameter(`bias_ih${suffix}`, make([gates * H])) : null,
           biasHh: this.bias ? this.registerParameter(`bias_hh${suffix}`, make([gates * H])) : null,
           weightHr: this.projSize > 0 ? this.registerParameter(`weight_hr${suffix}`, make([this.projSize, H])) : null,
+          peephole: this.peephole
+            ? {
+                weightCi: this.registerParameter(`weight_ci${suffix}`, make([H])),
+                weightCf: this.registerParameter(`weight_cf${suffix}`, make([H])),
+                weightCo: this.registerParameter(`weight_co${suffix}`, make([H])),
+              }
+            : null,
         };
         if (options.recurrentInit === 'orthogonal') orthogonalBlocks(parameters.weightHh.value, gates, this.generator);
         row.push(parameters);
       }
       this.directions.push(row);
     }
+  }
+
+  /** The options shared by every fused layer as plain JSON (each layer adds its own in `config()`). */
+  protected baseConfig(): FusedLayerConfig {
+    return {
+      inputSize: this.inputSize, hiddenSize: this.hiddenSize, numLayers: this.numLayers, bias: this.bias, batchFirst: this.batchFirst,
+      dropout: this.dropout, bidirectional: this.bidirectional, recurrentInit: this.recurrentInit,
+    };
   }
 
   /** Runs the whole stack over `x`; see the subclass for equations and shapes. */
@@ -159,9 +231,15 @@ export abstract class FusedLayer extends Module {
       for (let direction = 0; direction < D; direction++) {
         const p = this.directions[layer][direction];
         const row = layer * D + direction;
-        const [output, hN, cN] = sequenceDirection(
-          [layerInput, h0?.[row], c0?.[row], p.weightIh, p.weightHh, p.biasIh, p.biasHh, p.weightHr],
-          { mode: this.mode, reverse: direction === 1, lengths, projSize: this.projSize },
+        const [output, hN, cN] = recurrentPrimitive(
+          {
+            x: layerInput, h0: h0?.[row], c0: c0?.[row], weightIh: p.weightIh, weightHh: p.weightHh, biasIh: p.biasIh, biasHh: p.biasHh,
+            weightHr: p.weightHr, weightCi: p.peephole?.weightCi, weightCf: p.peephole?.weightCf, weightCo: p.peephole?.weightCo,
+          },
+          {
+            mode: this.mode, step: false, reverse: direction === 1, lengths, projSize: this.projSize,
+            resetAfter: this.resetAfter, recurrentActivation: this.recurrentActivation,
+          },
         );
         outputs.push(output);
         finalH.push(hN);

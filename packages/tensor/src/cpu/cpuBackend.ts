@@ -4,8 +4,10 @@ import { binary } from './binary.js';
 import { affine, clamp, copy, unary, where } from './elementwise.js';
 import { gemm, packB } from './gemm.js';
 import { argReduce, cumsum, gather, reduce, scatterAdd, softmax } from './reduce.js';
+import { createCpuRecurrence } from '../recurrence/cpuRecurrence.js';
 
-/** The CPU kernels: plain loops over typed arrays, the reference every other backend matches. */
+/** The CPU kernels: plain loops over typed arrays, the reference every other backend matches.
+ * (`recurrent` is not among them: it holds a workspace, so each backend makes its own.) */
 export const cpuKernels = {
   unary,
   affine,
@@ -29,6 +31,9 @@ export interface CpuBackendOptions {
   kernels?: Partial<KernelTable>;
   /** Name shown in messages and benchmarks. */
   name?: string;
+  /** Run the recurrent gate passes on WebAssembly SIMD where available (default true; false: the
+   * scalar loops, for comparing the two). */
+  gateKernels?: boolean;
 }
 
 /**
@@ -41,7 +46,7 @@ export interface CpuBackendOptions {
  * backend.stats.allocated; // 1
  */
 export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
-  const stats: BufferStats = { allocated: 0, live: 0 };
+  const stats: BufferStats = { allocated: 0, live: 0, workspaceFloats: 0 };
   const registry =
     typeof FinalizationRegistry === 'function'
       ? new FinalizationRegistry<undefined>(() => {
@@ -55,17 +60,15 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
       registry.register(data, undefined);
     }
   };
-  return {
-    name: options.name ?? 'cpu',
-    kernels: { ...cpuKernels, ...options.kernels },
-    allocate<D extends DType>(dtype: D, size: number): DataArrayFor[D] {
-      const data = allocateArray(dtype, size);
-      track(data);
-      return data;
-    },
-    track,
-    stats,
+  const allocate = <D extends DType>(dtype: D, size: number): DataArrayFor[D] => {
+    const data = allocateArray(dtype, size);
+    track(data);
+    return data;
   };
+  const kernels: KernelTable = { ...cpuKernels, ...options.kernels };
+  // the recurrence runs on this backend's final gemm (a threaded one, say), with its own workspace
+  kernels.recurrent ??= createCpuRecurrence({ gemm: kernels.gemm, packB: kernels.packB, backend: { allocate, stats }, gateKernels: options.gateKernels });
+  return { name: options.name ?? 'cpu', kernels, allocate, track, stats };
 }
 
 /** The default CPU backend that tensors use unless told otherwise. */

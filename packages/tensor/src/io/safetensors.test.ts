@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { loadAsset, loadVectors } from '@recurrent/test-vectors';
 import { describe, expect, it } from 'vitest';
 import { tensor } from '../ops/creation.js';
-import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { SafetensorsError, decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { fromData } from '../ops/creation.js';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -22,7 +24,7 @@ function rawFile(header: string, data: Uint8Array = new Uint8Array(0), declaredL
 const cases = loadVectors('state_dict/state_dict.json').cases;
 
 describe('encodeSafetensors / decodeSafetensors on PyTorch files', () => {
-  it.each(cases.map((c) => [c.name, c] as const))('%s: decodes by name and re-encodes byte for byte', (_name, testCase) => {
+  it.each(cases.map((c) => [c.name, c] as const))('%s: decodes by name, as PyTorch wrote it', (_name, testCase) => {
     const info = (testCase as unknown as { safetensors: { file: string; sha256: string; metadata: Record<string, string>; tensors: { name: string; shape: number[] }[] } }).safetensors;
     const bytes = loadAsset(`state_dict/${info.file}`);
     expect(sha256(bytes)).toBe(info.sha256);
@@ -30,8 +32,35 @@ describe('encodeSafetensors / decodeSafetensors on PyTorch files', () => {
     expect(metadata).toEqual(info.metadata);
     expect(Object.keys(tensors)).toEqual(info.tensors.map((t) => t.name));
     for (const t of info.tensors) expect(tensors[t.name].shape).toEqual(t.shape);
-    const again = encodeSafetensors(tensors, metadata);
-    expect(sha256(again)).toBe(info.sha256);
+  });
+});
+
+// Files laid out by the reference writer's rules (scripts/vectors/safetensors_layout.py).
+const layout = JSON.parse(readFileSync(new URL('../../../../test-vectors/local/safetensors_layout.json', import.meta.url), 'utf8')) as {
+  cases: { name: string; metadata: Record<string, string> | null; tensors: { name: string; dtype: 'F32' | 'F64' | 'I32'; shape: number[]; data: string }[]; file: string; sha256: string }[];
+};
+const arrays = { F32: Float32Array, F64: Float64Array, I32: Int32Array } as const;
+
+describe('encodeSafetensors writes the layout of safetensors.torch.save_file', () => {
+  it.each(layout.cases.map((c) => [c.name, c] as const))('%s', (_name, testCase) => {
+    const tensors: Record<string, ReturnType<typeof fromData>> = {};
+    for (const t of testCase.tensors) {
+      const raw = Uint8Array.from(atob(t.data), (c) => c.charCodeAt(0));
+      tensors[t.name] = fromData(new arrays[t.dtype](raw.buffer), t.shape);
+    }
+    const bytes = encodeSafetensors(tensors, testCase.metadata ?? undefined);
+    expect(sha256(bytes)).toBe(testCase.sha256);
+    expect(Buffer.from(bytes).toString('base64')).toBe(testCase.file);
+  });
+
+  it('re-encodes a decoded PyTorch file into the same tensors in the reference order', () => {
+    for (const testCase of cases) {
+      const info = (testCase as unknown as { safetensors: { file: string } }).safetensors;
+      const { tensors, metadata } = decodeSafetensors(loadAsset(`state_dict/${info.file}`));
+      const again = decodeSafetensors(encodeSafetensors(tensors, metadata));
+      expect(Object.keys(again.tensors)).toEqual(Object.keys(tensors).sort());
+      for (const name of Object.keys(tensors)) expect(again.tensors[name].data).toEqual(tensors[name].data);
+    }
   });
 });
 
@@ -98,6 +127,7 @@ describe('decodeSafetensors on hostile files', () => {
     ['an I64 value beyond int32', rawFile(`{${entry('a', 'I64', [2], [0, 16])}}`, new Uint8Array(new BigInt64Array([1n, 2n ** 40n]).buffer)), /within int32 range, got 1099511627776 at index 1/],
   ])('rejects %s', (_what, bytes, message) => {
     expect(() => decodeSafetensors(bytes)).toThrow(message);
+    expect(() => decodeSafetensors(bytes)).toThrow(SafetensorsError);
   });
 
   it('treats __proto__ as a plain name, never as the prototype', () => {

@@ -1,0 +1,279 @@
+// The inference runtime of `recurrent export --format bundle`: plain JavaScript with no imports,
+// copied into the bundle after the model's bytes. It reads a model file (a safetensors file whose
+// __metadata__ holds the description), runs Embedding → LSTM/GRU/RNN → Linear (TokenModel) or
+// LSTM/GRU/RNN → Linear (SequenceModel) on typed arrays, and samples text or decodes CTC the way
+// the recurrent command does. Arithmetic is float64 over the file's float32 weights.
+
+/** The bytes of a base64 text. */
+function decodeBase64(text) {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The description and the float32 tensors of a model file, checked against each other. */
+function readModelFile(bytes) {
+  if (!(bytes instanceof Uint8Array) || bytes.length < 8) throw new Error(`bundle: expected the bytes of a model file, got ${bytes && bytes.length} bytes`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const length = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
+  if (8 + length > bytes.length) throw new Error(`bundle: expected a header of ${length} bytes inside the file, got a file of ${bytes.length} bytes`);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length)));
+  const text = header.__metadata__ && header.__metadata__.recurrent;
+  if (typeof text !== 'string') throw new Error('bundle: expected a model file (a recurrent description in __metadata__), got plain weights');
+  const description = JSON.parse(text);
+  if (description.format !== 'recurrent-model' || description.version !== 1) throw new Error(`bundle: expected description version 1, got ${description.version}`);
+  const tensors = new Map();
+  for (const [name, shape] of Object.entries(description.tensors)) {
+    const entry = header[name];
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (!entry || entry.dtype !== 'F32' || entry.data_offsets[1] - entry.data_offsets[0] !== 4 * size) throw new Error(`bundle: expected tensor '${name}' F32 [${shape}], got ${JSON.stringify(entry)}`);
+    const start = 8 + length + entry.data_offsets[0];
+    if (start + 4 * size > bytes.length) throw new Error(`bundle: expected tensor '${name}' inside the file, got a truncated file`);
+    // copied (not a view: the data may not be 4-byte aligned, and Node's Buffer.slice shares memory)
+    tensors.set(name, new Float32Array(new Uint8Array(bytes.subarray(start, start + 4 * size)).buffer));
+  }
+  return { description, tensors };
+}
+
+/** The recurrent command's seeded generator (xoshiro128**, seeded through splitmix32). */
+class Generator {
+  constructor(seed = 0) {
+    let x = seed >>> 0;
+    const next = () => {
+      x = (x + 0x9e3779b9) >>> 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.s = [next(), next(), next(), next()];
+    if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1;
+  }
+
+  nextUint32() {
+    const s = this.s;
+    const rotl = (v, k) => (v << k) | (v >>> (32 - k));
+    const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
+    const t = s[1] << 9;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 11);
+    return result;
+  }
+
+  uniform() {
+    return (this.nextUint32() >>> 8) / 16777216;
+  }
+}
+
+const sigmoid = (v) => 1 / (1 + Math.exp(-v));
+
+/** `out[r] = b[r] + Σ_c W[r, c] x[c]` for a row-major `[rows, columns]` matrix (bias optional). */
+function affine(W, b, x, rows, columns, out) {
+  for (let r = 0; r < rows; r++) {
+    let sum = b ? b[r] : 0;
+    const row = r * columns;
+    for (let c = 0; c < columns; c++) sum += W[row + c] * x[c];
+    out[r] = sum;
+  }
+  return out;
+}
+
+/** One direction of one layer of nn.LSTM / nn.GRU / nn.RNN, PyTorch's equations and gate order. */
+function makeDirection(kind, options, tensors, prefix, suffix, inputSize) {
+  const H = options.hiddenSize;
+  const P = options.projSize || 0;
+  const width = P || H;
+  const gates = kind === 'LSTM' ? 4 : kind === 'GRU' ? 3 : 1;
+  const get = (name) => tensors.get(`${prefix}${name}${suffix}`) || null;
+  const Wih = get('weight_ih'), Whh = get('weight_hh'), bih = get('bias_ih'), bhh = get('bias_hh'), Whr = get('weight_hr');
+  const xi = new Float64Array(gates * H), hh = new Float64Array(gates * H);
+  const relu = options.nonlinearity === 'relu';
+  return {
+    width,
+    /** Advances `{ h, c }` by one input vector (the state is replaced, not mutated). */
+    step(x, state) {
+      affine(Wih, bih, x, gates * H, inputSize, xi);
+      affine(Whh, bhh, state.h, gates * H, width, hh);
+      if (kind === 'RNN') {
+        const h = new Float64Array(H);
+        for (let j = 0; j < H; j++) h[j] = relu ? Math.max(0, xi[j] + hh[j]) : Math.tanh(xi[j] + hh[j]);
+        return { h };
+      }
+      if (kind === 'GRU') {
+        const h = new Float64Array(H);
+        for (let j = 0; j < H; j++) {
+          const r = sigmoid(xi[j] + hh[j]);
+          const z = sigmoid(xi[H + j] + hh[H + j]);
+          const n = Math.tanh(xi[2 * H + j] + r * hh[2 * H + j]);
+          h[j] = (1 - z) * n + z * state.h[j];
+        }
+        return { h };
+      }
+      const c = new Float64Array(H), m = new Float64Array(H);
+      for (let j = 0; j < H; j++) {
+        const i = sigmoid(xi[j] + hh[j]), f = sigmoid(xi[H + j] + hh[H + j]);
+        const g = Math.tanh(xi[2 * H + j] + hh[2 * H + j]), o = sigmoid(xi[3 * H + j] + hh[3 * H + j]);
+        c[j] = f * state.c[j] + i * g;
+        m[j] = o * Math.tanh(c[j]);
+      }
+      return { h: P ? affine(Whr, null, m, P, H, new Float64Array(P)) : m, c };
+    },
+    zero() {
+      return kind === 'LSTM' ? { h: new Float64Array(width), c: new Float64Array(H) } : { h: new Float64Array(width) };
+    },
+  };
+}
+
+/** A whole nn.LSTM / nn.GRU / nn.RNN: `run(inputs, state)` over a list of input vectors. */
+function makeRecurrent(node, tensors, prefix) {
+  const options = node.options;
+  const D = options.bidirectional ? 2 : 1;
+  const layers = [];
+  let inputSize = options.inputSize;
+  for (let k = 0; k < (options.numLayers || 1); k++) {
+    const directions = [];
+    for (let d = 0; d < D; d++) directions.push(makeDirection(node.kind, options, tensors, prefix, `_l${k}${d ? '_reverse' : ''}`, inputSize));
+    layers.push(directions);
+    inputSize = D * directions[0].width;
+  }
+  return {
+    outputSize: inputSize,
+    /** Zero states, one per layer and direction (PyTorch's h_n order). */
+    initialState: () => layers.flatMap((directions) => directions.map((direction) => direction.zero())),
+    run(inputs, state) {
+      const next = [];
+      let sequence = inputs;
+      layers.forEach((directions, k) => {
+        const outputs = sequence.map(() => new Float64Array(D * directions[0].width));
+        directions.forEach((direction, d) => {
+          let s = state[k * D + d];
+          const order = sequence.map((_, t) => (d ? sequence.length - 1 - t : t));
+          for (const t of order) {
+            s = direction.step(sequence[t], s);
+            outputs[t].set(s.h, d * direction.width);
+          }
+          next.push(s);
+        });
+        sequence = outputs;
+      });
+      return { outputs: sequence, state: next };
+    },
+  };
+}
+
+/** Builds the runnable model from a model file's bytes. */
+function createModel(bytes) {
+  const { description, tensors } = readModelFile(bytes);
+  const root = description.module;
+  const io = description.io || {};
+  if (root.kind !== 'TokenModel' && root.kind !== 'SequenceModel') throw new Error(`bundle: expected a TokenModel or SequenceModel, got ${root.kind}`);
+  const rnnNode = root.children.rnn;
+  if (!['LSTM', 'GRU', 'RNN'].includes(rnnNode.kind)) throw new Error(`bundle: expected an LSTM, GRU or RNN, got ${rnnNode.kind}`);
+  const rnn = makeRecurrent(rnnNode, tensors, 'rnn.');
+  const linear = root.children.linear.options;
+  const W = tensors.get('linear.weight'), b = tensors.get('linear.bias') || null;
+  const head = (h) => affine(W, b, h, linear.outFeatures, linear.inFeatures, new Float32Array(linear.outFeatures));
+  const embedding = root.kind === 'TokenModel' ? tensors.get('embedding.weight') : null;
+  const dim = embedding ? root.children.embedding.options.embeddingDim : 0;
+  const embed = (id) => {
+    if (!Number.isInteger(id) || id < 0 || id * dim >= embedding.length) throw new Error(`bundle: expected token ids in [0, ${embedding.length / dim - 1}], got ${id}`);
+    return embedding.subarray(id * dim, (id + 1) * dim);
+  };
+  const index = new Map((io.vocabulary || []).map((symbol, k) => [symbol, k]));
+
+  /** Logits `[T, outputSize]` (one Float32Array per step) for token ids, and the state after them. */
+  function forward(ids, state = rnn.initialState()) {
+    const result = rnn.run(Array.from(ids, embed), state);
+    return { logits: result.outputs.map(head), state: result.state };
+  }
+
+  /** The command's drawIndex: the argmax at temperature 0, else softmax(logits / T) with one uniform. */
+  function drawIndex(logits, temperature, generator) {
+    let best = 0;
+    for (let k = 1; k < logits.length; k++) if (logits[k] > logits[best]) best = k;
+    if (temperature <= 0) return best;
+    const weights = new Float64Array(logits.length);
+    let total = 0;
+    for (let k = 0; k < logits.length; k++) {
+      weights[k] = Math.exp((logits[k] - logits[best]) / temperature);
+      total += weights[k];
+    }
+    let u = generator.uniform() * total;
+    for (let k = 0; k < logits.length; k++) {
+      u -= weights[k];
+      if (u < 0) return k;
+    }
+    return logits.length - 1;
+  }
+
+  /** Text after `prime`, as `recurrent sample` draws it for the same seed (char-lm and names models). */
+  function sample({ length = 500, temperature = 0.8, prime = '', seed = 0 } = {}) {
+    const generator = new Generator(seed);
+    const vocabulary = io.vocabulary;
+    if (io.task === 'names') {
+      const { bosId, eosId, padId } = io.extra;
+      const drawn = [];
+      for (let used = 0; used < length && drawn.length < 50;) {
+        let { logits, state } = forward([bosId, ...Array.from(prime, (symbol) => index.get(symbol) ?? 0)]);
+        let name = prime;
+        let last = logits[logits.length - 1];
+        for (let k = 0; k < 40; k++) {
+          const id = drawIndex(last, temperature, generator);
+          if (id === eosId || id === padId || id === bosId) break;
+          name += vocabulary[id];
+          ({ logits, state } = forward([id], state));
+          last = logits[0];
+        }
+        drawn.push(name);
+        used += name.length + 1;
+      }
+      return drawn.join(' ');
+    }
+    const primeIds = Array.from(prime, (symbol) => index.get(symbol) ?? 0);
+    if (primeIds.length === 0) primeIds.push(index.get('\n') ?? 0);
+    let { logits, state } = forward(primeIds);
+    let last = logits[logits.length - 1];
+    let out = '';
+    for (let k = 0; k < length; k++) {
+      const id = drawIndex(last, temperature, generator);
+      out += vocabulary[id];
+      ({ logits, state } = forward([id], state));
+      last = logits[0];
+    }
+    return out;
+  }
+
+  /** Greedy CTC decoding of a word (each letter fed `repeat` times): the output symbols. */
+  function decode(word) {
+    const ids = [];
+    for (const symbol of Array.from(word)) {
+      const id = index.get(symbol);
+      if (id === undefined) throw new Error(`bundle: expected symbols of the vocabulary, got '${symbol}' in '${word}'`);
+      for (let r = 0; r < (io.repeat || 1); r++) ids.push(id);
+    }
+    const blank = io.blank ?? 0;
+    const symbols = [];
+    let previous = -1;
+    for (const row of forward(ids).logits) {
+      let best = 0;
+      for (let c = 1; c < row.length; c++) if (row[c] > row[best]) best = c;
+      if (best !== previous && best !== blank) symbols.push(io.outputVocabulary ? io.outputVocabulary[best] : best);
+      previous = best;
+    }
+    return symbols;
+  }
+
+  /** A SequenceModel's output `[outputSize]` for steps `x` (an array of Float32Array rows, or one flat array). */
+  function predict(x) {
+    const rows = Array.isArray(x) ? x : Array.from({ length: x.length / rnnNode.options.inputSize }, (_, t) => x.subarray(t * rnnNode.options.inputSize, (t + 1) * rnnNode.options.inputSize));
+    const { outputs } = rnn.run(rows, rnn.initialState());
+    return head(outputs[outputs.length - 1]);
+  }
+
+  return { description, io, forward, initialState: rnn.initialState, sample, decode, predict };
+}

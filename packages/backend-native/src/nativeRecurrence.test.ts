@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import {
+  Generator, createCpuBackend, type RecurrentForwardArgs, type RecurrentMode, type RecurrentWeights,
+} from '@recurrent/tensor';
+import { createNativeBackend } from './index.js';
+
+// The native recurrence against the CPU backend's (the TypeScript kernels of @recurrent/tensor's
+// recurrence, themselves checked against PyTorch) on random data: every mode and variant, with
+// lengths (sorted and unsorted), reverse, initial states, on each instruction set this CPU runs.
+const cpu = createCpuBackend();
+const isas = (['avx512', 'avx2', 'scalar'] as const).filter((isa) => {
+  try {
+    createNativeBackend({ isa, threads: 1 });
+    return true;
+  } catch {
+    return false;
+  }
+});
+
+interface Variant { mode: RecurrentMode; projSize?: number; peephole?: boolean; resetAfter?: boolean }
+const variants: Variant[] = [
+  { mode: 'RNN_TANH' }, { mode: 'RNN_RELU' }, { mode: 'LSTM' }, { mode: 'LSTM', projSize: 3 }, { mode: 'LSTM', peephole: true },
+  { mode: 'GRU', resetAfter: true }, { mode: 'GRU', resetAfter: false },
+];
+const runs = [
+  { label: 'forward, all rows', reverse: false, lengths: null },
+  { label: 'reverse, sorted lengths', reverse: true, lengths: [5, 3, 1] },
+  { label: 'forward, unsorted lengths', reverse: false, lengths: [2, 5, 4] },
+];
+
+function makeArgs(variant: Variant, run: (typeof runs)[number], seed: number): RecurrentForwardArgs {
+  const generator = new Generator(seed);
+  const random = (n: number, scale = 0.5) => Float32Array.from({ length: n }, () => generator.uniformIn(-scale, scale));
+  const T = 5, B = 3, I = 4, H = 6;
+  const P = variant.projSize ?? 0;
+  const R = P || H;
+  const G = (variant.mode === 'LSTM' ? 4 : variant.mode === 'GRU' ? 3 : 1) * H;
+  const weights: RecurrentWeights = {
+    weightIh: random(G * I), weightHh: random(G * R), biasIh: random(G), biasHh: random(G), weightHr: P ? random(P * H) : null,
+    weightCi: variant.peephole ? random(H) : null, weightCf: variant.peephole ? random(H) : null, weightCo: variant.peephole ? random(H) : null,
+  };
+  return {
+    mode: variant.mode, steps: T, batch: B, inputSize: I, hiddenSize: H, projSize: P, resetAfter: variant.resetAfter ?? true,
+    recurrentActivation: 'sigmoid', x: random(T * B * I, 1), h0: random(B * R), c0: variant.mode === 'LSTM' ? random(B * H) : null, weights,
+    reverse: run.reverse, lengths: run.lengths ? Int32Array.from(run.lengths) : null, keepTape: true,
+  };
+}
+
+function expectClose(label: string, actual: Float32Array | null, expected: Float32Array | null): void {
+  expect(actual === null, `${label}: null`).toBe(expected === null);
+  if (!actual || !expected) return;
+  expect(actual.length, `${label}: length`).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    if (!(Math.abs(actual[i] - expected[i]) <= 1e-5 + 1e-4 * Math.abs(expected[i]))) expect.fail(`${label}[${i}]: got ${actual[i]}, expected ${expected[i]}`);
+  }
+}
+
+for (const isa of isas) {
+  describe(`native recurrence (${isa}) against the CPU recurrence`, () => {
+    const native = createNativeBackend({ isa, threads: 1 });
+    variants.forEach((variant, v) => {
+      runs.forEach((run, r) => {
+        it(`${variant.mode}${variant.projSize ? ' projection' : ''}${variant.peephole ? ' peephole' : ''}${variant.resetAfter === false ? ' reset-before' : ''}: ${run.label}`, () => {
+          const args = makeArgs(variant, run, 10 * v + r);
+          const ours = native.kernels.recurrent!.forward(args);
+          const theirs = cpu.kernels.recurrent!.forward(args);
+          for (const key of ['output', 'hN', 'cN'] as const) expectClose(key, ours[key], theirs[key]);
+          const generator = new Generator(99);
+          const random = (n: number) => Float32Array.from({ length: n }, () => generator.uniformIn(-1, 1));
+          const grads = { dOutput: random(ours.output.length), dhN: random(ours.hN.length), dcN: ours.cN ? random(ours.cN.length) : null };
+          const needs = { x: true, h0: true, c0: true, weights: true };
+          const a = native.kernels.recurrent!.backward({ tape: ours.tape!, ...grads, needs });
+          const b = cpu.kernels.recurrent!.backward({ tape: theirs.tape!, ...grads, needs });
+          for (const key of Object.keys(b) as (keyof typeof b)[]) expectClose(key, a[key], b[key]);
+          native.kernels.recurrent!.releaseTape(ours.tape!);
+          cpu.kernels.recurrent!.releaseTape(theirs.tape!);
+        });
+      });
+    });
+  });
+}
+
+describe('native recurrence', () => {
+  const native = createNativeBackend({ threads: 1 });
+  it('runs the hard sigmoid (which the CPU recurrence does not): backward matches finite differences of forward', () => {
+    for (const mode of ['LSTM', 'GRU'] as const) {
+      const args = { ...makeArgs({ mode }, runs[0], 7), recurrentActivation: 'hardSigmoid' as const };
+      const loss = (x: Float32Array) => native.kernels.recurrent!.forward({ ...args, x, keepTape: false }).output.reduce((s, v) => s + v * v, 0);
+      const { output, tape } = native.kernels.recurrent!.forward(args);
+      const { x: dx } = native.kernels.recurrent!.backward({ tape: tape!, dOutput: output.map((v) => 2 * v), dhN: null, dcN: null,
+        needs: { x: true, h0: false, c0: false, weights: false } });
+      for (const i of [0, 7, 31, 55]) {
+        const step = 1e-2;
+        const plus = Float32Array.from(args.x);
+        const minus = Float32Array.from(args.x);
+        plus[i] += step;
+        minus[i] -= step;
+        const numeric = (loss(plus) - loss(minus)) / (2 * step);
+        expect(Math.abs(numeric - dx![i]), `${mode} dx[${i}]`).toBeLessThan(2e-2 * Math.max(1, Math.abs(numeric)));
+      }
+    }
+  });
+  it('names a bad size the way the CPU recurrence does', () => {
+    const args = makeArgs({ mode: 'GRU' }, runs[0], 1);
+    const bad = { ...args, x: new Float32Array(3) };
+    let cpuMessage = '';
+    try {
+      cpu.kernels.recurrent!.forward(bad);
+    } catch (error) {
+      cpuMessage = (error as Error).message;
+    }
+    expect(cpuMessage.length).toBeGreaterThan(0);
+    expect(() => native.kernels.recurrent!.forward(bad)).toThrow(cpuMessage);
+  });
+  it('returns gradients only where asked (h0, c0, weights)', () => {
+    const args = makeArgs({ mode: 'LSTM' }, runs[0], 2);
+    const { tape } = native.kernels.recurrent!.forward(args);
+    const g = native.kernels.recurrent!.backward({ tape: tape!, dOutput: null, dhN: new Float32Array(3 * 6).fill(1), dcN: null,
+      needs: { x: false, h0: true, c0: false, weights: false } });
+    expect([g.x, g.c0, g.weightIh, g.biasHh]).toEqual([null, null, null, null]);
+    expect(g.h0!.some((v) => v !== 0)).toBe(true);
+  });
+});
