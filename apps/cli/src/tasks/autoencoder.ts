@@ -67,7 +67,8 @@ export function nameBatch(encoded: readonly Int32Array[], pad: number, eos: numb
  * equal to the name); details: the same rate on as many training names (how much is memorised).
  */
 export async function autoencoderTask(settings: AutoencoderSettings): Promise<TrainingTask> {
-  if (settings.cell === 'rnn') throw new CliError('recurrent train autoencoder: expected --cell lstm or gru, got rnn');
+  const cell = settings.cell;
+  if (cell !== 'lstm' && cell !== 'gru') throw new CliError(`recurrent train autoencoder: expected --cell lstm or gru, got ${cell}`);
   const names = await loadFirstNames();
   const train = settings.slice ? names.train.slice(0, settings.slice.train) : names.train;
   const validation = settings.slice ? names.validation.slice(0, settings.slice.validation) : names.validation;
@@ -75,7 +76,7 @@ export async function autoencoderTask(settings: AutoencoderSettings): Promise<Tr
   const encode = (examples: readonly NameExample[]) => examples.map(({ name }) => characters.encode(name));
   const trainIds = encode(train), validationIds = encode(validation);
   const config: AutoencoderConfig = {
-    kind: 'SequenceAutoencoder', cell: settings.cell, characters: characters.size,
+    kind: 'SequenceAutoencoder', cell, characters: characters.size,
     embeddingSize: settings.embeddingSize, hiddenSize: settings.hiddenSize, bos: characters.bosId!, eos: characters.eosId!,
   };
   const generator = new Generator(settings.seed);

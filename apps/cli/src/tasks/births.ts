@@ -2,6 +2,7 @@ import { Module, type Variable, add, backward, concat, expand, l1Loss, narrow, n
 import { type BirthsSplits, type UsBirths, birthsSplits, loadUsBirths } from '@recurrent/data';
 import { Embedding, Linear } from '@recurrent/layers';
 import { type Backend, Generator, fromData } from '@recurrent/tensor';
+import { CliError } from '../cliError.js';
 import type { TrainingTask } from '../training/task.js';
 import { type RecurrentModelSettings, recurrentLayer, runRecurrent } from './models.js';
 import { ShuffledBatches } from './shuffledBatches.js';
@@ -130,15 +131,17 @@ export function birthsBatch(data: UsBirths, mean: number, window: number, origin
  * 7·⌈h/7⌉ days earlier, the value 364 days earlier).
  */
 export async function birthsTask(settings: BirthsSettings): Promise<TrainingTask> {
+  const cell = settings.cell;
+  if (cell !== 'lstm' && cell !== 'gru' && cell !== 'rnn') throw new CliError(`recurrent train births: expected --cell lstm, gru or rnn, got ${cell}`);
   const data = await loadUsBirths();
   const splits: BirthsSplits = birthsSplits(data, { minimumHistory: Math.max(364, settings.window - 1) });
   const y = data.births;
   let mean = 0;
   for (const t of splits.train) mean += y[t] / splits.train.length;
   mean = Math.round(mean);
-  const modelConfig = { kind: 'BirthsModel', cell: settings.cell, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, window: settings.window, mean };
+  const modelConfig = { kind: 'BirthsModel', cell, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, window: settings.window, mean };
   const generator = new Generator(settings.seed);
-  const model = new BirthsModel({ cell: settings.cell, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, dropout: settings.dropout }, generator, settings.backend);
+  const model = new BirthsModel({ cell, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, dropout: settings.dropout }, generator, settings.backend);
   const batches = new ShuffledBatches(splits.train.length, settings.batch, settings.seed + 1);
   const baselines = Object.fromEntries((['validation', 'test'] as const).flatMap((split) => [
     [`${split}_mae_same_weekday`, meanAbsoluteError(y, splits[split], (t, h) => sameWeekday(y, t, h))],

@@ -74,8 +74,8 @@ export async function g2pAttentionTask(settings: G2PAttentionSettings): Promise<
   const cmudict = await loadCmudict();
   const train = settings.slice ? cmudict.train.slice(0, settings.slice.train) : cmudict.train;
   const validation = settings.slice ? cmudict.validation.slice(0, settings.slice.validation) : cmudict.validation;
-  if (settings.cell === 'rnn') throw new CliError('recurrent train g2p-attention: expected --cell lstm or gru, got rnn');
   const cell = settings.cell;
+  if (cell !== 'lstm' && cell !== 'gru') throw new CliError(`recurrent train g2p-attention: expected --cell lstm or gru, got ${cell}`);
   const modelConfig: G2PAttentionConfig = {
     kind: 'AttentionEncoderDecoder', cell, letters: cmudict.letters.size, phonemes: cmudict.phonemes.size,
     embeddingSize: settings.embeddingSize, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers,

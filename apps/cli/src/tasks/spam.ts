@@ -2,6 +2,7 @@ import { Module, type Variable, add, backward, concat, crossEntropy, div, max, n
 import { type SpamMessage, loadSpamAssassin } from '@recurrent/data';
 import { Embedding, Linear } from '@recurrent/layers';
 import { type Backend, Generator, type Tensor, fromData } from '@recurrent/tensor';
+import { CliError } from '../cliError.js';
 import type { TrainingTask } from '../training/task.js';
 import { BagOfWordsLogisticRegression, binaryScores, hashedBagOfWords, wordTokens } from './bagOfWords.js';
 import { type RecurrentModelSettings, recurrentLayer, runRecurrent } from './models.js';
@@ -84,6 +85,8 @@ function batchOf(encoded: readonly Int32Array[], indices: readonly number[], bac
  * the same run. Metric: test F1 of the spam class; details: test accuracy and the baseline's.
  */
 export async function spamTask(settings: SpamSettings): Promise<TrainingTask> {
+  const cell = settings.cell;
+  if (cell !== 'lstm' && cell !== 'gru' && cell !== 'rnn') throw new CliError(`recurrent train spam: expected --cell lstm, gru or rnn, got ${cell}`);
   const corpus = await loadSpamAssassin();
   // a slice keeps both classes: the corpus lists ham first, then spam
   const take = (messages: SpamMessage[], n?: number) => (n === undefined ? messages : [...messages.filter((m) => !m.spam).slice(0, n - Math.floor(n / 3)), ...messages.filter((m) => m.spam).slice(0, Math.floor(n / 3))]);
@@ -99,7 +102,7 @@ export async function spamTask(settings: SpamSettings): Promise<TrainingTask> {
   const testIds = encode(test, vocabulary, settings.maxTokens);
   const labels = Int32Array.from(train, (m) => (m.spam ? 1 : 0));
   const modelConfig = {
-    kind: 'SpamModel', cell: settings.cell, vocabularySize: vocabulary.size + 2, embeddingSize: settings.embeddingSize,
+    kind: 'SpamModel', cell, vocabularySize: vocabulary.size + 2, embeddingSize: settings.embeddingSize,
     hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, maxTokens: settings.maxTokens,
   };
   const generator = new Generator(settings.seed);
