@@ -27,6 +27,7 @@ const runners: Record<string, string> = {
   scrn: 'packages/layers/test/parity/scrn.ts',
   ctc: 'packages/layers/test/parity/ctc.ts',
   state_dict: 'packages/layers/test/parity/stateDict.ts',
+  safetensors_layout: 'packages/tensor/test/parity/safetensorsLayout.ts',
   onnx_import: 'packages/onnx/test/parity/onnxImport.ts',
 };
 
@@ -59,7 +60,7 @@ if (!(backendName in backends)) {
   console.error(`parity: expected --backend ${Object.keys(backends).join(' or ')}, got ${backendName ?? 'nothing'}`);
   process.exit(2);
 }
-const positional = args.filter((arg, i) => !arg.startsWith('--') && i !== backendAt + 1);
+const positional = args.filter((arg, i) => !arg.startsWith('--') && (backendAt < 0 || i !== backendAt + 1));
 const root = resolve(positional[0] ?? vectorsDir);
 if (!existsSync(join(root, 'index.json'))) {
   console.error(`parity: expected a vectors folder with index.json, got ${root}`);
@@ -72,7 +73,9 @@ const sources: { file: string; family: string; root: string }[] = (index.files a
 const localDir = join(repository, 'test-vectors/local');
 if (positional[0] === undefined && existsSync(localDir)) {
   for (const file of readdirSync(localDir).filter((name) => name.endsWith('.json') && name !== 'index.json').sort()) {
-    sources.push({ file, family: loadVectors(file, localDir).family, root: localDir });
+    const header = loadVectors(file, localDir) as { family: string; schema_version?: number };
+    // vector files only (the layer format, with a schema version); other local data has its own tests
+    if (header.schema_version !== undefined) sources.push({ file, family: header.family, root: localDir });
   }
 }
 const totals = new Map<string, { passed: number; failed: number; notes: string[]; fallbacks: Map<string, number> }>();
