@@ -15,8 +15,11 @@ const loader = pathToFileURL(require.resolve('tsx')).href;
 const relaxedSimd = Number(process.versions.node.split('.')[0]) <= 21 ? ['--experimental-wasm-relaxed-simd'] : [];
 const child = spawn(process.execPath, [...relaxedSimd, '--import', loader, '--conditions=source', join(here, '..', 'src', 'main.ts'), ...process.argv.slice(2)], {
   stdio: 'inherit',
+  // the child watches this pid and ends itself when this process is gone, even after a SIGKILL
+  // here, which no handler can forward (src/run/parentWatch.ts)
+  env: { ...process.env, RECURRENT_LAUNCHER_PID: String(process.pid) },
 });
 // forwarded so `kill -INT <launcher>` checkpoints too; from a terminal the child gets Ctrl-C twice
 // (the trainer treats signals within two seconds as one)
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : 1)));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1)));

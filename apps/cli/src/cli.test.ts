@@ -36,8 +36,8 @@ describe('recurrent: bad input gets one clear line and a non-zero exit', () => {
   it('an unknown command, task or option, or a malformed number', () => {
     expectOneLine(recurrent('fly'), 2, "recurrent: expected a command (train, sample, eval, export), got 'fly'");
     expectOneLine(recurrent('train', 'poetry'), 2, "recurrent train: expected a task (char-lm, seq-mnist, g2p, names, forecast), got 'poetry'");
-    expectOneLine(recurrent('train', 'char-lm', '--colour', 'red'), 2, /^recurrent train: Unknown option '--colour'/);
-    expectOneLine(recurrent('train', 'char-lm', '--lr', 'fast'), 2, "recurrent train: --lr expected a number ≥ 0, got 'fast'");
+    expectOneLine(recurrent('train', 'char-lm', '--colour', 'red'), 2, /^recurrent train: unknown option '--colour'; see recurrent train --help$/);
+    expectOneLine(recurrent('train', 'char-lm', '--lr', 'fast'), 2, "recurrent train: --lr expected a number > 0, got 'fast'");
     expectOneLine(recurrent('train', 'char-lm', '--cell', 'transformer'), 2, "recurrent train: --cell expected one of lstm, gru, rnn, got 'transformer'");
     expectOneLine(recurrent('train', 'names', '--gpujs-mode', 'webasm'), 2, 'recurrent train: --gpujs-mode expected --backend gpujs, got --backend native or cpu (the default)');
     expectOneLine(recurrent('train', 'names', '--backend', 'gpujs', '--gpujs-mode', 'webgpu'), 2, "recurrent train: --gpujs-mode expected one of cpu, webasm, webgl2, webgl, headlessgl, gpu, got 'webgpu'");
@@ -46,7 +46,7 @@ describe('recurrent: bad input gets one clear line and a non-zero exit', () => {
 
   it('a CSV column that does not exist, a missing CSV file', () => {
     expectOneLine(recurrent('train', 'forecast', '--csv', csv, '--target', 'price', '--out', 'runs/a'), 1, /expected a column named "price", got columns \["t","level"\]/);
-    expectOneLine(recurrent('train', 'forecast', '--csv', 'nowhere.csv', '--target', 'level', '--out', 'runs/a'), 1, "recurrent train forecast: expected a readable CSV file, got 'nowhere.csv' (not found)");
+    expectOneLine(recurrent('train', 'forecast', '--csv', 'nowhere.csv', '--target', 'level', '--out', 'runs/a'), 1, 'recurrent train forecast: readCsvFile: nowhere.csv: expected a readable file, got ENOENT (no such file)');
   });
 
   it('a non-writable output directory', () => {

@@ -1,6 +1,10 @@
 // The `recurrent` command: `train`, `sample`, `eval`, `export`. User errors print one line on
 // stderr and exit non-zero; only a bug in recurrent itself prints a stack trace.
 import { CliError } from './cliError.js';
+import { HelpRequested } from './options.js';
+import { exitWithParent } from './run/parentWatch.js';
+
+exitWithParent(Number(process.env.RECURRENT_LAUNCHER_PID));
 
 const usage = `usage: recurrent <command> [options]
 
@@ -12,7 +16,9 @@ const usage = `usage: recurrent <command> [options]
                      --keep N --no-progress; forecast: --csv FILE --target COLUMN
   sample DIR         generate from a char-lm or names model: --length N --temperature T --prime TEXT --seed N
   eval DIR           evaluate a checkpoint on its task's validation split
-  export DIR         --format safetensors|pytorch|onnx --output PATH [--initial-states]`;
+  export DIR         --format safetensors|pytorch|onnx|model|bundle --output PATH
+
+  recurrent <command> --help shows a command's options`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -41,12 +47,19 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof CliError) {
+    if (error instanceof HelpRequested) {
+      console.log(error.usage);
+      process.exitCode = 0;
+    } else if (error instanceof CliError || (error instanceof Error && error.name === 'DataError')) {
       console.error(error.message.split('\n')[0]);
-      process.exitCode = error.exitCode;
+      process.exitCode = error instanceof CliError ? error.exitCode : 1;
     } else if (error instanceof Error && /^(EACCES|EROFS|ENOSPC|ENOENT|ENOTDIR|EEXIST|EISDIR)/.test((error as NodeJS.ErrnoException).code ?? '')) {
       const system = error as NodeJS.ErrnoException;
       console.error(`recurrent: ${system.code}: cannot ${system.syscall ?? 'access'} ${system.path ?? ''}`.trimEnd());
+      process.exitCode = 1;
+    } else if (error instanceof RangeError && /Invalid typed array length|Array buffer allocation failed|Invalid array length/.test(error.message)) {
+      // sizes past the memory estimate's reach (it runs before every model is built)
+      console.error(`recurrent: expected sizes that fit in memory, got an allocation that failed (${error.message}); try smaller --hidden-size, --layers or --batch`);
       process.exitCode = 1;
     } else {
       console.error(error);

@@ -2,6 +2,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 import type { GpujsMode } from '@recurrent/backend-gpujs';
+import { nearestName } from '@recurrent/tensor';
 import { CliError } from './cliError.js';
 
 /** The tasks `recurrent train` knows. */
@@ -35,15 +36,36 @@ export interface TrainOptions {
   out?: string;
   resume?: string;
   logJson?: string;
-  evalEvery: number;
+  evalEvery?: number;
   /** Validation items scored at intermediate evaluations (all at the last one). */
   evalLimit?: number;
-  checkpointEvery: number;
-  keep: number;
+  checkpointEvery?: number;
+  keep?: number;
   csv?: string;
   target?: string;
-  progress: boolean;
-  sampleLength: number;
+  progress?: boolean;
+  sampleLength?: number;
+  /** Refuse a model whose estimated memory exceeds this many GB (`--max-memory`, default 4). */
+  maxMemory?: number;
+}
+
+/** The settings of a run once saved settings, given flags and defaults are merged. */
+export type ResolvedTrainOptions = TrainOptions & Required<Pick<TrainOptions, 'evalEvery' | 'checkpointEvery' | 'keep' | 'progress' | 'sampleLength' | 'maxMemory' | 'cell' | 'dropout' | 'optimizer' | 'seed'>>;
+
+/** Defaults of the settings every task shares (the task's own defaults fill the rest). */
+export const trainDefaults = {
+  evalEvery: 30, checkpointEvery: 200, keep: 3, progress: true, sampleLength: 200, maxMemory: 4,
+  cell: 'lstm', dropout: 0, optimizer: 'adam', seed: 0,
+} as const satisfies Partial<TrainOptions>;
+
+/**
+ * A resumed run's settings: the saved ones, overridden by the flags given now, then the defaults
+ * for whatever neither has (defaults never override a saved setting).
+ */
+export function resolveTrainOptions(given: TrainOptions, saved: Partial<TrainOptions> = {}): ResolvedTrainOptions {
+  const defined = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+  const savedDefined = Object.fromEntries(Object.entries(saved).filter(([, value]) => value !== undefined && value !== null));
+  return { ...trainDefaults, ...savedDefined, ...defined } as ResolvedTrainOptions;
 }
 
 /** gpu.js modes `--gpujs-mode` accepts (listed here so parsing options never loads gpu.js). */
@@ -78,25 +100,103 @@ const trainSpec = {
   target: { type: 'string' },
   'no-progress': { type: 'boolean' },
   'sample-length': { type: 'string' },
+  'max-memory': { type: 'string' },
 } as const;
 
-/** Parses argv with unknown options rejected, turning parse errors into one-line CliErrors. */
-export function parse<T extends OptionSpec>(command: string, argv: string[], options: T): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>> {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new CliError(`recurrent ${command}: ${(error as Error).message.split('\n')[0]}`, 2);
+/** Flags only some tasks use: any other task refuses them rather than ignoring them. */
+const taskFlags: Partial<Record<keyof typeof trainSpec, readonly TaskName[]>> = {
+  bidirectional: ['seq-mnist', 'g2p'],
+  bptt: ['char-lm', 'forecast'],
+  'embedding-size': ['char-lm', 'g2p', 'names'],
+  'eval-limit': ['char-lm', 'seq-mnist', 'g2p'],
+  'sample-length': ['char-lm', 'names'],
+  csv: ['forecast'],
+  target: ['forecast'],
+};
+
+/** Usage of each command, printed by `--help`. */
+export const usages: Record<string, string> = {
+  train: `usage: recurrent train <task> [options]
+
+  tasks: char-lm, seq-mnist, g2p, names, forecast
+  --cell lstm|gru|rnn      --hidden-size N     --layers N          --dropout P
+  --embedding-size N       (char-lm, g2p, names)
+  --bidirectional          (seq-mnist, g2p)
+  --bptt N                 (char-lm: window; forecast: past values read)
+  --optimizer adam|adamw|sgd|rmsprop|adagrad   --lr X   --batch N   --clip X
+  --epochs N | --budget SECONDS                --seed N
+  --backend native|cpu|gpujs (default: native where it loads, else cpu) --threads N (native)
+  [--gpujs-mode webasm|cpu|webgl2|webgl|headlessgl|gpu] (gpujs)
+  --out DIR   --resume DIR   --log-json FILE   --eval-every SECONDS   --eval-limit N
+  --checkpoint-every STEPS   --keep N   --no-progress   --sample-length N (char-lm, names)
+  --max-memory GB          refuse a model estimated to need more (default 4)
+  forecast: --csv FILE --target COLUMN
+  --resume DIR restores every saved setting; flags given again override them.`,
+  sample: `usage: recurrent sample DIR [--length N] [--temperature T] [--prime TEXT] [--seed N]
+
+  generates from a char-lm or names checkpoint (a run or checkpoint directory)`,
+  eval: `usage: recurrent eval DIR
+
+  evaluates a checkpoint on its task's validation split`,
+  export: `usage: recurrent export DIR [--format safetensors|pytorch] [--output PATH]
+
+  writes a checkpoint's weights (safetensors) or a PyTorch module folder (pytorch)`,
+};
+
+/** Thrown by {@link parse} for `--help`: the command prints its usage and exits 0. */
+export class HelpRequested extends Error {
+  constructor(readonly usage: string) {
+    super(usage);
+    this.name = 'HelpRequested';
   }
 }
 
-/** A numeric option: finite, within [min, max], an integer when asked. */
-export function numberOption(command: string, name: string, text: string | undefined, rule: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
+/** A number as users write it on a command line: decimal, no hex, no `Infinity`. */
+const decimal = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Joins a string option and a following negative number (`--lr -1` → `--lr=-1`), which
+ * parseArgs would otherwise read as an option of its own ("argument is ambiguous").
+ */
+function joinNegativeValues(argv: string[], options: OptionSpec): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < argv.length; k++) {
+    const name = argv[k].startsWith('--') ? argv[k].slice(2) : null;
+    if (name !== null && options[name]?.type === 'string' && k + 1 < argv.length && /^-[\d.]/.test(argv[k + 1])) {
+      out.push(`${argv[k]}=${argv[++k]}`);
+    } else {
+      out.push(argv[k]);
+    }
+  }
+  return out;
+}
+
+/** Parses argv with unknown options rejected, turning parse errors into one-line CliErrors; `--help` throws {@link HelpRequested}. */
+export function parse<T extends OptionSpec>(command: string, argv: string[], options: T): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>> {
+  if (argv.includes('--help') || argv.includes('-h')) throw new HelpRequested(usages[command] ?? `usage: recurrent ${command}`);
+  try {
+    return parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0];
+    const unknown = /^Unknown option '(--?[^']+)'/.exec(message);
+    if (unknown) {
+      const near = nearestName(unknown[1].replace(/^-+/, ''), Object.keys(options));
+      throw new CliError(`recurrent ${command}: unknown option '${unknown[1]}'${near ? ` (did you mean '--${near}'?)` : ''}; see recurrent ${command} --help`, 2);
+    }
+    throw new CliError(`recurrent ${command}: ${message}`, 2);
+  }
+}
+
+/** A numeric option: a decimal number, finite, within [min, max], an integer when asked. */
+export function numberOption(command: string, name: string, text: string | undefined, rule: { min?: number; max?: number; integer?: boolean; above?: number } = {}): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  const ok = text.trim() !== '' && Number.isFinite(value) && (!rule.integer || Number.isInteger(value)) && value >= (rule.min ?? -Infinity) && value <= (rule.max ?? Infinity);
+  const ok = decimal.test(text.trim()) && Number.isFinite(value) && (!rule.integer || Number.isSafeInteger(value))
+    && value >= (rule.min ?? -Infinity) && value <= (rule.max ?? Infinity) && (rule.above === undefined || value > rule.above);
   if (!ok) {
     const kind = rule.integer ? 'an integer' : 'a number';
-    const range = rule.min !== undefined ? (rule.max !== undefined ? ` in [${rule.min}, ${rule.max}]` : ` ≥ ${rule.min}`) : '';
+    const bounds = [rule.above !== undefined ? `> ${rule.above}` : '', rule.min !== undefined ? `≥ ${rule.min}` : '', rule.max !== undefined ? `≤ ${rule.max}` : ''].filter(Boolean);
+    const range = rule.min !== undefined && rule.max !== undefined ? ` in [${rule.min}, ${rule.max}]` : bounds.length ? ` ${bounds.join(' and ')}` : '';
     throw new CliError(`recurrent ${command}: --${name} expected ${kind}${range}, got '${text}'`, 2);
   }
   return value;
@@ -114,6 +214,11 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
   if (positionals.length !== 1) throw new CliError(`recurrent train: expected one task (${tasks.join(', ')}), got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`, 2);
   if (!(tasks as readonly string[]).includes(positionals[0])) throw new CliError(`recurrent train: expected a task (${tasks.join(', ')}), got '${positionals[0]}'`, 2);
   const task = positionals[0] as TaskName;
+  for (const [flag, users] of Object.entries(taskFlags) as [keyof typeof trainSpec, readonly TaskName[]][]) {
+    if (values[flag] !== undefined && !users.includes(task)) {
+      throw new CliError(`recurrent train ${task}: --${flag} is for ${users.join(', ')}, got it for ${task} (which would ignore it)`, 2);
+    }
+  }
   const int = (name: keyof typeof trainSpec, min = 1) => numberOption('train', name, values[name] as string | undefined, { integer: true, min });
   const num = (name: keyof typeof trainSpec, min = 0, max?: number) => numberOption('train', name, values[name] as string | undefined, { min, max });
   const options: TrainOptions = {
@@ -125,11 +230,11 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
     bidirectional: values.bidirectional,
     dropout: num('dropout', 0, 0.99),
     optimizer: choice('train', 'optimizer', values.optimizer, ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad'] as const),
-    lr: num('lr'),
+    lr: numberOption('train', 'lr', values.lr, { above: 0 }),
     batch: int('batch'),
     bptt: int('bptt'),
     clip: num('clip'),
-    epochs: num('epochs'),
+    epochs: numberOption('train', 'epochs', values.epochs, { above: 0 }),
     budget: num('budget'),
     seed: int('seed', 0),
     backend: choice('train', 'backend', values.backend, ['cpu', 'gpujs', 'native'] as const),
@@ -138,26 +243,27 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
     out: values.out,
     resume: values.resume,
     logJson: values['log-json'],
-    evalEvery: num('eval-every') ?? 30,
+    evalEvery: num('eval-every'),
     evalLimit: int('eval-limit'),
-    checkpointEvery: int('checkpoint-every') ?? 200,
-    keep: int('keep') ?? 3,
+    checkpointEvery: int('checkpoint-every'),
+    keep: int('keep'),
     csv: values.csv,
     target: values.target,
-    progress: !values['no-progress'],
-    sampleLength: int('sample-length', 0) ?? 200,
+    progress: values['no-progress'] ? false : undefined,
+    sampleLength: int('sample-length', 0),
+    maxMemory: numberOption('train', 'max-memory', values['max-memory'], { above: 0 }),
   };
-  if (options.gpujsMode !== undefined && options.backend !== 'gpujs') {
-    throw new CliError(`recurrent train: --gpujs-mode expected --backend gpujs, got --backend ${options.backend ?? 'native or cpu (the default)'}`, 2);
+  if (options.epochs !== undefined && options.budget !== undefined) {
+    throw new CliError(`recurrent train: expected --epochs or --budget, got both (--epochs ${options.epochs}, --budget ${options.budget})`, 2);
   }
   if (options.threads !== undefined && (options.backend === 'cpu' || options.backend === 'gpujs')) {
     throw new CliError(`recurrent train: --threads expected --backend native (or no --backend), got --backend ${options.backend}`, 2);
   }
-  if (task === 'forecast' && (options.csv === undefined || options.target === undefined)) {
-    throw new CliError('recurrent train forecast: expected --csv FILE and --target COLUMN, got ' + (options.csv === undefined ? 'no --csv' : 'no --target'), 2);
+  if (options.gpujsMode !== undefined && options.backend !== 'gpujs' && options.resume === undefined) {
+    throw new CliError(`recurrent train: --gpujs-mode expected --backend gpujs, got --backend ${options.backend ?? 'native or cpu (the default)'}`, 2);
   }
-  if (task !== 'forecast' && (options.csv !== undefined || options.target !== undefined)) {
-    throw new CliError(`recurrent train ${task}: --csv and --target belong to the forecast task, got them for ${task}`, 2);
+  if (task === 'forecast' && options.resume === undefined && (options.csv === undefined || options.target === undefined)) {
+    throw new CliError('recurrent train forecast: expected --csv FILE and --target COLUMN, got ' + (options.csv === undefined ? 'no --csv' : 'no --target'), 2);
   }
   return options;
 }

@@ -166,9 +166,10 @@ describe('pretrained models trained by the command', () => {
     const error = await page.$eval('.pretrained', (el) => el.querySelector('[data-role="error"]')?.textContent ?? '');
     expect(error).toBe('');
     expect(errors).toEqual([]);
-    // the page's own timer: from mount to all three models loaded and run
+    // the page's own timer, from the component's mount to all three models fetched, built and run
     expect(Number(await page.getAttribute('.pretrained', 'data-seconds'))).toBeLessThan(3);
-    expect(elapsed).toBeLessThan(3);
+    // navigation included (the site's scripts load first): a bound against hangs on a loaded CI machine
+    expect(elapsed).toBeLessThan(10);
     const text = (role: string) => page.$eval(`.pretrained [data-role="${role}"]`, (el) => el.textContent ?? '');
     expect((await text('moby')).length).toBeGreaterThan(150);
     expect((await text('names')).split(', ').length).toBe(8);

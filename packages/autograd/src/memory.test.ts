@@ -24,7 +24,7 @@ describe('memory', () => {
   });
 
   it('keeps live buffers flat over 10,000 training steps of a tiny linear model', async () => {
-    const backend = createCpuBackend();
+    const backend = createCpuBackend({ countLive: true });
     const generator = new Generator(1);
     const x = randn([8, 3], generator, { backend });
     const target = randn([8, 2], generator, { backend });
@@ -50,7 +50,7 @@ describe('memory', () => {
       last = step();
       if (i % 2_000 === 0) {
         await settle();
-        live.push(backend.stats.live);
+        live.push(backend.stats.live!);
         allocated.push(backend.stats.allocated);
       }
     }

@@ -6,6 +6,9 @@
 // and a plain SGD step on the host. Default shape s2: the others take minutes on the CPU modes.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Generator, uniform } from '@recurrent/tensor';
+import { noGrad } from '../../autograd/src/index.js';
+import { LSTM } from '../../layers/src/index.js';
 import { createGpujsBackend, type GpujsMode } from '../src/index.js';
 import { runRecurrentBench, type Config } from './recurrentBench.js';
 
@@ -31,5 +34,27 @@ console.log(`\ngpu.js ${backend.mode} (${[...backend.kernelClasses].join(', ')})
 console.log('| cell | shape | mode | ms/step | launches/step | uploads/step | downloads/step |');
 console.log('|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
+// The LSTM layer of @recurrent/layers on this backend: it reaches the same fused kernels through
+// `kernels.recurrent`; what one inference forward costs on the device, per time step and per sequence.
+console.log('\nthe LSTM layer of @recurrent/layers (batch-first, one layer), inference forward on this backend\n');
+console.log('| shape | ms/forward | launches | launches/time step | uploads | downloads | recurrent fallbacks |');
+console.log('|---|---|---|---|---|---|---|');
+for (const shape of config.shapes.filter((s) => shapes.includes(s.name))) {
+  const lstm = new LSTM({ inputSize: shape.I, hiddenSize: shape.H, batchFirst: true, backend, generator: new Generator(config.seed) });
+  const x = uniform([shape.B, shape.T, shape.I], -1, 1, new Generator(config.seed + 1), { backend });
+  for (let i = 0; i < warmup; i++) noGrad(() => lstm.forward(x));
+  const before = { ...backend.device };
+  const fallbacksBefore = [...backend.fallbacks].filter(([name]) => name.startsWith('recurrent.')).reduce((n, [, c]) => n + c, 0);
+  const times: number[] = [];
+  for (let i = 0; i < iters; i++) {
+    const start = performance.now();
+    noGrad(() => lstm.forward(x));
+    times.push(performance.now() - start);
+  }
+  const per = (key: 'launches' | 'uploads' | 'downloads') => (backend.device[key] - before[key]) / iters;
+  const fallbacks = [...backend.fallbacks].filter(([name]) => name.startsWith('recurrent.')).reduce((n, [, c]) => n + c, 0) - fallbacksBefore;
+  times.sort((a, b) => a - b);
+  console.log(`| ${shape.name} (B${shape.B} T${shape.T} I${shape.I} H${shape.H}) | ${times[times.length >> 1].toFixed(1)} | ${per('launches')} | ${(per('launches') / shape.T).toFixed(2)} | ${per('uploads')} | ${per('downloads')} | ${fallbacks} |`);
+}
 console.log(`\nlive device buffers after the run: ${backend.device.liveBuffers}`);
 backend.dispose();

@@ -121,8 +121,11 @@ export function createGpujsKernels(device: Device, fallbacks: Map<string, number
       out.set(device.read(kernel('softmax'), out.length, [x, layout.length, layout.inner, log ? 1 : 0]));
     },
   };
+  // packB packs for the CPU gemm, which these products never read: the gpu.js gemm takes `b` as
+  // it is. Wrapped like the others, its pack was dropped unreleased at every call (a leak).
+  delete table.packB;
   for (const name of Object.keys(cpuKernels) as KernelName[]) {
-    if ((gpuKernelNames as readonly string[]).includes(name)) continue;
+    if ((gpuKernelNames as readonly string[]).includes(name) || name === 'packB') continue;
     const cpuKernel = cpuKernels[name] as (...args: unknown[]) => void;
     (table as unknown as Record<string, unknown>)[name] = (...args: unknown[]): void => {
       fallback(name);

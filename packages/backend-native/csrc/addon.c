@@ -78,6 +78,7 @@ NAPI_MODULE_INIT() {
   EXPORT("binary", native_binary);
   EXPORT("reduce", native_reduce);
   EXPORT("softmax", native_softmax);
+  EXPORT("copy", native_copy);
   EXPORT("recurrentForward", native_recurrent_forward);
   EXPORT("recurrentBackward", native_recurrent_backward);
   return exports;

@@ -13,6 +13,7 @@ napi_value native_clamp(napi_env env, napi_callback_info info);
 napi_value native_binary(napi_env env, napi_callback_info info);
 napi_value native_reduce(napi_env env, napi_callback_info info);
 napi_value native_softmax(napi_env env, napi_callback_info info);
+napi_value native_copy(napi_env env, napi_callback_info info);
 napi_value native_recurrent_forward(napi_env env, napi_callback_info info);
 napi_value native_recurrent_backward(napi_env env, napi_callback_info info);
 

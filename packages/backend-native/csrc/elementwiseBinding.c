@@ -4,6 +4,7 @@
  * dtype, mixed dtypes), which the caller then runs on the CPU kernels. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include "addon.h"
 #include "elementwise.h"
 
@@ -175,5 +176,45 @@ napi_value native_softmax(napi_env env, napi_callback_info info) {
   }
   if (x.dtype == DT_F32) PICK(isa, ew_softmax_rows, f32)(x.data, outer, length, logarithm, out.data);
   else PICK(isa, ew_softmax_rows, f64)(x.data, outer, length, logarithm, out.data);
+  return boolean(env, 1);
+}
+
+/* copy(source, offset, s0, s1, out, outer, inner): a strided view collapsed to two axes into
+ * contiguous out (transposes, slices, broadcasts), element bits as they are, so any dtype whose
+ * source and out agree; false for a cast (the CPU kernel converts). */
+napi_value native_copy(napi_env env, napi_callback_info info) {
+  const char *op = "copy";
+  napi_value argv[7];
+  int64_t offset, s0, s1, outer, inner;
+  array_t x, out;
+  if (!get_args(env, info, op, 7, argv) || !get_array(env, argv[0], op, "source", &x) || !get_size(env, argv[1], op, "offset", &offset) ||
+      !get_size(env, argv[2], op, "stride", &s0) || !get_size(env, argv[3], op, "stride", &s1) || !get_array(env, argv[4], op, "out", &out) ||
+      !get_size(env, argv[5], op, "outer", &outer) || !get_size(env, argv[6], op, "inner", &inner)) {
+    return NULL;
+  }
+  if (x.dtype != out.dtype) return boolean(env, 0);
+  if (!inside(&x, offset, s0, s1, outer, inner) || (size_t)(outer * inner) > out.length) {
+    return throw_expected(env, op, "a view inside its array", "a view past an end");
+  }
+  if (x.dtype == DT_F64) {
+    const double *src = (const double *)x.data + offset;
+    double *dst = out.data;
+    for (int64_t o = 0; o < outer; o++) {
+      const double *row = src + o * s0;
+      double *to = dst + o * inner;
+      if (s1 == 1) memcpy(to, row, (size_t)inner * sizeof(double));
+      else for (int64_t i = 0; i < inner; i++) to[i] = row[i * s1];
+    }
+  } else {
+    /* float32 and int32: 32-bit words */
+    const uint32_t *src = (const uint32_t *)x.data + offset;
+    uint32_t *dst = out.data;
+    for (int64_t o = 0; o < outer; o++) {
+      const uint32_t *row = src + o * s0;
+      uint32_t *to = dst + o * inner;
+      if (s1 == 1) memcpy(to, row, (size_t)inner * sizeof(uint32_t));
+      else for (int64_t i = 0; i < inner; i++) to[i] = row[i * s1];
+    }
+  }
   return boolean(env, 1);
 }

@@ -33,6 +33,7 @@ typedef struct {
   rec_weights_t w;
   const float *x, *h0, *c0;
   float *output, *hN, *cN; /* [T, B, R], [B, R], [B, H] (cN LSTM only) */
+  float *scratchGates;     /* [T, B, G] work buffer for inference (keepTape 0), or NULL: allocated here */
   rec_tape_t tape;         /* every pointer NULL for inference */
   int keepTape;
 } rec_forward_t;
@@ -46,6 +47,9 @@ typedef struct {
   float *dx;                        /* [T, B, I] or NULL (not needed) */
   float *dh0, *dc0;                 /* [B, R], [B, H] (LSTM) */
   float *dWeightIh, *dWeightHh, *dBiasIh, *dBiasHh, *dWeightHr, *dWeightCi, *dWeightCf, *dWeightCo; /* NULL: not needed / absent */
+  /* work buffers from the caller's workspace, or NULL (allocated here): the gate gradients
+   * [T, B, G], the GRU's hidden-side ones [T, B, G] and the projected-state gradients [T, B, P] */
+  float *scratchDGates, *scratchDGatesHidden, *scratchDHidden;
 } rec_backward_t;
 
 /* 0 on success, else a static message (out of memory). */

@@ -162,7 +162,8 @@ napi_value native_recurrent_forward(napi_env env, napi_callback_info info) {
   if (!get_f32_field(env, argv[0], op, "x", TB * a.d.I, 0, &x) || !get_f32_field(env, argv[0], op, "h0", B * R, 1, &h0) ||
       !get_f32_field(env, argv[0], op, "c0", B * H, 1, &c0) || !get_f32_field(env, argv[0], op, "output", TB * R, 0, &a.output) ||
       !get_f32_field(env, argv[0], op, "hN", B * R, 0, &a.hN) || !get_f32_field(env, argv[0], op, "cN", B * H, !lstm, &a.cN) ||
-      (a.keepTape && !get_tape(env, argv[0], op, &a.d, &a.tape))) {
+      (a.keepTape && !get_tape(env, argv[0], op, &a.d, &a.tape)) ||
+      !get_f32_field(env, argv[0], op, "scratchGates", TB * a.d.G, 1, &a.scratchGates)) {
     return NULL;
   }
   a.x = x; a.h0 = h0; a.c0 = lstm ? c0 : NULL;
@@ -194,7 +195,10 @@ napi_value native_recurrent_backward(napi_env env, napi_callback_info info) {
       !get_f32_field(env, o, op, "dWeightHh", G * R, 1, &a.dWeightHh) || !get_f32_field(env, o, op, "dBiasIh", G, 1, &a.dBiasIh) ||
       !get_f32_field(env, o, op, "dBiasHh", G, 1, &a.dBiasHh) || !get_f32_field(env, o, op, "dWeightHr", P * H, 1, &a.dWeightHr) ||
       !get_f32_field(env, o, op, "dWeightCi", H, !peep, &a.dWeightCi) || !get_f32_field(env, o, op, "dWeightCf", H, !peep, &a.dWeightCf) ||
-      !get_f32_field(env, o, op, "dWeightCo", H, !peep, &a.dWeightCo)) {
+      !get_f32_field(env, o, op, "dWeightCo", H, !peep, &a.dWeightCo) ||
+      !get_f32_field(env, o, op, "scratchDGates", TB * G, 1, &a.scratchDGates) ||
+      !get_f32_field(env, o, op, "scratchDGatesHidden", TB * G, 1, &a.scratchDGatesHidden) ||
+      !get_f32_field(env, o, op, "scratchDHidden", TB * P, 1, &a.scratchDHidden)) {
     return NULL;
   }
   a.x = x; a.dOutput = dOutput; a.dhN = dhN; a.dcN = lstm ? dcN : NULL;

@@ -155,7 +155,8 @@ const char *FN(rec_forward)(const rec_forward_t *a) {
   const int lstm = d->mode == MODE_LSTM, gru = d->mode == MODE_GRU, relu = d->mode == MODE_RNN_RELU;
   const size_t TB = (size_t)T * B;
   const rec_tape_t *tp = a->keepTape ? &a->tape : NULL;
-  float *gates = tp ? tp->gates : malloc(TB * G * sizeof(float));
+  float *gates = tp ? tp->gates : a->scratchGates ? a->scratchGates : malloc(TB * G * sizeof(float));
+  const int ownGates = !tp && !a->scratchGates;
   float *work = malloc((size_t)B * G * sizeof(float));
   float *bias = malloc((size_t)(G + H) * sizeof(float));
   float *cells = lstm ? (tp ? NULL : malloc((size_t)B * H * sizeof(float))) : NULL;
@@ -165,7 +166,7 @@ const char *FN(rec_forward)(const rec_forward_t *a) {
   float *proj = P > 0 ? malloc((size_t)B * P * sizeof(float)) : NULL;
   float *cTmp = lstm ? malloc((size_t)B * H * sizeof(float)) : NULL;
   if (!gates || !work || !bias || (lstm && !tp && (!cells || !tcs)) || (P > 0 && (!proj || (!tp && !unproj))) || (gru && !tp && !hnRow) || (lstm && !cTmp)) {
-    if (!tp) free(gates);
+    if (ownGates) free(gates);
     free(work); free(bias); free(cells); free(tcs); free(unproj); free(hnRow); free(proj); free(cTmp);
     return "out of memory";
   }
@@ -257,7 +258,7 @@ const char *FN(rec_forward)(const rec_forward_t *a) {
       }
     }
   }
-  if (!tp) free(gates);
+  if (ownGates) free(gates);
   free(work); free(bias); free(cells); free(tcs); free(unproj); free(hnRow); free(proj); free(cTmp);
   return NULL;
 }
@@ -278,14 +279,24 @@ const char *FN(rec_backward)(const rec_backward_t *a) {
   const size_t TB = (size_t)T * B;
   const rec_tape_t *tp = &a->tape;
   /* gate gradients of every step; the GRU's hidden side differs in its n block (dn ⊙ r) */
-  float *dG = calloc(TB * G, sizeof(float));
-  float *dGh = gru ? calloc(TB * G, sizeof(float)) : dG;
-  float *dHidden = P > 0 ? calloc(TB * P, sizeof(float)) : NULL;
+  /* every row of the gate gradients is written at each step it runs: only rows past their length
+   * (lengths given) need zeros, for the products after the loop */
+  const int zero = d->lengths != NULL;
+  float *dG = a->scratchDGates ? a->scratchDGates : calloc(TB * G, sizeof(float));
+  float *dGh = gru ? (a->scratchDGatesHidden ? a->scratchDGatesHidden : calloc(TB * G, sizeof(float))) : dG;
+  float *dHidden = P > 0 ? (a->scratchDHidden ? a->scratchDHidden : calloc(TB * P, sizeof(float))) : NULL;
+  const int ownDG = !a->scratchDGates, ownDGh = gru && !a->scratchDGatesHidden, ownDH = P > 0 && !a->scratchDHidden;
+  if (zero && dG && !ownDG) memset(dG, 0, TB * G * sizeof(float));
+  if (zero && gru && dGh && !ownDGh) memset(dGh, 0, TB * G * sizeof(float));
+  if (zero && dHidden && !ownDH) memset(dHidden, 0, TB * P * sizeof(float));
   float *dm = P > 0 ? malloc((size_t)B * H * sizeof(float)) : NULL;
   float *next = malloc((size_t)B * R * sizeof(float));
   float *drh = gru && !d->resetAfter ? malloc((size_t)B * H * sizeof(float)) : NULL;
   if (!dG || !dGh || (P > 0 && (!dHidden || !dm)) || !next || (gru && !d->resetAfter && !drh)) {
-    free(dG); if (gru) free(dGh); free(dHidden); free(dm); free(next); free(drh);
+    if (ownDG) free(dG);
+    if (ownDGh) free(dGh);
+    if (ownDH) free(dHidden);
+    free(dm); free(next); free(drh);
     return "out of memory";
   }
   float *dh = a->dh0, *dc = a->dc0;
@@ -387,6 +398,9 @@ const char *FN(rec_backward)(const rec_backward_t *a) {
   if (a->dBiasHh) FN(column_sums)(dGh, TB, G, a->dBiasHh);
   if (a->dx) GEMM(NT, NT, (int)TB, I, G, dG, G, a->w.weightIh, I, 0.0f, a->dx, I);
   if (P > 0 && a->dWeightHr) GEMM(TR, NT, P, H, (int)TB, dHidden, P, tp->unprojected, H, 0.0f, a->dWeightHr, H);
-  free(dG); if (gru) free(dGh); free(dHidden); free(dm); free(next); free(drh);
+  if (ownDG) free(dG);
+  if (ownDGh) free(dGh);
+  if (ownDH) free(dHidden);
+  free(dm); free(next); free(drh);
   return NULL;
 }

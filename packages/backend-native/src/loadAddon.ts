@@ -33,6 +33,7 @@ export interface NativeAddon {
     out: DataArray, outer: number, inner: number): boolean;
   reduce(isa: number, op: number, x: DataArray, outer: number, length: number, inner: number, out: DataArray): boolean;
   softmax(isa: number, x: DataArray, outer: number, length: number, inner: number, log: boolean, out: DataArray): boolean;
+  copy(source: DataArray, offset: number, s0: number, s1: number, out: DataArray, outer: number, inner: number): boolean;
   /** Whole-sequence forward (csrc/recurrenceBinding.c): named sizes, flags and arrays. */
   recurrentForward(args: Record<string, unknown>): void;
   /** Whole-sequence backward from the arrays a forward wrote. */

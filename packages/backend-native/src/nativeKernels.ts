@@ -16,7 +16,7 @@ export interface NativeKernelContext {
 }
 
 /** The kernels of the table that run in the addon. */
-export const nativeKernelNames: readonly string[] = ['gemm', 'unary', 'affine', 'clamp', 'binary', 'reduce', 'softmax', 'recurrent'];
+export const nativeKernelNames: readonly string[] = ['gemm', 'unary', 'affine', 'clamp', 'binary', 'copy', 'reduce', 'softmax', 'recurrent'];
 
 const isaCodes: Record<string, number> = { scalar: 0, avx2: 1, avx512: 2 };
 
@@ -60,7 +60,12 @@ export function createNativeKernels(context: NativeKernelContext): KernelTable {
       fallback.binary(op, a, b, out, shape);
     },
     where: delegate('where'),
-    copy: delegate('copy'),
+    copy(source: Strided, out: DataArray, shape: readonly number[]): void {
+      const walk = collapse(shape, source.strides, source.strides);
+      if (walk && addon.copy(source.data, source.offset, walk.a0, walk.a1, out, walk.outer, walk.inner)) return;
+      count('copy');
+      fallback.copy(source, out, shape);
+    },
     reduce(op: ReduceOp, x: DataArray, layout: AxisLayout, out: DataArray): void {
       if (addon.reduce(isa, reduceOps.indexOf(op), x, layout.outer, layout.length, layout.inner, out)) return;
       count('reduce');

@@ -17,10 +17,11 @@ const isas = (['avx512', 'avx2', 'scalar'] as const).filter((isa) => {
   }
 });
 
-interface Variant { mode: RecurrentMode; projSize?: number; peephole?: boolean; resetAfter?: boolean }
+interface Variant { mode: RecurrentMode; projSize?: number; peephole?: boolean; resetAfter?: boolean; hard?: boolean }
 const variants: Variant[] = [
   { mode: 'RNN_TANH' }, { mode: 'RNN_RELU' }, { mode: 'LSTM' }, { mode: 'LSTM', projSize: 3 }, { mode: 'LSTM', peephole: true },
   { mode: 'GRU', resetAfter: true }, { mode: 'GRU', resetAfter: false },
+  { mode: 'LSTM', peephole: true, hard: true }, { mode: 'GRU', resetAfter: false, hard: true }, { mode: 'GRU', hard: true },
 ];
 const runs = [
   { label: 'forward, all rows', reverse: false, lengths: null },
@@ -41,7 +42,7 @@ function makeArgs(variant: Variant, run: (typeof runs)[number], seed: number): R
   };
   return {
     mode: variant.mode, steps: T, batch: B, inputSize: I, hiddenSize: H, projSize: P, resetAfter: variant.resetAfter ?? true,
-    recurrentActivation: 'sigmoid', x: random(T * B * I, 1), h0: random(B * R), c0: variant.mode === 'LSTM' ? random(B * H) : null, weights,
+    recurrentActivation: variant.hard ? 'hardSigmoid' : 'sigmoid', x: random(T * B * I, 1), h0: random(B * R), c0: variant.mode === 'LSTM' ? random(B * H) : null, weights,
     reverse: run.reverse, lengths: run.lengths ? Int32Array.from(run.lengths) : null, keepTape: true,
   };
 }
@@ -60,7 +61,7 @@ for (const isa of isas) {
     const native = createNativeBackend({ isa, threads: 1 });
     variants.forEach((variant, v) => {
       runs.forEach((run, r) => {
-        it(`${variant.mode}${variant.projSize ? ' projection' : ''}${variant.peephole ? ' peephole' : ''}${variant.resetAfter === false ? ' reset-before' : ''}: ${run.label}`, () => {
+        it(`${variant.mode}${variant.projSize ? ' projection' : ''}${variant.peephole ? ' peephole' : ''}${variant.resetAfter === false ? ' reset-before' : ''}${variant.hard ? ' hard sigmoid' : ''}: ${run.label}`, () => {
           const args = makeArgs(variant, run, 10 * v + r);
           const ours = native.kernels.recurrent!.forward(args);
           const theirs = cpu.kernels.recurrent!.forward(args);
@@ -82,7 +83,7 @@ for (const isa of isas) {
 
 describe('native recurrence', () => {
   const native = createNativeBackend({ threads: 1 });
-  it('runs the hard sigmoid (which the CPU recurrence does not): backward matches finite differences of forward', () => {
+  it('hard sigmoid: backward matches finite differences of forward', () => {
     for (const mode of ['LSTM', 'GRU'] as const) {
       const args = { ...makeArgs({ mode }, runs[0], 7), recurrentActivation: 'hardSigmoid' as const };
       const loss = (x: Float32Array) => native.kernels.recurrent!.forward({ ...args, x, keepTape: false }).output.reduce((s, v) => s + v * v, 0);
@@ -119,5 +120,28 @@ describe('native recurrence', () => {
       needs: { x: false, h0: true, c0: false, weights: false } });
     expect([g.x, g.c0, g.weightIh, g.biasHh]).toEqual([null, null, null, null]);
     expect(g.h0!.some((v) => v !== 0)).toBe(true);
+  });
+});
+
+describe('the native recurrence workspace', () => {
+  it('keeps released tapes for the next forward, counted in workspaceFloats, freed by releaseWorkspace', () => {
+    const native = createNativeBackend({ threads: 1 });
+    const recurrence = native.kernels.recurrent!;
+    const args = makeArgs({ mode: 'LSTM' }, runs[0], 3);
+    const first = recurrence.forward(args);
+    const before = native.stats.workspaceFloats;
+    recurrence.releaseTape(first.tape!);
+    const held = native.stats.workspaceFloats - before;
+    expect(held).toBeGreaterThan(0);
+    recurrence.releaseTape(first.tape!); // a second release does nothing
+    expect(native.stats.workspaceFloats - before).toBe(held);
+    const again = recurrence.forward(args);
+    expect(native.stats.workspaceFloats - before).toBe(0);
+    expect(Array.from(again.output)).toEqual(Array.from(first.output));
+    expect(() => recurrence.backward({ tape: first.tape!, dOutput: null, dhN: null, dcN: null, needs: { x: true, h0: true, c0: true, weights: true } }))
+      .toThrow('recurrent: expected a tape not yet released, got a released one');
+    recurrence.releaseTape(again.tape!);
+    recurrence.releaseWorkspace();
+    expect(native.stats.workspaceFloats).toBeLessThanOrEqual(before);
   });
 });

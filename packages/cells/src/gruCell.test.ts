@@ -65,7 +65,7 @@ describe('GRUCell', () => {
     const x = random([2, 4], 1);
     expect(cell.forward(x).value.toFlatArray()).toEqual(cell.forward(x, zeros([2, 8])).value.toFlatArray());
     expect(() => cell.forward(random([2, 5], 1))).toThrow('GRUCell: expected input [batch, 4], got [2, 5]');
-    expect(() => cell.forward(x, zeros([3, 8]))).toThrow('GRUCell: expected h [2, 8] (batch of the input, 8 features), got [3, 8]');
+    expect(() => cell.forward(x, zeros([3, 8]))).toThrow("GRUCell: expected h with the input's batch size 2, got h [3, 8]");
     expect(() => new GRUCell({ inputSize: 4, hiddenSize: -1 })).toThrow('GRUCell: expected hiddenSize to be an integer ≥ 1, got number -1');
   });
 });

@@ -4,7 +4,7 @@ export { SCRNCell, type SCRNCellOptions, type SCRNStep } from './scrnCell.js';
 export { RNNCell, ElmanCell, type RNNCellOptions } from './rnnCell.js';
 export { LSTMCell, type LSTMCellOptions, type LSTMState, type LSTMStateInput } from './lstmCell.js';
 export { GRUCell, type GRUCellOptions } from './gruCell.js';
-export { type InitOptions, type RecurrentInit, orthogonalBlocks, uniformParameter } from './init.js';
+export { type RecurrentInit, orthogonalBlocks, uniformParameter } from './init.js';
 export type { StepInput } from './stepTools.js';
 export {
   recurrentPrimitive, recurrenceOf, type RecurrentInput, type RecurrentPrimitiveOptions,

@@ -1,27 +1,8 @@
-import { type Backend, Generator, type Tensor, fail, uniform } from '@recurrent/tensor';
+import { type Backend, type DType, Generator, type Tensor, uniform } from '@recurrent/tensor';
 import { Parameter } from '@recurrent/autograd';
 
 /** How the recurrent weights `weight_hh` of a built-in cell start. */
 export type RecurrentInit = 'uniform' | 'orthogonal';
-
-/** Initialisation options shared by the built-in cells and layers. */
-export interface InitOptions {
-  /** Seeded generator for the initial weights (default: `new Generator(0)`). */
-  generator?: Generator;
-  /** `uniform` (PyTorch's default, `U(−1/√H, 1/√H)`) or `orthogonal`: each gate's `[H, H]` block
-   * of `weight_hh` an orthogonal matrix (Saxe et al., 2014). */
-  recurrentInit?: RecurrentInit;
-  /** Backend the parameters live on (default: the CPU backend). */
-  backend?: Backend;
-}
-
-/** Checks a size option: a positive integer (`nonNegative` allows 0, as for `projSize`). */
-export function checkSize(owner: string, name: string, value: unknown, nonNegative = false): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < (nonNegative ? 0 : 1)) {
-    fail(owner, `${name} a ${nonNegative ? 'non-negative' : 'positive'} integer`, String(value));
-  }
-  return value;
-}
 
 /**
  * A parameter drawn from PyTorch's default `U(−1/√H, 1/√H)` with `H` the hidden size.
@@ -29,9 +10,9 @@ export function checkSize(owner: string, name: string, value: unknown, nonNegati
  * @example
  * const weight = uniformParameter([80, 10], 20, new Generator(0));
  */
-export function uniformParameter(shape: number[], hiddenSize: number, generator: Generator, backend?: Backend): Parameter {
+export function uniformParameter(shape: number[], hiddenSize: number, generator: Generator, backend?: Backend, dtype: DType = 'float32'): Parameter {
   const bound = 1 / Math.sqrt(hiddenSize);
-  return new Parameter(uniform(shape, -bound, bound, generator, { backend }));
+  return new Parameter(uniform(shape, -bound, bound, generator, { dtype, backend }));
 }
 
 /**
@@ -71,9 +52,4 @@ export function orthogonalBlocks(weight: Tensor, blocks: number, generator: Gene
       }
     }
   }
-}
-
-/** The generator from options, or a fresh seeded one. */
-export function generatorOf(options: InitOptions): Generator {
-  return options.generator ?? new Generator(0);
 }

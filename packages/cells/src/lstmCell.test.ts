@@ -122,8 +122,8 @@ describe('LSTMCell', () => {
     expect(implicit.h.value.toFlatArray()).toEqual(explicit.h.value.toFlatArray());
     expect(() => cell.forward(random([32, 12], 1))).toThrow('LSTMCell: expected input [batch, 10], got [32, 12]');
     expect(() => cell.forward(tensor([1, 2, 3]))).toThrow('LSTMCell: expected input [batch, 10], got [3]');
-    expect(() => cell.forward(x, { h: zeros([16, 20]), c: zeros([32, 20]) })).toThrow('LSTMCell: expected h [32, 20] (batch of the input, 20 features), got [16, 20]');
-    expect(() => cell.forward(x, { h: zeros([32, 20]), c: zeros([32, 19]) })).toThrow('LSTMCell: expected c [32, 20] (batch of the input, 20 features), got [32, 19]');
+    expect(() => cell.forward(x, { h: zeros([16, 20]), c: zeros([32, 20]) })).toThrow("LSTMCell: expected h with the input's batch size 32, got h [16, 20]");
+    expect(() => cell.forward(x, { h: zeros([32, 20]), c: zeros([32, 19]) })).toThrow('LSTMCell: expected c [batch, 20], got [32, 19]');
     expect(() => new LSTMCell({ inputSize: 10, hiddenSize: 0 })).toThrow('LSTMCell: expected hiddenSize to be an integer ≥ 1, got number 0');
     expect(() => new LSTMCell({ inputSize: 10, hiddenSize: 4, projSize: 4 })).toThrow('LSTMCell: expected projSize smaller than hiddenSize 4, got 4');
   });

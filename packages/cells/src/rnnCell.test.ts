@@ -48,7 +48,7 @@ describe('RNNCell', () => {
     const x = random([2, 3], 1);
     expect(elman.forward(x).value.toFlatArray()).toEqual(rnn.forward(x).value.toFlatArray());
     expect(() => elman.forward(random([2, 2], 1))).toThrow('ElmanCell: expected input [batch, 3], got [2, 2]');
-    expect(() => rnn.forward(x, zeros([2, 5]))).toThrow('RNNCell: expected h [2, 4] (batch of the input, 4 features), got [2, 5]');
+    expect(() => rnn.forward(x, zeros([2, 5]))).toThrow('RNNCell: expected h [batch, 4], got [2, 5]');
     expect(() => new RNNCell({ inputSize: 3, hiddenSize: 0 })).toThrow('RNNCell: expected hiddenSize to be an integer ≥ 1, got number 0');
     expect(() => new RNNCell({ inputSize: 3, hiddenSize: 2, nonlinearity: 'sigmoid' as 'tanh' })).toThrow('RNNCell: expected nonlinearity to be one of "tanh", "relu", got "sigmoid" (a string)');
     expect(() => new RNNCell({ inputSize: 3, hiddenSize: 2, nonlinearty: 'relu' } as never)).toThrow("RNNCell: unknown option 'nonlinearty' (did you mean 'nonlinearity'?)");

@@ -4,7 +4,8 @@ import { recurrentPrimitive } from './recurrentPrimitive.js';
 import { orthogonalBlocks } from './init.js';
 import { type CellConfig, type CellOptions, type CellStepResult, type RecurrentCell, cellSchema } from './cell.js';
 import { drawParameters, zeroStates } from './internal/drawParameters.js';
-import { type StepInput, checkInput, checkState, dataOf, float32Of, valueOf, wrap } from './stepTools.js';
+import { type StepInput, float32Of, valueOf } from './stepTools.js';
+import { checkInput, checkState } from './internal/checks.js';
 
 /** Options of {@link RNNCell}. */
 export interface RNNCellOptions extends CellOptions {

@@ -1,6 +1,8 @@
 /**
- * The type of a selected column: `'number'` (any finite or infinite number, `NaN` only when written
- * `NaN`), `'integer'`, `'string'` or `'boolean'` (`true`/`false`, `1`/`0` in CSV).
+ * The type of a selected column: `'number'` (a decimal number such as `-1.5e3`; `NaN`, `Infinity`
+ * and `-Infinity` only when written so: hex such as `0x1A` and decimals beyond float64 such as
+ * `1e400` are errors, not 26 and Infinity), `'integer'` (a decimal safe integer), `'string'` or
+ * `'boolean'` (`true`/`false`, `1`/`0` in CSV).
  *
  * @example
  * const type: ColumnType = 'number';
@@ -49,15 +51,17 @@ export function convertField(field: string, type: ColumnType): number | string |
     case 'string':
       return field;
     case 'number': {
-      const value = +field;
-      if (value !== value) return field.trim() === 'NaN' ? NaN : undefined;
-      if (value === 0 && field.trim() === '') return undefined;
-      return value;
+      const text = field.trim();
+      if (!decimal.test(text)) return Object.prototype.hasOwnProperty.call(special, text) ? special[text] : undefined;
+      const value = +text;
+      // a decimal literal too large for float64 (1e400) would silently become ±Infinity
+      return Number.isFinite(value) ? value : undefined;
     }
     case 'integer': {
-      const value = +field;
-      if (!Number.isInteger(value) || (value === 0 && field.trim() === '')) return undefined;
-      return value;
+      const text = field.trim();
+      if (!decimal.test(text)) return undefined;
+      const value = +text;
+      return Number.isSafeInteger(value) ? value : undefined;
     }
     case 'boolean': {
       const text = field.trim();
@@ -68,15 +72,20 @@ export function convertField(field: string, type: ColumnType): number | string |
   }
 }
 
+/** A decimal number: no hex, octal or binary prefixes, no blanks, no `Infinity`. */
+const decimal = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const special: Record<string, number> = { NaN, Infinity, '+Infinity': Infinity, '-Infinity': -Infinity };
+
 /** Checks one JSON value against a column type. */
 export function matchesType(value: unknown, type: ColumnType): boolean {
   switch (type) {
     case 'string':
       return typeof value === 'string';
     case 'number':
-      return typeof value === 'number';
+      // JSON has no Infinity: a non-finite number is a literal beyond float64, such as 1e400
+      return typeof value === 'number' && Number.isFinite(value);
     case 'integer':
-      return Number.isInteger(value);
+      return Number.isSafeInteger(value);
     case 'boolean':
       return typeof value === 'boolean';
   }

@@ -2,7 +2,15 @@ import { type ColumnType, type Columns, type RowOf, checkColumns, convertField, 
 import { DataError, type ErrorPolicy } from './dataError.js';
 import { ColumnBuffer } from './internal/columnBuffer.js';
 import { parseQuoted } from './internal/csvQuoted.js';
-import { type TextSource, decodeText } from './textSource.js';
+import { type TextSource, checkTextSource, decodeText } from './textSource.js';
+import { checkOptions, option } from '@recurrent/tensor';
+
+/** What {@link CsvOptions} take (readCsvFile adds `chunkSize`). */
+export const csvOptionRules = {
+  columns: option.any, file: option.string, delimiter: option.string,
+  header: option.shaped('a boolean or an array of column names', (v) => typeof v === 'boolean' || (Array.isArray(v) && v.every((name) => typeof name === 'string'))),
+  onError: option.oneOf(['throw', 'skip']), onSkip: option.function, allowEmpty: option.boolean,
+};
 
 /**
  * Options of {@link parseCsv}.
@@ -74,6 +82,9 @@ export class CsvReader<C extends Columns> implements AsyncIterable<RowOf<C>> {
     private readonly source: TextSource,
     private readonly options: CsvOptions<C>,
   ) {
+    checkTextSource('parseCsv', source);
+    checkOptions('parseCsv', options, csvOptionRules);
+    if (options === undefined) throw new Error('parseCsv: expected options { columns: { name: type } }, got none');
     this.file = options.file ?? '<input>';
     this.delimiter = options.delimiter ?? ',';
     if (this.delimiter.length !== 1 || this.delimiter === '"' || this.delimiter === '\n') {
@@ -187,6 +198,10 @@ export class CsvReader<C extends Columns> implements AsyncIterable<RowOf<C>> {
       const index = names.indexOf(name);
       if (index < 0) {
         throw new DataError('parseCsv', { file: this.file, line: Math.max(at, 1) }, `a column named "${name}"`, `columns ${JSON.stringify(names)}`);
+      }
+      // two columns of one name: which one is meant cannot be known
+      if (names.indexOf(name, index + 1) >= 0) {
+        throw new DataError('parseCsv', { file: this.file, line: Math.max(at, 1) }, `one column named "${name}"`, `columns ${index + 1} and ${names.indexOf(name, index + 1) + 1} both named so`);
       }
       indices.push(index);
     }

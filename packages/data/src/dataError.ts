@@ -7,7 +7,7 @@
 export interface DataLocation {
   /** The file or source name given to the reader (`<input>` when none was given). */
   file: string;
-  /** 1-based line number of the offending record. */
+  /** 1-based line number of the offending record; 0 for the file as a whole (it cannot be opened). */
   line: number;
   /** 1-based column: the character column for syntax and encoding errors, the field number for field errors. */
   column?: number;
@@ -28,9 +28,9 @@ export class DataError extends Error {
   /** Where the problem is. */
   readonly location: DataLocation;
 
-  constructor(reader: string, location: DataLocation, expected: string, got: string) {
-    const where = `${location.file}:${location.line}${location.column !== undefined ? `:${location.column}` : ''}`;
-    super(`${reader}: ${where}: expected ${expected}, got ${got}`);
+  constructor(reader: string, location: DataLocation, expected: string, got: string, options?: { cause?: unknown }) {
+    const where = location.line === 0 ? location.file : `${location.file}:${location.line}${location.column !== undefined ? `:${location.column}` : ''}`;
+    super(`${reader}: ${where}: expected ${expected}, got ${got}`, options);
     this.name = 'DataError';
     this.location = location;
   }

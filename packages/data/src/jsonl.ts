@@ -1,6 +1,12 @@
 import { type Columns, type RowOf, checkColumns, describeType, matchesType } from './columns.js';
 import { DataError, type ErrorPolicy } from './dataError.js';
-import { type TextSource, decodeText } from './textSource.js';
+import { type TextSource, checkTextSource, decodeText } from './textSource.js';
+import { checkOptions, option } from '@recurrent/tensor';
+
+/** What {@link JsonlOptions} take (readJsonlFile adds `chunkSize`). */
+export const jsonlOptionRules = {
+  columns: option.any, file: option.string, onError: option.oneOf(['throw', 'skip']), onSkip: option.function, allowEmpty: option.boolean,
+};
 
 /**
  * Options of {@link parseJsonl}.
@@ -46,6 +52,8 @@ export class JsonlReader<C extends Columns | undefined> implements AsyncIterable
     private readonly source: TextSource,
     private readonly options: JsonlOptions<C> = {},
   ) {
+    checkTextSource('parseJsonl', source);
+    checkOptions('parseJsonl', options, jsonlOptionRules);
     this.file = options.file ?? '<input>';
     this.entries = options.columns === undefined ? undefined : checkColumns('parseJsonl', options.columns);
   }
@@ -111,7 +119,7 @@ export class JsonlReader<C extends Columns | undefined> implements AsyncIterable
     for (const [name, type] of this.entries) {
       const field = (value as Record<string, unknown>)[name];
       if (!matchesType(field, type)) {
-        const got = field === undefined ? 'no such key' : JSON.stringify(field);
+        const got = field === undefined ? 'no such key' : typeof field === 'number' && !Number.isFinite(field) ? `${field} (a number beyond float64)` : JSON.stringify(field);
         this.reject(new DataError('parseJsonl', { file: this.file, line }, `${describeType(type)} under "${name}"`, got));
         return;
       }

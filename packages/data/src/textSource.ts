@@ -30,6 +30,7 @@ export type TextSource =
 export async function* decodeText(source: TextSource, options: { file?: string; reader?: string } = {}): AsyncGenerator<string> {
   const file = options.file ?? '<input>';
   const reader = options.reader ?? 'decodeText';
+  checkTextSource(reader, source);
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   let lines = 0;
   let lastLineLength = 0;
@@ -71,6 +72,21 @@ export async function* decodeText(source: TextSource, options: { file?: string; 
   }
   const rest = decodeBytes(new Uint8Array(0), true);
   if (rest.length > 0) yield rest;
+}
+
+/**
+ * Checks, before any reading, that a value is a {@link TextSource}; throws one line naming the
+ * reader and what came (`parseCsv: expected a string, bytes, a Blob, a ReadableStream or an
+ * iterable of chunks, got number 42`).
+ */
+export function checkTextSource(reader: string, source: unknown): asserts source is TextSource {
+  if (typeof source === 'string' || source instanceof Uint8Array || source instanceof ArrayBuffer) return;
+  if (typeof source === 'object' && source !== null) {
+    const value = source as Record<PropertyKey, unknown>;
+    if (typeof value.getReader === 'function' || typeof value.stream === 'function' || typeof value[Symbol.asyncIterator] === 'function' || typeof value[Symbol.iterator] === 'function') return;
+  }
+  const got = source === null ? 'null' : typeof source === 'object' ? Object.prototype.toString.call(source) : `${typeof source} ${String(source).slice(0, 40)}`;
+  throw new Error(`${reader}: expected a string, bytes, a Blob, a ReadableStream or an iterable of chunks, got ${got}`);
 }
 
 async function* chunksOf(source: TextSource): AsyncGenerator<Uint8Array | string> {

@@ -97,7 +97,7 @@ describe('ctcBeamSearch', () => {
   });
 
   it('rejects bad options', () => {
-    expect(() => ctcBeamSearch(tensor([[0, 0]]), { beamWidth: 0 })).toThrow('ctcBeamSearch: expected beamWidth a positive integer, got 0');
+    expect(() => ctcBeamSearch(tensor([[0, 0]]), { beamWidth: 0 })).toThrow('ctcBeamSearch: expected beamWidth to be an integer ≥ 1, got number 0');
     expect(() => ctcBeamSearch(tensor([0, 0]))).toThrow('ctcBeamSearch: expected scores [T, C], got [2]');
     expect(() => ctcGreedyDecode(tensor([[0, 0]]))).toThrow('ctcGreedyDecode: expected scores [T, N, C], got [1, 2]');
   });

@@ -1,5 +1,6 @@
-import { type Tensor, fail, formatShape } from '@recurrent/tensor';
-import { type Variable, valueOf } from '@recurrent/autograd';
+import { type Tensor, checkOptions, fail, formatShape, option } from '@recurrent/tensor';
+import type { Variable } from '@recurrent/autograd';
+import { tensorArgument } from './internal/commonOptions.js';
 import { checkPositiveInteger } from './internal/checkPositiveInteger.js';
 
 /**
@@ -41,7 +42,8 @@ function checkScores(op: string, scores: Tensor, rank: number): void {
  * ctcGreedyDecode(logProbs, { blank: 0 }); // [[3, 1, 4], [1, 5]]
  */
 export function ctcGreedyDecode(scores: Variable | Tensor, options: CTCGreedyOptions = {}): number[][] {
-  const x = valueOf(scores);
+  checkOptions('ctcGreedyDecode', options, { blank: option.integer({ min: 0 }), inputLengths: option.shaped('an array of integers', (v) => (Array.isArray(v) || v instanceof Int32Array) && Array.from(v as ArrayLike<unknown>).every((n) => Number.isSafeInteger(n))) });
+  const x = tensorArgument('ctcGreedyDecode', 'scores', scores);
   checkScores('ctcGreedyDecode', x, 3);
   const [T, N, C] = x.shape;
   const blank = options.blank ?? 0;
@@ -117,7 +119,10 @@ function logAdd(a: number, b: number): number {
  * best.labels; // [3, 1, 4]
  */
 export function ctcBeamSearch(logProbs: Variable | Tensor, options: CTCBeamSearchOptions = {}): CTCHypothesis[] {
-  const x = valueOf(logProbs);
+  checkOptions('ctcBeamSearch', options, {
+    beamWidth: option.integer({ min: 1 }), blank: option.integer({ min: 0 }), scorer: option.function, scorerWeight: option.number(), topPaths: option.integer({ min: 1 }),
+  });
+  const x = tensorArgument('ctcBeamSearch', 'logProbs', logProbs);
   checkScores('ctcBeamSearch', x, 2);
   const [T, C] = x.shape;
   const blank = options.blank ?? 0;

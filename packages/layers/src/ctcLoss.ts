@@ -1,4 +1,4 @@
-import { type Tensor, empty, fail, formatShape } from '@recurrent/tensor';
+import { type Tensor, checkOptions, describeValue, empty, fail, formatShape, option } from '@recurrent/tensor';
 import { type Variable, definePrimitive } from '@recurrent/autograd';
 
 /** How {@link ctcLoss} combines the per-sample losses. */
@@ -215,6 +215,10 @@ export function ctcLoss(
   options: CTCLossOptions = {},
 ): Variable {
   const op = 'ctcLoss';
+  checkOptions(op, options, {
+    blank: option.integer({ min: 0 }), reduction: option.oneOf(['none', 'sum', 'mean']), zeroInfinity: option.boolean, gradient: option.oneOf(['exact', 'pytorch']),
+  });
+  if (typeof logProbs !== 'object' || logProbs === null || !Array.isArray(logProbs.shape)) fail(op, 'logProbs a tensor [T, N, C]', describeValue(logProbs));
   const shape = logProbs.shape;
   if (shape.length !== 3) fail(op, 'logProbs [T, N, C]', formatShape(shape));
   if (logProbs.dtype === 'int32') fail(op, 'float logProbs', logProbs.dtype);

@@ -1,4 +1,5 @@
-import { type Tensor, Generator, empty, fail } from '@recurrent/tensor';
+import { type Tensor, Generator, checkOptions, empty, fail, option } from '@recurrent/tensor';
+import { common } from './internal/commonOptions.js';
 import { Module, Variable, mul, valueOf } from '@recurrent/autograd';
 
 /** Options of {@link Dropout}. */
@@ -30,8 +31,8 @@ export class Dropout extends Module {
 
   constructor(options: DropoutOptions = {}) {
     super();
+    checkOptions('Dropout', options, { p: option.number({ min: 0, max: 1 }), generator: common.generator, seed: common.seed });
     this.p = options.p ?? 0.5;
-    if (!(this.p >= 0 && this.p <= 1)) fail('Dropout', 'p in [0, 1]', String(options.p));
     this.generator = options.generator ?? new Generator(options.seed ?? 0);
   }
 

@@ -1,6 +1,12 @@
-import { type Backend, type DType, type Tensor, Generator, empty, fail, randn, tensor } from '@recurrent/tensor';
+import { type Backend, type DType, type Tensor, Generator, checkOptions, describeValue, empty, fail, isTensor, option, randn, tensor } from '@recurrent/tensor';
 import { Module, Parameter, type Variable, definePrimitive } from '@recurrent/autograd';
 import { checkPositiveInteger } from './internal/checkPositiveInteger.js';
+import { checkParameterSize, common } from './internal/commonOptions.js';
+
+const schema = {
+  numEmbeddings: option.any, embeddingDim: option.any, paddingIdx: option.nullable(option.integer()),
+  generator: common.generator, seed: common.seed, dtype: common.dtype, backend: common.backend,
+};
 
 /** Options of {@link Embedding}. */
 export interface EmbeddingOptions {
@@ -64,9 +70,12 @@ export class Embedding extends Module {
 
   constructor(options: EmbeddingOptions) {
     super();
+    checkOptions('Embedding', options, schema);
+    if (options === undefined) fail('Embedding', 'options { numEmbeddings, embeddingDim }', 'none');
     const { numEmbeddings, embeddingDim } = options;
     checkPositiveInteger('Embedding', 'numEmbeddings', numEmbeddings);
     checkPositiveInteger('Embedding', 'embeddingDim', embeddingDim);
+    checkParameterSize('Embedding', 'weight', [numEmbeddings, embeddingDim]);
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
     let padding = options.paddingIdx ?? null;
@@ -90,6 +99,9 @@ export class Embedding extends Module {
 
   /** The rows of `weight` at `indices` (int32), shape `[...indices.shape, embeddingDim]`. */
   forward(indices: Tensor | readonly number[]): Variable {
+    // numbers are checked before the int32 cast, which would wrap 2³²+1 to 1 and truncate 1.7
+    if (Array.isArray(indices)) this.checkIndices(indices as readonly unknown[], []);
+    else if (!isTensor(indices)) fail('Embedding', 'indices as an int32 tensor or an array of integers', describeValue(indices));
     const values = Array.isArray(indices) ? tensor(indices as number[], { dtype: 'int32', backend: this.weight.value.backend }) : (indices as Tensor);
     if (values.dtype !== 'int32') fail('Embedding', 'int32 indices', values.dtype);
     const flat = values.data as Int32Array;
@@ -97,5 +109,15 @@ export class Embedding extends Module {
       if (flat[i] < 0 || flat[i] >= this.numEmbeddings) fail('Embedding', `indices in [0, ${this.numEmbeddings - 1}]`, `${flat[i]} at position ${i}`);
     }
     return lookup([this.weight], { indices: flat, shape: values.shape, paddingIdx: this.paddingIdx ?? -1 })[0];
+  }
+
+  /** Every number of a (nested) array an integer in `[0, numEmbeddings)`, before any cast. */
+  private checkIndices(values: readonly unknown[], at: number[]): void {
+    values.forEach((value, k) => {
+      if (Array.isArray(value)) return this.checkIndices(value, [...at, k]);
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= this.numEmbeddings) {
+        fail('Embedding', `indices integers in [0, ${this.numEmbeddings - 1}]`, `${describeValue(value)} at [${[...at, k].join(', ')}]`);
+      }
+    });
   }
 }

@@ -1,4 +1,5 @@
-import { type Backend, type DType, type Tensor, empty, fail, formatShape, full } from '@recurrent/tensor';
+import { type Backend, type DType, type Tensor, checkOptions, describeValue, empty, fail, formatShape, full, option } from '@recurrent/tensor';
+import { checkParameterSize, common } from './internal/commonOptions.js';
 import { Module, Parameter, type Variable, definePrimitive, valueOf } from '@recurrent/autograd';
 
 /** Options of {@link LayerNorm}. */
@@ -84,8 +85,15 @@ export class LayerNorm extends Module {
 
   constructor(options: LayerNormOptions) {
     super();
-    const shape = typeof options.normalizedShape === 'number' ? [options.normalizedShape] : [...options.normalizedShape];
-    if (shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d <= 0)) fail('LayerNorm', 'normalizedShape of positive integers', formatShape(shape));
+    checkOptions('LayerNorm', options, {
+      normalizedShape: option.any, eps: option.number({ above: 0 }), elementwiseAffine: option.boolean, dtype: common.dtype, backend: common.backend,
+    });
+    const given = options?.normalizedShape;
+    const shape = typeof given === 'number' ? [given] : Array.isArray(given) ? [...(given as number[])] : null;
+    if (shape === null || shape.length === 0 || shape.some((d) => !Number.isSafeInteger(d) || d <= 0)) {
+      fail('LayerNorm', 'normalizedShape a positive integer or an array of them', shape === null ? describeValue(given) : `[${shape.join(', ')}]`);
+    }
+    checkParameterSize('LayerNorm', 'normalizedShape', shape);
     this.normalizedShape = shape;
     this.eps = options.eps ?? 1e-5;
     const affine = options.elementwiseAffine ?? true;

@@ -1,6 +1,12 @@
-import { type Backend, type DType, type Tensor, Generator, fail, formatShape, uniform } from '@recurrent/tensor';
+import { type Backend, type DType, type Tensor, Generator, checkOptions, fail, formatShape, option, uniform } from '@recurrent/tensor';
 import { Module, Parameter, type Variable, add, matmul, reshape, valueOf } from '@recurrent/autograd';
 import { checkPositiveInteger } from './internal/checkPositiveInteger.js';
+import { checkParameterSize, common } from './internal/commonOptions.js';
+
+const schema = {
+  inFeatures: option.any, outFeatures: option.any, bias: option.boolean,
+  generator: common.generator, seed: common.seed, dtype: common.dtype, backend: common.backend,
+};
 
 /** Options of {@link Linear}. */
 export interface LinearOptions {
@@ -39,9 +45,12 @@ export class Linear extends Module {
 
   constructor(options: LinearOptions) {
     super();
+    checkOptions('Linear', options, schema);
+    if (options === undefined) fail('Linear', 'options { inFeatures, outFeatures }', 'none');
     const { inFeatures, outFeatures } = options;
     checkPositiveInteger('Linear', 'inFeatures', inFeatures);
     checkPositiveInteger('Linear', 'outFeatures', outFeatures);
+    checkParameterSize('Linear', 'weight', [outFeatures, inFeatures]);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     const generator = options.generator ?? new Generator(options.seed ?? 0);

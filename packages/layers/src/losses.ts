@@ -1,4 +1,5 @@
-import type { Tensor } from '@recurrent/tensor';
+import { type Tensor, checkOptions, option } from '@recurrent/tensor';
+import { common } from './internal/commonOptions.js';
 import {
   type BinaryCrossEntropyOptions, type ClassLossOptions, type CrossEntropyOptions, type Differentiable, type Reduction, type Variable,
   Module, binaryCrossEntropyWithLogits, crossEntropy, l1Loss, mseLoss, nllLoss,
@@ -7,6 +8,11 @@ import {
 // The functional losses live in @recurrent/autograd; these are their module forms (PyTorch's
 // nn.MSELoss and friends), holding the options so a model can keep its criterion as a field.
 export { binaryCrossEntropyWithLogits, crossEntropy, l1Loss, mseLoss, nllLoss };
+
+const reductionOnly = { reduction: common.reduction };
+const classOptions = { weight: option.nullable(common.tensor), ignoreIndex: option.integer(), reduction: common.reduction };
+const crossEntropyOptions = { ...classOptions, labelSmoothing: option.number({ min: 0, max: 1 }) };
+const binaryOptions = { weight: common.tensor, posWeight: common.tensor, reduction: common.reduction };
 
 /**
  * Mean squared error module: `ℓ = reduce((x − y)²)` (see `mseLoss`).
@@ -19,6 +25,7 @@ export { binaryCrossEntropyWithLogits, crossEntropy, l1Loss, mseLoss, nllLoss };
 export class MSELoss extends Module {
   constructor(readonly options: { reduction?: Reduction } = {}) {
     super();
+    checkOptions('MSELoss', options, reductionOnly);
   }
   /** The loss of `input` against `target` with this module's options. */
   forward(input: Differentiable, target: Differentiable): Variable {
@@ -37,6 +44,7 @@ export class MSELoss extends Module {
 export class L1Loss extends Module {
   constructor(readonly options: { reduction?: Reduction } = {}) {
     super();
+    checkOptions('L1Loss', options, reductionOnly);
   }
   /** The loss of `input` against `target` with this module's options. */
   forward(input: Differentiable, target: Differentiable): Variable {
@@ -56,6 +64,7 @@ export class L1Loss extends Module {
 export class CrossEntropyLoss extends Module {
   constructor(readonly options: CrossEntropyOptions = {}) {
     super();
+    checkOptions('CrossEntropyLoss', options, crossEntropyOptions);
   }
   /** The loss of `input` against class indices `target` with this module's options. */
   forward(input: Variable | Tensor, target: Tensor): Variable {
@@ -74,6 +83,7 @@ export class CrossEntropyLoss extends Module {
 export class NLLLoss extends Module {
   constructor(readonly options: ClassLossOptions = {}) {
     super();
+    checkOptions('NLLLoss', options, classOptions);
   }
   /** The loss of `input` against class indices `target` with this module's options. */
   forward(input: Variable | Tensor, target: Tensor): Variable {
@@ -93,6 +103,7 @@ export class NLLLoss extends Module {
 export class BCEWithLogitsLoss extends Module {
   constructor(readonly options: BinaryCrossEntropyOptions = {}) {
     super();
+    checkOptions('BCEWithLogitsLoss', options, binaryOptions);
   }
   /** The loss of `input` against `target` with this module's options. */
   forward(input: Differentiable, target: Differentiable): Variable {

@@ -44,7 +44,7 @@ describe('Embedding', () => {
     // Row 1 is used twice: its gradient is the sum of both positions' weights.
     for (let j = 0; j < 3; j++) expect(g[3 + j]).toBeCloseTo(weights.data[j] + weights.data[6 + j], 6);
     expect(Array.from(g.slice(9, 12))).toEqual([0, 0, 0]);
-    expect(() => embedding.forward([5])).toThrow('Embedding: expected indices in [0, 4], got 5 at position 0');
+    expect(() => embedding.forward([5])).toThrow('Embedding: expected indices integers in [0, 4], got number 5 at [0]');
     expect(() => new Embedding({ numEmbeddings: 2.5, embeddingDim: 3 })).toThrow('Embedding: expected numEmbeddings a positive integer, got 2.5');
   });
 });
@@ -64,7 +64,7 @@ describe('Dropout', () => {
     expect(Array.from(again.value.data)).toEqual(Array.from(y.value.data));
     dropout.eval();
     expect(dropout.forward(x)).toBe(x);
-    expect(() => new Dropout({ p: 1.5 })).toThrow('Dropout: expected p in [0, 1], got 1.5');
+    expect(() => new Dropout({ p: 1.5 })).toThrow('Dropout: expected p to be a finite number ≥ 0 and ≤ 1, got number 1.5');
   });
 });
 

@@ -31,7 +31,7 @@ describe('sampling', () => {
 
   it('is greedy at temperature 0 and rejects bad options', () => {
     expect(sampleLogits(tensor([logits, [0, 3, 1, 2]]), { temperature: 0 })).toEqual([0, 1]);
-    expect(() => sampleLogits(tensor(logits), { topK: 0 })).toThrow('sampleLogits: expected topK a positive integer, got 0');
-    expect(() => sampleLogits(tensor(logits), { temperature: -1 })).toThrow('sampleLogits: expected temperature ≥ 0, got -1');
+    expect(() => sampleLogits(tensor(logits), { topK: 0 })).toThrow('sampleLogits: expected topK to be an integer ≥ 1, got number 0');
+    expect(() => sampleLogits(tensor(logits), { temperature: -1 })).toThrow('sampleLogits: expected temperature to be a finite number ≥ 0, got number -1');
   });
 });

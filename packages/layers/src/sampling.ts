@@ -1,5 +1,6 @@
-import { type Tensor, Generator, fail, formatShape } from '@recurrent/tensor';
-import { type Variable, valueOf } from '@recurrent/autograd';
+import { type Tensor, Generator, checkOptions, fail, formatShape, option } from '@recurrent/tensor';
+import type { Variable } from '@recurrent/autograd';
+import { common, tensorArgument } from './internal/commonOptions.js';
 import { checkPositiveInteger } from './internal/checkPositiveInteger.js';
 
 /** Options of {@link sampleLogits}. */
@@ -22,6 +23,7 @@ export interface SamplingOptions {
  * samplingDistribution([2, 1, 0], { temperature: 0.5, topK: 2 }); // [0.88, 0.12, 0]
  */
 export function samplingDistribution(logits: ArrayLike<number>, options: Omit<SamplingOptions, 'generator'> = {}): Float64Array {
+  checkOptions('samplingDistribution', options, { temperature: option.number({ min: 0 }), topK: option.integer({ min: 1 }) });
   const temperature = options.temperature ?? 1;
   const V = logits.length;
   const topK = options.topK ?? V;
@@ -57,14 +59,15 @@ export function samplingDistribution(logits: ArrayLike<number>, options: Omit<Sa
  * const next = sampleLogits(logits, { temperature: 0.8, topK: 10, generator }); // logits: [B, V]
  */
 export function sampleLogits(logits: Variable | Tensor, options: SamplingOptions = {}): number[] {
-  const x = valueOf(logits);
+  checkOptions('sampleLogits', options, { temperature: option.number({ min: 0 }), topK: option.integer({ min: 1 }), generator: common.generator });
+  const x = tensorArgument('sampleLogits', 'logits', logits);
   if (x.rank !== 1 && x.rank !== 2) fail('sampleLogits', 'logits [V] or [batch, V]', formatShape(x.shape));
   const V = x.shape[x.rank - 1];
   const rows = x.rank === 1 ? 1 : x.shape[0];
   const generator = options.generator ?? new Generator(0);
   const result: number[] = [];
   for (let r = 0; r < rows; r++) {
-    const probabilities = samplingDistribution(x.data.subarray(r * V, (r + 1) * V), options);
+    const probabilities = samplingDistribution(x.data.subarray(r * V, (r + 1) * V), { temperature: options.temperature, topK: options.topK });
     const u = generator.uniform();
     let cumulative = 0, choice = -1;
     for (let i = 0; i < V; i++) {

@@ -1,12 +1,13 @@
-import { type Tensor, Generator, empty, fail, formatShape, logSoftmax as logSoftmaxValues, tensor } from '@recurrent/tensor';
+import { type Tensor, Generator, checkOptions, describeValue, isTensor, empty, fail, formatShape, logSoftmax as logSoftmaxValues, option, tensor } from '@recurrent/tensor';
 import { Module, type Variable, noGrad, valueOf } from '@recurrent/autograd';
-import type { Embedding } from './embedding.js';
-import type { Linear } from './linear.js';
+import { Embedding } from './embedding.js';
+import { Linear } from './linear.js';
 import type { RecurrentCell, SequenceLayer } from './recurrent.js';
 import { type SamplingOptions, sampleLogits } from './sampling.js';
 import { stack } from './sequenceOps.js';
 import { type CellOrLayer, toSequenceLayer } from './stacked.js';
 import { checkPositiveInteger } from './internal/checkPositiveInteger.js';
+import { common } from './internal/commonOptions.js';
 
 /** Options of {@link EncoderDecoder}. */
 export interface EncoderDecoderOptions {
@@ -68,6 +69,14 @@ export class EncoderDecoder extends Module {
 
   constructor(options: EncoderDecoderOptions) {
     super();
+    checkOptions('EncoderDecoder', options, {
+      encoder: option.any, sourceEmbedding: option.instance(Embedding, 'an Embedding'), decoder: option.any,
+      targetEmbedding: option.instance(Embedding, 'an Embedding'), projection: option.instance(Linear, 'a Linear'),
+      bos: option.integer({ min: 0 }), eos: option.integer({ min: 0 }),
+    });
+    for (const name of ['encoder', 'decoder', 'targetEmbedding', 'projection', 'bos', 'eos'] as const) {
+      if (options?.[name] === undefined) fail('EncoderDecoder', `option ${name}`, 'none');
+    }
     this.sourceEmbedding = options.sourceEmbedding ? this.registerModule('sourceEmbedding', options.sourceEmbedding) : null;
     this.encoder = this.registerModule('encoder', toSequenceLayer('EncoderDecoder', options.encoder, false));
     this.targetEmbedding = this.registerModule('targetEmbedding', options.targetEmbedding);
@@ -106,7 +115,8 @@ export class EncoderDecoder extends Module {
 
   /** Teacher forcing: logits `[T_out, B, V]` for `targets [T_out, B]` (step t reads target t − 1). */
   forward(source: Variable | Tensor, targets: Tensor, options: { sourceLengths?: readonly number[] } = {}): Variable {
-    if (targets.rank !== 2 || targets.dtype !== 'int32') fail('EncoderDecoder', 'int32 targets [T_out, batch]', `${targets.dtype} ${formatShape(targets.shape)}`);
+    checkOptions('EncoderDecoder.forward', options, { sourceLengths: option.arrayOf(option.integer({ min: 0 })) });
+    if (!isTensor(targets) || targets.rank !== 2 || targets.dtype !== 'int32') fail('EncoderDecoder', 'int32 targets [T_out, batch]', isTensor(targets) ? `${targets.dtype} ${formatShape(targets.shape)}` : describeValue(targets));
     const [steps, batch] = targets.shape;
     let state: Variable[] = this.encode(source, options.sourceLengths);
     if (state[0].shape[0] !== batch) fail('EncoderDecoder', `targets for the source batch of ${state[0].shape[0]}`, formatShape(targets.shape));
@@ -128,6 +138,11 @@ export class EncoderDecoder extends Module {
 
   /** Sampled decoding (temperature, top-k, seeded) until `eos` or `maxLength` tokens. */
   sample(source: Variable | Tensor, options: SamplingOptions & { maxLength: number; sourceLengths?: readonly number[] }): number[][] {
+    checkOptions('EncoderDecoder.sample', options, {
+      temperature: option.number({ min: 0 }), topK: option.integer({ min: 1 }), generator: common.generator,
+      maxLength: option.integer({ min: 0 }), sourceLengths: option.arrayOf(option.integer({ min: 0 })),
+    });
+    if (options?.maxLength === undefined) fail('EncoderDecoder.sample', 'option maxLength', 'none');
     return noGrad(() => {
       let state: (Variable | Tensor)[] = this.encode(source, options.sourceLengths);
       const batch = state[0].shape[0];
@@ -138,7 +153,7 @@ export class EncoderDecoder extends Module {
       for (let t = 0; t < options.maxLength && done.includes(false); t++) {
         const step = this.decodeStep(previous, state, t);
         state = step.state;
-        previous = sampleLogits(step.logits, { ...options, generator });
+        previous = sampleLogits(step.logits, { temperature: options.temperature, topK: options.topK, generator });
         previous.forEach((token, b) => {
           if (done[b]) return;
           if (token === this.eos) done[b] = true;

@@ -1,53 +1,16 @@
 import { type Tensor, empty, fail, formatShape } from '@recurrent/tensor';
-import { type Variable, definePrimitive } from '@recurrent/autograd';
+import { type Variable, concat, definePrimitive, split, squeeze, stack as stackSteps, valueOf } from '@recurrent/autograd';
 
-// Differentiable movement primitives the sequence layers need: split a sequence into steps,
-// stack steps back, select rows by a mask, reverse each sequence within its length, concatenate
-// features. Each is one graph node with a hand-written backward (a copy in the other direction).
+// The sequence layers' movement: split a sequence into steps, stack steps back and concatenate
+// features are autograd's `split` / `squeeze`, `stack` and `concat`; selecting rows by a mask and
+// reversing each sequence within its length are primitives of their own (one graph node each,
+// whose backward is the copy in the other direction).
 
 function view3(op: string, x: Tensor, axis: number): [number, number, number] {
   if (x.rank !== 3) fail(op, 'a 3-D tensor [time, batch, features] or [batch, time, features]', formatShape(x.shape));
   if (axis !== 0 && axis !== 1) fail(op, 'time axis 0 or 1', String(axis));
   return [x.shape[0], x.shape[1], x.shape[2]];
 }
-
-/** Copies slice `index` of axis `axis` (0 or 1) of a 3-D array into (or out of) a `[rows, F]` block. */
-function copySlice(source: Tensor['data'], target: Tensor['data'], shape: [number, number, number], axis: number, index: number, toSlice: boolean): void {
-  const [, n1, f] = shape;
-  if (axis === 0) {
-    const start = index * n1 * f;
-    if (toSlice) target.set(source.subarray(start, start + n1 * f));
-    else target.set(source, start);
-    return;
-  }
-  for (let i = 0; i < shape[0]; i++) {
-    const start = (i * n1 + index) * f;
-    if (toSlice) target.set(source.subarray(start, start + f), i * f);
-    else target.set(source.subarray(i * f, (i + 1) * f), start);
-  }
-}
-
-const unbindPrimitive = definePrimitive<{ axis: number }>({
-  name: 'unbind',
-  forward(context, [x], { axis }) {
-    const shape = view3('unbind', x!, axis);
-    const rows = shape[1 - axis];
-    context.saved.shape = shape;
-    context.saved.like = x;
-    return Array.from({ length: shape[axis] }, (_, index) => {
-      const out = empty([rows, shape[2]], { dtype: x!.dtype, backend: x!.backend });
-      copySlice(x!.data, out.data, shape, axis, index, true);
-      return out;
-    });
-  },
-  backward(context, gradients, { axis }) {
-    const shape = context.saved.shape as [number, number, number];
-    const like = context.saved.like as Tensor;
-    const dx = empty(shape, { dtype: like.dtype, backend: like.backend });
-    gradients.forEach((g, index) => copySlice(g.data, dx.data, shape, axis, index, false));
-    return [dx];
-  },
-});
 
 /**
  * Splits a 3-D sequence along its time axis into `[rows, features]` steps (one graph node).
@@ -58,33 +21,10 @@ const unbindPrimitive = definePrimitive<{ axis: number }>({
  * const steps = unbind(x, 0); // x: [5, 2, 3] → five [2, 3] steps
  */
 export function unbind(x: Variable | Tensor, axis: number): Variable[] {
-  return unbindPrimitive([x], { axis });
+  view3('unbind', valueOf(x), axis);
+  // one split node, then views without the axis
+  return split(x, 1, axis).map((step) => squeeze(step, axis));
 }
-
-const stackPrimitive = definePrimitive<{ axis: number }>({
-  name: 'stack',
-  forward(context, steps, { axis }) {
-    const first = steps[0]!;
-    const shape: [number, number, number] = axis === 0 ? [steps.length, first.shape[0], first.shape[1]] : [first.shape[0], steps.length, first.shape[1]];
-    const out = empty(shape, { dtype: first.dtype, backend: first.backend });
-    steps.forEach((step, index) => {
-      if (step!.rank !== 2 || step!.shape[0] !== first.shape[0] || step!.shape[1] !== first.shape[1]) {
-        fail('stack', `steps of shape ${formatShape(first.shape)}`, formatShape(step!.shape));
-      }
-      copySlice(step!.data, out.data, shape, axis, index, false);
-    });
-    context.saved.shape = shape;
-    return [out];
-  },
-  backward(context, [g], { axis }) {
-    const shape = context.saved.shape as [number, number, number];
-    return Array.from({ length: shape[axis] }, (_, index) => {
-      const out = empty([shape[1 - axis], shape[2]], { dtype: g.dtype, backend: g.backend });
-      copySlice(g.data, out.data, shape, axis, index, true);
-      return out;
-    });
-  },
-});
 
 /**
  * Stacks `[B, F]` steps into a 3-D sequence along `axis` (0: `[T, B, F]`, 1: `[B, T, F]`); the
@@ -97,7 +37,12 @@ const stackPrimitive = definePrimitive<{ axis: number }>({
  */
 export function stack(steps: readonly (Variable | Tensor)[], axis: number): Variable {
   if (steps.length === 0) fail('stack', 'at least one step', 'none');
-  return stackPrimitive([...steps], { axis })[0];
+  const first = valueOf(steps[0]);
+  for (const step of steps) {
+    const shape = valueOf(step).shape;
+    if (shape.length !== 2 || shape[0] !== first.shape[0] || shape[1] !== first.shape[1]) fail('stack', `steps of shape ${formatShape(first.shape)}`, formatShape(shape));
+  }
+  return stackSteps(steps, axis);
 }
 
 const selectPrimitive = definePrimitive<{ mask: Uint8Array }>({
@@ -181,33 +126,6 @@ export function reverseWithinLengths(x: Variable | Tensor, lengths: readonly num
   return reversePrimitive([x], { lengths, axis })[0];
 }
 
-const concatPrimitive = definePrimitive<void>({
-  name: 'concatFeatures',
-  forward(context, [a, b]) {
-    const fa = a!.shape[a!.rank - 1], fb = b!.shape[b!.rank - 1];
-    const rows = a!.size / fa;
-    if (b!.size / fb !== rows) fail('concatFeatures', `operands with ${rows} rows`, `${formatShape(a!.shape)} and ${formatShape(b!.shape)}`);
-    const out = empty([...a!.shape.slice(0, -1), fa + fb], { dtype: a!.dtype, backend: a!.backend });
-    for (let r = 0; r < rows; r++) {
-      out.data.set(a!.data.subarray(r * fa, (r + 1) * fa), r * (fa + fb));
-      out.data.set(b!.data.subarray(r * fb, (r + 1) * fb), r * (fa + fb) + fa);
-    }
-    Object.assign(context.saved, { aShape: a!.shape, bShape: b!.shape });
-    return [out];
-  },
-  backward(context, [g]) {
-    const aShape = context.saved.aShape as number[], bShape = context.saved.bShape as number[];
-    const fa = aShape[aShape.length - 1], fb = bShape[bShape.length - 1];
-    const da = empty(aShape, { dtype: g.dtype, backend: g.backend });
-    const db = empty(bShape, { dtype: g.dtype, backend: g.backend });
-    for (let r = 0; r < da.size / fa; r++) {
-      da.data.set(g.data.subarray(r * (fa + fb), r * (fa + fb) + fa), r * fa);
-      db.data.set(g.data.subarray(r * (fa + fb) + fa, (r + 1) * (fa + fb)), r * fb);
-    }
-    return [da, db];
-  },
-});
-
 /**
  * Concatenates two tensors along their last axis (leading axes must hold the same rows).
  *
@@ -217,5 +135,9 @@ const concatPrimitive = definePrimitive<void>({
  * const both = concatFeatures(forwardOutput, backwardOutput); // [T, B, H] twice → [T, B, 2H]
  */
 export function concatFeatures(a: Variable | Tensor, b: Variable | Tensor): Variable {
-  return concatPrimitive([a, b], undefined)[0];
+  const [va, vb] = [valueOf(a), valueOf(b)];
+  if (va.size / va.shape[va.rank - 1] !== vb.size / vb.shape[vb.rank - 1]) {
+    fail('concatFeatures', `operands with ${va.size / va.shape[va.rank - 1]} rows`, `${formatShape(va.shape)} and ${formatShape(vb.shape)}`);
+  }
+  return concat([a, b], -1);
 }

@@ -301,8 +301,12 @@ export interface RecurrentKernels {
 export interface BufferStats {
   /** Buffers allocated so far. */
   allocated: number;
-  /** Buffers allocated and not yet garbage-collected (needs `FinalizationRegistry`). */
-  live: number;
+  /**
+   * Buffers allocated and not yet released, or `null` where the backend does not count them (the
+   * CPU backend counts them only with `createCpuBackend({ countLive: true })`, through a
+   * `FinalizationRegistry` that settles when the event loop turns).
+   */
+  live: number | null;
   /** Floats held now by the backend's reusable work buffers (recurrent scratch and free tapes). */
   workspaceFloats: number;
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium } from 'playwright-core';
@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noGrad } from '@recurrent/autograd';
 import { loadCmudict } from '@recurrent/data';
-import type { TokenModel } from '@recurrent/layers';
+import type { SequenceModel, TokenModel } from '@recurrent/layers';
 import { loadModelFile } from '@recurrent/layers/node';
 import { tensor } from '@recurrent/tensor';
 import { listCheckpoints } from '../checkpoint/checkpoint.js';
@@ -46,6 +46,7 @@ interface BundleModel {
   forward(ids: number[]): { logits: Float32Array[] };
   sample(options: { length: number; temperature: number; seed: number; prime?: string }): string;
   decode(word: string): string[];
+  predict(x: Float32Array): Float32Array;
   io: { outputVocabulary: string[] };
 }
 
@@ -104,6 +105,9 @@ describe('recurrent export --format bundle', () => {
     const run = join(folder, 'g2p');
     recurrent('train', 'g2p', '--budget', '4', '--embedding-size', '8', '--hidden-size', '16', '--layers', '1', '--batch', '32', '--eval-limit', '200', '--no-progress', '--out', run);
     const evaluated = recurrent('eval', run);
+    // the checkpoint's model file alone evaluates the same
+    const modelFile = join(listCheckpoints(run).at(-1)!, 'model.safetensors');
+    expect(recurrent('eval', modelFile).trim().split('\n').at(-1)).toBe(evaluated.trim().split('\n').at(-1));
     const reported = Number(/phoneme error rate: (\d+\.\d{4})|: (\d+\.\d{4})$/m.exec(evaluated.trim())!.slice(1).find(Boolean));
     const printed = recurrent('export', run, '--format', 'bundle', '--weights', 'sibling', '--output', join(folder, 'g2p.js'));
     expect(printed).toMatch(/weights in g2p\.safetensors/);
@@ -129,4 +133,19 @@ describe('recurrent export --format bundle', () => {
     `);
     expect(decoded).toEqual(words.map((word) => model.decode(word)));
   }, 240_000);
+
+  it('a forecaster bundle predicts what the library predicts (1e-5)', async () => {
+    const csv = join(folder, 'series.csv');
+    writeFileSync(csv, `t,level\n${Array.from({ length: 160 }, (_, t) => `${t},${(Math.sin(t / 5) * 3 + 10).toFixed(4)}`).join('\n')}\n`);
+    const run = join(folder, 'forecast');
+    recurrent('train', 'forecast', '--csv', csv, '--target', 'level', '--hidden-size', '8', '--bptt', '8', '--batch', '16', '--epochs', '2', '--no-progress', '--out', run);
+    recurrent('export', run, '--format', 'bundle', '--output', join(folder, 'forecast.js'));
+    const bundle = (await import(pathToFileURL(join(folder, 'forecast.js')).href)) as Bundle;
+    const { module } = loadModelFile<SequenceModel>(join(listCheckpoints(run).at(-1)!, 'model.safetensors'));
+    const window = Float32Array.from({ length: 8 }, (_, t) => Math.sin(t / 3));
+    const library = noGrad(() => module.forward(tensor(Array.from(window, (v) => [[v]]))).value.data);
+    const predicted = bundle.model!.predict(window);
+    expect(predicted.length).toBe(library.length);
+    predicted.forEach((value, k) => expect(Math.abs(value - library[k])).toBeLessThan(1e-5));
+  }, 120_000);
 });

@@ -174,6 +174,11 @@ function createModel(bytes) {
   if (root.kind !== 'TokenModel' && root.kind !== 'SequenceModel') throw new Error(`bundle: expected a TokenModel or SequenceModel, got ${root.kind}`);
   const rnnNode = root.children.rnn;
   if (!['LSTM', 'GRU', 'RNN'].includes(rnnNode.kind)) throw new Error(`bundle: expected an LSTM, GRU or RNN, got ${rnnNode.kind}`);
+  const o = rnnNode.options;
+  // what the runtime computes: PyTorch's default gates; anything else is refused, not approximated
+  if (o.peephole || (o.recurrentActivation && o.recurrentActivation !== 'sigmoid') || o.resetAfter === false || o.batchFirst) {
+    throw new Error(`bundle: expected ${rnnNode.kind} with sigmoid gates, no peepholes, resetAfter and time-major input, got ${JSON.stringify(o)}`);
+  }
   const rnn = makeRecurrent(rnnNode, tensors, 'rnn.');
   const linear = root.children.linear.options;
   const W = tensors.get('linear.weight'), b = tensors.get('linear.bias') || null;

@@ -1,6 +1,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Embedding, GRU, Linear, TokenModel } from '@recurrent/layers';
+import { loadModelFile } from '@recurrent/layers/node';
 import { tensor } from '@recurrent/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from './atomicWrite.js';
@@ -32,6 +34,19 @@ describe('checkpoints on disk', () => {
     expect(Array.from((loaded.data.h as { data: Float32Array }).data)).toEqual([0.5, -0.5]);
   });
 
+  it('writes model.safetensors as a model file: the architecture, the io and the training options beside the weights', () => {
+    const run = join(root, 'model-file');
+    const model = new TokenModel({ embedding: new Embedding({ numEmbeddings: 2, embeddingDim: 3 }), rnn: new GRU({ inputSize: 3, hiddenSize: 4 }), linear: new Linear({ inFeatures: 4, outFeatures: 2 }) });
+    const directory = saveCheckpoint(run, {
+      weights: model.stateDict(), model, io: { task: 'names', vocabulary: ['a', 'b'], extra: { bosId: 0 } }, optimizer: {}, data: {},
+      state: { ...state(3), training: { task: 'names', lr: 0.01 } },
+    });
+    const { module, io } = loadModelFile(join(directory, 'model.safetensors'));
+    expect(module).toBeInstanceOf(TokenModel);
+    expect(io).toEqual({ task: 'names', vocabulary: ['a', 'b'], extra: { bosId: 0, trainedBy: 'recurrent', task: 'char-lm', step: 3, training: { task: 'names', lr: 0.01 } } });
+    expect(Object.keys(loadCheckpoint(run).weights).sort()).toEqual(Object.keys(model.stateDict()).sort());
+  });
+
   it('ignores a checkpoint a crash left half-written and loads the last complete one', () => {
     const run = join(root, 'crash');
     saveCheckpoint(run, { weights: { w: tensor([1]) }, optimizer: {}, data: {}, state: state(5) });
@@ -43,11 +58,16 @@ describe('checkpoints on disk', () => {
     expect(loadCheckpoint(run).state.step).toBe(5);
   });
 
-  it('rejects a damaged weights file with the file named', () => {
+  it('rejects a damaged weights file with the file named: checksum first, then the decoder', () => {
     const run = join(root, 'damaged');
     const saved = saveCheckpoint(run, { weights: { w: tensor([1, 2]) }, optimizer: {}, data: {}, state: state(1) });
     const bytes = readFileSync(join(saved, 'model.safetensors'));
     writeFileSync(join(saved, 'model.safetensors'), bytes.subarray(0, bytes.length - 4));
+    expect(() => loadCheckpoint(run)).toThrow(/^checkpoint: .*model\.safetensors: expected checksum sha256:[0-9a-f]{64} \(from checkpoint\.json\), got sha256:[0-9a-f]{64}: the file is damaged$/);
+    // without recorded checksums (a hand-made checkpoint) the decoder still names the file
+    const json = JSON.parse(readFileSync(join(saved, 'checkpoint.json'), 'utf8'));
+    delete json.checksums;
+    writeFileSync(join(saved, 'checkpoint.json'), JSON.stringify(json));
     expect(() => loadCheckpoint(run)).toThrow(/^checkpoint: .*model\.safetensors: decodeSafetensors: /);
   });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Module } from '@recurrent/autograd';
@@ -5,6 +6,7 @@ import { type ModelIO, encodeModel } from '@recurrent/layers';
 import { type Tensor, decodeSafetensors, encodeSafetensors, fromData } from '@recurrent/tensor';
 import { CliError } from '../cliError.js';
 import { fsyncPath, writeFileAtomic } from './atomicWrite.js';
+import { checkFiniteWeights, validateState } from './validateState.js';
 
 /** Version of the checkpoint layout written by this program. */
 export const checkpointVersion = 1;
@@ -37,6 +39,13 @@ export interface CheckpointState {
   trainSeconds: number;
   /** Extra task-specific values (best metric, last evaluation). */
   extra?: Record<string, unknown>;
+  /** `sha256:<hex>` of `model.safetensors` and `state.safetensors`, checked when loading. */
+  checksums?: Record<string, string>;
+}
+
+/** `sha256:<hex>` of some bytes. */
+export function checksum(bytes: Uint8Array): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
 /** A checkpoint read back: model weights, optimizer state with tensors restored, and the JSON. */
@@ -80,18 +89,27 @@ export function saveCheckpoint(
   const stateTensors: Record<string, Tensor> = {};
   const optimizer = extractTensors(contents.optimizer, stateTensors, 'optimizer');
   const data = extractTensors(contents.data, stateTensors, 'data') as Record<string, unknown>;
-  const state: CheckpointState = { format: 'recurrent-checkpoint', version: checkpointVersion, ...contents.state, optimizer, data };
   const modelBytes = contents.model
     ? encodeModel(contents.model, { io: { ...contents.io, extra: { ...(contents.io?.extra as object | undefined), trainedBy: 'recurrent', task: contents.state.task, step: contents.state.step, training: JSON.parse(JSON.stringify(contents.state.training)) } } })
     : encodeSafetensors(contents.weights, { format: 'pt' });
+  const stateBytes = encodeSafetensors(stateTensors);
+  const checksums = { 'model.safetensors': checksum(modelBytes), 'state.safetensors': checksum(stateBytes) };
+  const state: CheckpointState = { format: 'recurrent-checkpoint', version: checkpointVersion, ...contents.state, optimizer, data, checksums };
   writeFileAtomic(join(temporary, 'model.safetensors'), modelBytes);
-  writeFileAtomic(join(temporary, 'state.safetensors'), encodeSafetensors(stateTensors));
+  writeFileAtomic(join(temporary, 'state.safetensors'), stateBytes);
   // written last: a directory with checkpoint.json is complete
   writeFileAtomic(join(temporary, 'checkpoint.json'), `${JSON.stringify(state, null, 1)}\n`);
   const target = join(parent, name);
-  rmSync(target, { recursive: true, force: true });
+  // a checkpoint of the same step is moved aside, not deleted, until the new one is in place
+  const aside = join(parent, `.${name}.old.${process.pid}.tmp`);
+  const replacing = existsSync(target);
+  if (replacing) {
+    rmSync(aside, { recursive: true, force: true });
+    renameSync(target, aside);
+  }
   renameSync(temporary, target);
   fsyncPath(parent);
+  if (replacing) rmSync(aside, { recursive: true, force: true });
   const all = listCheckpoints(runDirectory);
   for (const old of all.slice(0, Math.max(0, all.length - keep))) rmSync(old, { recursive: true, force: true });
   return target;
@@ -124,22 +142,36 @@ export function resolveCheckpoint(path: string): string {
 export function loadCheckpoint(path: string): LoadedCheckpoint {
   const directory = resolveCheckpoint(path);
   let state: CheckpointState;
+  const jsonFile = join(directory, 'checkpoint.json');
   try {
-    state = JSON.parse(readFileSync(join(directory, 'checkpoint.json'), 'utf8')) as CheckpointState;
+    state = JSON.parse(readFileSync(jsonFile, 'utf8')) as CheckpointState;
   } catch (error) {
-    throw new CliError(`checkpoint: expected JSON in ${join(directory, 'checkpoint.json')}, got ${(error as Error).message}`);
+    throw new CliError(`checkpoint: expected JSON in ${jsonFile}, got ${(error as Error).message}`);
   }
   if (state?.format !== 'recurrent-checkpoint' || state.version !== checkpointVersion) {
     throw new CliError(`checkpoint: expected a recurrent checkpoint version ${checkpointVersion} in ${directory}, got format ${JSON.stringify(state?.format)} version ${JSON.stringify(state?.version)}`);
   }
+  validateState(state, jsonFile);
   const read = (file: string) => {
+    const path = join(directory, file);
+    let bytes: Uint8Array;
     try {
-      return decodeSafetensors(readFileSync(join(directory, file))).tensors;
+      bytes = readFileSync(path);
     } catch (error) {
-      throw new CliError(`checkpoint: ${join(directory, file)}: ${(error as Error).message}`);
+      throw new CliError(`checkpoint: expected a readable ${path}, got ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    const expected = state.checksums?.[file];
+    if (expected !== undefined && checksum(bytes) !== expected) {
+      throw new CliError(`checkpoint: ${path}: expected checksum ${expected} (from checkpoint.json), got ${checksum(bytes)}: the file is damaged`);
+    }
+    try {
+      return decodeSafetensors(bytes).tensors;
+    } catch (error) {
+      throw new CliError(`checkpoint: ${path}: ${(error as Error).message}`);
     }
   };
   const weights = read('model.safetensors');
+  checkFiniteWeights(weights, join(directory, 'model.safetensors'));
   const stateTensors = read('state.safetensors');
   const optimizer = restoreTensors(state.optimizer, stateTensors);
   const data = restoreTensors(state.data, stateTensors) as Record<string, unknown>;

@@ -15,6 +15,12 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   const { task } = await restoreTask(positionals[0]);
   if (!task.sample) throw new CliError(`recurrent sample: expected a checkpoint of a generative task (char-lm, names), got one of '${task.name}'`);
   const prime = values.prime ?? '';
+  // a character the model never saw would be read as another one
+  const known = new Set(task.vocabulary ?? []);
+  const unknown = [...new Set(Array.from(prime).filter((symbol) => !known.has(symbol)))];
+  if (unknown.length > 0) {
+    throw new CliError(`recurrent sample: --prime expected characters of the model's vocabulary, got ${unknown.map((symbol) => JSON.stringify(symbol)).join(', ')} (not in it)`, 2);
+  }
   process.stdout.write(`${prime}${task.sample(length, temperature, prime, new Generator(seed))}\n`);
   return 0;
 }

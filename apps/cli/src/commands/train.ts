@@ -1,29 +1,16 @@
-import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import type { GpujsBackend } from '@recurrent/backend-gpujs';
 import { type Backend, Generator } from '@recurrent/tensor';
 import { type LoadedCheckpoint, loadCheckpoint } from '../checkpoint/checkpoint.js';
 import { CliError } from '../cliError.js';
-import { type TrainOptions, parseTrainOptions } from '../options.js';
+import { type ResolvedTrainOptions, type TrainOptions, parseTrainOptions, resolveTrainOptions } from '../options.js';
+import { prepareLogFile, prepareOutputDirectory } from '../run/paths.js';
+import { acquireRunLock, removeStaleTemporaries } from '../run/runLock.js';
 import { buildTask, taskDefaults } from '../tasks/registry.js';
 import { clipping, createOptimizer } from '../training/optimizers.js';
 import { restore, train } from '../training/trainer.js';
 
-/** Checks that the output directory exists or can be made, and is writable. */
-export function prepareOutputDirectory(path: string): string {
-  const directory = resolve(path);
-  try {
-    mkdirSync(directory, { recursive: true });
-    accessSync(directory, constants.W_OK);
-    // a real write: permission bits do not stop root, a read-only file system does
-    const probe = join(directory, `.write-probe-${process.pid}`);
-    writeFileSync(probe, '');
-    rmSync(probe);
-  } catch (error) {
-    throw new CliError(`recurrent train: expected a writable output directory, got '${path}' (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-  return directory;
-}
+export { prepareOutputDirectory } from '../run/paths.js';
 
 /** `recurrent train <task> [options]`. */
 export async function trainCommand(argv: string[]): Promise<number> {
@@ -36,19 +23,36 @@ export async function runTraining(options: TrainOptions): Promise<number> {
   const loaded = options.resume ? loadCheckpoint(options.resume) : null;
   // a resumed run writes on into its own run directory unless --out says otherwise
   const out = prepareOutputDirectory(options.out ?? (loaded ? dirname(dirname(loaded.directory)) : `runs/${options.task}`));
-  // a resumed run takes its model and training settings from the checkpoint unless given again
+  // a resumed run takes every saved setting; only the flags given now override them
   const saved = (loaded?.state.training ?? {}) as Partial<TrainOptions>;
-  const given = loaded ? ({ ...saved, ...definedOnly(options), resume: options.resume, out } as TrainOptions) : options;
-  const settings: TrainOptions = { ...given, cell: given.cell ?? 'lstm', dropout: given.dropout ?? 0, optimizer: given.optimizer ?? 'adam', seed: given.seed ?? 0 };
-  // --backend gpujs / native: one backend for the whole run, every module's parameters and every input on it
-  const gpujs = settings.backend === 'gpujs' ? await createGpujs(settings) : null;
-  const chosen = gpujs ? { backend: gpujs, label: `gpujs (mode ${gpujs.mode})` } : await chooseBackend(settings);
+  const settings: ResolvedTrainOptions = resolveTrainOptions({ ...options, resume: options.resume, out }, saved);
+  if (loaded && settings.task !== loaded.state.task) throw new CliError(`checkpoint: expected a checkpoint of task '${settings.task}', got one of task '${loaded.state.task}'`);
+  if (settings.gpujsMode !== undefined && settings.backend !== 'gpujs') {
+    throw new CliError(`recurrent train: --gpujs-mode expected --backend gpujs, got --backend ${settings.backend ?? 'native or cpu (the default)'}`, 2);
+  }
+  if (settings.threads !== undefined && (settings.backend === 'cpu' || settings.backend === 'gpujs')) {
+    throw new CliError(`recurrent train: --threads expected --backend native (or no --backend), got --backend ${settings.backend}`, 2);
+  }
+  if (settings.task === 'forecast' && (settings.csv === undefined || settings.target === undefined)) {
+    throw new CliError('recurrent train forecast: expected --csv FILE and --target COLUMN, got ' + (settings.csv === undefined ? 'no --csv' : 'no --target'), 2);
+  }
+  // every path is checked before any training: a bad --log-json must not cost the run
+  if (settings.logJson !== undefined) settings.logJson = prepareLogFile(settings.logJson);
+  const release = acquireRunLock(out);
   try {
-    const code = await trainOn(settings, loaded, out, chosen);
-    if (gpujs) console.log(gpujsSummary(gpujs));
-    return code;
+    removeStaleTemporaries(out);
+    // --backend gpujs / native: one backend for the whole run, every module's parameters and every input on it
+    const gpujs = settings.backend === 'gpujs' ? await createGpujs(settings) : null;
+    const chosen = gpujs ? { backend: gpujs, label: `gpujs (mode ${gpujs.mode})` } : await chooseBackend(settings);
+    try {
+      const code = await trainOn(settings, loaded, out, chosen);
+      if (gpujs) console.log(gpujsSummary(gpujs));
+      return code;
+    } finally {
+      gpujs?.dispose();
+    }
   } finally {
-    gpujs?.dispose();
+    release();
   }
 }
 
@@ -72,7 +76,7 @@ async function chooseBackend(settings: TrainOptions): Promise<{ backend: Backend
 }
 
 /** The gpu.js backend of `--backend gpujs` (`--gpujs-mode`, else gpu.js chooses). */
-async function createGpujs(settings: TrainOptions): Promise<GpujsBackend> {
+async function createGpujs(settings: ResolvedTrainOptions): Promise<GpujsBackend> {
   const { createGpujsBackend } = await import('@recurrent/backend-gpujs');
   try {
     return createGpujsBackend({ mode: settings.gpujsMode });
@@ -90,7 +94,7 @@ export function gpujsSummary(backend: GpujsBackend): string {
   return `gpujs: mode ${backend.mode}, kernels ${classes}, ${backend.device.launches} launches, CPU fallbacks ${total}${total ? ` (${listed})` : ''}`;
 }
 
-async function trainOn(settings: TrainOptions, loaded: LoadedCheckpoint | null, out: string, chosen: { backend: Backend | null; label: string }): Promise<number> {
+async function trainOn(settings: ResolvedTrainOptions, loaded: LoadedCheckpoint | null, out: string, chosen: { backend: Backend | null; label: string }): Promise<number> {
   const { backend } = chosen;
   const defaults = taskDefaults(settings.task);
   const lr = settings.lr ?? defaults.lr;
@@ -99,14 +103,14 @@ async function trainOn(settings: TrainOptions, loaded: LoadedCheckpoint | null, 
   // once the task is built (a bad option fails before): which backend the run computes on
   console.log(`backend: ${chosen.label}`);
   const optimizer = createOptimizer(settings.optimizer, task.model.parameters(), lr);
-  let start = { step: 0, trainSeconds: 0 };
+  let start: { step: number; trainSeconds: number; checkpoint?: string } = { step: 0, trainSeconds: 0 };
   if (loaded) {
-    start = restore(task, optimizer, loaded);
+    start = { ...restore(task, optimizer, loaded, settings.optimizer), checkpoint: loaded.directory };
     console.error(`resumed from ${loaded.directory} at step ${start.step} (${start.trainSeconds.toFixed(1)} s of training)`);
   }
   const budgetSeconds = settings.budget ?? (settings.epochs === undefined ? defaults.budget : undefined);
   const maxSteps = settings.epochs !== undefined ? Math.ceil(settings.epochs * task.stepsPerEpoch) : undefined;
-  const sampler = new Generator(settings.seed! + 1);
+  const sampler = new Generator(settings.seed + 1);
   const result = await train(task, {
     optimizer,
     clip: clipping(clip),
@@ -116,7 +120,7 @@ async function trainOn(settings: TrainOptions, loaded: LoadedCheckpoint | null, 
     checkpointEvery: settings.checkpointEvery,
     keep: settings.keep,
     outDirectory: out,
-    trainingConfig: { ...settings, lr, clip, resume: undefined, logJson: undefined },
+    trainingConfig: { ...settings, lr, clip, resume: undefined, logJson: undefined, out: undefined },
     logJson: settings.logJson,
     progress: settings.progress,
     onEvaluation: task.sample && settings.sampleLength > 0
@@ -126,8 +130,4 @@ async function trainOn(settings: TrainOptions, loaded: LoadedCheckpoint | null, 
   console.log(`checkpoint: ${result.checkpoint}`);
   if (result.lastMetric !== null) console.log(`${defaults.finalLabel}: ${result.lastMetric.toFixed(4)}`);
   return result.interrupted ? 130 : 0;
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -1,5 +1,5 @@
 import { backward, crossEntropy, noGrad } from '@recurrent/autograd';
-import { Generator, type Tensor, fromData } from '@recurrent/tensor';
+import { Generator, type Tensor, formatShape, fromData, isTensor } from '@recurrent/tensor';
 import type { TrainingTask } from '../training/task.js';
 import { type CharacterCorpus, loadMobyDick } from './mobyDick.js';
 import { type CarriedState, TokenModel, type RecurrentModelSettings } from './models.js';
@@ -73,6 +73,22 @@ export function charLmTask(settings: CharLmSettings, corpus: CharacterCorpus = l
       return { position, epoch, h: carried?.h ?? null, c: carried?.c ?? null };
     },
     setDataState(state) {
+      if (!Number.isInteger(state.position) || (state.position as number) < 0 || (state.position as number) > streamLength) {
+        throw new Error(`expected data.position to be an integer in [0, ${streamLength}], got ${JSON.stringify(state.position) ?? 'none'}`);
+      }
+      if (!Number.isInteger(state.epoch) || (state.epoch as number) < 0) throw new Error(`expected data.epoch to be an integer ≥ 0, got ${JSON.stringify(state.epoch) ?? 'none'}`);
+      // carried states [layers, batch, hidden]: another shape would fail deep inside the LSTM
+      const stateShape = [settings.numLayers, settings.batch, settings.hiddenSize];
+      for (const key of settings.cell === 'lstm' ? ['h', 'c'] : ['h']) {
+        const value = state[key];
+        if (value === null || value === undefined) continue;
+        if (!isTensor(value) || value.shape.length !== 3 || value.shape.some((d, k) => d !== stateShape[k])) {
+          throw new Error(`expected data.${key} to be null or a tensor [${stateShape.join(', ')}], got ${isTensor(value) ? formatShape(value.shape) : JSON.stringify(value)}`);
+        }
+      }
+      if ((state.h === null || state.h === undefined) !== (settings.cell !== 'lstm' || state.c === null || state.c === undefined)) {
+        throw new Error('expected data.h and data.c both saved or both null, got one of them');
+      }
       position = state.position as number;
       epoch = state.epoch as number;
       carried = state.h ? { h: state.h as Tensor, c: (state.c as Tensor | null) ?? undefined } : null;

@@ -22,9 +22,8 @@ export async function readSeries(csv: string, target: string): Promise<Float64Ar
   try {
     for await (const row of readCsvFile(csv, { columns: { [target]: 'number' } })) values.push(row[target] as number);
   } catch (error) {
-    const { code, message } = error as NodeJS.ErrnoException;
-    if (code === 'ENOENT') throw new CliError(`recurrent train forecast: expected a readable CSV file, got '${csv}' (not found)`);
-    throw new CliError(`recurrent train forecast: ${message.split('\n')[0]}`);
+    // readCsvFile's errors (DataError) name the file, the line and the column
+    throw new CliError(`recurrent train forecast: ${(error as Error).message.split('\n')[0]}`);
   }
   return Float64Array.from(values);
 }

@@ -3,6 +3,7 @@ import { CliError } from '../cliError.js';
 import type { TaskName, TrainOptions } from '../options.js';
 import type { TrainingTask } from '../training/task.js';
 import type { RecurrentModelSettings } from './models.js';
+import { type ModelSize, checkMemory } from '../training/memoryEstimate.js';
 
 /** Per-task defaults: learning rate, clipping, time budget, the final line's label. */
 export interface TaskDefaults {
@@ -44,9 +45,16 @@ export async function buildTask(options: TrainOptions, backend?: Backend): Promi
     numLayers: options.layers ?? defaults.numLayers,
     batch: options.batch ?? defaults.batch,
   });
+  // checked before any allocation: a huge size is one line, not a RangeError or minutes of swapping
+  const fits = (settings: RecurrentModelSettings, size: Omit<ModelSize, 'cell' | 'hiddenSize' | 'numLayers' | 'batch'>) =>
+    checkMemory({ cell: settings.cell, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, batch: settings.batch, ...size }, options.maxMemory ?? 4);
   switch (options.task) {
     case 'char-lm': {
       const { charLmDefaults, charLmTask } = await import('./charLm.js');
+      const settings = model(charLmDefaults);
+      const embeddingSize = options.embeddingSize ?? charLmDefaults.embeddingSize;
+      // Moby Dick has 89 symbols; 128 bounds any corpus of ASCII text
+      fits(settings, { inputSize: embeddingSize, vocabularySize: 128, outputSize: 128, bidirectional: false, steps: options.bptt ?? charLmDefaults.bptt });
       return charLmTask({
         ...model(charLmDefaults),
         embeddingSize: options.embeddingSize ?? charLmDefaults.embeddingSize,
@@ -56,6 +64,7 @@ export async function buildTask(options: TrainOptions, backend?: Backend): Promi
     }
     case 'seq-mnist': {
       const { seqMnistDefaults, seqMnistTask } = await import('./seqMnist.js');
+      fits(model(seqMnistDefaults), { inputSize: 28, vocabularySize: 0, outputSize: 10, bidirectional: options.bidirectional ?? false, steps: 28 });
       return seqMnistTask({
         ...model(seqMnistDefaults),
         evalLimit: options.evalLimit,
@@ -64,6 +73,7 @@ export async function buildTask(options: TrainOptions, backend?: Backend): Promi
     }
     case 'g2p': {
       const { g2pDefaults, g2pTask } = await import('./g2p.js');
+      fits(model(g2pDefaults), { inputSize: options.embeddingSize ?? g2pDefaults.embeddingSize, vocabularySize: 64, outputSize: 128, bidirectional: options.bidirectional ?? g2pDefaults.bidirectional, steps: 32 });
       return g2pTask({
         ...model(g2pDefaults),
         evalLimit: options.evalLimit,
@@ -73,6 +83,7 @@ export async function buildTask(options: TrainOptions, backend?: Backend): Promi
     }
     case 'names': {
       const { namesDefaults, namesTask } = await import('./names.js');
+      fits(model(namesDefaults), { inputSize: options.embeddingSize ?? namesDefaults.embeddingSize, vocabularySize: 64, outputSize: 64, bidirectional: false, steps: 20 });
       return namesTask({
         ...model(namesDefaults),
         embeddingSize: options.embeddingSize ?? namesDefaults.embeddingSize,
@@ -80,6 +91,7 @@ export async function buildTask(options: TrainOptions, backend?: Backend): Promi
     }
     case 'forecast': {
       const { forecastDefaults, forecastTask } = await import('./forecast.js');
+      fits(model(forecastDefaults), { inputSize: 1, vocabularySize: 0, outputSize: 1, bidirectional: false, steps: options.bptt ?? forecastDefaults.window });
       return forecastTask({
         ...model(forecastDefaults),
         csv: options.csv!, target: options.target!,

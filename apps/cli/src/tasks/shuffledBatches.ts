@@ -40,7 +40,15 @@ export class ShuffledBatches {
     return { order: [...this.order], position: this.position, epoch: this.epoch };
   }
 
+  /** Restores {@link getState}'s value, checked first: a permutation of the examples, a position within it, an epoch count. */
   setState(state: Record<string, unknown>): void {
+    const { order, position, epoch } = state;
+    const seen = new Uint8Array(this.count);
+    const permutation = Array.isArray(order) && order.length === this.count
+      && order.every((k) => Number.isInteger(k) && k >= 0 && k < this.count && seen[k] === 0 && (seen[k] = 1) === 1);
+    if (!permutation) throw new Error(`expected data.order to be a permutation of the ${this.count} examples, got ${Array.isArray(order) ? `an array of ${order.length} that is not one` : JSON.stringify(order) ?? 'none'}`);
+    if (!Number.isInteger(position) || (position as number) < 0 || (position as number) > this.count) throw new Error(`expected data.position to be an integer in [0, ${this.count}], got ${JSON.stringify(position) ?? 'none'}`);
+    if (!Number.isInteger(epoch) || (epoch as number) < 0) throw new Error(`expected data.epoch to be an integer ≥ 0, got ${JSON.stringify(epoch) ?? 'none'}`);
     this.order = [...(state.order as number[])];
     this.position = state.position as number;
     this.epoch = state.epoch as number;

@@ -50,20 +50,37 @@ export interface TrainerResult {
   checkpoint: string;
 }
 
-/** Restores a task, its optimizer and its generators from a checkpoint (validated first). */
-export function restore(task: TrainingTask, optimizer: TrainerOptimizer, loaded: LoadedCheckpoint): { step: number; trainSeconds: number } {
+/** Runs `action`, turning what it throws into one `checkpoint:` line naming the part and the directory. */
+function restoring<T>(part: string, directory: string, action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(`checkpoint: ${directory}: ${part}: ${(error as Error).message.replace(/\n\s*/g, '; ')}`);
+  }
+}
+
+/**
+ * Restores a task, its optimizer and its generators from a checkpoint (validated first). With
+ * `optimizerName`, the checkpoint must have been trained with that optimizer.
+ */
+export function restore(task: TrainingTask, optimizer: TrainerOptimizer, loaded: LoadedCheckpoint, optimizerName?: string): { step: number; trainSeconds: number } {
   checkSameModel(loaded.state, task.name, task.modelConfig);
+  const savedOptimizer = (loaded.state.training as { optimizer?: unknown }).optimizer ?? 'adam';
+  if (optimizerName !== undefined && savedOptimizer !== optimizerName) {
+    throw new CliError(`checkpoint: expected optimizer state of ${optimizerName}, got one saved by ${JSON.stringify(savedOptimizer)} in ${loaded.directory} (resume with --optimizer ${String(savedOptimizer)}, or start a new run)`);
+  }
   try {
     task.model.loadStateDict(loaded.weights, { strict: true });
   } catch (error) {
     throw new CliError(`checkpoint: ${(error as Error).message.replace(/\n\s*/g, '; ')}`);
   }
-  optimizer.loadStateDict(loaded.optimizer as never);
-  task.setDataState(loaded.data);
+  restoring('optimizer state', loaded.directory, () => optimizer.loadStateDict(loaded.optimizer as never));
+  restoring('data state', loaded.directory, () => task.setDataState(loaded.data));
   for (const [name, generator] of Object.entries(task.generators)) {
     const state = loaded.state.rng[name] as GeneratorState | undefined;
     if (!state) throw new CliError(`checkpoint: expected generator state '${name}', got none`);
-    generator.setState(state);
+    restoring(`generator state '${name}'`, loaded.directory, () => generator.setState(state));
   }
   return { step: loaded.state.step, trainSeconds: loaded.state.trainSeconds };
 }
@@ -73,7 +90,7 @@ export function restore(task: TrainingTask, optimizer: TrainerOptimizer, loaded:
  * training time (evaluation time excluded), logging `{"train_s", "step", "metric", "value"}`
  * lines, checkpointing every `checkpointEvery` steps, at the end and on SIGINT.
  */
-export async function train(task: TrainingTask, settings: TrainerSettings, start = { step: 0, trainSeconds: 0 }): Promise<TrainerResult> {
+export async function train(task: TrainingTask, settings: TrainerSettings, start: { step: number; trainSeconds: number; checkpoint?: string } = { step: 0, trainSeconds: 0 }): Promise<TrainerResult> {
   let { step, trainSeconds } = start;
   let interrupted = false;
   let firstSignal = 0;
@@ -85,6 +102,7 @@ export async function train(task: TrainingTask, settings: TrainerSettings, start
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+
   const progress: Progress = createProgress(settings.progress, task, settings);
   const log = (line: string) => progress.log(line);
   let lastMetric: number | null = null;
@@ -93,7 +111,13 @@ export async function train(task: TrainingTask, settings: TrainerSettings, start
     if (settings.evaluate === false) return;
     lastMetric = task.evaluate(final);
     task.model.train();
-    if (settings.logJson) appendFileSync(settings.logJson, `${JSON.stringify({ train_s: round(trainSeconds), step, metric: task.metric.name, value: lastMetric })}\n`);
+    if (settings.logJson) {
+      try {
+        appendFileSync(settings.logJson, `${JSON.stringify({ train_s: round(trainSeconds), step, metric: task.metric.name, value: lastMetric })}\n`);
+      } catch (error) {
+        throw new CliError(`recurrent train: cannot append to --log-json ${settings.logJson} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      }
+    }
     log(`step ${step} · ${round(trainSeconds)} s · ${task.metric.name} ${lastMetric.toFixed(4)}`);
     settings.onEvaluation?.(log);
   };
@@ -124,11 +148,14 @@ export async function train(task: TrainingTask, settings: TrainerSettings, start
       if (step % 5 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     if (!interrupted) evaluate(true);
-    lastCheckpoint = checkpoint();
+    // a resumed run that took no step (its budget was spent) keeps the checkpoint it started from
+    // rather than writing it again over itself
+    lastCheckpoint = step === start.step && start.checkpoint !== undefined ? start.checkpoint : checkpoint();
   } finally {
     progress.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
   }
   if (interrupted) console.error(`interrupted at step ${step}: checkpoint saved to ${lastCheckpoint}`);
   return { step, trainSeconds, lastMetric, interrupted, checkpoint: lastCheckpoint };

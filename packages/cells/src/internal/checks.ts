@@ -2,11 +2,6 @@ import type { Tensor } from '@recurrent/tensor';
 import { fail, formatShape } from '@recurrent/tensor';
 import { type Variable, valueOf } from '@recurrent/autograd';
 
-/** Checks a positive integer size option. */
-export function checkSize(cell: string, name: string, value: number): void {
-  if (!Number.isInteger(value) || value <= 0) fail(cell, `${name} a positive integer`, String(value));
-}
-
 /** Checks that a step's input is `[batch, width]` and returns the batch size. */
 export function checkInput(cell: string, x: Tensor, width: number): number {
   if (x.rank !== 2 || x.shape[1] !== width) fail(cell, `input [batch, ${width}]`, formatShape(x.shape));

@@ -1,5 +1,6 @@
-import { type Backend, type DType, type Tensor, Generator, uniform, zeros } from '@recurrent/tensor';
-import { Parameter } from '@recurrent/autograd';
+import { type Backend, type DType, type Tensor, Generator, zeros } from '@recurrent/tensor';
+import type { Parameter } from '@recurrent/autograd';
+import { uniformParameter } from '../init.js';
 
 /** The initialisation options the Jordan, Clockwork and SCRN cells share. */
 export interface DrawOptions {
@@ -23,9 +24,8 @@ export interface ParameterDrawer {
 /** The parameter drawer for `options` (a fresh generator seeded with `seed`, default 0, when none is given). */
 export function drawParameters(options: DrawOptions, hiddenSize: number): ParameterDrawer {
   const generator = options.generator ?? new Generator(options.seed ?? 0);
-  const bound = 1 / Math.sqrt(hiddenSize);
   const dtype = options.dtype ?? 'float32';
-  const draw = (shape: number[]) => new Parameter(uniform(shape, -bound, bound, generator, { dtype, backend: options.backend }));
+  const draw = (shape: number[]) => uniformParameter(shape, hiddenSize, generator, options.backend, dtype);
   return { draw, bias: options.bias ?? true, generator, dtype };
 }
 

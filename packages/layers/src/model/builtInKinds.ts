@@ -16,9 +16,13 @@ import { type FusedRecurrentLayer, SequenceModel, TokenModel } from '../tokenMod
 import type { JsonObject, ModuleKind, ShapeMap } from './moduleKind.js';
 
 const size = option.integer({ min: 1 });
+const recurrentInit = option.oneOf(['uniform', 'orthogonal']);
+const float32 = option.oneOf(['float32']);
+const activation = option.oneOf(['sigmoid', 'hardSigmoid']);
 const count = option.integer({ min: 0 });
 const flag = option.boolean;
-const has = (module: Module, name: string) => Object.hasOwn(module.stateDict(), name);
+/** A module's `config()` as JSON: absent (undefined) entries dropped. */
+const json = (config: object): JsonObject => JSON.parse(JSON.stringify(config)) as JsonObject;
 const int = (options: JsonObject, name: string, fallback = 0) => (options[name] ?? fallback) as number;
 const bool = (options: JsonObject, name: string, fallback: boolean) => (options[name] ?? fallback) as boolean;
 
@@ -51,17 +55,15 @@ type ModuleKindBackend = Parameters<ModuleKind['build']>[2]['backend'];
 
 const fusedSchema = {
   inputSize: size, hiddenSize: size, numLayers: size, bias: flag, batchFirst: flag,
-  dropout: option.number({ min: 0, max: 1 }), bidirectional: flag,
+  dropout: option.number({ min: 0, max: 1 }), bidirectional: flag, recurrentInit,
 } satisfies OptionsSchema;
 
 function fusedKind(kind: 'RNN' | 'LSTM' | 'GRU', type: typeof RNN | typeof LSTM | typeof GRU, gates: number): ModuleKind {
-  const schema: OptionsSchema = kind === 'LSTM' ? { ...fusedSchema, projSize: count } : kind === 'RNN' ? { ...fusedSchema, nonlinearity: option.oneOf(['tanh', 'relu']) } : fusedSchema;
+  const schema: OptionsSchema = kind === 'LSTM'
+    ? { ...fusedSchema, projSize: count, peephole: flag, recurrentActivation: activation }
+    : kind === 'RNN' ? { ...fusedSchema, nonlinearity: option.oneOf(['tanh', 'relu']) } : { ...fusedSchema, resetAfter: flag, recurrentActivation: activation };
   return leaf(kind, type as abstract new (...args: never[]) => FusedRecurrentLayer, schema, ['inputSize', 'hiddenSize'], {
-    describe: (m) => ({
-      inputSize: m.inputSize, hiddenSize: m.hiddenSize, numLayers: m.numLayers, bias: m.bias, batchFirst: m.batchFirst,
-      dropout: m.dropout, bidirectional: m.bidirectional,
-      ...(m instanceof LSTM ? { projSize: m.projSize } : {}), ...(m instanceof RNN ? { nonlinearity: m.nonlinearity } : {}),
-    }),
+    describe: (m) => json(m.config()),
     build: (options, backend) => new type({ ...(options as unknown as ConstructorParameters<typeof LSTM>[0]), backend }),
     shapes(options, limit) {
       const H = int(options, 'hiddenSize');
@@ -82,6 +84,7 @@ function fusedKind(kind: 'RNN' | 'LSTM' | 'GRU', type: typeof RNN | typeof LSTM 
             out[`bias_hh${s}`] = [gates * H];
           }
           if (proj > 0) out[`weight_hr${s}`] = [proj, H];
+          if (bool(options, 'peephole', false)) for (const gate of ['ci', 'cf', 'co']) out[`weight_${gate}${s}`] = [H];
         }
       }
       return out;
@@ -91,13 +94,10 @@ function fusedKind(kind: 'RNN' | 'LSTM' | 'GRU', type: typeof RNN | typeof LSTM 
 
 function gatedCell(kind: string, type: typeof RNNCell | typeof GRUCell, gates: number): ModuleKind {
   const schema: OptionsSchema = kind === 'RNNCell'
-    ? { inputSize: size, hiddenSize: size, bias: flag, nonlinearity: option.oneOf(['tanh', 'relu']) }
-    : { inputSize: size, hiddenSize: size, bias: flag, resetAfter: flag };
+    ? { inputSize: size, hiddenSize: size, bias: flag, nonlinearity: option.oneOf(['tanh', 'relu']), recurrentInit }
+    : { inputSize: size, hiddenSize: size, bias: flag, resetAfter: flag, recurrentInit };
   return leaf(kind, type as abstract new (...args: never[]) => RNNCell | GRUCell, schema, ['inputSize', 'hiddenSize'], {
-    describe: (m) => ({
-      inputSize: m.inputSize, hiddenSize: m.hiddenSize, bias: has(m, 'bias_ih'),
-      ...(m instanceof RNNCell ? { nonlinearity: m.nonlinearity } : { resetAfter: (m as GRUCell).resetAfter }),
-    }),
+    describe: (m) => json(m.config()),
     build: (options, backend) => new type({ ...(options as unknown as ConstructorParameters<typeof GRUCell>[0]), backend }),
     shapes(options) {
       const H = int(options, 'hiddenSize');
@@ -108,8 +108,8 @@ function gatedCell(kind: string, type: typeof RNNCell | typeof GRUCell, gates: n
   });
 }
 
-const lstmCellKind = leaf('LSTMCell', LSTMCell, { inputSize: size, hiddenSize: size, bias: flag, projSize: count, peephole: flag }, ['inputSize', 'hiddenSize'], {
-  describe: (m) => ({ inputSize: m.inputSize, hiddenSize: m.hiddenSize, bias: has(m, 'bias_ih'), projSize: m.projSize, peephole: m.peephole }),
+const lstmCellKind = leaf('LSTMCell', LSTMCell, { inputSize: size, hiddenSize: size, bias: flag, projSize: count, peephole: flag, unitForgetBias: flag, recurrentInit }, ['inputSize', 'hiddenSize'], {
+  describe: (m) => json(m.config()),
   build: (options, backend) => new LSTMCell({ ...(options as unknown as ConstructorParameters<typeof LSTMCell>[0]), backend }),
   shapes(options) {
     const H = int(options, 'hiddenSize');
@@ -124,12 +124,9 @@ const lstmCellKind = leaf('LSTMCell', LSTMCell, { inputSize: size, hiddenSize: s
 
 const jordanKind = leaf('JordanCell', JordanCell, {
   inputSize: size, hiddenSize: size, outputSize: size, bias: flag,
-  nonlinearity: option.oneOf(['tanh', 'relu']), outputNonlinearity: option.oneOf(['sigmoid', 'tanh', 'identity']),
+  nonlinearity: option.oneOf(['tanh', 'relu']), outputNonlinearity: option.oneOf(['sigmoid', 'tanh', 'identity']), dtype: float32,
 }, ['inputSize', 'hiddenSize', 'outputSize'], {
-  describe: (m) => ({
-    inputSize: m.inputSize, hiddenSize: m.hiddenSize, outputSize: m.outputSize, bias: has(m, 'bias_ih'),
-    nonlinearity: m.nonlinearity, outputNonlinearity: m.outputNonlinearity,
-  }),
+  describe: (m) => json(m.config()),
   build: (options, backend) => new JordanCell({ ...(options as unknown as ConstructorParameters<typeof JordanCell>[0]), backend }),
   shapes(options) {
     const [I, H, O] = ['inputSize', 'hiddenSize', 'outputSize'].map((name) => int(options, name));
@@ -139,9 +136,9 @@ const jordanKind = leaf('JordanCell', JordanCell, {
 });
 
 const clockworkKind = leaf('ClockworkCell', ClockworkCell, {
-  inputSize: size, hiddenSize: size, periods: option.arrayOf(size), moduleSize: size, bias: flag,
+  inputSize: size, hiddenSize: size, periods: option.arrayOf(size), moduleSize: size, bias: flag, recurrentInit, dtype: float32,
 }, ['inputSize', 'hiddenSize', 'periods'], {
-  describe: (m) => ({ inputSize: m.inputSize, hiddenSize: m.hiddenSize, periods: [...m.periods], moduleSize: m.moduleSize, bias: has(m, 'bias_ih') }),
+  describe: (m) => json(m.config()),
   build: (options, backend) => new ClockworkCell({ ...(options as unknown as ConstructorParameters<typeof ClockworkCell>[0]), backend }),
   shapes(options) {
     const H = int(options, 'hiddenSize');
@@ -151,12 +148,9 @@ const clockworkKind = leaf('ClockworkCell', ClockworkCell, {
 
 const scrnKind = leaf('SCRNCell', SCRNCell, {
   inputSize: size, hiddenSize: size, contextSize: size, outputSize: size, alpha: option.number({ min: 0, max: 1 }),
-  learnAlpha: flag, outputNonlinearity: option.oneOf(['identity', 'softmax', 'tanh']), bias: flag,
+  learnAlpha: flag, outputNonlinearity: option.oneOf(['identity', 'softmax', 'tanh']), bias: flag, recurrentInit, dtype: float32,
 }, ['inputSize', 'hiddenSize', 'contextSize', 'outputSize'], {
-  describe: (m) => ({
-    inputSize: m.inputSize, hiddenSize: m.hiddenSize, contextSize: m.contextSize, outputSize: m.outputSize, alpha: m.alpha,
-    learnAlpha: has(m, 'alpha'), outputNonlinearity: m.outputNonlinearity, bias: has(m, 'bias_h'),
-  }),
+  describe: (m) => json(m.config()),
   build: (options, backend) => new SCRNCell({ ...(options as unknown as ConstructorParameters<typeof SCRNCell>[0]), backend }),
   shapes(options) {
     const [I, H, S, O] = ['inputSize', 'hiddenSize', 'contextSize', 'outputSize'].map((name) => int(options, name));
@@ -205,7 +199,8 @@ const recurrentKind: ModuleKind = {
 };
 
 const stackedKind: ModuleKind = {
-  kind: 'Stacked', schema: { batchFirst: flag, dropout: option.number({ min: 0, max: 1 }), layers: size }, required: ['layers'],
+  // a bound on layers so a hostile count cannot make the loader build a huge list of names
+  kind: 'Stacked', schema: { batchFirst: flag, dropout: option.number({ min: 0, max: 1 }), layers: option.integer({ min: 1, max: 4096 }) }, required: ['layers'],
   matches: (module) => module instanceof Stacked,
   describe: (module) => {
     const m = module as Stacked;

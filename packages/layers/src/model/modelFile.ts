@@ -68,7 +68,7 @@ export function encodeModel(module: Module, options: EncodeModelOptions = {}): U
     if (value.dtype !== 'float32') throw new ModelFileError('not-float32', `encodeModel: expected float32 parameters, got ${value.dtype} '${name}'`);
     tensors[name] = [...value.shape];
   }
-  const io = options.io === undefined ? null : checkModelIO(JSON.parse(JSON.stringify(options.io)));
+  const io = options.io === undefined ? null : checkModelIO(JSON.parse(JSON.stringify(options.io)), 'encodeModel');
   // the data bytes do not depend on the header: lay them out once to hash them
   const plain = encodeSafetensors(state, { format: 'pt' });
   const dataStart = 8 + new DataView(plain.buffer, plain.byteOffset).getUint32(0, true);

@@ -39,33 +39,33 @@ export interface ModelIO {
 
 const keys = ['task', 'tokenizer', 'vocabulary', 'outputVocabulary', 'blank', 'repeat', 'boundary', 'normalization', 'window', 'extra'];
 
-function strings(name: string, value: unknown): void {
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw new ModelFileError('bad-io', `loadModel: io: expected ${name} to be an array of strings, got ${describeValue(value)}`);
-  if (new Set(value).size !== value.length) throw new ModelFileError('bad-io', `loadModel: io: expected ${name} to hold distinct symbols, got a repeated one`);
+function strings(owner: string, name: string, value: unknown): void {
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw new ModelFileError('bad-io', `${owner}: io: expected ${name} to be an array of strings, got ${describeValue(value)}`);
+  if (new Set(value).size !== value.length) throw new ModelFileError('bad-io', `${owner}: io: expected ${name} to hold distinct symbols, got a repeated one`);
 }
 
-function integer(name: string, value: unknown, min: number): void {
-  if (!Number.isSafeInteger(value) || (value as number) < min) throw new ModelFileError('bad-io', `loadModel: io: expected ${name} to be an integer ≥ ${min}, got ${describeValue(value)}`);
+function integer(owner: string, name: string, value: unknown, min: number): void {
+  if (!Number.isSafeInteger(value) || (value as number) < min) throw new ModelFileError('bad-io', `${owner}: io: expected ${name} to be an integer ≥ ${min}, got ${describeValue(value)}`);
 }
 
-/** Checks a file's `io` entry; unknown names are errors. */
-export function checkModelIO(value: unknown): ModelIO | null {
+/** Checks an `io` entry (read from a file, or given to `encodeModel` when `owner` says so); unknown names are errors. */
+export function checkModelIO(value: unknown, owner = 'loadModel'): ModelIO | null {
   if (value === null || value === undefined) return null;
-  if (typeof value !== 'object' || Array.isArray(value)) throw new ModelFileError('bad-io', `loadModel: io: expected an object, got ${describeValue(value)}`);
+  if (typeof value !== 'object' || Array.isArray(value)) throw new ModelFileError('bad-io', `${owner}: io: expected an object, got ${describeValue(value)}`);
   const io = value as Record<string, unknown>;
-  for (const key of Object.keys(io)) if (!keys.includes(key)) throw new ModelFileError('bad-io', `loadModel: io: unknown entry '${key.slice(0, 60)}' (entries: ${keys.join(', ')})`);
-  if (io.task !== undefined && typeof io.task !== 'string') throw new ModelFileError('bad-io', `loadModel: io: expected task to be a string, got ${describeValue(io.task)}`);
-  if (io.tokenizer !== undefined && io.tokenizer !== 'characters') throw new ModelFileError('bad-io', `loadModel: io: expected tokenizer 'characters', got ${describeValue(io.tokenizer)}`);
-  if (io.vocabulary !== undefined) strings('vocabulary', io.vocabulary);
-  if (io.outputVocabulary !== undefined) strings('outputVocabulary', io.outputVocabulary);
-  if (io.boundary !== undefined && typeof io.boundary !== 'string') throw new ModelFileError('bad-io', `loadModel: io: expected boundary to be a string, got ${describeValue(io.boundary)}`);
-  if (io.blank !== undefined) integer('blank', io.blank, 0);
-  if (io.repeat !== undefined) integer('repeat', io.repeat, 1);
-  if (io.window !== undefined) integer('window', io.window, 1);
+  for (const key of Object.keys(io)) if (!keys.includes(key)) throw new ModelFileError('bad-io', `${owner}: io: unknown entry '${key.slice(0, 60)}' (entries: ${keys.join(', ')})`);
+  if (io.task !== undefined && typeof io.task !== 'string') throw new ModelFileError('bad-io', `${owner}: io: expected task to be a string, got ${describeValue(io.task)}`);
+  if (io.tokenizer !== undefined && io.tokenizer !== 'characters') throw new ModelFileError('bad-io', `${owner}: io: expected tokenizer 'characters', got ${describeValue(io.tokenizer)}`);
+  if (io.vocabulary !== undefined) strings(owner, 'vocabulary', io.vocabulary);
+  if (io.outputVocabulary !== undefined) strings(owner, 'outputVocabulary', io.outputVocabulary);
+  if (io.boundary !== undefined && typeof io.boundary !== 'string') throw new ModelFileError('bad-io', `${owner}: io: expected boundary to be a string, got ${describeValue(io.boundary)}`);
+  if (io.blank !== undefined) integer(owner, 'blank', io.blank, 0);
+  if (io.repeat !== undefined) integer(owner, 'repeat', io.repeat, 1);
+  if (io.window !== undefined) integer(owner, 'window', io.window, 1);
   if (io.normalization !== undefined) {
     const n = io.normalization as Record<string, unknown>;
     const ok = typeof n === 'object' && n !== null && Object.keys(n).length === 2 && Number.isFinite(n.mean) && Number.isFinite(n.std) && (n.std as number) > 0;
-    if (!ok) throw new ModelFileError('bad-io', `loadModel: io: expected normalization {mean, std} of finite numbers with std > 0, got ${JSON.stringify(n)?.slice(0, 80)}`);
+    if (!ok) throw new ModelFileError('bad-io', `${owner}: io: expected normalization {mean, std} of finite numbers with std > 0, got ${JSON.stringify(n)?.slice(0, 80)}`);
   }
   return io as ModelIO;
 }

@@ -1,7 +1,7 @@
 import { type Backend, Generator, type OptionsSchema, type RecurrentActivation, type RecurrentMode, type Tensor, checkOptions, fail, formatShape, isTensor, option } from '@recurrent/tensor';
-import { Module, type Parameter, Variable } from '@recurrent/autograd';
+import { Module, type Parameter, Variable, concat, indexSelect, slice, stack, transpose } from '@recurrent/autograd';
 import { type RecurrentInit, orthogonalBlocks, recurrentPrimitive, uniformParameter } from '@recurrent/cells';
-import { concatDirections, dropoutBetweenLayers, permuteBatch, stackStates, swapLeadingAxes, unstackStates } from './plumbing.js';
+import { dropoutBetweenLayers } from './plumbing.js';
 
 /** A sequence-layer input: a variable or a plain tensor (a constant). */
 export type LayerInput = Variable | Tensor;
@@ -222,8 +222,8 @@ export abstract class FusedLayer extends Module {
     const lengths = order ? Int32Array.from(order, (b) => givenLengths![b]) : givenLengths;
     const h0 = state.h0 ? this.checkState('h0', state.h0, [rows, B, width], sorting) : null;
     const c0 = isLSTM && state.c0 ? this.checkState('c0', state.c0, [rows, B, this.hiddenSize], sorting) : null;
-    const timeMajorInput: LayerInput = this.batchFirst ? swapLeadingAxes([x], undefined)[0] : x;
-    let layerInput: LayerInput = sorting ? permuteBatch([timeMajorInput], sorting)[0] : timeMajorInput;
+    const timeMajorInput: LayerInput = this.batchFirst ? transpose(x, 0, 1) : x;
+    let layerInput: LayerInput = sorting ? indexSelect(timeMajorInput, 1, sorting.order) : timeMajorInput;
     const finalH: Variable[] = [];
     const finalC: Variable[] = [];
     for (let layer = 0; layer < this.numLayers; layer++) {
@@ -245,18 +245,17 @@ export abstract class FusedLayer extends Module {
         finalH.push(hN);
         if (cN) finalC.push(cN);
       }
-      let joined: Variable = D === 2 ? concatDirections(outputs, undefined)[0] : outputs[0];
+      let joined: Variable = D === 2 ? concat(outputs, 2) : outputs[0];
       if (this.dropout > 0 && this.training && layer < this.numLayers - 1) {
         joined = dropoutBetweenLayers([joined], { p: this.dropout, generator: this.generator })[0];
       }
       layerInput = joined;
     }
-    const unsorting = sorting ? { order: sorting.inverse, inverse: sorting.order } : null;
-    const unsorted = (v: Variable): Variable => (unsorting ? permuteBatch([v], unsorting)[0] : v);
+    const unsorted = (v: Variable): Variable => (sorting ? indexSelect(v, 1, sorting.inverse) : v);
     const timeMajor = unsorted(layerInput as Variable);
-    const output = this.batchFirst ? swapLeadingAxes([timeMajor], undefined)[0] : timeMajor;
-    const result: FusedLayerOutput = { output, h_n: unsorted(stackStates(finalH, undefined)[0]) };
-    if (isLSTM) result.c_n = unsorted(stackStates(finalC, undefined)[0]);
+    const output = this.batchFirst ? transpose(timeMajor, 0, 1) : timeMajor;
+    const result: FusedLayerOutput = { output, h_n: unsorted(stack(finalH, 0)) };
+    if (isLSTM) result.c_n = unsorted(stack(finalC, 0));
     return result;
   }
 
@@ -266,7 +265,8 @@ export abstract class FusedLayer extends Module {
     if (value.rank !== 3 || value.shape.some((d, i) => d !== shape[i])) {
       fail(this.layerName, `${label} [numLayers·directions, batch, features] = ${formatShape(shape)}`, formatShape(value.shape));
     }
-    return unstackStates([sorting ? permuteBatch([state], sorting)[0] : state], undefined);
+    const rows = sorting ? indexSelect(state, 1, sorting.order) : state;
+    return Array.from({ length: shape[0] }, (_, row) => slice(rows, [row]));
   }
 
   private checkLengths(lengths: FusedLayerState['lengths'], T: number, B: number): Int32Array | null {

@@ -51,6 +51,8 @@ export const modelCases: ModelCase[] = [
   { name: 'Dropout', make: () => new Dropout({ p: 0.3 }), run: (m) => noGrad(() => out((m as Dropout).forward(x([3, 4])))) },
   { name: 'RNN relu, 2 layers', make: (s) => new RNN({ inputSize: 3, hiddenSize: 4, numLayers: 2, nonlinearity: 'relu', generator: g(s) }), run: (m) => sequence(m, x([5, 2, 3])) },
   { name: 'LSTM bidirectional with projection', make: (s) => new LSTM({ inputSize: 3, hiddenSize: 5, projSize: 2, numLayers: 2, bidirectional: true, generator: g(s) }), run: (m) => sequence(m, x([4, 2, 3])) },
+  { name: 'LSTM with peepholes and hard-sigmoid gates', make: (s) => new LSTM({ inputSize: 3, hiddenSize: 4, peephole: true, recurrentActivation: 'hardSigmoid', generator: g(s) }), run: (m) => sequence(m, x([4, 2, 3])) },
+  { name: 'GRU with the reset gate before the product', make: (s) => new GRU({ inputSize: 3, hiddenSize: 4, resetAfter: false, numLayers: 2, generator: g(s) }), run: (m) => sequence(m, x([4, 2, 3])) },
   { name: 'GRU batch-first without bias', make: (s) => new GRU({ inputSize: 3, hiddenSize: 4, bias: false, batchFirst: true, generator: g(s) }), run: (m) => sequence(m, x([2, 4, 3])) },
   { name: 'Recurrent(RNNCell)', make: (s) => new Recurrent(new RNNCell({ inputSize: 3, hiddenSize: 4, nonlinearity: 'relu', generator: g(s) })), run: (m) => sequence(m, x([4, 2, 3])) },
   { name: 'Recurrent(LSTMCell) with peepholes and projection', make: (s) => new Recurrent(new LSTMCell({ inputSize: 3, hiddenSize: 5, projSize: 2, peephole: true, generator: g(s) })), run: (m) => sequence(m, x([4, 2, 3])) },

@@ -79,6 +79,7 @@ const cases: [string, () => Uint8Array, ModelFileErrorCode][] = [
   ['a tensor the description does not list', () => describe_((d) => { delete (d.tensors as Record<string, number[]>)['linear.bias']; }), 'unexpected-tensor'],
   ['options asking for a huge model (hiddenSize 10^9)', () => describe_((d) => { module_(d).children.rnn.options.hiddenSize = 1e9; }), 'description-mismatch'],
   ['options asking for 10^9 layers', () => describe_((d) => { module_(d).children.rnn.options.numLayers = 1e9; }), 'description-mismatch'],
+  ['a Stacked layer count of 10^9', () => describe_((d) => { d.module = { kind: 'Stacked', options: { layers: 1e9 }, children: {} }; }), 'bad-options'],
   ['a vocabulary of numbers', () => describe_((d) => { d.io = { vocabulary: [1, 2] }; }), 'bad-io'],
   ['an unknown io entry', () => describe_((d) => { d.io = { script: 'alert(1)' }; }), 'bad-io'],
   ['a description holding code as a string', () => describe_((d) => { d.module = 'function () { return globalThis; }'; }), 'bad-description'],

@@ -17,7 +17,7 @@ export type SafetensorsErrorCode =
   | 'not-bytes' | 'too-short' | 'header-too-large' | 'header-truncated' | 'header-not-utf8' | 'header-not-json'
   | 'header-not-object' | 'duplicate-name' | 'bad-metadata' | 'bad-entry' | 'bad-dtype' | 'bad-shape' | 'bad-offsets'
   | 'offsets-outside' | 'shape-too-large' | 'size-mismatch' | 'overlap' | 'gap' | 'trailing-bytes' | 'value-range'
-  | 'bad-name' | 'bad-tensor';
+  | 'bad-name' | 'bad-tensor' | 'header-too-deep';
 
 /** The error {@link decodeSafetensors} and {@link encodeSafetensors} throw: a message naming what
  * was expected and what came, and a `code` a program can test. */
@@ -159,6 +159,10 @@ export function decodeSafetensors(bytes: Uint8Array, options: DecodeSafetensorsO
   } catch {
     fault('header-not-utf8', `${op}: expected a UTF-8 header, got invalid UTF-8`);
   }
+  // error messages and checks walk the parsed header recursively: a header nested 100,000 deep
+  // overflowed the stack, so nesting is bounded before parsing (real headers are 3 deep)
+  const depth = nestingDepth(text, maxHeaderDepth);
+  if (depth > maxHeaderDepth) fault('header-too-deep', `${op}: expected a header nested at most ${maxHeaderDepth} levels deep, got more`);
   let header: unknown;
   try {
     header = JSON.parse(text);
@@ -326,4 +330,25 @@ function writeLittleEndian(data: DataArray, bytes: Uint8Array, view: DataView, p
     else if (dtype === 'float64') view.setFloat64(position + 8 * i, data[i], true);
     else view.setInt32(position + 4 * i, data[i], true);
   }
+}
+
+/** Deepest nesting a header may have (a real one: object → entry → shape array, 3). */
+const maxHeaderDepth = 64;
+
+/** The bracket nesting depth of JSON text outside strings, counted up to just past `limit`. */
+function nestingDepth(text: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > deepest && (deepest = depth) > limit) return deepest;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return deepest;
 }
