@@ -29,6 +29,9 @@ const runners: Record<string, string> = {
   state_dict: 'packages/layers/test/parity/stateDict.ts',
   safetensors_layout: 'packages/tensor/test/parity/safetensorsLayout.ts',
   onnx_import: 'packages/onnx/test/parity/onnxImport.ts',
+  schedule: 'packages/optim/test/parity/schedule.ts',
+  min_rnn: 'packages/layers/test/parity/minRnn.ts',
+  layer_norm_rnn: 'packages/layers/test/parity/layerNormRnn.ts',
 };
 
 /** Families whose runner takes a backend (the others always run on the CPU). */

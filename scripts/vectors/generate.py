@@ -1233,6 +1233,18 @@ def float32_budget(out_dir):
         print(f'{stem}.json: PyTorch float32 uses {100 * worst:.1f}% of the tolerance (worst: {where})')
 
 
+def family_files():
+    """The files of the families generated in their own modules (scripts/vectors/<family>.py, each
+    with FILES = [(file, family, description, build)]), in the order of the module names."""
+    import importlib
+    import sys
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, here)
+    for name in sorted(os.listdir(here)):
+        if name.endswith('.py') and name != 'generate.py':
+            yield from getattr(importlib.import_module(name[:-3]), 'FILES', [])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--seed', type=int, required=True)
@@ -1258,6 +1270,9 @@ def main():
     import recurrent_variants  # peephole LSTM and reset-before GRU layers (their own file)
     DESCRIPTIONS.update(recurrent_variants.DESCRIPTIONS)
     plan += recurrent_variants.PLAN
+    for file, family, description, build in family_files():
+        DESCRIPTIONS[file] = description
+        plan.append((file, family, build))
     for i, (file, family, build) in enumerate(plan):
         if only and file.split('.')[0] not in only:
             continue

@@ -38,7 +38,7 @@ describe('recurrent: bad input gets one clear line and a non-zero exit', () => {
     expectOneLine(recurrent('train', 'poetry'), 2, "recurrent train: expected a task (char-lm, seq-mnist, g2p, names, forecast), got 'poetry'");
     expectOneLine(recurrent('train', 'char-lm', '--colour', 'red'), 2, /^recurrent train: unknown option '--colour'; see recurrent train --help$/);
     expectOneLine(recurrent('train', 'char-lm', '--lr', 'fast'), 2, "recurrent train: --lr expected a number > 0, got 'fast'");
-    expectOneLine(recurrent('train', 'char-lm', '--cell', 'transformer'), 2, "recurrent train: --cell expected one of lstm, gru, rnn, got 'transformer'");
+    expectOneLine(recurrent('train', 'char-lm', '--cell', 'transformer'), 2, "recurrent train: --cell expected one of lstm, gru, rnn, layernorm-lstm, mingru, minlstm, got 'transformer'");
     expectOneLine(recurrent('train', 'names', '--gpujs-mode', 'webasm'), 2, 'recurrent train: --gpujs-mode expected --backend gpujs, got --backend native or cpu (the default)');
     expectOneLine(recurrent('train', 'names', '--backend', 'gpujs', '--gpujs-mode', 'webgpu'), 2, "recurrent train: --gpujs-mode expected one of cpu, webasm, webgl2, webgl, headlessgl, gpu, got 'webgpu'");
     expectOneLine(recurrent('export', folder, '--format', 'tflite'), 2, "recurrent export: --format expected safetensors, pytorch, onnx, model or bundle, got 'tflite'");

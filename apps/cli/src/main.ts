@@ -9,12 +9,13 @@ exitWithParent(Number(process.env.RECURRENT_LAUNCHER_PID));
 const usage = `usage: recurrent <command> [options]
 
   train <task>       train a model; tasks: char-lm, seq-mnist, g2p, names, forecast
-                     --cell lstm|gru|rnn --hidden-size N --layers N --embedding-size N --bidirectional
-                     --dropout P --optimizer adam|adamw|sgd|rmsprop|adagrad --lr X --batch N --bptt N
+                     --cell lstm|gru|rnn|layernorm-lstm|mingru|minlstm --hidden-size N --layers N --embedding-size N --bidirectional
+                     --dropout P --weight-drop P --locked-dropout P --embedding-lr X
+                     --optimizer adam|adamw|sgd|rmsprop|adagrad --lr X --batch N --bptt N
                      --clip X --epochs N | --budget SECONDS --seed N --backend native|cpu|gpujs [--threads N] [--gpujs-mode webasm|cpu|…] --out DIR
                      --resume DIR --log-json FILE --eval-every SECONDS --checkpoint-every STEPS
                      --keep N --no-progress; forecast: --csv FILE --target COLUMN
-  sample DIR         generate from a char-lm or names model: --length N --temperature T --prime TEXT --seed N
+  sample DIR         generate from a char-lm or names model: --length N --temperature T --top-k K --top-p P --prime TEXT (kept) --seed N
   eval DIR           evaluate a checkpoint on its task's validation split
   export DIR         --format safetensors|pytorch|onnx|model|bundle --output PATH
 

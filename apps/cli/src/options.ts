@@ -12,12 +12,18 @@ export type TaskName = (typeof tasks)[number];
 /** Options of `recurrent train`, after defaults; `undefined` means "the task's default". */
 export interface TrainOptions {
   task: TaskName;
-  cell?: 'lstm' | 'gru' | 'rnn';
+  cell?: 'lstm' | 'gru' | 'rnn' | 'layernorm-lstm' | 'mingru' | 'minlstm';
   hiddenSize?: number;
   layers?: number;
   embeddingSize?: number;
   bidirectional?: boolean;
   dropout?: number;
+  /** DropConnect probability on the recurrent weights (`WeightDrop`, fused cells; char-lm, g2p, names). */
+  weightDrop?: number;
+  /** Locked dropout on the embeddings and the recurrent outputs (char-lm, g2p, names). */
+  lockedDropout?: number;
+  /** A learning rate of its own for the embedding (a parameter group; char-lm, g2p, names). */
+  embeddingLr?: number;
   optimizer?: 'adam' | 'adamw' | 'sgd' | 'rmsprop' | 'adagrad';
   lr?: number;
   batch?: number;
@@ -78,6 +84,9 @@ const trainSpec = {
   'embedding-size': { type: 'string' },
   bidirectional: { type: 'boolean' },
   dropout: { type: 'string' },
+  'weight-drop': { type: 'string' },
+  'locked-dropout': { type: 'string' },
+  'embedding-lr': { type: 'string' },
   optimizer: { type: 'string' },
   lr: { type: 'string' },
   batch: { type: 'string' },
@@ -223,12 +232,15 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
   const num = (name: keyof typeof trainSpec, min = 0, max?: number) => numberOption('train', name, values[name] as string | undefined, { min, max });
   const options: TrainOptions = {
     task,
-    cell: choice('train', 'cell', values.cell, ['lstm', 'gru', 'rnn'] as const),
+    cell: choice('train', 'cell', values.cell, ['lstm', 'gru', 'rnn', 'layernorm-lstm', 'mingru', 'minlstm'] as const),
     hiddenSize: int('hidden-size'),
     layers: int('layers'),
     embeddingSize: int('embedding-size'),
     bidirectional: values.bidirectional,
     dropout: num('dropout', 0, 0.99),
+    weightDrop: num('weight-drop', 0, 0.99),
+    lockedDropout: num('locked-dropout', 0, 0.99),
+    embeddingLr: num('embedding-lr'),
     optimizer: choice('train', 'optimizer', values.optimizer, ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad'] as const),
     lr: numberOption('train', 'lr', values.lr, { above: 0 }),
     batch: int('batch'),
@@ -264,6 +276,11 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
   }
   if (task === 'forecast' && options.resume === undefined && (options.csv === undefined || options.target === undefined)) {
     throw new CliError('recurrent train forecast: expected --csv FILE and --target COLUMN, got ' + (options.csv === undefined ? 'no --csv' : 'no --target'), 2);
+  }
+  for (const [flag, value] of [['weight-drop', options.weightDrop], ['locked-dropout', options.lockedDropout], ['embedding-lr', options.embeddingLr]] as const) {
+    if (value !== undefined && !['char-lm', 'g2p', 'names'].includes(task)) {
+      throw new CliError(`recurrent train ${task}: --${flag} works with the tasks that embed tokens (char-lm, g2p, names), got it for ${task}`, 2);
+    }
   }
   return options;
 }

@@ -10,3 +10,10 @@ export {
   recurrentPrimitive, recurrenceOf, type RecurrentInput, type RecurrentPrimitiveOptions,
 } from './recurrentPrimitive.js';
 export { type RecurrentCell, type CellStepResult, type CellOptions, type CellConfig, cellSchema, drawSchema } from './cell.js';
+export { MinGRUCell, type MinCellOptions } from './minGRUCell.js';
+export { MinLSTMCell } from './minLSTMCell.js';
+export { minRnnG } from './minRnnMath.js';
+export {
+  LayerNormLSTMCell, LayerNormGRUCell, layerNormRows, layerNormParameters, layerNormLSTMStep, layerNormGRUStep,
+  type LayerNormCellOptions, type LayerNormParameters,
+} from './layerNormCells.js';

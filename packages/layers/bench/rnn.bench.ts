@@ -1,4 +1,4 @@
-// `pnpm bench:rnn [--config FILE] [--only lstm:s1,gru:s2] [--threads N] [--no-pytorch]`: the
+// `pnpm bench:rnn [--config FILE] [--only lstm:s1,gru:s2] [--threads N] [--no-pytorch] [--no-min-rnn]`: the
 // standard recurrent benchmark (../shared/bench/configs.json, "about" says what a step is) for our
 // fused RNN / LSTM / GRU layers, PyTorch measured in the same run when Debian's python3-torch is
 // installed, and the reference figures of reference.md beside them. `--threads N` (default 1) runs
@@ -11,6 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { type Backend, Generator, createCpuBackend, createThreadedGemm, randn } from '@recurrent/tensor';
 import { backward, mean, mul, noGrad } from '@recurrent/autograd';
 import { GRU, LSTM, RNN } from '../src/index.js';
+import { runMinRnnBench } from './minRnn.bench.js';
 
 interface Shape { name: string; B: number; T: number; I: number; H: number }
 interface Config { cells: string[]; shapes: Shape[]; modes: string[]; lr: number; seed: number; warmup: number; iters: number }
@@ -141,5 +142,10 @@ for (const cell of config.cells) {
     const referenceCells = reference.columns.map((_, i) => reference.figures.get(`${cell}|${shape.name}`)?.[i] ?? '–');
     console.log(`| ${cell} | ${shape.name} (${shape.B},${shape.T},${shape.I},${shape.H}) | ${pair(ours, cell, shape.name)} | ${pair(torch.rows, cell, shape.name)} | ${versusTorch} | ${referenceCells.join(' | ')} | ${versusTfjs} |`);
   }
+}
+// the min-RNN rows beside the LSTM of the same width (skip with --only, or --no-min-rnn)
+if (!only && !process.argv.includes('--no-min-rnn')) {
+  console.log('');
+  runMinRnnBench(backend);
 }
 threaded?.dispose();

@@ -43,3 +43,8 @@ export {
 export { loadModel, saveModel, indexedDbScheme, type LoadModelOptions, type LoadProgress } from './model/loadModel.js';
 export { deleteStoredModel } from './model/modelStore.js';
 export { sha256Hex } from './model/sha256.js';
+export { LockedDropout, type LockedDropoutOptions } from './lockedDropout.js';
+export { WeightDrop, type WeightDropOptions, type WeightDroppable } from './weightDrop.js';
+export { ZoneoutCell, type ZoneoutOptions } from './zoneoutCell.js';
+export { MinGRU, MinLSTM, type MinRNNOptions, type MinRNNState, type MinRNNOutput } from './minRNN.js';
+export { LayerNormLSTM, LayerNormGRU, type LayerNormRNNOptions, type LayerNormRNNState, type LayerNormRNNOutput } from './layerNormRNN.js';

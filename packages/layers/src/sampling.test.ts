@@ -33,5 +33,25 @@ describe('sampling', () => {
     expect(sampleLogits(tensor([logits, [0, 3, 1, 2]]), { temperature: 0 })).toEqual([0, 1]);
     expect(() => sampleLogits(tensor(logits), { topK: 0 })).toThrow('sampleLogits: expected topK to be an integer ≥ 1, got number 0');
     expect(() => sampleLogits(tensor(logits), { temperature: -1 })).toThrow('sampleLogits: expected temperature to be a finite number ≥ 0, got number -1');
+    expect(() => sampleLogits(tensor(logits), { topP: 0 })).toThrow('sampleLogits: expected topP to be a finite number > 0 and ≤ 1, got number 0');
+    expect(() => sampleLogits(tensor(logits), { top_k: 2 } as never)).toThrow("sampleLogits: unknown option 'top_k' (did you mean 'topK'?)");
+  });
+
+  it('keeps the nucleus: the fewest most probable classes reaching topP, renormalised', () => {
+    const full = samplingDistribution(logits);
+    const order = [0, 3, 2, 1]; // by decreasing logit
+    for (const topP of [0.2, full[0] + 1e-9, 0.7, 0.95, 1]) {
+      let cumulative = 0, count = 0;
+      while (cumulative < topP && count < 4) cumulative += full[order[count++]];
+      const kept = order.slice(0, count);
+      const mass = kept.reduce((a, i) => a + full[i], 0);
+      const nucleus = samplingDistribution(logits, { topP });
+      full.forEach((p, i) => expect(nucleus[i]).toBeCloseTo(kept.includes(i) ? p / mass : 0, 12));
+    }
+    // after temperature and topK
+    const both = samplingDistribution(logits, { temperature: 2, topK: 3, topP: 0.5 });
+    const top3 = samplingDistribution(logits, { temperature: 2, topK: 3 });
+    expect(both[1]).toBe(0);
+    expect(both[0]).toBeCloseTo(top3[0] / (top3[0] + top3[3]), 12);
   });
 });

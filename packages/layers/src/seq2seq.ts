@@ -136,10 +136,10 @@ export class EncoderDecoder extends Module {
     return this.sample(source, { ...options, temperature: 0 });
   }
 
-  /** Sampled decoding (temperature, top-k, seeded) until `eos` or `maxLength` tokens. */
+  /** Sampled decoding (temperature, top-k, top-p, seeded) until `eos` or `maxLength` tokens. */
   sample(source: Variable | Tensor, options: SamplingOptions & { maxLength: number; sourceLengths?: readonly number[] }): number[][] {
     checkOptions('EncoderDecoder.sample', options, {
-      temperature: option.number({ min: 0 }), topK: option.integer({ min: 1 }), generator: common.generator,
+      temperature: option.number({ min: 0 }), topK: option.integer({ min: 1 }), topP: option.number({ above: 0, max: 1 }), generator: common.generator,
       maxLength: option.integer({ min: 0 }), sourceLengths: option.arrayOf(option.integer({ min: 0 })),
     });
     if (options?.maxLength === undefined) fail('EncoderDecoder.sample', 'option maxLength', 'none');
@@ -147,13 +147,15 @@ export class EncoderDecoder extends Module {
       let state: (Variable | Tensor)[] = this.encode(source, options.sourceLengths);
       const batch = state[0].shape[0];
       const generator = options.generator ?? new Generator(0);
+      // sampleLogits takes the sampling options only (it rejects names it does not know)
+      const { maxLength: _maxLength, sourceLengths: _sourceLengths, ...sampling } = options;
       const outputs: number[][] = Array.from({ length: batch }, () => []);
       const done = new Array<boolean>(batch).fill(false);
       let previous = new Array<number>(batch).fill(this.bos);
       for (let t = 0; t < options.maxLength && done.includes(false); t++) {
         const step = this.decodeStep(previous, state, t);
         state = step.state;
-        previous = sampleLogits(step.logits, { temperature: options.temperature, topK: options.topK, generator });
+        previous = sampleLogits(step.logits, { ...sampling, generator });
         previous.forEach((token, b) => {
           if (done[b]) return;
           if (token === this.eos) done[b] = true;

@@ -1,6 +1,6 @@
 import type { Variable } from '@recurrent/autograd';
-import type { FloatArray } from '@recurrent/tensor';
-import { type OptimizerOptions, type ParameterState, Optimizer, buffer, checkNonNegative } from './optimizer.js';
+import { type FloatArray, option } from '@recurrent/tensor';
+import { type OptimizerOptions, type OptimizerRules, type ParamGroup, type ParamGroupOptions, type ParameterState, Optimizer, buffer, lrRule } from './optimizer.js';
 
 /** Options of {@link Adagrad} (PyTorch's, in TS casing). */
 export interface AdagradOptions extends OptimizerOptions {
@@ -10,7 +10,7 @@ export interface AdagradOptions extends OptimizerOptions {
   lrDecay?: number;
   /** L2 penalty λ (default 0). */
   weightDecay?: number;
-  /** Starting value s₀ of the squared-gradient sum (default 0). */
+  /** Starting value s₀ of the squared-gradient sum (default 0; for the whole optimizer, not per group, as PyTorch). */
   initialAccumulatorValue?: number;
   /** ε added outside the square root (default 1e-10). */
   eps?: number;
@@ -32,18 +32,16 @@ export interface AdagradOptions extends OptimizerOptions {
  * const optimizer = new Adagrad(model.parameters(), { lr: 0.1, lrDecay: 0.01 });
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
-  constructor(parameters: Iterable<Variable>, options: AdagradOptions = {}) {
-    const filled = { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, ...options };
-    for (const name of ['lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'] as const) checkNonNegative('Adagrad', name, filled[name]);
-    super('Adagrad', parameters, filled);
+  constructor(parameters: Iterable<Variable | ParamGroupOptions<AdagradOptions>>, options: AdagradOptions = {}) {
+    super('Adagrad', parameters, options, adagradRules);
   }
 
-  protected initialState(p: FloatArray): ParameterState {
-    return { step: 0, sum: buffer(p, this.options.initialAccumulatorValue) };
+  protected initialState(p: FloatArray, group: ParamGroup<AdagradOptions>): ParameterState {
+    return { step: 0, sum: buffer(p, group.initialAccumulatorValue) };
   }
 
-  protected update(p: FloatArray, g: FloatArray, state: ParameterState): void {
-    const { lr, lrDecay, weightDecay: lambda, eps } = this.options;
+  protected update(p: FloatArray, g: FloatArray, state: ParameterState, group: ParamGroup<AdagradOptions>): void {
+    const { lr, lrDecay, weightDecay: lambda, eps } = group;
     const t = (state.step as number) + 1;
     state.step = t;
     const s = state.sum as FloatArray;
@@ -55,3 +53,15 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     }
   }
 }
+
+const adagradRules: OptimizerRules<AdagradOptions> = {
+  schema: {
+    lr: lrRule,
+    lrDecay: option.number({ min: 0 }),
+    weightDecay: option.number({ min: 0 }),
+    initialAccumulatorValue: option.number({ min: 0 }),
+    eps: option.number({ min: 0 }),
+  },
+  defaults: { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10 },
+  optimizerWide: ['initialAccumulatorValue'],
+};

@@ -1,6 +1,6 @@
 import type { Variable } from '@recurrent/autograd';
-import type { FloatArray } from '@recurrent/tensor';
-import { type OptimizerOptions, type ParameterState, Optimizer, buffer, checkNonNegative, checkUnitInterval } from './optimizer.js';
+import { type FloatArray, option } from '@recurrent/tensor';
+import { type OptimizerOptions, type OptimizerRules, type ParamGroup, type ParamGroupOptions, type ParameterState, Optimizer, buffer, lrRule } from './optimizer.js';
 
 /** Options of {@link Adam} and {@link AdamW} (PyTorch's, in TS casing). */
 export interface AdamOptions extends OptimizerOptions {
@@ -16,17 +16,25 @@ export interface AdamOptions extends OptimizerOptions {
   amsgrad?: boolean;
 }
 
-type Filled = Required<AdamOptions> & { lr: number };
+type Filled = ParamGroup<AdamOptions>;
 
-function fill(name: string, options: AdamOptions, weightDecay: number): Filled {
-  const filled: Filled = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay, amsgrad: false, ...options };
-  if (!Array.isArray(filled.betas) || filled.betas.length !== 2) throw new Error(`${name}: expected betas [β1, β2], got ${String(filled.betas)}`);
-  checkUnitInterval(name, 'betas[0]', filled.betas[0]);
-  checkUnitInterval(name, 'betas[1]', filled.betas[1]);
-  checkNonNegative(name, 'eps', filled.eps);
-  checkNonNegative(name, 'weightDecay', filled.weightDecay);
-  return { ...filled, betas: [filled.betas[0], filled.betas[1]] };
+const isUnit = (x: unknown) => typeof x === 'number' && x >= 0 && x < 1;
+
+function rules(weightDecay: number): OptimizerRules<AdamOptions> {
+  return {
+    schema: {
+      lr: lrRule,
+      betas: option.shaped('an array [β1, β2] of numbers in [0, 1)', (value) => Array.isArray(value) && value.length === 2 && value.every(isUnit)),
+      eps: option.number({ min: 0 }),
+      weightDecay: option.number({ min: 0 }),
+      amsgrad: option.boolean,
+    },
+    defaults: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay, amsgrad: false },
+  };
 }
+
+const adamRules = rules(0);
+const adamWRules = rules(1e-2);
 
 /** The update shared by Adam and AdamW; `decoupled` selects AdamW's weight decay. */
 function adamUpdate(options: Filled, decoupled: boolean, p: FloatArray, g: FloatArray, state: ParameterState): void {
@@ -77,16 +85,16 @@ function adamState(p: FloatArray, amsgrad: boolean): ParameterState {
  * const optimizer = new Adam(model.parameters(), { lr: 1e-3, amsgrad: true });
  */
 export class Adam extends Optimizer<AdamOptions> {
-  constructor(parameters: Iterable<Variable>, options: AdamOptions = {}) {
-    super('Adam', parameters, fill('Adam', options, 0));
+  constructor(parameters: Iterable<Variable | ParamGroupOptions<AdamOptions>>, options: AdamOptions = {}) {
+    super('Adam', parameters, options, adamRules);
   }
 
-  protected initialState(p: FloatArray): ParameterState {
-    return adamState(p, this.options.amsgrad);
+  protected initialState(p: FloatArray, group: Filled): ParameterState {
+    return adamState(p, group.amsgrad);
   }
 
-  protected update(p: FloatArray, g: FloatArray, state: ParameterState): void {
-    adamUpdate(this.options, false, p, g, state);
+  protected update(p: FloatArray, g: FloatArray, state: ParameterState, group: Filled): void {
+    adamUpdate(group, false, p, g, state);
   }
 }
 
@@ -101,15 +109,15 @@ export class Adam extends Optimizer<AdamOptions> {
  * const optimizer = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.01 });
  */
 export class AdamW extends Optimizer<AdamOptions> {
-  constructor(parameters: Iterable<Variable>, options: AdamOptions = {}) {
-    super('AdamW', parameters, fill('AdamW', options, 1e-2));
+  constructor(parameters: Iterable<Variable | ParamGroupOptions<AdamOptions>>, options: AdamOptions = {}) {
+    super('AdamW', parameters, options, adamWRules);
   }
 
-  protected initialState(p: FloatArray): ParameterState {
-    return adamState(p, this.options.amsgrad);
+  protected initialState(p: FloatArray, group: Filled): ParameterState {
+    return adamState(p, group.amsgrad);
   }
 
-  protected update(p: FloatArray, g: FloatArray, state: ParameterState): void {
-    adamUpdate(this.options, true, p, g, state);
+  protected update(p: FloatArray, g: FloatArray, state: ParameterState, group: Filled): void {
+    adamUpdate(group, true, p, g, state);
   }
 }

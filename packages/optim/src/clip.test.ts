@@ -21,8 +21,10 @@ describe('clipping', () => {
   it('names bad arguments and non-finite norms when asked', () => {
     const p = new Parameter(tensor([1, 2]));
     p.grad = tensor([NaN, 1]);
-    expect(() => clipGradNorm([p], -1)).toThrow('clipGradNorm: expected maxNorm ≥ 0, got -1');
+    expect(() => clipGradNorm([p], -1)).toThrow('clipGradNorm: expected maxNorm ≥ 0, got number -1');
     expect(() => clipGradNorm([p], 1, 1, { errorIfNonfinite: true })).toThrow('clipGradNorm: expected a finite total norm of the gradients, got NaN');
-    expect(() => clipGradValue([p], -1)).toThrow('clipGradValue: expected clipValue ≥ 0, got -1');
+    expect(() => clipGradValue([p], -1)).toThrow('clipGradValue: expected clipValue ≥ 0, got number -1');
+    expect(() => clipGradNorm([p], 1, 2, { errorIfNonFinite: true } as never)).toThrow("clipGradNorm: unknown option 'errorIfNonFinite' (did you mean 'errorIfNonfinite'?)");
+    expect(() => clipGradNorm([p], '1' as never)).toThrow('clipGradNorm: expected maxNorm ≥ 0, got "1" (a string)');
   });
 });

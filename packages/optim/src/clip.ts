@@ -1,4 +1,5 @@
 import type { Variable } from '@recurrent/autograd';
+import { checkOptions, describeValue, option } from '@recurrent/tensor';
 
 /** Options of {@link clipGradNorm}. */
 export interface ClipGradNormOptions {
@@ -21,8 +22,9 @@ export interface ClipGradNormOptions {
  * const norm = clipGradNorm(model.parameters(), 1.0);
  */
 export function clipGradNorm(parameters: Iterable<Variable>, maxNorm: number, normType: number = 2, options: ClipGradNormOptions = {}): number {
-  if (!(maxNorm >= 0)) throw new Error(`clipGradNorm: expected maxNorm ≥ 0, got ${maxNorm}`);
-  if (!(normType > 0)) throw new Error(`clipGradNorm: expected a norm type > 0 (2, 1 or Infinity), got ${normType}`);
+  checkOptions('clipGradNorm', options, { errorIfNonfinite: option.boolean });
+  if (!(typeof maxNorm === 'number' && maxNorm >= 0)) throw new Error(`clipGradNorm: expected maxNorm ≥ 0, got ${describeValue(maxNorm)}`);
+  if (!(typeof normType === 'number' && normType > 0)) throw new Error(`clipGradNorm: expected a norm type > 0 (2, 1 or Infinity), got ${describeValue(normType)}`);
   const gradients = [...parameters].flatMap((p) => (p.grad ? [p.grad.data] : []));
   let total = 0;
   if (normType === Infinity) {
@@ -51,7 +53,7 @@ export function clipGradNorm(parameters: Iterable<Variable>, maxNorm: number, no
  * clipGradValue(model.parameters(), 0.5);
  */
 export function clipGradValue(parameters: Iterable<Variable>, clipValue: number): void {
-  if (!(clipValue >= 0)) throw new Error(`clipGradValue: expected clipValue ≥ 0, got ${clipValue}`);
+  if (!(typeof clipValue === 'number' && clipValue >= 0)) throw new Error(`clipGradValue: expected clipValue ≥ 0, got ${describeValue(clipValue)}`);
   for (const p of parameters) {
     const g = p.grad?.data;
     if (!g) continue;

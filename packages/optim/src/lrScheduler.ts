@@ -1,38 +1,57 @@
-import type { Optimizer } from './optimizer.js';
+import { type OptionRule, type OptionsSchema, checkOptions, describeValue, option } from '@recurrent/tensor';
+import type { Optimizer, OptimizerOptions } from './optimizer.js';
 
 /** The JSON-serialisable state of a schedule. */
-export type SchedulerStateDict = { scheduler: string } & Record<string, number | string | boolean | null>;
+export type SchedulerStateDict = { scheduler: string } & Record<string, number | string | boolean | null | number[]>;
+
+/** Any optimizer, whatever its options. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyOptimizer = Optimizer<any>;
 
 /**
- * The base of the epoch-indexed schedules: the learning rate after `lastEpoch` calls of
- * `step()` is a closed form `lrAt(lastEpoch)` of the optimizer's `initialLr`. Construction sets
- * the rate of epoch 0, as PyTorch does.
+ * The base of the epoch-indexed schedules, as PyTorch's `_LRScheduler`: each group's rate after
+ * `lastEpoch` calls of `step()` is `lrAt(lastEpoch, baseLr, group)`, `baseLr` the group's
+ * `initialLr` (set to its `lr` by the first schedule attached, as PyTorch's `initial_lr`).
+ * Construction sets the rates of epoch 0, as PyTorch does.
  *
  * @example
  * const schedule = new StepLR(optimizer, { stepSize: 10, gamma: 0.5 });
  * for (let epoch = 0; epoch < 30; epoch++) { train(); schedule.step(); }
  */
 export abstract class LRScheduler {
-  /** The optimizer whose `lr` this schedule sets. */
-  readonly optimizer: Optimizer;
+  /** The optimizer whose groups' `lr` this schedule sets. */
+  readonly optimizer: AnyOptimizer;
   /** Calls of `step()` so far. */
   lastEpoch = 0;
-  private readonly name: string;
+  /** Each group's rate at epoch 0 (PyTorch's `base_lrs`). */
+  baseLrs: number[];
+  /** The schedule's class name, used in errors and state dicts. */
+  readonly name: string;
 
-  protected constructor(name: string, optimizer: Optimizer) {
+  protected constructor(name: string, optimizer: AnyOptimizer) {
     this.name = name;
+    if (!optimizer || !Array.isArray((optimizer as { paramGroups?: unknown }).paramGroups)) {
+      throw new Error(`${name}: expected an optimizer, got ${describeValue(optimizer)}`);
+    }
     this.optimizer = optimizer;
+    for (const group of optimizer.paramGroups) group.initialLr ??= group.lr;
+    this.baseLrs = optimizer.paramGroups.map((group) => group.initialLr as number);
   }
 
-  /** The learning rate γ at `epoch`. */
-  abstract lrAt(epoch: number): number;
+  /** The rate of a group whose base rate is `baseLr` at `epoch`. */
+  abstract lrAt(epoch: number, baseLr: number, group: number): number;
 
-  /** The learning rate now. */
+  /** The learning rate of the first group now. */
   get lr(): number {
-    return this.optimizer.lr;
+    return this.optimizer.paramGroups[0].lr;
   }
 
-  /** Advances one epoch (or step) and sets the optimizer's `lr`. */
+  /** Every group's rate now (PyTorch's `get_last_lr()`). */
+  get lastLrs(): number[] {
+    return this.optimizer.paramGroups.map((group) => group.lr);
+  }
+
+  /** Advances one epoch (or step) and sets every group's `lr`. */
   step(): void {
     this.lastEpoch++;
     this.start();
@@ -40,136 +59,74 @@ export abstract class LRScheduler {
 
   /** The schedule's position (its options live in the code that builds it). */
   stateDict(): SchedulerStateDict {
-    return { scheduler: this.name, lastEpoch: this.lastEpoch };
+    return { scheduler: this.name, lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] };
   }
 
-  /** Restores the position written by {@link stateDict} and sets the optimizer's `lr`. */
+  /** Restores the position written by {@link stateDict} and sets the groups' rates. */
   loadStateDict(dict: SchedulerStateDict): void {
-    if (!dict || dict.scheduler !== this.name) throw new Error(`${this.name}.loadStateDict: expected a state dict of ${this.name}, got one of ${dict?.scheduler ?? 'nothing'}`);
-    if (typeof dict.lastEpoch !== 'number' || !(dict.lastEpoch >= 0)) throw new Error(`${this.name}.loadStateDict: expected lastEpoch ≥ 0, got ${dict.lastEpoch}`);
-    this.lastEpoch = dict.lastEpoch;
+    const op = `${this.name}.loadStateDict`;
+    if (!dict || dict.scheduler !== this.name) throw new Error(`${op}: expected a state dict of ${this.name}, got one of ${dict?.scheduler ?? 'nothing'}`);
+    if (!option.integer({ min: 0 }).test(dict.lastEpoch)) throw new Error(`${op}: expected lastEpoch to be an integer ≥ 0, got ${describeValue(dict.lastEpoch)}`);
+    const baseLrs = dict.baseLrs ?? this.baseLrs;
+    const rule = option.arrayOf(option.number({ min: 0 }), this.baseLrs.length);
+    if (!rule.test(baseLrs)) throw new Error(`${op}: expected baseLrs to be ${rule.expected}, got ${describeValue(baseLrs)}`);
+    this.lastEpoch = dict.lastEpoch as number;
+    this.baseLrs = [...(baseLrs as number[])];
     this.start();
   }
 
-  /** Sets the optimizer's rate to that of the current epoch (constructors call it once their options are set). */
+  /** Sets every group's rate to that of the current epoch (constructors call it once their options are set). */
   protected start(): void {
-    this.optimizer.lr = this.lrAt(this.lastEpoch);
-  }
-
-  /** Checks a finite option `> 0` (or `≥ 0` with `allowZero`), naming this schedule in the error. */
-  protected positive(option: string, value: number, allowZero = false): number {
-    if (typeof value !== 'number' || !(allowZero ? value >= 0 : value > 0) || !Number.isFinite(value)) {
-      throw new Error(`${this.name}: expected ${option} ${allowZero ? '≥' : '>'} 0, got ${value}`);
-    }
-    return value;
+    this.optimizer.paramGroups.forEach((group, g) => {
+      group.lr = this.lrAt(this.lastEpoch, this.baseLrs[g], g);
+    });
   }
 }
 
+/** A schedule (an {@link LRScheduler}). */
+export const isSchedule = option.shaped('a schedule', (value) => value instanceof LRScheduler);
+/** A finite number > 0. */
+export const positive = option.number({ above: 0 });
+/** A finite number ≥ 0. */
+export const nonNegative = option.number({ min: 0 });
+/** An integer ≥ 1. */
+export const count = option.integer({ min: 1 });
 
-/**
- * Multiplies the rate by γ every `stepSize` epochs: `γₑ = γ₀·gamma^⌊e / stepSize⌋` (PyTorch's `StepLR`).
- *
- * @example new StepLR(optimizer, { stepSize: 30, gamma: 0.1 })
- */
-export class StepLR extends LRScheduler {
-  readonly stepSize: number;
-  readonly gamma: number;
-
-  constructor(optimizer: Optimizer, options: { stepSize: number; gamma?: number }) {
-    super('StepLR', optimizer);
-    this.stepSize = this.positive('stepSize', options.stepSize);
-    this.gamma = this.positive('gamma', options.gamma ?? 0.1, true);
-    this.start();
-  }
-
-  lrAt(epoch: number): number {
-    return this.optimizer.initialLr * this.gamma ** Math.floor(epoch / this.stepSize);
+/** Checks a schedule's options, including required ones (`required` names them). */
+export function checkScheduleOptions(name: string, options: unknown, schema: OptionsSchema, required: string[] = []): void {
+  checkOptions(name, options, schema);
+  for (const key of required) {
+    if ((options as Record<string, unknown> | undefined)?.[key] === undefined) throw new Error(`${name}: expected a ${key} option, got none`);
   }
 }
 
-/**
- * Multiplies the rate by γ every epoch: `γₑ = γ₀·gammaᵉ` (PyTorch's `ExponentialLR`).
- *
- * @example new ExponentialLR(optimizer, { gamma: 0.95 })
- */
-export class ExponentialLR extends LRScheduler {
-  readonly gamma: number;
-
-  constructor(optimizer: Optimizer, options: { gamma: number }) {
-    super('ExponentialLR', optimizer);
-    this.gamma = this.positive('gamma', options.gamma, true);
-    this.start();
-  }
-
-  lrAt(epoch: number): number {
-    return this.optimizer.initialLr * this.gamma ** epoch;
-  }
+/** A value per group: one number for all, or an array with one per group (PyTorch's lists). */
+export function perGroup(name: string, key: string, value: number | readonly number[], optimizer: AnyOptimizer, rule: OptionRule): number[] {
+  const groups = optimizer.paramGroups.length;
+  const values = typeof value === 'number' ? new Array<number>(groups).fill(value) : [...value];
+  if (values.length !== groups) throw new Error(`${name}: expected ${groups} values for ${key} (one per group), got ${values.length}`);
+  values.forEach((v) => {
+    if (!rule.test(v)) throw new Error(`${name}: expected ${key} to be ${rule.expected}, got ${describeValue(v)}`);
+  });
+  return values;
 }
 
-/**
- * Cosine annealing from γ₀ to `etaMin` over `tMax` epochs (PyTorch's `CosineAnnealingLR`,
- * closed form; periodic beyond `tMax`):
- * `γₑ = η_min + (γ₀ − η_min)·(1 + cos(π·e / tMax)) / 2`.
- *
- * @example new CosineAnnealingLR(optimizer, { tMax: 100, etaMin: 1e-5 })
- */
-export class CosineAnnealingLR extends LRScheduler {
-  readonly tMax: number;
-  readonly etaMin: number;
-
-  constructor(optimizer: Optimizer, options: { tMax: number; etaMin?: number }) {
-    super('CosineAnnealingLR', optimizer);
-    this.tMax = this.positive('tMax', options.tMax);
-    this.etaMin = this.positive('etaMin', options.etaMin ?? 0, true);
-    this.start();
-  }
-
-  lrAt(epoch: number): number {
-    const base = this.optimizer.initialLr;
-    return this.etaMin + ((base - this.etaMin) * (1 + Math.cos((Math.PI * epoch) / this.tMax))) / 2;
-  }
+/** A number or an array of numbers, each passing `rule` (per-group options). */
+export function numberOrList(rule: OptionRule): OptionRule {
+  return option.shaped(`${rule.expected}, or an array of them (one per group)`, (value) => rule.test(value) || (Array.isArray(value) && value.every((v) => rule.test(v))));
 }
 
-/** Options of {@link LinearWarmup}. */
-export interface LinearWarmupOptions {
-  /** Number of warm-up steps. */
-  warmupSteps: number;
-  /** Fraction of γ₀ at step 0 (default 0). */
-  startFactor?: number;
-  /** The schedule that takes over after warm-up (its epoch 0 is the first step after warm-up);
-   * without it the rate stays at γ₀. */
-  after?: LRScheduler;
+/** Sets a group's momentum (SGD, RMSprop) or β1 (Adam), as the cycling schedules do. */
+export function setMomentum(optimizer: AnyOptimizer, group: number, value: number): void {
+  const target = optimizer.paramGroups[group] as unknown as Record<string, unknown>;
+  if ('betas' in optimizer.defaults) target.betas = [value, (target.betas as number[])[1]];
+  else target.momentum = value;
 }
 
-/**
- * Linear warm-up: `γₑ = γ₀·(s + (1 − s)·e / warmupSteps)` for `e < warmupSteps` (`s` the start
- * factor), then `after.lrAt(e − warmupSteps)`, or `γ₀` when no schedule follows. Build the
- * follow-up schedule first and pass it in.
- *
- * @example
- * const cosine = new CosineAnnealingLR(optimizer, { tMax: 1000 });
- * const schedule = new LinearWarmup(optimizer, { warmupSteps: 100, after: cosine });
- */
-export class LinearWarmup extends LRScheduler {
-  readonly warmupSteps: number;
-  readonly startFactor: number;
-  readonly after: LRScheduler | null;
-
-  constructor(optimizer: Optimizer, options: LinearWarmupOptions) {
-    super('LinearWarmup', optimizer);
-    this.warmupSteps = this.positive('warmupSteps', options.warmupSteps);
-    this.startFactor = options.startFactor ?? 0;
-    if (!(this.startFactor >= 0 && this.startFactor <= 1)) throw new Error(`LinearWarmup: expected startFactor in [0, 1], got ${this.startFactor}`);
-    this.after = options.after ?? null;
-    if (this.after && this.after.optimizer !== optimizer) throw new Error('LinearWarmup: expected a follow-up schedule of the same optimizer, got one of another');
-    this.start();
-  }
-
-  lrAt(epoch: number): number {
-    const base = this.optimizer.initialLr;
-    if (epoch < this.warmupSteps) return base * (this.startFactor + ((1 - this.startFactor) * epoch) / this.warmupSteps);
-    if (!this.after) return base;
-    this.after.lastEpoch = epoch - this.warmupSteps;
-    return this.after.lrAt(epoch - this.warmupSteps);
+/** Throws unless the optimizer has a momentum or β1 to cycle. */
+export function checkCyclable(name: string, optimizer: AnyOptimizer, betas: boolean): void {
+  const defaults = optimizer.defaults as OptimizerOptions & Record<string, unknown>;
+  if (!('momentum' in defaults) && !(betas && 'betas' in defaults)) {
+    throw new Error(`${name}: expected an optimizer with momentum${betas ? ' or betas' : ''} for cycleMomentum, got ${optimizer.name} (pass cycleMomentum: false)`);
   }
 }

@@ -54,7 +54,7 @@ describe.each(builders)('%s', (name, build) => {
     const optimizer = build(parameters);
     expect(() => {
       optimizer.lr = -0.1;
-    }).toThrow(`${name}: expected lr ≥ 0, got -0.1`);
+    }).toThrow(`${name}: expected lr to be a finite number ≥ 0, got number -0.1`);
     const other = name === 'SGD' ? new Adam(parameters) : new SGD(parameters, { lr: 0.1 });
     const otherName = name === 'SGD' ? 'Adam' : 'SGD';
     expect(() => optimizer.loadStateDict(other.stateDict())).toThrow(`${name}.loadStateDict: expected a state dict of ${name}, got one of ${otherName}`);
@@ -95,9 +95,9 @@ describe('option checks', () => {
   it('name the option and the value', () => {
     expect(() => new SGD(parameters, { lr: 0.1, nesterov: true })).toThrow('SGD: expected momentum > 0 and dampening 0 with nesterov, got momentum 0 and dampening 0');
     expect(() => new SGD(parameters, {} as { lr: number })).toThrow('SGD: expected an lr option, got none');
-    expect(() => new Adam(parameters, { betas: [0.9, 1] })).toThrow('Adam: expected betas[1] in [0, 1), got 1');
-    expect(() => new Adam(parameters, { lr: -1 })).toThrow('Adam: expected lr ≥ 0, got -1');
-    expect(() => new RMSprop(parameters, { eps: -1 })).toThrow('RMSprop: expected eps ≥ 0, got -1');
+    expect(() => new Adam(parameters, { betas: [0.9, 1] })).toThrow('Adam: expected betas to be an array [β1, β2] of numbers in [0, 1), got an array of length 2');
+    expect(() => new Adam(parameters, { lr: -1 })).toThrow('Adam: expected lr to be a finite number ≥ 0, got number -1');
+    expect(() => new RMSprop(parameters, { eps: -1 })).toThrow('RMSprop: expected eps to be a finite number ≥ 0, got number -1');
     expect(() => new Adagrad([])).toThrow('Adagrad: expected at least one parameter, got an empty list');
     expect(() => new Adagrad([new Variable(randn([2], new Generator(1)))])).toThrow(/^Adagrad: expected leaf variables that require grad, got Variable\(float32, \[2\]\) at position 0$/);
   });

@@ -1,5 +1,5 @@
-import type { Optimizer } from './optimizer.js';
-import type { SchedulerStateDict } from './lrScheduler.js';
+import { checkOptions, describeValue, option } from '@recurrent/tensor';
+import { type AnyOptimizer, type SchedulerStateDict, nonNegative, numberOrList, perGroup } from './lrScheduler.js';
 
 /** Options of {@link ReduceLROnPlateau} (PyTorch's, in TS casing). */
 export interface ReduceLROnPlateauOptions {
@@ -15,15 +15,16 @@ export interface ReduceLROnPlateauOptions {
   thresholdMode?: 'rel' | 'abs';
   /** Epochs to wait after a reduction before counting again (default 0). */
   cooldown?: number;
-  /** Lower bound of the rate (default 0). */
-  minLr?: number;
+  /** Lower bound of the rate, one for all groups or one per group (default 0). */
+  minLr?: number | readonly number[];
   /** Reductions smaller than this are skipped (default 1e-8). */
   eps?: number;
 }
 
 /**
  * Reduces the rate when a metric stops improving (PyTorch's `ReduceLROnPlateau`): after more
- * than `patience` epochs without an improvement, `γ ← max(γ·factor, minLr)`, then `cooldown`
+ * than `patience` epochs without an improvement, each group's `γ ← max(γ·factor, minLr)` (a
+ * change smaller than `eps` skipped), then `cooldown`
  * epochs of rest. In `min`/`rel` mode a metric `a` improves on the best `b` when
  * `a < b·(1 − threshold)` (`abs`: `a < b − threshold`; `max` mode mirrors both).
  *
@@ -32,8 +33,10 @@ export interface ReduceLROnPlateauOptions {
  * schedule.step(validationLoss);
  */
 export class ReduceLROnPlateau {
-  readonly optimizer: Optimizer;
-  readonly options: Required<ReduceLROnPlateauOptions>;
+  readonly optimizer: AnyOptimizer;
+  readonly options: Required<Omit<ReduceLROnPlateauOptions, 'minLr'>>;
+  /** Each group's lower bound. */
+  readonly minLrs: number[];
   /** Best metric so far. */
   best: number;
   /** Epochs since the last improvement. */
@@ -43,22 +46,27 @@ export class ReduceLROnPlateau {
   /** Calls of `step()` so far. */
   lastEpoch = 0;
 
-  constructor(optimizer: Optimizer, options: ReduceLROnPlateauOptions = {}) {
+  constructor(optimizer: AnyOptimizer, options: ReduceLROnPlateauOptions = {}) {
+    checkOptions('ReduceLROnPlateau', options, {
+      mode: option.oneOf(['min', 'max']), factor: option.shaped('a number in [0, 1)', (v) => typeof v === 'number' && v >= 0 && v < 1),
+      patience: option.integer({ min: 0 }), threshold: nonNegative, thresholdMode: option.oneOf(['rel', 'abs']), cooldown: option.integer({ min: 0 }),
+      minLr: numberOrList(nonNegative), eps: nonNegative,
+    });
     this.optimizer = optimizer;
-    this.options = { mode: 'min', factor: 0.1, patience: 10, threshold: 1e-4, thresholdMode: 'rel', cooldown: 0, minLr: 0, eps: 1e-8, ...options };
-    const { mode, factor, thresholdMode } = this.options;
-    if (mode !== 'min' && mode !== 'max') throw new Error(`ReduceLROnPlateau: expected mode 'min' or 'max', got '${String(mode)}'`);
-    if (thresholdMode !== 'rel' && thresholdMode !== 'abs') throw new Error(`ReduceLROnPlateau: expected thresholdMode 'rel' or 'abs', got '${String(thresholdMode)}'`);
-    if (!(factor >= 0 && factor < 1)) throw new Error(`ReduceLROnPlateau: expected factor in [0, 1), got ${factor}`);
-    for (const name of ['patience', 'threshold', 'cooldown', 'minLr', 'eps'] as const) {
-      if (!(this.options[name] >= 0)) throw new Error(`ReduceLROnPlateau: expected ${name} ≥ 0, got ${this.options[name]}`);
-    }
-    this.best = mode === 'min' ? Infinity : -Infinity;
+    const { minLr, ...rest } = options;
+    this.options = { mode: 'min', factor: 0.1, patience: 10, threshold: 1e-4, thresholdMode: 'rel', cooldown: 0, eps: 1e-8, ...rest };
+    this.minLrs = perGroup('ReduceLROnPlateau', 'minLr', minLr ?? 0, optimizer, nonNegative);
+    this.best = this.options.mode === 'min' ? Infinity : -Infinity;
   }
 
-  /** The learning rate now. */
+  /** The learning rate of the first group now. */
   get lr(): number {
-    return this.optimizer.lr;
+    return this.optimizer.paramGroups[0].lr;
+  }
+
+  /** Every group's rate now. */
+  get lastLrs(): number[] {
+    return this.optimizer.paramGroups.map((group) => group.lr);
   }
 
   private improves(metric: number): boolean {
@@ -69,7 +77,7 @@ export class ReduceLROnPlateau {
 
   /** Records one epoch's metric and reduces the rate on a plateau. */
   step(metric: number): void {
-    if (typeof metric !== 'number' || Number.isNaN(metric)) throw new Error(`ReduceLROnPlateau.step: expected a metric number, got ${metric}`);
+    if (typeof metric !== 'number' || Number.isNaN(metric)) throw new Error(`ReduceLROnPlateau.step: expected a metric number, got ${describeValue(metric)}`);
     this.lastEpoch++;
     if (this.improves(metric)) {
       this.best = metric;
@@ -82,9 +90,10 @@ export class ReduceLROnPlateau {
       this.badEpochs = 0;
     }
     if (this.badEpochs > this.options.patience) {
-      const old = this.optimizer.lr;
-      const reduced = Math.max(old * this.options.factor, this.options.minLr);
-      if (old - reduced > this.options.eps) this.optimizer.lr = reduced;
+      this.optimizer.paramGroups.forEach((group, g) => {
+        const reduced = Math.max(group.lr * this.options.factor, this.minLrs[g]);
+        if (group.lr - reduced > this.options.eps) group.lr = reduced;
+      });
       this.cooldownLeft = this.options.cooldown;
       this.badEpochs = 0;
     }
@@ -94,19 +103,30 @@ export class ReduceLROnPlateau {
   stateDict(): SchedulerStateDict {
     return {
       scheduler: 'ReduceLROnPlateau', lastEpoch: this.lastEpoch, best: Number.isFinite(this.best) ? this.best : String(this.best),
-      badEpochs: this.badEpochs, cooldownLeft: this.cooldownLeft, lr: this.optimizer.lr,
+      badEpochs: this.badEpochs, cooldownLeft: this.cooldownLeft, lrs: this.lastLrs,
     };
   }
 
-  /** Restores what {@link stateDict} wrote, the optimizer's rate included. */
+  /** Restores what {@link stateDict} wrote, the groups' rates included (every field checked first). */
   loadStateDict(dict: SchedulerStateDict): void {
-    if (!dict || dict.scheduler !== 'ReduceLROnPlateau') {
-      throw new Error(`ReduceLROnPlateau.loadStateDict: expected a state dict of ReduceLROnPlateau, got one of ${dict?.scheduler ?? 'nothing'}`);
+    const op = 'ReduceLROnPlateau.loadStateDict';
+    if (!dict || dict.scheduler !== 'ReduceLROnPlateau') throw new Error(`${op}: expected a state dict of ReduceLROnPlateau, got one of ${dict?.scheduler ?? 'nothing'}`);
+    const counter = option.integer({ min: 0 });
+    for (const key of ['lastEpoch', 'badEpochs', 'cooldownLeft'] as const) {
+      if (!counter.test(dict[key])) throw new Error(`${op}: expected ${key} to be ${counter.expected}, got ${describeValue(dict[key])}`);
     }
-    this.lastEpoch = Number(dict.lastEpoch);
-    this.best = Number(dict.best);
-    this.badEpochs = Number(dict.badEpochs);
-    this.cooldownLeft = Number(dict.cooldownLeft);
-    this.optimizer.lr = Number(dict.lr);
+    const best = typeof dict.best === 'string' ? Number(dict.best) : dict.best;
+    if (typeof best !== 'number' || Number.isNaN(best)) throw new Error(`${op}: expected best to be a number, got ${describeValue(dict.best)}`);
+    // checkpoints of one group wrote `lr`
+    const lrs = dict.lrs ?? (typeof dict.lr === 'number' ? [dict.lr] : undefined);
+    const rule = option.arrayOf(nonNegative, this.optimizer.paramGroups.length);
+    if (!rule.test(lrs)) throw new Error(`${op}: expected lrs to be ${rule.expected}, got ${describeValue(lrs)}`);
+    this.lastEpoch = dict.lastEpoch as number;
+    this.best = best;
+    this.badEpochs = dict.badEpochs as number;
+    this.cooldownLeft = dict.cooldownLeft as number;
+    (lrs as number[]).forEach((lr, g) => {
+      this.optimizer.paramGroups[g].lr = lr;
+    });
   }
 }

@@ -1,6 +1,6 @@
 import type { Variable } from '@recurrent/autograd';
-import type { FloatArray } from '@recurrent/tensor';
-import { type OptimizerOptions, type ParameterState, Optimizer, buffer, checkNonNegative } from './optimizer.js';
+import { type FloatArray, option } from '@recurrent/tensor';
+import { type OptimizerOptions, type OptimizerRules, type ParamGroup, type ParamGroupOptions, type ParameterState, Optimizer, buffer, lrRule } from './optimizer.js';
 
 /** Options of {@link RMSprop} (PyTorch's, in TS casing). */
 export interface RMSpropOptions extends OptimizerOptions {
@@ -34,21 +34,19 @@ export interface RMSpropOptions extends OptimizerOptions {
  * const optimizer = new RMSprop(model.parameters(), { lr: 1e-2, centered: true });
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
-  constructor(parameters: Iterable<Variable>, options: RMSpropOptions = {}) {
-    const filled = { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, ...options };
-    for (const name of ['alpha', 'eps', 'weightDecay', 'momentum'] as const) checkNonNegative('RMSprop', name, filled[name]);
-    super('RMSprop', parameters, filled);
+  constructor(parameters: Iterable<Variable | ParamGroupOptions<RMSpropOptions>>, options: RMSpropOptions = {}) {
+    super('RMSprop', parameters, options, rmspropRules);
   }
 
-  protected initialState(p: FloatArray): ParameterState {
+  protected initialState(p: FloatArray, group: ParamGroup<RMSpropOptions>): ParameterState {
     const state: ParameterState = { step: 0, square_avg: buffer(p) };
-    if (this.options.momentum > 0) state.momentum_buffer = buffer(p);
-    if (this.options.centered) state.grad_avg = buffer(p);
+    if (group.momentum > 0) state.momentum_buffer = buffer(p);
+    if (group.centered) state.grad_avg = buffer(p);
     return state;
   }
 
-  protected update(p: FloatArray, g: FloatArray, state: ParameterState): void {
-    const { lr, alpha, eps, weightDecay: lambda, momentum: mu } = this.options;
+  protected update(p: FloatArray, g: FloatArray, state: ParameterState, group: ParamGroup<RMSpropOptions>): void {
+    const { lr, alpha, eps, weightDecay: lambda, momentum: mu } = group;
     state.step = (state.step as number) + 1;
     const v = state.square_avg as FloatArray;
     const mean = state.grad_avg as FloatArray | undefined;
@@ -72,3 +70,15 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     }
   }
 }
+
+const rmspropRules: OptimizerRules<RMSpropOptions> = {
+  schema: {
+    lr: lrRule,
+    alpha: option.number({ min: 0 }),
+    eps: option.number({ min: 0 }),
+    weightDecay: option.number({ min: 0 }),
+    momentum: option.number({ min: 0 }),
+    centered: option.boolean,
+  },
+  defaults: { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false },
+};

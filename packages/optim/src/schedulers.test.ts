@@ -1,7 +1,7 @@
 import { Parameter } from '@recurrent/autograd';
 import { zeros } from '@recurrent/tensor';
 import { describe, expect, it } from 'vitest';
-import { CosineAnnealingLR, ExponentialLR, LinearWarmup, StepLR } from './lrScheduler.js';
+import { CosineAnnealingLR, ExponentialLR, LinearWarmup, StepLR } from './schedules.js';
 import { ReduceLROnPlateau } from './reduceLROnPlateau.js';
 import { SGD } from './sgd.js';
 
@@ -59,7 +59,7 @@ describe('schedules', () => {
   });
 
   it('name bad options', () => {
-    expect(() => new StepLR(optimizer(), { stepSize: 0 })).toThrow('StepLR: expected stepSize > 0, got 0');
+    expect(() => new StepLR(optimizer(), { stepSize: 0 })).toThrow('StepLR: expected stepSize to be an integer ≥ 1, got number 0');
     expect(() => new LinearWarmup(optimizer(), { warmupSteps: 2, startFactor: 2 })).toThrow('LinearWarmup: expected startFactor in [0, 1], got 2');
   });
 });
@@ -86,6 +86,6 @@ describe('ReduceLROnPlateau', () => {
     restored.loadStateDict(JSON.parse(JSON.stringify(schedule.stateDict())));
     expect(restored.best).toBe(1);
     expect(restored.lr).toBe(0.05);
-    expect(() => new ReduceLROnPlateau(o, { factor: 1 })).toThrow('ReduceLROnPlateau: expected factor in [0, 1), got 1');
+    expect(() => new ReduceLROnPlateau(o, { factor: 1 })).toThrow('ReduceLROnPlateau: expected factor to be a number in [0, 1), got number 1');
   });
 });

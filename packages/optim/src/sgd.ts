@@ -1,11 +1,11 @@
 import type { Variable } from '@recurrent/autograd';
-import type { FloatArray } from '@recurrent/tensor';
-import { type OptimizerOptions, type ParameterState, Optimizer, buffer, checkNonNegative } from './optimizer.js';
+import { type FloatArray, option } from '@recurrent/tensor';
+import { type OptimizerOptions, type OptimizerRules, type ParamGroup, type ParamGroupOptions, type ParameterState, Optimizer, buffer, lrRule } from './optimizer.js';
 
 /** Options of {@link SGD} (PyTorch's, in TS casing). */
 export interface SGDOptions extends OptimizerOptions {
-  /** Learning rate γ (required). */
-  lr: number;
+  /** Learning rate γ (required, here or in every group). */
+  lr?: number;
   /** Momentum μ (default 0). */
   momentum?: number;
   /** Dampening τ of the momentum (default 0). */
@@ -26,38 +26,53 @@ export interface SGDOptions extends OptimizerOptions {
  * p ← p − γ·g
  * ```
  *
- * State: `momentum_buffer` (with μ ≠ 0).
+ * State: `momentum_buffer` (once a step ran with μ ≠ 0), as PyTorch's.
  *
  * @example
  * const optimizer = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
  */
 export class SGD extends Optimizer<SGDOptions> {
-  constructor(parameters: Iterable<Variable>, options: SGDOptions) {
-    const filled = { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, ...options };
-    if (options?.lr === undefined) throw new Error('SGD: expected an lr option, got none');
-    for (const name of ['momentum', 'dampening', 'weightDecay'] as const) checkNonNegative('SGD', name, filled[name]);
-    if (filled.nesterov && (filled.momentum <= 0 || filled.dampening !== 0)) {
-      throw new Error(`SGD: expected momentum > 0 and dampening 0 with nesterov, got momentum ${filled.momentum} and dampening ${filled.dampening}`);
-    }
-    super('SGD', parameters, filled);
+  constructor(parameters: Iterable<Variable | ParamGroupOptions<SGDOptions>>, options: SGDOptions) {
+    super('SGD', parameters, options, sgdRules);
   }
 
-  protected initialState(p: FloatArray): ParameterState {
-    return this.options.momentum !== 0 ? { step: 0, momentum_buffer: buffer(p) } : { step: 0 };
+  protected initialState(): ParameterState {
+    // PyTorch's SGD keeps no step count; its momentum buffer appears at the first step with μ ≠ 0
+    return {};
   }
 
-  protected update(p: FloatArray, g: FloatArray, state: ParameterState): void {
-    const { lr, momentum: mu, dampening, weightDecay: lambda, nesterov } = this.options;
-    const first = state.step === 0;
-    state.step = (state.step as number) + 1;
-    const b = state.momentum_buffer as FloatArray | undefined;
+  protected update(p: FloatArray, g: FloatArray, state: ParameterState, group: ParamGroup<SGDOptions>): void {
+    const { lr, momentum: mu, dampening, weightDecay: lambda, nesterov } = group;
+    let b = state.momentum_buffer as FloatArray | undefined;
+    const first = mu !== 0 && !b;
+    if (first) b = state.momentum_buffer = buffer(p);
     for (let i = 0; i < p.length; i++) {
       let gi = g[i] + lambda * p[i];
-      if (b) {
-        b[i] = first ? gi : mu * b[i] + (1 - dampening) * gi;
-        gi = nesterov ? gi + mu * b[i] : b[i];
+      if (mu !== 0) {
+        b![i] = first ? gi : mu * b![i] + (1 - dampening) * gi;
+        gi = nesterov ? gi + mu * b![i] : b![i];
       }
       p[i] -= lr * gi;
     }
   }
+
+  protected override optionalState(): string[] {
+    return ['momentum_buffer'];
+  }
 }
+
+const sgdRules: OptimizerRules<SGDOptions> = {
+  schema: {
+    lr: lrRule,
+    momentum: option.number({ min: 0 }),
+    dampening: option.number({ min: 0 }),
+    weightDecay: option.number({ min: 0 }),
+    nesterov: option.boolean,
+  },
+  defaults: { lr: Number.NaN, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false },
+  check(options, where) {
+    if (options.nesterov && (options.momentum <= 0 || options.dampening !== 0)) {
+      throw new Error(`${where}: expected momentum > 0 and dampening 0 with nesterov, got momentum ${options.momentum} and dampening ${options.dampening}`);
+    }
+  },
+};

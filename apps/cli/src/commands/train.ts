@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import type { Parameter } from '@recurrent/autograd';
 import type { GpujsBackend } from '@recurrent/backend-gpujs';
 import { type Backend, Generator } from '@recurrent/tensor';
 import { type LoadedCheckpoint, loadCheckpoint } from '../checkpoint/checkpoint.js';
@@ -102,7 +103,8 @@ async function trainOn(settings: ResolvedTrainOptions, loaded: LoadedCheckpoint 
   const task = await buildTask(settings, backend ?? undefined);
   // once the task is built (a bad option fails before): which backend the run computes on
   console.log(`backend: ${chosen.label}`);
-  const optimizer = createOptimizer(settings.optimizer, task.model.parameters(), lr);
+  const embedding = (task.model as { embedding?: { parameters(): Parameter[] } }).embedding;
+  const optimizer = createOptimizer(settings.optimizer, task.model.parameters(), lr, settings.embeddingLr !== undefined && embedding ? { parameters: embedding.parameters(), lr: settings.embeddingLr } : undefined);
   let start: { step: number; trainSeconds: number; checkpoint?: string } = { step: 0, trainSeconds: 0 };
   if (loaded) {
     start = { ...restore(task, optimizer, loaded, settings.optimizer), checkpoint: loaded.directory };
@@ -124,7 +126,7 @@ async function trainOn(settings: ResolvedTrainOptions, loaded: LoadedCheckpoint 
     logJson: settings.logJson,
     progress: settings.progress,
     onEvaluation: task.sample && settings.sampleLength > 0
-      ? (log) => log(`sample: ${JSON.stringify(task.sample!(settings.sampleLength, 0.8, defaults.prime ?? '', sampler)).slice(1, -1)}`)
+      ? (log) => log(`sample: ${JSON.stringify(task.sample!(settings.sampleLength, { temperature: 0.8 }, defaults.prime ?? '', sampler)).slice(1, -1)}`)
       : undefined,
   }, start);
   console.log(`checkpoint: ${result.checkpoint}`);

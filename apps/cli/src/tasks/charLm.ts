@@ -1,6 +1,7 @@
 import { backward, crossEntropy, noGrad } from '@recurrent/autograd';
 import { Generator, type Tensor, formatShape, fromData, isTensor } from '@recurrent/tensor';
-import type { TrainingTask } from '../training/task.js';
+import type { SamplingSettings, TrainingTask } from '../training/task.js';
+import { samplingDistribution } from '@recurrent/layers';
 import { type CharacterCorpus, loadMobyDick } from './mobyDick.js';
 import { type CarriedState, TokenModel, type RecurrentModelSettings } from './models.js';
 
@@ -29,7 +30,7 @@ export function charLmTask(settings: CharLmSettings, corpus: CharacterCorpus = l
   };
   // one generator draws the initial weights and then the dropout masks; checkpoints carry it
   const generator = new Generator(settings.seed);
-  const model = new TokenModel({ ...modelConfig, dropout: settings.dropout }, generator, settings.backend);
+  const model = new TokenModel({ ...modelConfig, dropout: settings.dropout, weightDrop: settings.weightDrop, lockedDropout: settings.lockedDropout }, generator, settings.backend);
   const streamLength = Math.floor(corpus.train.length / settings.batch);
   const stepsPerEpoch = Math.floor((streamLength - 1) / settings.bptt);
   let position = 0;
@@ -93,8 +94,8 @@ export function charLmTask(settings: CharLmSettings, corpus: CharacterCorpus = l
       epoch = state.epoch as number;
       carried = state.h ? { h: state.h as Tensor, c: (state.c as Tensor | null) ?? undefined } : null;
     },
-    sample(length, temperature, prime, generator) {
-      return sampleText(model, corpus.vocabulary, length, temperature, prime, generator);
+    sample(length, sampling, prime, generator) {
+      return sampleText(model, corpus.vocabulary, length, sampling, prime, generator);
     },
   };
 }
@@ -126,8 +127,8 @@ export function bitsPerChar(model: TokenModel, text: Int32Array, streams: number
   return total / count / Math.LN2;
 }
 
-/** Generates `length` characters after `prime`, sampling from softmax(logits / temperature). */
-export function sampleText(model: TokenModel, vocabulary: string[], length: number, temperature: number, prime: string, generator: Generator): string {
+/** `prime` followed by `length` generated characters, each drawn as {@link drawIndex} says. */
+export function sampleText(model: TokenModel, vocabulary: string[], length: number, sampling: SamplingSettings, prime: string, generator: Generator): string {
   model.eval();
   const index = new Map(vocabulary.map((symbol, k) => [symbol, k]));
   const primeIds = Array.from(prime).map((symbol) => index.get(symbol) ?? 0);
@@ -142,7 +143,7 @@ export function sampleText(model: TokenModel, vocabulary: string[], length: numb
       logits = result.logits.value.data as Float32Array;
     }
     for (let k = 0; k < length; k++) {
-      const id = drawIndex(logits!, temperature, generator);
+      const id = drawIndex(logits!, sampling, generator);
       out += vocabulary[id];
       const result = model.forward(fromData(Int32Array.of(id), [1, 1], { backend: model.backend }), state);
       state = result.state;
@@ -150,24 +151,20 @@ export function sampleText(model: TokenModel, vocabulary: string[], length: numb
     }
   });
   model.train();
-  return out;
+  return prime + out;
 }
 
-/** An index drawn from softmax(logits / temperature) (the argmax at temperature 0). */
-export function drawIndex(logits: ArrayLike<number>, temperature: number, generator: Generator): number {
-  let best = 0;
-  for (let k = 1; k < logits.length; k++) if (logits[k] > logits[best]) best = k;
-  if (temperature <= 0) return best;
-  const weights = new Float64Array(logits.length);
-  let total = 0;
-  for (let k = 0; k < logits.length; k++) {
-    weights[k] = Math.exp((logits[k] - logits[best]) / temperature);
-    total += weights[k];
-  }
-  let u = generator.uniform() * total;
-  for (let k = 0; k < logits.length; k++) {
-    u -= weights[k];
+/** An index drawn from softmax(logits / temperature) truncated to the top k and the nucleus of
+ * top p (`samplingDistribution` of @recurrent/layers; the argmax at temperature 0). */
+export function drawIndex(logits: ArrayLike<number>, sampling: SamplingSettings, generator: Generator): number {
+  const probabilities = samplingDistribution(logits, { temperature: sampling.temperature, topK: sampling.topK, topP: sampling.topP });
+  let u = generator.uniform();
+  let last = 0;
+  for (let k = 0; k < probabilities.length; k++) {
+    if (probabilities[k] === 0) continue;
+    last = k;
+    u -= probabilities[k];
     if (u < 0) return k;
   }
-  return logits.length - 1;
+  return last;
 }

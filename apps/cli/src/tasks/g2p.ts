@@ -41,7 +41,7 @@ export async function g2pTask(settings: G2PSettings): Promise<TrainingTask> {
     hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, bidirectional: settings.bidirectional, outputSize: cmudict.phonemes.size,
   };
   const generator = new Generator(settings.seed);
-  const model = new TokenModel({ ...modelConfig, dropout: settings.dropout }, generator, settings.backend);
+  const model = new TokenModel({ ...modelConfig, dropout: settings.dropout, weightDrop: settings.weightDrop, lockedDropout: settings.lockedDropout }, generator, settings.backend);
   const batches = new ShuffledBatches(cmudict.train.length, settings.batch, settings.seed + 1);
   const classes = cmudict.phonemes.size;
   /** Log-probabilities `[T, B, classes]` for a batch of words, and the frame counts. */

@@ -29,7 +29,7 @@ export async function namesTask(settings: NamesSettings): Promise<TrainingTask> 
     hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, bidirectional: false, outputSize: vocabularySize,
   };
   const generator = new Generator(settings.seed);
-  const model = new TokenModel({ ...modelConfig, dropout: settings.dropout }, generator, settings.backend);
+  const model = new TokenModel({ ...modelConfig, dropout: settings.dropout, weightDrop: settings.weightDrop, lockedDropout: settings.lockedDropout }, generator, settings.backend);
   const batches = new ShuffledBatches(names.train.length, settings.batch, settings.seed + 1);
   /** Time-major inputs `[T, B]` and targets `[T·B]` (`<pad>` where a name has ended). */
   const encode = (examples: NameExample[]) => {
@@ -73,7 +73,7 @@ export async function namesTask(settings: NamesSettings): Promise<TrainingTask> 
     },
     getDataState: () => batches.getState(),
     setDataState: (state) => batches.setState(state),
-    sample(length, temperature, prime, sampler) {
+    sample(length, sampling, prime, sampler) {
       model.eval();
       const drawn: string[] = [];
       noGrad(() => {
@@ -88,7 +88,7 @@ export async function namesTask(settings: NamesSettings): Promise<TrainingTask> 
             logits = result.logits.value.data;
           }
           for (let k = 0; k < 40; k++) {
-            const id = drawIndex(logits, temperature, sampler);
+            const id = drawIndex(logits, sampling, sampler);
             if (id === eos || id === pad || id === bos) break;
             name += characters.tokenOf(id);
             const result = model.forward(fromData(Int32Array.of(id), [1, 1], { backend: model.backend }), state);

@@ -39,6 +39,8 @@ export async function buildTask(options: TrainOptions, backend?: Backend): Promi
   const model = (defaults: { hiddenSize: number; numLayers: number; batch: number }): RecurrentModelSettings => ({
     cell: options.cell ?? 'lstm',
     dropout: options.dropout ?? 0,
+    weightDrop: options.weightDrop,
+    lockedDropout: options.lockedDropout,
     seed: options.seed ?? 0,
     backend,
     hiddenSize: options.hiddenSize ?? defaults.hiddenSize,

@@ -1,8 +1,9 @@
 import { CliError } from '../cliError.js';
+import type { CellName } from '../tasks/models.js';
 
 /** What the estimate needs of a task's model and batches. */
 export interface ModelSize {
-  cell: 'lstm' | 'gru' | 'rnn';
+  cell: CellName;
   /** Features entering the first recurrent layer (the embedding size for token models). */
   inputSize: number;
   hiddenSize: number;
@@ -16,7 +17,8 @@ export interface ModelSize {
   steps: number;
 }
 
-const gates = { lstm: 4, gru: 3, rnn: 1 } as const;
+// gate blocks per cell (the min-RNNs' have no recurrent weights: counting them bounds from above)
+const gates: Record<CellName, number> = { lstm: 4, gru: 3, rnn: 1, 'layernorm-lstm': 4, mingru: 2, minlstm: 3 };
 
 /**
  * Bytes a training run is expected to hold: every parameter four times (weights, gradients and
@@ -25,7 +27,7 @@ const gates = { lstm: 4, gru: 3, rnn: 1 } as const;
  */
 export function estimateTrainingBytes(size: ModelSize): { bytes: number; parameters: number } {
   const directions = size.bidirectional ? 2 : 1;
-  const g = gates[size.cell] ?? 4;
+  const g = gates[size.cell];
   let parameters = size.vocabularySize * size.inputSize;
   for (let layer = 0; layer < size.numLayers; layer++) {
     const input = layer === 0 ? size.inputSize : directions * size.hiddenSize;

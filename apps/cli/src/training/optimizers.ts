@@ -3,19 +3,27 @@ import { Adagrad, Adam, AdamW, RMSprop, SGD, clipGradNorm } from '@recurrent/opt
 import type { TrainOptions } from '../options.js';
 import type { TrainerOptimizer } from './trainer.js';
 
-/** The optimizer `--optimizer` names, PyTorch's defaults apart from the learning rate. */
-export function createOptimizer(name: TrainOptions['optimizer'], parameters: Parameter[], lr: number): TrainerOptimizer {
+/**
+ * The optimizer `--optimizer` names, PyTorch's defaults apart from the learning rate; with
+ * `embedding` (the embedding's parameters and `--embedding-lr`) those parameters form a group of
+ * their own with that rate, the rest a group at `lr`.
+ */
+export function createOptimizer(name: TrainOptions['optimizer'], parameters: Parameter[], lr: number, embedding?: { parameters: Parameter[]; lr: number }): TrainerOptimizer {
+  const own = new Set(embedding?.parameters ?? []);
+  const groups = embedding
+    ? [{ params: parameters.filter((p) => !own.has(p)) }, { params: embedding.parameters, lr: embedding.lr }]
+    : [{ params: parameters }];
   switch (name) {
     case 'adam':
-      return new Adam(parameters, { lr });
+      return new Adam(groups, { lr });
     case 'adamw':
-      return new AdamW(parameters, { lr });
+      return new AdamW(groups, { lr });
     case 'sgd':
-      return new SGD(parameters, { lr });
+      return new SGD(groups, { lr });
     case 'rmsprop':
-      return new RMSprop(parameters, { lr });
+      return new RMSprop(groups, { lr });
     case 'adagrad':
-      return new Adagrad(parameters, { lr });
+      return new Adagrad(groups, { lr });
     default:
       throw new Error(`createOptimizer: unknown optimizer ${String(name)}`);
   }

@@ -39,5 +39,13 @@ export interface TrainingTask {
   /** Restores {@link getDataState}'s value. */
   setDataState(state: Record<string, unknown>): void;
   /** A short generated text to show progress (char-lm, names), or null. */
-  sample?(length: number, temperature: number, prime: string, generator: Generator): string;
+  /** Generated text that starts with `prime` (kept), drawn with the sampling options. */
+  sample?(length: number, sampling: SamplingSettings, prime: string, generator: Generator): string;
+}
+
+/** How `sample` draws each token: temperature, then top-k and top-p (nucleus) truncation. */
+export interface SamplingSettings {
+  temperature: number;
+  topK?: number;
+  topP?: number;
 }

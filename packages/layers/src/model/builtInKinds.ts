@@ -14,6 +14,7 @@ import { EncoderDecoder } from '../seq2seq.js';
 import { Stacked } from '../stacked.js';
 import { type FusedRecurrentLayer, SequenceModel, TokenModel } from '../tokenModel.js';
 import type { JsonObject, ModuleKind, ShapeMap } from './moduleKind.js';
+import { extraRecurrentKinds } from './extraRecurrentKinds.js';
 
 const size = option.integer({ min: 1 });
 const recurrentInit = option.oneOf(['uniform', 'orthogonal']);
@@ -290,4 +291,5 @@ export const builtInKinds: readonly ModuleKind[] = [
   lstmCellKind, gatedCell('GRUCell', GRUCell, 3), gatedCell('RNNCell', RNNCell, 1), jordanKind, clockworkKind, scrnKind,
   linearKind, embeddingKind, dropoutKind, layerNormKind,
   recurrentKind, stackedKind, bidirectionalKind, encoderDecoderKind, tokenModelKind, sequenceModelKind,
+  ...extraRecurrentKinds,
 ];

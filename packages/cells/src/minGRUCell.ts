@@ -1,0 +1,113 @@
+import { type Tensor, Generator, checkOptions, fail, formatShape, option, zeros } from '@recurrent/tensor';
+import { Module, type Parameter, type Variable, add, matmul, mul, narrow, sigmoid, sub, valueOf } from '@recurrent/autograd';
+import { uniformParameter } from './init.js';
+import { minRnnG } from './minRnnMath.js';
+import type { StepInput } from './stepTools.js';
+import type { CellConfig, CellStepResult, RecurrentCell } from './cell.js';
+
+/** Options of {@link MinGRUCell} and {@link MinLSTMCell}. */
+export interface MinCellOptions {
+  /** Features of the input `x`. */
+  inputSize: number;
+  /** Features of the state `h`. */
+  hiddenSize: number;
+  /** Learn `bias_ih` (default true). */
+  bias?: boolean;
+  /** Seeded generator for the initial weights (default `new Generator(seed)`). */
+  generator?: Generator;
+  /** Seed used when no generator is given (default 0). */
+  seed?: number;
+  /** Backend the parameters live on (default: the CPU backend). */
+  backend?: import('@recurrent/tensor').Backend;
+}
+
+/** The option rules shared by the min-RNN cells and layers. */
+export const minCellSchema = {
+  inputSize: option.integer({ min: 1 }),
+  hiddenSize: option.integer({ min: 1 }),
+  bias: option.boolean,
+  generator: option.instance(Generator, 'a Generator'),
+  seed: option.integer(),
+  backend: option.shaped('a backend', (v) => typeof v === 'object' && v !== null && 'kernels' in v),
+};
+
+/** The gate pre-activations `x W_ihᵀ + b_ih`, `[B, gates·H]`, of a min-RNN cell. */
+export function minProjection(owner: string, x: StepInput, weightIh: Parameter, biasIh: Parameter | null, inputSize: number): Variable {
+  const value = valueOf(x);
+  if (value.rank !== 2 || value.shape[1] !== inputSize) fail(owner, `input [batch, ${inputSize}]`, formatShape(value.shape));
+  const k = matmul(x, weightIh, { transposeB: true });
+  return biasIh ? add(k, biasIh) : k;
+}
+
+/**
+ * minGRU (Feng et al. 2024, "Were RNNs all we needed?"): a GRU whose gates read only the input,
+ * so that a whole sequence is a linear recurrence (see the `MinGRU` layer's parallel scan).
+ * Gate order `z, h̃` in `weight_ih`:
+ *
+ * ```
+ * z_t = σ(W_iz x_t + b_iz)
+ * h̃_t = g(W_ih x_t + b_ih)          g(v) = v + ½ (v ≥ 0), σ(v) (v < 0)
+ * h_t = (1 − z_t) ⊙ h_{t−1} + z_t ⊙ h̃_t
+ * ```
+ *
+ * This cell is the sequential definition, one step at a time. Parameters: `weight_ih [2H, I]`,
+ * `bias_ih [2H]`. Shapes: `x [B, I]`, `h [B, H]` → `h' [B, H]`.
+ *
+ * @example
+ * const cell = new MinGRUCell({ inputSize: 8, hiddenSize: 16 });
+ * const h1 = cell.forward(x0);     // zeros as h0
+ * const h2 = cell.forward(x1, h1);
+ */
+export class MinGRUCell extends Module implements RecurrentCell {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly outputSize: number;
+  readonly stateSizes: readonly number[];
+  readonly bias: boolean;
+  readonly weightIh: Parameter;
+  readonly biasIh: Parameter | null;
+
+  constructor(options: MinCellOptions) {
+    super();
+    checkOptions('MinGRUCell', options, minCellSchema);
+    if (options?.inputSize === undefined || options.hiddenSize === undefined) fail('MinGRUCell', 'inputSize and hiddenSize options', 'none');
+    this.inputSize = options.inputSize;
+    const H = (this.hiddenSize = options.hiddenSize);
+    this.outputSize = H;
+    this.stateSizes = [H];
+    this.bias = options.bias ?? true;
+    const generator = options.generator ?? new Generator(options.seed ?? 0);
+    this.weightIh = this.registerParameter('weight_ih', uniformParameter([2 * H, this.inputSize], H, generator, options.backend));
+    this.biasIh = this.registerParameter('bias_ih', options.bias === false ? null : uniformParameter([2 * H], H, generator, options.backend));
+  }
+
+  /** Zeros `[batch, H]`. */
+  initialState(batch: number): Tensor[] {
+    return [zeros([batch, this.hiddenSize], { backend: this.weightIh.value.backend })];
+  }
+
+  /** One step: `h_t` from `x_t` and `h_{t−1}` (zeros when absent). */
+  forward(x: StepInput, h: StepInput | null = null): Variable {
+    const H = this.hiddenSize;
+    const k = minProjection('MinGRUCell', x, this.weightIh, this.biasIh, this.inputSize);
+    const batch = valueOf(x).shape[0];
+    const previous = h ?? this.initialState(batch)[0];
+    const shape = valueOf(previous).shape;
+    if (shape.length !== 2 || shape[0] !== batch || shape[1] !== H) fail('MinGRUCell', `h [${batch}, ${H}]`, formatShape(shape));
+    const z = sigmoid(narrow(k, 1, 0, H));
+    const candidate = minRnnG(narrow(k, 1, H, H));
+    // h_t = h_{t−1} + z ⊙ (h̃_t − h_{t−1})
+    return add(previous, mul(z, sub(candidate, previous)));
+  }
+
+  /** The common step interface: `{ output: h, state: [h] }`. */
+  step(x: StepInput, state?: readonly StepInput[] | null, _time = 0): CellStepResult {
+    const h = this.forward(x, state?.[0] ?? null);
+    return { output: h, state: [h] };
+  }
+
+  /** The options as plain JSON. */
+  config(): CellConfig {
+    return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, bias: this.bias };
+  }
+}
