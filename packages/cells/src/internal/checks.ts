@@ -1,5 +1,5 @@
 import type { Tensor } from '@recurrent/tensor';
-import { fail, formatShape } from '@recurrent/tensor';
+import { describeValue, fail, formatShape, isTensor } from '@recurrent/tensor';
 import { type Variable, valueOf } from '@recurrent/autograd';
 
 /** Checks that a step's input is `[batch, width]` and returns the batch size. */
@@ -9,8 +9,9 @@ export function checkInput(cell: string, x: Tensor, width: number): number {
   return x.shape[0];
 }
 
-/** Checks that a state tensor is `[batch, width]`. */
-export function checkState(cell: string, name: string, state: Tensor, batch: number, width: number): void {
+/** Checks that a state is a tensor `[batch, width]` (a missing one, as `{ h }` without `c`, is named). */
+export function checkState(cell: string, name: string, state: Tensor | undefined, batch: number, width: number): asserts state is Tensor {
+  if (!isTensor(state)) fail(cell, `state ${name} to be a tensor [batch, ${width}]`, describeValue(state));
   if (state.rank !== 2 || state.shape[1] !== width) fail(cell, `${name} [batch, ${width}]`, formatShape(state.shape));
   if (state.shape[0] !== batch) fail(cell, `${name} with the input's batch size ${batch}`, `${name} ${formatShape(state.shape)}`);
 }
