@@ -145,7 +145,7 @@ export class ClockworkCell extends Module implements RecurrentCell {
 
   constructor(options: ClockworkCellOptions) {
     super();
-    checkOptions('ClockworkCell', options, clockworkCellSchema);
+    checkOptions('ClockworkCell', options, clockworkCellSchema, ['inputSize', 'hiddenSize', 'periods']);
     const { inputSize, hiddenSize, periods } = options;
     if (!Array.isArray(periods) || periods.length === 0) fail('ClockworkCell', 'periods, a non-empty list', String(periods));
     for (let i = 0; i < periods.length; i++) {
@@ -164,7 +164,7 @@ export class ClockworkCell extends Module implements RecurrentCell {
     this.stateSizes = [hiddenSize];
     this.outputSize = hiddenSize;
     this.recurrentInit = options.recurrentInit ?? 'uniform';
-    const { draw, bias, generator, dtype } = drawParameters(options, hiddenSize);
+    const { draw, bias, generator, dtype } = drawParameters(options, hiddenSize, 'ClockworkCell');
     this.bias = bias;
     this.dtype = dtype;
     this.weightIh = this.registerParameter('weight_ih', draw([hiddenSize, inputSize]));

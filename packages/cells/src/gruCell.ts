@@ -64,14 +64,14 @@ export class GRUCell extends Module implements RecurrentCell {
 
   constructor(options: GRUCellOptions) {
     super();
-    checkOptions('GRUCell', options, gruCellSchema);
+    checkOptions('GRUCell', options, gruCellSchema, ['inputSize', 'hiddenSize']);
     this.inputSize = options.inputSize;
     const H = (this.hiddenSize = options.hiddenSize);
     this.outputSize = H;
     this.stateSizes = [H];
     this.resetAfter = options.resetAfter ?? true;
     this.recurrentInit = options.recurrentInit ?? 'uniform';
-    const { draw, bias, generator } = drawParameters(options, H);
+    const { draw, bias, generator } = drawParameters(options, H, 'GRUCell');
     this.bias = bias;
     this.weightIh = this.registerParameter('weight_ih', draw([3 * H, this.inputSize]));
     this.weightHh = this.registerParameter('weight_hh', draw([3 * H, H]));

@@ -1,5 +1,8 @@
-import { type Backend, type DType, Generator, type Tensor, uniform } from '@recurrent/tensor';
+import { type Backend, type DType, Generator, type Tensor, fail, formatShape, sizeOf, uniform } from '@recurrent/tensor';
 import { Parameter } from '@recurrent/autograd';
+
+/** The largest parameter drawn (elements), as the layers' own bound. */
+const maxElements = 2 ** 31 - 1;
 
 /** How the recurrent weights `weight_hh` of a built-in cell start. */
 export type RecurrentInit = 'uniform' | 'orthogonal';
@@ -10,9 +13,20 @@ export type RecurrentInit = 'uniform' | 'orthogonal';
  * @example
  * const weight = uniformParameter([80, 10], 20, new Generator(0));
  */
-export function uniformParameter(shape: number[], hiddenSize: number, generator: Generator, backend?: Backend, dtype: DType = 'float32'): Parameter {
+export function uniformParameter(
+  shape: number[], hiddenSize: number, generator: Generator, backend?: Backend, dtype: DType = 'float32', owner = 'uniformParameter',
+): Parameter {
   const bound = 1 / Math.sqrt(hiddenSize);
-  return new Parameter(uniform(shape, -bound, bound, generator, { dtype, backend }));
+  // a size no typed array can hold is named with the module that asked for it, not the allocator
+  const elements = sizeOf(shape);
+  const refuse = () => fail(owner, `parameters of at most ${maxElements} elements`, `${formatShape(shape)} (${elements} elements)`);
+  if (elements > maxElements) refuse();
+  try {
+    return new Parameter(uniform(shape, -bound, bound, generator, { dtype, backend }));
+  } catch (error) {
+    if (error instanceof RangeError) refuse();
+    throw error;
+  }
 }
 
 /**

@@ -156,7 +156,7 @@ export class JordanCell extends Module implements RecurrentCell {
 
   constructor(options: JordanCellOptions) {
     super();
-    checkOptions('JordanCell', options, jordanCellSchema);
+    checkOptions('JordanCell', options, jordanCellSchema, ['inputSize', 'hiddenSize', 'outputSize']);
     const { inputSize, hiddenSize, outputSize } = options;
     this.nonlinearity = options.nonlinearity ?? 'tanh';
     this.outputNonlinearity = options.outputNonlinearity ?? 'sigmoid';
@@ -164,7 +164,7 @@ export class JordanCell extends Module implements RecurrentCell {
     this.hiddenSize = hiddenSize;
     this.outputSize = outputSize;
     this.stateSizes = [outputSize];
-    const { draw, bias, dtype } = drawParameters(options, hiddenSize);
+    const { draw, bias, dtype } = drawParameters(options, hiddenSize, 'JordanCell');
     this.bias = bias;
     this.dtype = dtype;
     this.weightIh = this.registerParameter('weight_ih', draw([hiddenSize, inputSize]));

@@ -107,13 +107,13 @@ export interface LayerNormParameters {
  * weights start as PyTorch's `U(−1/√H, 1/√H)`, the gains at 1 and the shifts at 0.
  */
 export function layerNormParameters(
-  register: (name: string, parameter: Parameter) => Parameter, gates: number, inputSize: number, H: number, suffix: string, generator: Generator, backend?: Backend, cell = false,
+  register: (name: string, parameter: Parameter) => Parameter, gates: number, inputSize: number, H: number, suffix: string, generator: Generator, backend?: Backend, cell = false, owner = cell ? 'LayerNormLSTMCell' : 'LayerNormGRUCell',
 ): LayerNormParameters {
   const gain = (size: number) => new Parameter(ones([size], { backend }));
   const shift = (size: number) => new Parameter(zeros([size], { backend }));
   return {
-    weightIh: register(`weight_ih${suffix}`, uniformParameter([gates * H, inputSize], H, generator, backend)),
-    weightHh: register(`weight_hh${suffix}`, uniformParameter([gates * H, H], H, generator, backend)),
+    weightIh: register(`weight_ih${suffix}`, uniformParameter([gates * H, inputSize], H, generator, backend, 'float32', owner)),
+    weightHh: register(`weight_hh${suffix}`, uniformParameter([gates * H, H], H, generator, backend, 'float32', owner)),
     lnIhWeight: register(`ln_ih_weight${suffix}`, gain(gates * H)),
     lnIhBias: register(`ln_ih_bias${suffix}`, shift(gates * H)),
     lnHhWeight: register(`ln_hh_weight${suffix}`, gain(gates * H)),
@@ -189,7 +189,7 @@ export class LayerNormLSTMCell extends Module implements RecurrentCell {
 
   constructor(options: LayerNormCellOptions) {
     super();
-    checkOptions('LayerNormLSTMCell', options, schema);
+    checkOptions('LayerNormLSTMCell', options, schema, ['inputSize', 'hiddenSize']);
     if (options?.inputSize === undefined || options.hiddenSize === undefined) fail('LayerNormLSTMCell', 'inputSize and hiddenSize options', 'none');
     this.inputSize = options.inputSize;
     this.hiddenSize = options.hiddenSize;
@@ -252,7 +252,7 @@ export class LayerNormGRUCell extends Module implements RecurrentCell {
 
   constructor(options: LayerNormCellOptions) {
     super();
-    checkOptions('LayerNormGRUCell', options, schema);
+    checkOptions('LayerNormGRUCell', options, schema, ['inputSize', 'hiddenSize']);
     if (options?.inputSize === undefined || options.hiddenSize === undefined) fail('LayerNormGRUCell', 'inputSize and hiddenSize options', 'none');
     this.inputSize = options.inputSize;
     this.hiddenSize = options.hiddenSize;

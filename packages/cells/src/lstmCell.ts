@@ -102,7 +102,7 @@ export class LSTMCell extends Module implements RecurrentCell {
 
   constructor(options: LSTMCellOptions) {
     super();
-    checkOptions('LSTMCell', options, lstmCellSchema);
+    checkOptions('LSTMCell', options, lstmCellSchema, ['inputSize', 'hiddenSize']);
     this.inputSize = options.inputSize;
     const H = (this.hiddenSize = options.hiddenSize);
     this.projSize = options.projSize ?? 0;
@@ -113,7 +113,7 @@ export class LSTMCell extends Module implements RecurrentCell {
     const width = this.projSize || H;
     this.outputSize = width;
     this.stateSizes = [width, H];
-    const { draw: make, bias, generator } = drawParameters(options, H);
+    const { draw: make, bias, generator } = drawParameters(options, H, 'LSTMCell');
     this.bias = bias;
     this.weightIh = this.registerParameter('weight_ih', make([4 * H, this.inputSize]));
     this.weightHh = this.registerParameter('weight_hh', make([4 * H, width]));

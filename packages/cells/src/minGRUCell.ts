@@ -69,7 +69,7 @@ export class MinGRUCell extends Module implements RecurrentCell {
 
   constructor(options: MinCellOptions) {
     super();
-    checkOptions('MinGRUCell', options, minCellSchema);
+    checkOptions('MinGRUCell', options, minCellSchema, ['inputSize', 'hiddenSize']);
     if (options?.inputSize === undefined || options.hiddenSize === undefined) fail('MinGRUCell', 'inputSize and hiddenSize options', 'none');
     this.inputSize = options.inputSize;
     const H = (this.hiddenSize = options.hiddenSize);

@@ -63,14 +63,14 @@ export class RNNCell extends Module implements RecurrentCell {
 
   constructor(options: RNNCellOptions) {
     super();
-    checkOptions(this.cellName, options, rnnCellSchema);
+    checkOptions(this.cellName, options, rnnCellSchema, ['inputSize', 'hiddenSize']);
     this.inputSize = options.inputSize;
     const H = (this.hiddenSize = options.hiddenSize);
     this.outputSize = H;
     this.stateSizes = [H];
     this.nonlinearity = options.nonlinearity ?? 'tanh';
     this.recurrentInit = options.recurrentInit ?? 'uniform';
-    const { draw, bias, generator } = drawParameters(options, H);
+    const { draw, bias, generator } = drawParameters(options, H, this.cellName);
     this.bias = bias;
     this.weightIh = this.registerParameter('weight_ih', draw([H, this.inputSize]));
     this.weightHh = this.registerParameter('weight_hh', draw([H, H]));

@@ -195,7 +195,7 @@ export class SCRNCell extends Module implements RecurrentCell {
 
   constructor(options: SCRNCellOptions) {
     super();
-    checkOptions('SCRNCell', options, scrnCellSchema);
+    checkOptions('SCRNCell', options, scrnCellSchema, ['inputSize', 'hiddenSize', 'contextSize', 'outputSize']);
     const { inputSize, hiddenSize, contextSize, outputSize } = options;
     this.alpha = options.alpha ?? 0.95;
     if (!(this.alpha >= 0 && this.alpha <= 1)) fail('SCRNCell', 'alpha in [0, 1]', String(options.alpha));
@@ -208,7 +208,7 @@ export class SCRNCell extends Module implements RecurrentCell {
     this.contextSize = contextSize;
     this.outputSize = outputSize;
     this.stateSizes = [hiddenSize, contextSize];
-    const { draw, bias, generator, dtype } = drawParameters(options, hiddenSize);
+    const { draw, bias, generator, dtype } = drawParameters(options, hiddenSize, 'SCRNCell');
     this.bias = bias;
     this.dtype = dtype;
     this.learnAlpha = options.learnAlpha ?? false;

@@ -1,6 +1,6 @@
 import { tensor } from '@recurrent/tensor';
 import { describe, expect, it } from 'vitest';
-import { CrossEntropyLoss, Dropout, Embedding, LayerNorm, Linear, ctcLoss } from './index.js';
+import { CrossEntropyLoss, Dropout, Embedding, GRU, LSTM, LayerNorm, Linear, MinGRU, RNN, ctcLoss } from './index.js';
 
 // Regression tests for issue 20: each of these was silently wrong or a bare RangeError before.
 describe('layers: bad input is a clear error', () => {
@@ -29,5 +29,9 @@ describe('layers: bad input is a clear error', () => {
   it('huge sizes name the layer instead of a bare RangeError', () => {
     expect(() => new Linear({ inFeatures: 1_000_000, outFeatures: 1_000_000 })).toThrow('Linear: expected weight of at most 2147483647 elements, got [1000000, 1000000] (1000000000000 elements)');
     expect(() => new Embedding({ numEmbeddings: 2 ** 32 + 1, embeddingDim: 1 })).toThrow('Embedding: expected weight of at most 2147483647 elements, got [4294967297, 1]');
+    expect(() => new LSTM({ inputSize: 2, hiddenSize: 2 ** 32 + 1 })).toThrow('LSTM: expected parameters of at most 2147483647 elements, got [17179869188, 2]');
+    expect(() => new GRU({ inputSize: 2, hiddenSize: 1e6 })).toThrow('GRU: expected parameters of at most 2147483647 elements, got [3000000, 1000000]');
+    expect(() => new RNN({ inputSize: 1e12, hiddenSize: 2 })).toThrow('RNN: expected parameters of at most 2147483647 elements, got [2, 1000000000000]');
+    expect(() => new MinGRU({ inputSize: 2, hiddenSize: 2 ** 31 })).toThrow('MinGRU: expected parameters of at most 2147483647 elements');
   });
 });

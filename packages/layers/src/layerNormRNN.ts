@@ -81,7 +81,7 @@ class LayerNormRNN extends Module {
       for (let direction = 0; direction < D; direction++) {
         const suffix = `_l${layer}${direction === 1 ? '_reverse' : ''}`;
         const inputs = layer === 0 ? this.inputSize : D * H;
-        row.push(layerNormParameters((n, p) => this.registerParameter(n, p) as Parameter, lstm ? 4 : 3, inputs, H, suffix, generator, options.backend, lstm));
+        row.push(layerNormParameters((n, p) => this.registerParameter(n, p) as Parameter, lstm ? 4 : 3, inputs, H, suffix, generator, options.backend, lstm, layerName));
       }
       this.directions.push(row);
     }

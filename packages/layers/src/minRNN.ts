@@ -74,8 +74,8 @@ class MinRNNLayer extends Module {
     for (let k = 0; k < this.numLayers; k++) {
       const inputs = k === 0 ? this.inputSize : H;
       this.layers.push({
-        weightIh: this.registerParameter(`weight_ih_l${k}`, uniformParameter([gates * H, inputs], H, generator, options.backend)),
-        biasIh: this.bias ? this.registerParameter(`bias_ih_l${k}`, uniformParameter([gates * H], H, generator, options.backend)) : null,
+        weightIh: this.registerParameter(`weight_ih_l${k}`, uniformParameter([gates * H, inputs], H, generator, options.backend, 'float32', layerName)),
+        biasIh: this.bias ? this.registerParameter(`bias_ih_l${k}`, uniformParameter([gates * H], H, generator, options.backend, 'float32', layerName)) : null,
       });
     }
   }

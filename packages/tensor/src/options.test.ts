@@ -53,6 +53,12 @@ describe('checkOptions', () => {
     expect(message({ betas: [5, 7] })).toMatch(/expected betas to be an array of 2 of values each a finite number ≥ 0 and ≤ 1, got an array of length 2/);
   });
 
+  it('names a required option that is missing', () => {
+    expect(() => checkOptions('LSTMCell', { inputSize: 2 }, schema, ['inputSize', 'hiddenSize'])).toThrow('LSTMCell: expected option hiddenSize (an integer ≥ 1), got none');
+    expect(() => checkOptions('LSTMCell', undefined, schema, ['inputSize'])).toThrow('LSTMCell: expected options to be an object, got undefined');
+    expect(() => checkOptions('LSTMCell', { inputSize: 2, hiddenSize: 3 }, schema, ['inputSize', 'hiddenSize'])).not.toThrow();
+  });
+
   it('refuses options that are not an object', () => {
     expect(message(3)).toBe('LSTM: expected options to be an object, got number 3');
     expect(message(null)).toBe('LSTM: expected options to be an object, got null');

@@ -144,10 +144,11 @@ export function nearestName(name: string, valid: readonly string[]): string | nu
  * not an object (`LSTM: expected options to be an object, got number 3`), an unknown name
  * (`LSTM: unknown option 'numLayer' (did you mean 'numLayers'?)`), or a value of the wrong kind
  * (`LSTM: expected batchFirst to be a boolean, got "no" (a string)`). Absent and `undefined`
- * options pass (their owner applies its defaults). `undefined` options mean `{}`.
+ * options pass (their owner applies its defaults) unless named in `required`
+ * (`LSTMCell: expected option hiddenSize (an integer ≥ 1), got none`). `undefined` options mean `{}`.
  */
-export function checkOptions(owner: string, options: unknown, schema: OptionsSchema): void {
-  if (options === undefined) return;
+export function checkOptions(owner: string, options: unknown, schema: OptionsSchema, required: readonly string[] = []): void {
+  if (options === undefined && required.length === 0) return;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new Error(`${owner}: expected options to be an object, got ${describeValue(options)}`);
   }
@@ -162,5 +163,8 @@ export function checkOptions(owner: string, options: unknown, schema: OptionsSch
     if (value === undefined) continue;
     const rule = schema[key];
     if (!rule.test(value)) throw new Error(`${owner}: expected ${key} to be ${rule.expected}, got ${describeValue(value)}`);
+  }
+  for (const name of required) {
+    if ((options as Record<string, unknown>)[name] === undefined) throw new Error(`${owner}: expected option ${name} (${schema[name]?.expected ?? 'a value'}), got none`);
   }
 }

@@ -18,3 +18,20 @@ describe('cell state checks', () => {
     expect(() => new GRUCell({ inputSize: 2, hiddenSize: 3 }).forward(x, zeros([2, 3]))).toThrow("GRUCell: expected h with the input's batch size 4, got h [2, 3]");
   });
 });
+
+describe('sizes no typed array can hold', () => {
+  it('are refused naming the cell, not with a RangeError', () => {
+    expect(() => new LSTMCell({ inputSize: 2, hiddenSize: 2 ** 32 + 1 })).toThrow('LSTMCell: expected parameters of at most 2147483647 elements, got [17179869188, 2] (34359738376 elements)');
+    expect(() => new GRUCell({ inputSize: 2, hiddenSize: 1e12 })).toThrow('GRUCell: expected parameters of at most 2147483647 elements, got [3000000000000, 2] (6000000000000 elements)');
+  });
+});
+
+describe('required options', () => {
+  it('a missing size is named, not an error of the allocator', async () => {
+    const { JordanCell, SCRNCell } = await import('../index.js');
+    expect(() => new LSTMCell({ inputSize: 2 } as never)).toThrow('LSTMCell: expected option hiddenSize (an integer ≥ 1), got none');
+    expect(() => new JordanCell({ inputSize: 2, hiddenSize: 4 } as never)).toThrow('JordanCell: expected option outputSize (an integer ≥ 1), got none');
+    expect(() => new SCRNCell({ inputSize: 2, hiddenSize: 4 } as never)).toThrow(/^SCRNCell: expected option contextSize \(/);
+    expect(() => new (JordanCell as unknown as new () => unknown)()).toThrow('JordanCell: expected options to be an object, got undefined');
+  });
+});

@@ -22,10 +22,10 @@ export interface ParameterDrawer {
 }
 
 /** The parameter drawer for `options` (a fresh generator seeded with `seed`, default 0, when none is given). */
-export function drawParameters(options: DrawOptions, hiddenSize: number): ParameterDrawer {
+export function drawParameters(options: DrawOptions, hiddenSize: number, owner: string): ParameterDrawer {
   const generator = options.generator ?? new Generator(options.seed ?? 0);
   const dtype = options.dtype ?? 'float32';
-  const draw = (shape: number[]) => uniformParameter(shape, hiddenSize, generator, options.backend, dtype);
+  const draw = (shape: number[]) => uniformParameter(shape, hiddenSize, generator, options.backend, dtype, owner);
   return { draw, bias: options.bias ?? true, generator, dtype };
 }
 

@@ -164,7 +164,7 @@ export abstract class FusedLayer extends Module {
     const gates = mode === 'LSTM' ? 4 : mode === 'GRU' ? 3 : 1;
     const width = this.projSize || H;
     const D = this.bidirectional ? 2 : 1;
-    const make = (shape: number[]) => uniformParameter(shape, H, this.generator, options.backend);
+    const make = (shape: number[]) => uniformParameter(shape, H, this.generator, options.backend, 'float32', layerName);
     for (let layer = 0; layer < this.numLayers; layer++) {
       const inputs = layer === 0 ? this.inputSize : D * width;
       const row: DirectionParameters[] = [];
