@@ -5,13 +5,41 @@ import type { Module } from '@recurrent/autograd';
 import { type DecodeModelOptions, type EncodeModelOptions, type LoadedModel, decodeModel, encodeModel } from './model/modelFile.js';
 import { ModelFileError } from './model/modelFileError.js';
 
-function fsyncPath(path: string): void {
+/** Flushes a file or directory to disk (directories too, so that a rename inside them is durable). */
+export function fsyncPath(path: string): void {
   const descriptor = openSync(path, 'r');
   try {
     fsyncSync(descriptor);
   } finally {
     closeSync(descriptor);
   }
+}
+
+/**
+ * Writes a file so that readers only ever see the old content or the whole new content: the bytes
+ * go to a temporary file in the same directory, are flushed with fsync, the temporary file is
+ * renamed over the target (atomic within one file system) and the directory is flushed. Errors
+ * are the file system's (a failed temporary file is removed first).
+ *
+ * @example
+ * writeFileAtomic('run/checkpoint.json', '{}');
+ */
+export function writeFileAtomic(path: string, content: Uint8Array | string): void {
+  const data = typeof content === 'string' ? new TextEncoder().encode(content) : content;
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const descriptor = openSync(temporary, 'w');
+  try {
+    let written = 0;
+    while (written < data.length) written += writeSync(descriptor, data, written, data.length - written);
+    fsyncSync(descriptor);
+  } catch (error) {
+    closeSync(descriptor);
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+  closeSync(descriptor);
+  renameSync(temporary, path);
+  fsyncPath(dirname(path));
 }
 
 /**
@@ -24,20 +52,7 @@ function fsyncPath(path: string): void {
  */
 export function saveModelFile(module: Module, path: string, options: EncodeModelOptions = {}): number {
   const bytes = encodeModel(module, options);
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const descriptor = openSync(temporary, 'w');
-  try {
-    let written = 0;
-    while (written < bytes.length) written += writeSync(descriptor, bytes, written, bytes.length - written);
-    fsyncSync(descriptor);
-  } catch (error) {
-    closeSync(descriptor);
-    rmSync(temporary, { force: true });
-    throw error;
-  }
-  closeSync(descriptor);
-  renameSync(temporary, path);
-  fsyncPath(dirname(path));
+  writeFileAtomic(path, bytes);
   return bytes.length;
 }
 

@@ -5,7 +5,8 @@ import type { Module } from '@recurrent/autograd';
 import { type ModelIO, encodeModel } from '@recurrent/layers';
 import { type Tensor, decodeSafetensors, encodeSafetensors, fromData } from '@recurrent/tensor';
 import { CliError } from '../cliError.js';
-import { fsyncPath, writeFileAtomic } from './atomicWrite.js';
+import { fsyncPath } from '@recurrent/layers/node';
+import { writeFileAtomic } from './atomicWrite.js';
 import { checkFiniteWeights, validateState } from './validateState.js';
 
 /** Version of the checkpoint layout written by this program. */
