@@ -190,7 +190,6 @@ export class LayerNormLSTMCell extends Module implements RecurrentCell {
   constructor(options: LayerNormCellOptions) {
     super();
     checkOptions('LayerNormLSTMCell', options, schema, ['inputSize', 'hiddenSize']);
-    if (options?.inputSize === undefined || options.hiddenSize === undefined) fail('LayerNormLSTMCell', 'inputSize and hiddenSize options', 'none');
     this.inputSize = options.inputSize;
     this.hiddenSize = options.hiddenSize;
     this.outputSize = this.hiddenSize;
@@ -253,7 +252,6 @@ export class LayerNormGRUCell extends Module implements RecurrentCell {
   constructor(options: LayerNormCellOptions) {
     super();
     checkOptions('LayerNormGRUCell', options, schema, ['inputSize', 'hiddenSize']);
-    if (options?.inputSize === undefined || options.hiddenSize === undefined) fail('LayerNormGRUCell', 'inputSize and hiddenSize options', 'none');
     this.inputSize = options.inputSize;
     this.hiddenSize = options.hiddenSize;
     this.outputSize = this.hiddenSize;

@@ -70,7 +70,6 @@ export class MinGRUCell extends Module implements RecurrentCell {
   constructor(options: MinCellOptions) {
     super();
     checkOptions('MinGRUCell', options, minCellSchema, ['inputSize', 'hiddenSize']);
-    if (options?.inputSize === undefined || options.hiddenSize === undefined) fail('MinGRUCell', 'inputSize and hiddenSize options', 'none');
     this.inputSize = options.inputSize;
     const H = (this.hiddenSize = options.hiddenSize);
     this.outputSize = H;

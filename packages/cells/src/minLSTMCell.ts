@@ -37,7 +37,6 @@ export class MinLSTMCell extends Module implements RecurrentCell {
   constructor(options: MinCellOptions) {
     super();
     checkOptions('MinLSTMCell', options, minCellSchema, ['inputSize', 'hiddenSize']);
-    if (options?.inputSize === undefined || options.hiddenSize === undefined) fail('MinLSTMCell', 'inputSize and hiddenSize options', 'none');
     this.inputSize = options.inputSize;
     const H = (this.hiddenSize = options.hiddenSize);
     this.outputSize = H;

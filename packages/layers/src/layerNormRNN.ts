@@ -66,8 +66,7 @@ class LayerNormRNN extends Module {
     super();
     this.layerName = layerName;
     this.lstm = lstm;
-    checkOptions(layerName, options, schema);
-    if (options?.inputSize === undefined || options.hiddenSize === undefined) fail(layerName, 'inputSize and hiddenSize options', 'none');
+    checkOptions(layerName, options, schema, ['inputSize', 'hiddenSize']);
     this.inputSize = options.inputSize;
     const H = (this.hiddenSize = options.hiddenSize);
     this.numLayers = options.numLayers ?? 1;

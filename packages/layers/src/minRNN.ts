@@ -62,8 +62,7 @@ class MinRNNLayer extends Module {
   protected constructor(layerName: 'MinGRU' | 'MinLSTM', gates: number, options: MinRNNOptions) {
     super();
     this.layerName = layerName;
-    checkOptions(layerName, options, schema);
-    if (options?.inputSize === undefined || options.hiddenSize === undefined) fail(layerName, 'inputSize and hiddenSize options', 'none');
+    checkOptions(layerName, options, schema, ['inputSize', 'hiddenSize']);
     this.inputSize = options.inputSize;
     const H = (this.hiddenSize = options.hiddenSize);
     this.numLayers = options.numLayers ?? 1;
