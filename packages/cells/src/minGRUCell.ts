@@ -31,12 +31,64 @@ export const minCellSchema = {
   backend: option.shaped('a backend', (v) => typeof v === 'object' && v !== null && 'kernels' in v),
 };
 
-/** The gate pre-activations `x W_ihᵀ + b_ih`, `[B, gates·H]`, of a min-RNN cell. */
-export function minProjection(owner: string, x: StepInput, weightIh: Parameter, biasIh: Parameter | null, inputSize: number): Variable {
-  const value = valueOf(x);
-  if (value.rank !== 2 || value.shape[1] !== inputSize) fail(owner, `input [batch, ${inputSize}]`, formatShape(value.shape));
-  const k = matmul(x, weightIh, { transposeB: true });
-  return biasIh ? add(k, biasIh) : k;
+/**
+ * What minGRU and minLSTM share: `weight_ih [gates·H, I]` and `bias_ih`, zeros as the first
+ * state, the step interface and the config; a subclass writes only its `forward`.
+ */
+export abstract class MinCell extends Module {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly outputSize: number;
+  readonly stateSizes: readonly number[];
+  readonly bias: boolean;
+  readonly weightIh: Parameter;
+  readonly biasIh: Parameter | null;
+
+  protected constructor(private readonly cellName: 'MinGRUCell' | 'MinLSTMCell', gates: number, options: MinCellOptions) {
+    super();
+    checkOptions(cellName, options, minCellSchema, ['inputSize', 'hiddenSize']);
+    this.inputSize = options.inputSize;
+    const H = (this.hiddenSize = options.hiddenSize);
+    this.outputSize = H;
+    this.stateSizes = [H];
+    this.bias = options.bias ?? true;
+    const generator = options.generator ?? new Generator(options.seed ?? 0);
+    this.weightIh = this.registerParameter('weight_ih', uniformParameter([gates * H, this.inputSize], H, generator, options.backend, 'float32', cellName));
+    this.biasIh = this.registerParameter('bias_ih', options.bias === false ? null : uniformParameter([gates * H], H, generator, options.backend, 'float32', cellName));
+  }
+
+  /** Zeros `[batch, H]`. */
+  initialState(batch: number): Tensor[] {
+    return [zeros([batch, this.hiddenSize], { backend: this.weightIh.value.backend })];
+  }
+
+  /** One step: `h_t` from `x_t` and `h_{t−1}` (zeros when absent). */
+  abstract forward(x: StepInput, h?: StepInput | null): Variable;
+
+  /** The gate pre-activations `k = x W_ihᵀ + b_ih` `[B, gates·H]` and the checked `h_{t−1}`. */
+  protected project(x: StepInput, h: StepInput | null): { k: Variable; previous: StepInput } {
+    const value = valueOf(x);
+    if (value.rank !== 2 || value.shape[1] !== this.inputSize) fail(this.cellName, `input [batch, ${this.inputSize}]`, formatShape(value.shape));
+    const product = matmul(x, this.weightIh, { transposeB: true });
+    const k = this.biasIh ? add(product, this.biasIh) : product;
+    const batch = value.shape[0];
+    const H = this.hiddenSize;
+    const previous = h ?? this.initialState(batch)[0];
+    const shape = valueOf(previous).shape;
+    if (shape.length !== 2 || shape[0] !== batch || shape[1] !== H) fail(this.cellName, `h [${batch}, ${H}]`, formatShape(shape));
+    return { k, previous };
+  }
+
+  /** The common step interface: `{ output: h, state: [h] }`. */
+  step(x: StepInput, state?: readonly StepInput[] | null, _time = 0): CellStepResult {
+    const h = this.forward(x, state?.[0] ?? null);
+    return { output: h, state: [h] };
+  }
+
+  /** The options as plain JSON. */
+  config(): CellConfig {
+    return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, bias: this.bias };
+  }
 }
 
 /**
@@ -58,55 +110,18 @@ export function minProjection(owner: string, x: StepInput, weightIh: Parameter, 
  * const h1 = cell.forward(x0);     // zeros as h0
  * const h2 = cell.forward(x1, h1);
  */
-export class MinGRUCell extends Module implements RecurrentCell {
-  readonly inputSize: number;
-  readonly hiddenSize: number;
-  readonly outputSize: number;
-  readonly stateSizes: readonly number[];
-  readonly bias: boolean;
-  readonly weightIh: Parameter;
-  readonly biasIh: Parameter | null;
-
+export class MinGRUCell extends MinCell implements RecurrentCell {
   constructor(options: MinCellOptions) {
-    super();
-    checkOptions('MinGRUCell', options, minCellSchema, ['inputSize', 'hiddenSize']);
-    this.inputSize = options.inputSize;
-    const H = (this.hiddenSize = options.hiddenSize);
-    this.outputSize = H;
-    this.stateSizes = [H];
-    this.bias = options.bias ?? true;
-    const generator = options.generator ?? new Generator(options.seed ?? 0);
-    this.weightIh = this.registerParameter('weight_ih', uniformParameter([2 * H, this.inputSize], H, generator, options.backend));
-    this.biasIh = this.registerParameter('bias_ih', options.bias === false ? null : uniformParameter([2 * H], H, generator, options.backend));
-  }
-
-  /** Zeros `[batch, H]`. */
-  initialState(batch: number): Tensor[] {
-    return [zeros([batch, this.hiddenSize], { backend: this.weightIh.value.backend })];
+    super('MinGRUCell', 2, options);
   }
 
   /** One step: `h_t` from `x_t` and `h_{t−1}` (zeros when absent). */
   forward(x: StepInput, h: StepInput | null = null): Variable {
     const H = this.hiddenSize;
-    const k = minProjection('MinGRUCell', x, this.weightIh, this.biasIh, this.inputSize);
-    const batch = valueOf(x).shape[0];
-    const previous = h ?? this.initialState(batch)[0];
-    const shape = valueOf(previous).shape;
-    if (shape.length !== 2 || shape[0] !== batch || shape[1] !== H) fail('MinGRUCell', `h [${batch}, ${H}]`, formatShape(shape));
+    const { k, previous } = this.project(x, h);
     const z = sigmoid(narrow(k, 1, 0, H));
     const candidate = minRnnG(narrow(k, 1, H, H));
     // h_t = h_{t−1} + z ⊙ (h̃_t − h_{t−1})
     return add(previous, mul(z, sub(candidate, previous)));
-  }
-
-  /** The common step interface: `{ output: h, state: [h] }`. */
-  step(x: StepInput, state?: readonly StepInput[] | null, _time = 0): CellStepResult {
-    const h = this.forward(x, state?.[0] ?? null);
-    return { output: h, state: [h] };
-  }
-
-  /** The options as plain JSON. */
-  config(): CellConfig {
-    return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, bias: this.bias };
   }
 }
