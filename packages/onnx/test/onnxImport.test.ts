@@ -63,12 +63,12 @@ describe('importOnnx', () => {
           opType: 'LSTM', name: 'lstm', input: ['x', 'W', 'R'], output: ['y'],
           attribute: [
             { name: 'hidden_size', type: 2, i: H },
-            { name: 'activations', type: 8, strings: ['HardSigmoid', 'Tanh', 'Tanh'].map((s) => new TextEncoder().encode(s)) },
+            { name: 'activations', type: 8, strings: ['Softsign', 'Tanh', 'Tanh'].map((s) => new TextEncoder().encode(s)) },
           ],
         }],
       },
     });
-    expect(() => importOnnx(encodeModel(model))).toThrow("LSTM 'lstm': expected activation 0 'Sigmoid', got 'HardSigmoid'");
+    expect(() => importOnnx(encodeModel(model))).toThrow("LSTM 'lstm': expected activation 0 'Sigmoid' or 'HardSigmoid', got 'Softsign'");
   });
 
   it('gives layers of the library, each of which saves as a model file', () => {
