@@ -1,7 +1,8 @@
 import type { Tensor } from '@recurrent/tensor';
 import { Dropout, Embedding, GRU, LSTM, LayerNorm, Linear, RNN } from '@recurrent/layers';
 import { type ResetBeforeGRU, recurrentView } from './recurrentView.js';
-import { GraphBuilder } from './graphBuilder.js';
+import { type AttributeValue, GraphBuilder } from './graphBuilder.js';
+import { hardSigmoidAlpha, hardSigmoidBeta } from './recurrentNode.js';
 import { DataType, encodeModel } from './proto.js';
 
 /**
@@ -53,10 +54,6 @@ function checkStages(stages: readonly OnnxStage[]): void {
       throw new Error(`exportOnnx: expected stage ${k} to be an Embedding, RNN, LSTM, GRU (or a Recurrent / concatenating Bidirectional of GRUCell({ resetAfter: false })), Linear, LayerNorm, Dropout, 'softmax', 'logSoftmax' or 'lastStep', got ${got}`);
     }
     if (stage instanceof Embedding && k !== 0) throw new Error(`exportOnnx: expected the Embedding as the first stage, got it at stage ${k}`);
-    const gate = (stage as { recurrentActivation?: string }).recurrentActivation;
-    if ((stage instanceof LSTM || stage instanceof GRU) && gate !== undefined && gate !== 'sigmoid') {
-      throw new Error(`exportOnnx: expected a ${stage.constructor.name} with recurrentActivation 'sigmoid' (ONNX's default gates), got '${gate}' at stage ${k}`);
-    }
     if ((stage instanceof LSTM) && stage.projSize > 0) throw new Error(`exportOnnx: expected an LSTM without projSize (ONNX's LSTM has no projection), got projSize ${stage.projSize} at stage ${k}`);
   });
 }
@@ -227,9 +224,17 @@ function recurrentNodes(g: GraphBuilder, stage: Recurrent, input: string, names:
     const inputs = [x, g.floats(`${name}/W`, W, [D, rows, inputSize]), g.floats(`${name}/R`, R, [D, rows, H]), layer.bias ? g.floats(`${name}/B`, B, [D, 2 * rows]) : '', lengths, stateSlice(h0, 'h0')];
     if (isLSTM) inputs.push(stateSlice(c0, 'c0'));
     while (inputs[inputs.length - 1] === '') inputs.pop();
-    const attributes: Record<string, number | string | string[]> = { hidden_size: H, direction: D === 2 ? 'bidirectional' : 'forward' };
+    const attributes: Record<string, AttributeValue> = { hidden_size: H, direction: D === 2 ? 'bidirectional' : 'forward' };
     if (kind === 'GRU') attributes.linear_before_reset = layer.linearBeforeReset;
     if (kind === 'RNN') attributes.activations = new Array<string>(D).fill(layer.nonlinearity === 'relu' ? 'Relu' : 'Tanh');
+    if (layer.recurrentActivation === 'hardSigmoid') {
+      // tf.keras's hard sigmoid max(0, min(1, 0.2·x + 0.5)) is ONNX's HardSigmoid with these alpha and beta
+      // (also its defaults); each direction's HardSigmoid takes the next alpha and beta.
+      const perDirection = isLSTM ? ['HardSigmoid', 'Tanh', 'Tanh'] : ['HardSigmoid', 'Tanh'];
+      attributes.activations = Array.from({ length: D }, () => perDirection).flat();
+      attributes.activation_alpha = { floats: new Array<number>(D).fill(hardSigmoidAlpha) };
+      attributes.activation_beta = { floats: new Array<number>(D).fill(hardSigmoidBeta) };
+    }
     const outs = g.node(kind, inputs, { name, outputs: isLSTM ? [1, 2, 3] : [1, 2], attributes });
     y = outs[0];
     finalH.push(outs[1]);

@@ -1,8 +1,8 @@
 // Writes ONNX nodes, initializers and value infos in the shapes protobufjs encodes.
 import { DataType } from './proto.js';
 
-/** An attribute value: a number (int unless `float`), numbers, a string or strings. */
-export type AttributeValue = number | { float: number } | number[] | string | string[];
+/** An attribute value: a number (int unless `float`), numbers (ints unless `floats`), a string or strings. */
+export type AttributeValue = number | { float: number } | { floats: number[] } | number[] | string | string[];
 
 type Dim = number | string;
 
@@ -81,5 +81,6 @@ function attributeOf(name: string, value: AttributeValue): object {
   if (typeof value === 'string') return { name, type: 3, s: new TextEncoder().encode(value) };
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return { name, type: 8, strings: (value as string[]).map((s) => new TextEncoder().encode(s)) };
   if (Array.isArray(value)) return { name, type: 7, ints: value };
+  if ('floats' in value) return { name, type: 6, floats: value.floats };
   return { name, type: 1, f: value.float };
 }

@@ -27,6 +27,8 @@ export interface RecurrentView {
   /** GRU: 1 for PyTorch's form, 0 for the reset-before cell. */
   linearBeforeReset: 0 | 1;
   nonlinearity: 'tanh' | 'relu';
+  /** LSTM / GRU gates: σ, or tf.keras's hard sigmoid (ONNX `HardSigmoid`, alpha 0.2, beta 0.5). */
+  recurrentActivation: 'sigmoid' | 'hardSigmoid';
   batchFirst: boolean;
   weights(layer: number, direction: number): DirectionWeights;
 }
@@ -51,6 +53,7 @@ export function recurrentView(stage: unknown): RecurrentView | null {
       // the fused GRU's resetAfter: false is ONNX's linear_before_reset = 0
       linearBeforeReset: stage instanceof GRU && stage.resetAfter === false ? 0 : 1,
       nonlinearity: stage instanceof RNN ? stage.nonlinearity : 'tanh',
+      recurrentActivation: stage instanceof RNN ? 'sigmoid' : stage.recurrentActivation,
       batchFirst: stage.batchFirst,
       weights(layer, direction) {
         const s = `_l${layer}${direction === 1 ? '_reverse' : ''}`;
@@ -71,6 +74,7 @@ export function recurrentView(stage: unknown): RecurrentView | null {
     bias: first.biasIh !== null,
     linearBeforeReset: 0,
     nonlinearity: 'tanh',
+    recurrentActivation: 'sigmoid',
     batchFirst: (stage as ResetBeforeGRU).batchFirst,
     weights(_layer, direction) {
       const cell = cells[direction]!;

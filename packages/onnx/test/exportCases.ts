@@ -17,6 +17,8 @@ const ids = (batch: number, time: number, vocabulary: number, seed: number) => {
   return fromData(Int32Array.from({ length: batch * time }, () => g.integer(vocabulary)), [batch, time]);
 };
 const floats = (shape: number[], seed: number) => randn(shape, new Generator(seed));
+/** Wide inputs, so hard-sigmoid gates reach their clipped ends (0 and 1) as well as the slope. */
+const wide = (shape: number[], seed: number) => fromData(Float32Array.from(randn(shape, new Generator(seed)).data, (v) => 4 * v), shape);
 /** Lengths in [1, time], unsorted, the first one full. */
 const lengthsFor = (batch: number, time: number, seed: number) => {
   const g = new Generator(seed + 7);
@@ -91,6 +93,24 @@ export function exportCases(): ExportCase[] {
       stages: [new Embedding({ numEmbeddings: 7, embeddingDim: 3, seed: 10 }), new RNN({ inputSize: 3, hiddenSize: 4, bidirectional: true, nonlinearity: 'relu', generator: g(11) }), new Linear({ inFeatures: 8, outFeatures: 7, seed: 12 })],
       options: {},
       inputs: (b, t, s) => ({ x: ids(b, t, 7, s) }),
+    },
+    {
+      name: 'lstm_hard_sigmoid_2layer_bidirectional_states',
+      stages: [new LSTM({ inputSize: 4, hiddenSize: 5, numLayers: 2, bidirectional: true, batchFirst: true, recurrentActivation: 'hardSigmoid', generator: g(23) })],
+      options: { initialStates: true },
+      inputs: (b, t, s) => ({ x: wide([b, t, 4], s), h0: floats([b, 4, 5], s + 1), c0: floats([b, 4, 5], s + 2) }),
+    },
+    {
+      name: 'gru_hard_sigmoid_embedding_logsoftmax',
+      stages: [new Embedding({ numEmbeddings: 9, embeddingDim: 4, seed: 24 }), new GRU({ inputSize: 4, hiddenSize: 6, recurrentActivation: 'hardSigmoid', generator: g(25) }), new Linear({ inFeatures: 6, outFeatures: 9, seed: 26 }), 'logSoftmax'],
+      options: {},
+      inputs: (b, t, s) => ({ x: ids(b, t, 9, s) }),
+    },
+    {
+      name: 'gru_hard_sigmoid_reset_before_bidirectional_packed_lengths',
+      stages: [new GRU({ inputSize: 3, hiddenSize: 4, bidirectional: true, resetAfter: false, recurrentActivation: 'hardSigmoid', generator: g(27) })],
+      options: { lengths: true, initialStates: true },
+      inputs: (b, t, s) => ({ x: wide([b, t, 3], s), lengths: lengthsFor(b, t, s), h0: floats([b, 2, 4], s + 1) }),
     },
   ];
 }

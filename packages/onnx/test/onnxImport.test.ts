@@ -71,6 +71,35 @@ describe('importOnnx', () => {
     expect(() => importOnnx(encodeModel(model))).toThrow("LSTM 'lstm': expected activation 0 'Sigmoid' or 'HardSigmoid', got 'Softsign'");
   });
 
+  it('reads HardSigmoid gates as the library\'s hard sigmoid, and only with its alpha and beta', () => {
+    const H = 2, I = 3;
+    const weights = (name: string, dims: number[]) => ({ name, dims, dataType: 1, floatData: Array.from(randn(dims, new Generator(1)).data) });
+    const lstmWith = (alpha: number[] | null) => encodeModel(onnx.ModelProto.create({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 14 }],
+      graph: {
+        name: 'g',
+        initializer: [weights('W', [1, 4 * H, I]), weights('R', [1, 4 * H, H])],
+        input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'time' }, { dimParam: 'batch' }, { dimValue: I }] } } } }],
+        output: [{ name: 'y' }],
+        node: [{
+          opType: 'LSTM', name: 'lstm', input: ['x', 'W', 'R'], output: ['y'],
+          attribute: [
+            { name: 'hidden_size', type: 2, i: H },
+            { name: 'activations', type: 8, strings: ['HardSigmoid', 'Tanh', 'Tanh'].map((s) => new TextEncoder().encode(s)) },
+            ...(alpha ? [{ name: 'activation_alpha', type: 6, floats: alpha }] : []),
+          ],
+        }],
+      },
+    }));
+    // ONNX's defaults (alpha 0.2, beta 0.5) are tf.keras's
+    const layer = importOnnx(lstmWith(null)).recurrentLayers()[0].module as LSTM;
+    expect(layer.recurrentActivation).toBe('hardSigmoid');
+    expect((importOnnx(lstmWith([0.2])).recurrentLayers()[0].module as LSTM).recurrentActivation).toBe('hardSigmoid');
+    expect(() => importOnnx(lstmWith([0.3]))).toThrow("LSTM 'lstm': expected HardSigmoid with alpha 0.2 and beta 0.5 (the library's hard sigmoid), got alpha 0.30000001192092896 and beta 0.5");
+    expect(() => importOnnx(lstmWith([0.2, 0.2]))).toThrow('expected activation_alpha / activation_beta only for activations that take them, got 2 alphas and 0 betas');
+  });
+
   it('gives layers of the library, each of which saves as a model file', () => {
     const model = importOnnx(new Uint8Array(readFileSync(join(root, 'models/lstm_L2_bi.onnx'))));
     for (const { module } of model.recurrentLayers()) {
