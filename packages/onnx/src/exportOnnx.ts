@@ -54,6 +54,7 @@ function checkStages(stages: readonly OnnxStage[]): void {
       throw new Error(`exportOnnx: expected stage ${k} to be an Embedding, RNN, LSTM, GRU (or a Recurrent / concatenating Bidirectional of GRUCell({ resetAfter: false })), Linear, LayerNorm, Dropout, 'softmax', 'logSoftmax' or 'lastStep', got ${got}`);
     }
     if (stage instanceof Embedding && k !== 0) throw new Error(`exportOnnx: expected the Embedding as the first stage, got it at stage ${k}`);
+    if (stage instanceof LSTM && stage.peephole) throw new Error(`exportOnnx: expected an LSTM without peepholes (this exporter does not write ONNX's P input), got peephole: true at stage ${k}`);
     if ((stage instanceof LSTM) && stage.projSize > 0) throw new Error(`exportOnnx: expected an LSTM without projSize (ONNX's LSTM has no projection), got projSize ${stage.projSize} at stage ${k}`);
   });
 }

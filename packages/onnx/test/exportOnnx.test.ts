@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { type Tensor, fromData } from '@recurrent/tensor';
-import { LSTM } from '@recurrent/layers';
-import { exportOnnx, importOnnx, onnxExample, runStages } from '../src/index.js';
+import { LSTM, decodeModel, encodeModel } from '@recurrent/layers';
+import { type OnnxModel, exportOnnx, importOnnx, onnxExample, onnxModelKind, runStages } from '../src/index.js';
 import { exportCases } from './exportCases.js';
 
 /** Largest |a − b| over two tensors of the same shape (the shapes must match). */
@@ -28,6 +28,9 @@ describe('exportOnnx in onnxruntime-node', () => {
       expect(Object.keys(example.outputs)).toEqual(session.outputNames);
       expect(Object.keys(example.inputs)).toEqual(session.inputNames);
       const errors: string[] = [];
+      // library → ONNX → library, then through a model file of the whole imported graph
+      const kinds = [onnxModelKind];
+      const fromFile = decodeModel<OnnxModel>(encodeModel(importOnnx(bytes), { kinds }), { kinds }).module;
       // the example's batch and length, then other ones (dynamic axes)
       for (const [batch, time] of [[2, 5], [3, 8], [1, 1]]) {
         const inputs = c.inputs(batch, time, batch * 10 + time);
@@ -40,6 +43,7 @@ describe('exportOnnx in onnxruntime-node', () => {
           const fromImport = maxError({ dims: back.shape, data: back.data }, want);
           expect(fromOrt).toBeLessThanOrEqual(1e-5);
           expect(fromImport).toBeLessThanOrEqual(1e-5);
+          expect(Array.from(fromFile.forward(inputs)[name].value.data)).toEqual(Array.from(back.data));
           errors.push(`${name}[${batch}×${time}] ort ${fromOrt.toExponential(1)} import ${fromImport.toExponential(1)}`);
         }
       }
@@ -52,6 +56,7 @@ describe('exportOnnx in onnxruntime-node', () => {
     expect(() => exportOnnx([lstm, 'gelu' as never])).toThrow("'softmax', 'logSoftmax' or 'lastStep', got \"gelu\"");
     expect(() => exportOnnx([lstm], { opset: 13 })).toThrow('expected opset an integer ≥ 14, got 13');
     expect(() => exportOnnx([new LSTM({ inputSize: 2, hiddenSize: 3, projSize: 2 })])).toThrow('expected an LSTM without projSize');
+    expect(() => exportOnnx([new LSTM({ inputSize: 2, hiddenSize: 3, peephole: true })])).toThrow('expected an LSTM without peepholes');
     expect(() => exportOnnx([lstm], { dynamic: true } as never)).toThrow("got 'dynamic'");
     expect(fromData).toBeTypeOf('function');
   });
