@@ -4,7 +4,7 @@ import { type Json, type ModuleKind, ModelFileError, type ShapeMap, describeModu
 import { Attributes } from './attributes.js';
 import { type OnnxGraph, checkOnnxGraph } from './onnxGraph.js';
 import { OnnxModel, zeroParameters } from './importOnnx.js';
-import { recurrentLayer, recurrentSpec } from './recurrentNode.js';
+import { recurrentLayer, recurrentSpec, recurrentStateShapes } from './recurrentNode.js';
 
 /** A graph read from a file, checked (a ModelFileError naming the problem otherwise). */
 function graphOf(options: Record<string, unknown>): OnnxGraph {
@@ -45,14 +45,23 @@ export const onnxModelKind: ModuleKind = {
   schema: { graph: option.shaped('an ONNX graph description (an object)', (v) => typeof v === 'object' && v !== null && !Array.isArray(v)) },
   required: ['graph'],
   childNames: (options) => layerNames(graphOf(options)),
-  parameterShapes(options, children): ShapeMap | null {
+  parameterShapes(options): ShapeMap {
+    // every shape follows from the graph (each recurrent layer's from its node), so a file's
+    // tensors are compared with them before anything is allocated
     const graph = graphOf(options);
     const out: ShapeMap = { ...graph.parameters };
-    for (const name of layerNames(graph)) {
-      const shapes = children[name];
-      if (shapes === null || shapes === undefined) return null;
-      for (const [key, shape] of Object.entries(shapes)) out[`${name}.${key}`] = shape;
-    }
+    graph.nodes.forEach((node, k) => {
+      if (!node.recurrent) return;
+      const at = `${node.opType} '${node.name || `node ${k}`}'`;
+      if (!['LSTM', 'GRU', 'RNN'].includes(node.opType)) throw new ModelFileError('bad-options', `loadModel: OnnxModel graph: ${at} is no recurrent node, got a recurrent layer for it`);
+      let shapes: ShapeMap;
+      try {
+        shapes = recurrentStateShapes(recurrentSpec(node.opType as 'LSTM', at, new Attributes(node.attributes, at), node.recurrent, node.inputs));
+      } catch (error) {
+        throw new ModelFileError('bad-options', `loadModel: OnnxModel graph: ${(error as Error).message}`);
+      }
+      for (const [key, shape] of Object.entries(shapes)) out[`${node.recurrent.module}.${key}`] = shape;
+    });
     return out;
   },
   build(options, children) {

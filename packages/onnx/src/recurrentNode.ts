@@ -160,17 +160,36 @@ export function recurrentLayer(spec: RecurrentSpec): Module {
   return new RNN({ ...common, nonlinearity: spec.nonlinearity });
 }
 
+/** The state-dict name of one weight of {@link recurrentLayer}'s module, for direction `d`. */
+function stateName(spec: RecurrentSpec, stem: string, d: number): string {
+  if (!onCells(spec)) return `${stem}_l0${d === 1 ? '_reverse' : ''}`;
+  return spec.directions === 2 ? `${d === 0 ? 'forward' : 'reverse'}.${stem}` : stem;
+}
+
+/** The parameter shapes of {@link recurrentLayer}'s module, by state-dict name (known before building it). */
+export function recurrentStateShapes(spec: RecurrentSpec): Record<string, number[]> {
+  const rows = gateOrder[spec.kind].length * spec.hiddenSize;
+  const out: Record<string, number[]> = {};
+  for (let d = 0; d < spec.directions; d++) {
+    out[stateName(spec, 'weight_ih', d)] = [rows, spec.inputSize];
+    out[stateName(spec, 'weight_hh', d)] = [rows, spec.hiddenSize];
+    if (spec.bias) {
+      out[stateName(spec, 'bias_ih', d)] = [rows];
+      out[stateName(spec, 'bias_hh', d)] = [rows];
+    }
+  }
+  return out;
+}
+
 /** The state dict of {@link recurrentLayer}'s module from ONNX's stacked `W`, `R`, `B`. */
 export function recurrentStateDict(spec: RecurrentSpec, W: FloatValue, R: FloatValue, bias: FloatValue | null): Record<string, Tensor> {
   const D = spec.directions, hidden = spec.hiddenSize, inputSize = spec.inputSize;
   const order = gateOrder[spec.kind];
   const rows = order.length * hidden;
   const w = valueOf(W).data, r = valueOf(R).data, b = bias ? valueOf(bias).data : null;
-  const suffix = (d: number) => (onCells(spec) ? (D === 2 ? (d === 0 ? 'forward.' : 'reverse.') : '') : '');
-  const tail = (d: number) => (onCells(spec) ? '' : `_l0${d === 1 ? '_reverse' : ''}`);
   const out: Record<string, Tensor> = {};
   for (let d = 0; d < D; d++) {
-    const name = (stem: string) => `${suffix(d)}${stem}${tail(d)}`;
+    const name = (stem: string) => stateName(spec, stem, d);
     out[name('weight_ih')] = fromData(reorder(Float32Array.from(w.subarray(d * rows * inputSize, (d + 1) * rows * inputSize)), rows, inputSize, order), [rows, inputSize]);
     out[name('weight_hh')] = fromData(reorder(Float32Array.from(r.subarray(d * rows * hidden, (d + 1) * rows * hidden)), rows, hidden, order), [rows, hidden]);
     if (b) {

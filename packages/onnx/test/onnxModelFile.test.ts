@@ -85,6 +85,15 @@ describe('an imported ONNX graph as a model file', () => {
     expect(refused((g) => { const name = Object.keys(g.constants)[0]; g.constants[name].data.push(1); })).toMatch(/values for shape/);
   });
 
+  it('compares every weight shape the graph implies with the file before allocating', () => {
+    const charlm = file.cases.find((c) => c.name.startsWith('charlm'))!;
+    const bytes = encodeModel(importOnnx(onnxBytes(charlm)), { kinds });
+    const damaged = withGraph(bytes, (g) => { const name = Object.keys(g.parameters)[0]; g.parameters[name] = [2 ** 30, 2 ** 10]; });
+    expect(() => decodeModel(damaged, { kinds })).toThrow(/expected '.*' \[.*\] as the file holds it, got \[1073741824, 1024\] from the options/);
+    const wide = withGraph(bytes, (g) => { const node = g.nodes.find((n: any) => n.recurrent); node.recurrent.W[2] = 2 ** 30; });
+    expect(() => decodeModel(wide, { kinds })).toThrow(/as the file holds it, got \[\d+, 1073741824\] from the options/);
+  });
+
   it('refuses a file without the kind, naming it', () => {
     const bytes = encodeModel(importOnnx(onnxBytes(file.cases[0])), { kinds });
     expect(() => decodeModel(bytes)).toThrow(/expected a known module kind .*got 'OnnxModel'/);
