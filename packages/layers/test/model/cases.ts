@@ -4,7 +4,7 @@ import { Generator, type Tensor, option, randn, tensor } from '@recurrent/tensor
 import { Module, type Variable, noGrad } from '@recurrent/autograd';
 import { ClockworkCell, GRUCell, JordanCell, LSTMCell, RNNCell, SCRNCell } from '@recurrent/cells';
 import {
-  Attention, AttentionEncoderDecoder, Bidirectional, Dropout, Embedding, EncoderDecoder, GRU, LSTM, LayerNorm, Linear, type ModuleKind, RNN, Recurrent,
+  Attention, AttentionEncoderDecoder, Bidirectional, Dropout, LayerNormGRU, LayerNormLSTM, MinGRU, MinLSTM, Embedding, EncoderDecoder, GRU, LSTM, LayerNorm, Linear, type ModuleKind, RNN, Recurrent,
   SequenceModel, Stacked, TokenModel,
 } from '../../src/index.js';
 
@@ -96,6 +96,15 @@ export const modelCases: ModelCase[] = [
       decoder: new LSTMCell({ inputSize: 2, hiddenSize: 4, generator: g(s + 2) }), projection: new Linear({ inFeatures: 4, outFeatures: 5, generator: g(s + 3) }), bos: 0, eos: 4,
     }),
     run: (m) => noGrad(() => out((m as EncoderDecoder).forward(x([3, 2, 3]), ids([[1, 2], [3, 4]])))),
+  },
+  { name: 'MinGRU, 2 layers, log-space scan', make: (s) => new MinGRU({ inputSize: 3, hiddenSize: 5, numLayers: 2, scan: 'log', generator: g(s) }), run: (m) => sequence(m, x([4, 2, 3])) },
+  { name: 'MinLSTM without bias', make: (s) => new MinLSTM({ inputSize: 3, hiddenSize: 4, bias: false, generator: g(s) }), run: (m) => sequence(m, x([4, 2, 3])) },
+  { name: 'LayerNormLSTM bidirectional', make: (s) => trained(new LayerNormLSTM({ inputSize: 3, hiddenSize: 4, bidirectional: true, generator: g(s) }), s), run: (m) => sequence(m, x([4, 2, 3])) },
+  { name: 'LayerNormGRU, 2 layers', make: (s) => trained(new LayerNormGRU({ inputSize: 3, hiddenSize: 4, numLayers: 2, eps: 1e-3, generator: g(s) }), s), run: (m) => sequence(m, x([4, 2, 3])) },
+  {
+    name: 'Embedding → MinGRU → Linear language model (TokenModel)',
+    make: (s) => new TokenModel({ embedding: new Embedding({ numEmbeddings: 9, embeddingDim: 4, generator: g(s) }), rnn: new MinGRU({ inputSize: 4, hiddenSize: 6, generator: g(s + 1) }) as never, linear: new Linear({ inFeatures: 6, outFeatures: 9, generator: g(s + 2) }) }),
+    run: (m) => noGrad(() => out((m as TokenModel).forward(ids([[1, 2], [3, 4], [8, 0]]), null).logits)),
   },
   ...(['dot', 'general', 'concat', 'additive'] as const).map((score): ModelCase => ({
     name: `Attention (${score})`,
