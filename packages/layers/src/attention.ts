@@ -118,6 +118,11 @@ export class Attention extends Module {
     if (score === 'concat' || score === 'additive') this.v = this.registerModule('v', new Linear({ inFeatures: A, outFeatures: 1, bias: false, generator }));
   }
 
+  /** The options that rebuild this module (its parameters aside), as JSON. */
+  config(): { score: AttentionScore; querySize: number; keySize: number; attentionSize: number } {
+    return { score: this.score, querySize: this.querySize, keySize: this.keySize, attentionSize: this.attentionSize };
+  }
+
   /** Checks the keys, builds the mask from `lengths` and projects the keys where the score needs it. */
   prepare(keys: Variable | Tensor, lengths?: readonly number[] | Int32Array): AttentionMemory {
     const shape = valueOf(keys).shape;

@@ -145,6 +145,11 @@ export class AttentionEncoderDecoder extends Module {
     }
   }
 
+  /** The options besides the submodules (the embeddings, `encoder`, `bridge`, `decoder`, `attention`, `combine`, `projection`), as JSON. */
+  config(): { inputFeeding: boolean; bos: number; eos: number } {
+    return { inputFeeding: this.inputFeeding, bos: this.bos, eos: this.eos };
+  }
+
   /** Runs the encoder: the attention memory over its outputs and the decoder's first state. */
   encode(source: Tensor, sourceLengths?: readonly number[]): { memory: AttentionMemory; state: AttentionDecoderState } {
     if (source.rank !== 2 || source.dtype !== 'int32') fail('AttentionEncoderDecoder', 'int32 source tokens [T_in, batch]', `${source.dtype} ${formatShape(source.shape)}`);

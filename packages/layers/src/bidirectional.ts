@@ -53,6 +53,11 @@ export class Bidirectional extends Module implements SequenceLayer {
     this.stateCount = this.forwardLayer.stateCount + this.reverseLayer.stateCount;
   }
 
+  /** The options besides the two directions (submodules `forward` and `reverse` in a model file), as JSON. */
+  config(): { merge: MergeMode; batchFirst: boolean } {
+    return { merge: this.merge, batchFirst: this.batchFirst };
+  }
+
   /** Runs both directions and merges their outputs; `state` is the forward's, then the reverse's. */
   forward(input: Variable | Tensor, options: SequenceOptions = {}): SequenceResult {
     const x = valueOf(input);

@@ -70,6 +70,14 @@ export class Stacked extends Module implements SequenceLayer {
     this.dropout = p > 0 ? new Dropout({ p, generator: options.generator ?? new Generator(options.seed ?? 0) }) : null;
   }
 
+  /**
+   * The options besides the layers themselves, as JSON: `layers` is their count (the model file's
+   * description keeps each layer as a submodule named by its index).
+   */
+  config(): { batchFirst: boolean; dropout: number; layers: number } {
+    return { batchFirst: this.batchFirst, dropout: this.dropout?.p ?? 0, layers: this.layers.length };
+  }
+
   override train(mode = true): this {
     super.train(mode);
     this.dropout?.train(mode);

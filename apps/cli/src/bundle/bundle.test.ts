@@ -8,12 +8,21 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noGrad } from '@recurrent/autograd';
-import { loadCmudict } from '@recurrent/data';
-import type { SequenceModel, TokenModel } from '@recurrent/layers';
+import { loadCmudict, loadFirstNames } from '@recurrent/data';
+import type { AttentionEncoderDecoder, EncoderDecoder, SequenceModel, TokenModel } from '@recurrent/layers';
 import { loadModelFile } from '@recurrent/layers/node';
 import { tensor } from '@recurrent/tensor';
 import { listCheckpoints } from '../checkpoint/checkpoint.js';
+import { autoencoderExtraSteps, nameBatch } from '../tasks/autoencoder.js';
 import { editDistance } from '../tasks/g2p.js';
+import { extraSteps, letterBatch } from '../tasks/g2pAttention.js';
+
+/** Largest |a − b| over two lists of rows. */
+function largestDifference(rows: ArrayLike<number>[], flat: ArrayLike<number>, width: number): number {
+  let worst = 0;
+  rows.forEach((row, t) => Array.from(row).forEach((value, k) => (worst = Math.max(worst, Math.abs(value - flat[t * width + k])))));
+  return worst;
+}
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'recurrent.mjs');
 let folder = '';
@@ -43,11 +52,12 @@ interface Bundle {
   fromBytes(bytes: Uint8Array): BundleModel;
 }
 interface BundleModel {
-  forward(ids: number[]): { logits: Float32Array[] };
+  forward(ids: number[], targets?: number[]): { logits: Float32Array[]; weights?: Float32Array[] };
+  greedy(source: number[], maxLength: number): { ids: number[]; weights: number[][] };
   sample(options: { length: number; temperature: number; seed: number; prime?: string }): string;
   decode(word: string): string[];
   predict(x: Float32Array): Float32Array;
-  io: { outputVocabulary: string[] };
+  io: { outputVocabulary: string[]; vocabulary: string[] };
 }
 
 beforeAll(async () => {
@@ -132,6 +142,83 @@ describe('recurrent export --format bundle', () => {
       return ${JSON.stringify(words)}.map((word) => model.decode(word));
     `);
     expect(decoded).toEqual(words.map((word) => model.decode(word)));
+  }, 240_000);
+
+  it('a g2p-attention bundle decodes greedily the pronunciations `recurrent eval` scores; its logits and attention weights are the library\'s', async () => {
+    const run = join(folder, 'g2p-attention');
+    recurrent('train', 'g2p-attention', '--budget', '3', '--hidden-size', '16', '--batch', '32', '--no-progress', '--out', run);
+    const evaluated = recurrent('eval', run);
+    const reported = evaluated.trim().split('\n').at(-1)!.split(': ').at(-1)!;
+    const printed = recurrent('export', run, '--format', 'bundle', '--output', join(folder, 'g2p-attention.js'));
+    const code = Number(/code (\d+\.\d) KB/.exec(printed)![1]);
+    expect(code).toBeLessThan(40);
+    const { model } = (await import(pathToFileURL(join(folder, 'g2p-attention.js')).href)) as Bundle;
+    const cmudict = await loadCmudict();
+    let errors = 0;
+    let reference = 0;
+    for (const example of cmudict.validation) {
+      const decoded = model!.decode(example.word).map((symbol) => model!.io.outputVocabulary.indexOf(symbol));
+      errors += editDistance(decoded, example.phonemeIds);
+      reference += example.phonemeIds.length;
+    }
+    // greedy decoding of every validation word: the phoneme error rate eval prints
+    expect((errors / reference).toFixed(4)).toBe(reported);
+    // the library's greedy tokens and teacher-forced logits and weights for a few words (1e-5)
+    const { module } = loadModelFile<AttentionEncoderDecoder>(join(listCheckpoints(run).at(-1)!, 'model.safetensors'));
+    const words = cmudict.validation.slice(0, 40);
+    const { source, lengths } = letterBatch(words);
+    const library = noGrad(() => module.greedyDecode(source, { maxLength: Math.max(...lengths) + extraSteps, sourceLengths: lengths }).tokens);
+    expect(words.map((word) => model!.greedy(Array.from(word.letterIds), word.letterIds.length + extraSteps).ids)).toEqual(library.map((ids, b) => ids.slice(0, lengths[b] + extraSteps)));
+    const word = words[3], targets = Array.from(word.phonemeIds);
+    const forced = noGrad(() => module.forward(tensor(Array.from(word.letterIds, (id) => [id]), { dtype: 'int32' }), tensor(targets.map((id) => [id]), { dtype: 'int32' })));
+    const mine = model!.forward(Array.from(word.letterIds), targets);
+    expect(largestDifference(mine.logits, forced.logits.value.data, forced.logits.shape[2])).toBeLessThan(1e-5);
+    expect(largestDifference(mine.weights!, forced.weights.value.data, word.letterIds.length)).toBeLessThan(1e-5);
+    // in chromium: the same pronunciations and logits
+    const page = await inChromium<{ decoded: string[][]; logits: number[][] }>(`
+      const { model } = await import('/g2p-attention.js');
+      return { decoded: ${JSON.stringify(words.map((w) => w.word))}.map((word) => model.decode(word)), logits: model.forward(${JSON.stringify(Array.from(word.letterIds))}, ${JSON.stringify(targets)}).logits.map((row) => Array.from(row)) };
+    `);
+    expect(page.decoded).toEqual(words.map((w) => model!.decode(w.word)));
+    expect(largestDifference(page.logits, forced.logits.value.data, forced.logits.shape[2])).toBeLessThan(1e-5);
+  }, 600_000);
+
+  it('an autoencoder bundle (EncoderDecoder of cells) decodes greedily what the library decodes; logits 1e-5 in Node and chromium', async () => {
+    const run = join(folder, 'autoencoder');
+    recurrent('train', 'autoencoder', '--budget', '3', '--hidden-size', '16', '--batch', '32', '--no-progress', '--out', run);
+    const printed = recurrent('export', run, '--format', 'bundle', '--weights', 'sibling', '--output', join(folder, 'autoencoder.js'));
+    expect(Number(/code (\d+\.\d) KB/.exec(printed)![1])).toBeLessThan(40);
+    const bundle = (await import(pathToFileURL(join(folder, 'autoencoder.js')).href)) as Bundle;
+    const model = bundle.fromBytes(readFileSync(join(folder, 'autoencoder.safetensors')));
+    const { module } = loadModelFile<EncoderDecoder>(join(listCheckpoints(run).at(-1)!, 'model.safetensors'));
+    const { characters, validation } = await loadFirstNames();
+    const names = validation.slice(0, 200).map(({ name }) => name);
+    const encoded = names.map((name) => characters.encode(name));
+    const { source, lengths, fed } = nameBatch(encoded, characters.padId!, characters.eosId!);
+    // decoded as a batch, each name cut at its own length + the extra steps: what it decodes to alone
+    const library = noGrad(() => module.greedyDecode(source, { maxLength: Math.max(...lengths) + autoencoderExtraSteps, sourceLengths: lengths }));
+    expect(names.map((name) => model.decode(name).join(''))).toEqual(library.map((ids, b) => characters.decode(ids.slice(0, lengths[b] + autoencoderExtraSteps)).join('')));
+    const ids = Array.from(encoded[0]);
+    const forced = noGrad(() => module.forward(tensor(ids.map((id) => [id]), { dtype: 'int32' }), tensor([...ids, characters.eosId!].map((id) => [id]), { dtype: 'int32' })));
+    const width = forced.shape[2];
+    expect(largestDifference(model.forward(ids, [...ids, characters.eosId!]).logits, forced.value.data, width)).toBeLessThan(1e-5);
+    expect(fed.shape[1]).toBe(names.length);
+    const page = await inChromium<{ decoded: string[]; logits: number[][] }>(`
+      const bundle = await import('/autoencoder.js');
+      const model = await bundle.load();
+      return { decoded: ${JSON.stringify(names)}.map((name) => model.decode(name).join('')), logits: model.forward(${JSON.stringify(ids)}, ${JSON.stringify([...ids, characters.eosId!])}).logits.map((row) => Array.from(row)) };
+    `);
+    expect(page.decoded).toEqual(names.map((name) => model.decode(name).join('')));
+    expect(largestDifference(page.logits, forced.value.data, width)).toBeLessThan(1e-5);
+  }, 600_000);
+
+  it('a births bundle is refused by name (its model is not one the bundle runs)', () => {
+    const run = join(folder, 'births');
+    recurrent('train', 'births', '--budget', '1', '--hidden-size', '8', '--no-progress', '--out', run);
+    const result = spawnSync(process.execPath, [bin, 'export', run, '--format', 'bundle', '--output', join(folder, 'births.js')], { cwd: folder, encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/--format bundle runs TokenModel, SequenceModel, EncoderDecoder, AttentionEncoderDecoder models, got a BirthsModel \(births\)/);
+    expect(existsSync(join(folder, 'births.js'))).toBe(false);
   }, 240_000);
 
   it('a forecaster bundle predicts what the library predicts (1e-5)', async () => {

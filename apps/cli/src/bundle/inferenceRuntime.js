@@ -1,8 +1,9 @@
 // The inference runtime of `recurrent export --format bundle`: plain JavaScript with no imports,
 // copied into the bundle after the model's bytes. It reads a model file (a safetensors file whose
-// __metadata__ holds the description), runs Embedding → LSTM/GRU/RNN → Linear (TokenModel) or
-// LSTM/GRU/RNN → Linear (SequenceModel) on typed arrays, and samples text or decodes CTC the way
-// the recurrent command does. Arithmetic is float64 over the file's float32 weights.
+// __metadata__ holds the description), runs Embedding → LSTM/GRU/RNN → Linear (TokenModel),
+// LSTM/GRU/RNN → Linear (SequenceModel), an EncoderDecoder of cells or an attentional
+// encoder–decoder on typed arrays, and samples text, decodes CTC or decodes greedily the way the
+// recurrent command does. Arithmetic is float64 over the file's float32 weights.
 
 /** The bytes of a base64 text. */
 function decodeBase64(text) {
@@ -166,29 +167,50 @@ function makeRecurrent(node, tensors, prefix) {
   };
 }
 
+/** Refuses what the runtime does not compute (it is refused, not approximated): PyTorch's default gates only. */
+function checkGates(node, kinds) {
+  const o = node.options;
+  if (!kinds.includes(node.kind)) throw new Error(`bundle: expected ${kinds.join(', ')}, got ${node.kind}`);
+  if (o.peephole || (o.recurrentActivation && o.recurrentActivation !== 'sigmoid') || o.resetAfter === false || o.batchFirst) {
+    throw new Error(`bundle: expected ${node.kind} with sigmoid gates, no peepholes, resetAfter and time-major input, got ${JSON.stringify(o)}`);
+  }
+}
+
+/** One step of an LSTMCell / GRUCell / RNNCell whose parameters are named `${prefix}weight_ih` and so on. */
+function makeCell(node, tensors, prefix) {
+  checkGates(node, ['LSTMCell', 'GRUCell', 'RNNCell']);
+  return makeDirection(node.kind.replace('Cell', ''), node.options, tensors, prefix, '', node.options.inputSize);
+}
+
+/** The row `id` of an embedding matrix of width `dim`, the id checked. */
+function embedRow(weight, dim, id) {
+  if (!Number.isInteger(id) || id < 0 || id * dim >= weight.length) throw new Error(`bundle: expected token ids in [0, ${weight.length / dim - 1}], got ${id}`);
+  return weight.subarray(id * dim, (id + 1) * dim);
+}
+
+/** The first index of the largest value. */
+function argmax(row) {
+  let best = 0;
+  for (let k = 1; k < row.length; k++) if (row[k] > row[best]) best = k;
+  return best;
+}
+
 /** Builds the runnable model from a model file's bytes. */
 function createModel(bytes) {
   const { description, tensors } = readModelFile(bytes);
   const root = description.module;
+  if (root.kind === 'EncoderDecoder' || root.kind === 'AttentionEncoderDecoder') return createSeq2Seq(description, tensors);
   const io = description.io || {};
-  if (root.kind !== 'TokenModel' && root.kind !== 'SequenceModel') throw new Error(`bundle: expected a TokenModel or SequenceModel, got ${root.kind}`);
+  if (root.kind !== 'TokenModel' && root.kind !== 'SequenceModel') throw new Error(`bundle: expected a TokenModel, SequenceModel, EncoderDecoder or AttentionEncoderDecoder, got ${root.kind}`);
   const rnnNode = root.children.rnn;
-  if (!['LSTM', 'GRU', 'RNN'].includes(rnnNode.kind)) throw new Error(`bundle: expected an LSTM, GRU or RNN, got ${rnnNode.kind}`);
-  const o = rnnNode.options;
-  // what the runtime computes: PyTorch's default gates; anything else is refused, not approximated
-  if (o.peephole || (o.recurrentActivation && o.recurrentActivation !== 'sigmoid') || o.resetAfter === false || o.batchFirst) {
-    throw new Error(`bundle: expected ${rnnNode.kind} with sigmoid gates, no peepholes, resetAfter and time-major input, got ${JSON.stringify(o)}`);
-  }
+  checkGates(rnnNode, ['LSTM', 'GRU', 'RNN']);
   const rnn = makeRecurrent(rnnNode, tensors, 'rnn.');
   const linear = root.children.linear.options;
   const W = tensors.get('linear.weight'), b = tensors.get('linear.bias') || null;
   const head = (h) => affine(W, b, h, linear.outFeatures, linear.inFeatures, new Float32Array(linear.outFeatures));
   const embedding = root.kind === 'TokenModel' ? tensors.get('embedding.weight') : null;
   const dim = embedding ? root.children.embedding.options.embeddingDim : 0;
-  const embed = (id) => {
-    if (!Number.isInteger(id) || id < 0 || id * dim >= embedding.length) throw new Error(`bundle: expected token ids in [0, ${embedding.length / dim - 1}], got ${id}`);
-    return embedding.subarray(id * dim, (id + 1) * dim);
-  };
+  const embed = (id) => embedRow(embedding, dim, id);
   const index = new Map((io.vocabulary || []).map((symbol, k) => [symbol, k]));
 
   /** Logits `[T, outputSize]` (one Float32Array per step) for token ids, and the state after them. */
@@ -281,4 +303,162 @@ function createModel(bytes) {
   }
 
   return { description, io, forward, initialState: rnn.initialState, sample, decode, predict };
+}
+
+/**
+ * An encoder–decoder: `EncoderDecoder` (a Recurrent cell, or a Stacked of one, encodes; its final
+ * state starts the decoder cell) or `AttentionEncoderDecoder` (a bidirectional LSTM/GRU encodes, a
+ * bridge starts the decoder cell, which attends over the encoder's outputs at every step).
+ * `forward(source, targets)` gives teacher-forced logits; `greedy(source, maxLength)` and
+ * `decode(text)` decode as the library's greedyDecode does.
+ */
+function createSeq2Seq(description, tensors) {
+  const root = description.module;
+  const io = description.io || {};
+  const c = root.children;
+  const { bos, eos } = root.options;
+  const table = (name) => tensors.get(`${name}.weight`);
+  const linear = (name) => {
+    const o = c[name].options, W = table(name), b = tensors.get(`${name}.bias`) || null;
+    return (x) => affine(W, b, x, o.outFeatures, o.inFeatures, new Float64Array(o.outFeatures));
+  };
+  const sourceDim = c.sourceEmbedding ? c.sourceEmbedding.options.embeddingDim : 0;
+  const targetDim = c.targetEmbedding.options.embeddingDim;
+  const projection = linear('projection');
+  const decoder = makeCell(c.decoder, tensors, 'decoder.');
+  const sourceRows = (source) => Array.from(source, (id) => embedRow(table('sourceEmbedding'), sourceDim, id));
+  let encode, step;
+  if (root.kind === 'EncoderDecoder') {
+    if (!c.sourceEmbedding) throw new Error('bundle: expected an EncoderDecoder of token sources (a sourceEmbedding), got float sources');
+    // the encoder: Recurrent(cell) or Stacked([Recurrent(cell)]), forward in time
+    let node = c.encoder, prefix = 'encoder.';
+    if (node.kind === 'Stacked' && node.options.layers === 1) [node, prefix] = [node.children['0'], 'encoder.0.'];
+    if (node.kind !== 'Recurrent' || node.options.reverse || node.options.batchFirst) throw new Error(`bundle: expected an encoder Recurrent(cell) running forward, got ${node.kind} ${JSON.stringify(node.options)}`);
+    const encoder = makeCell(node.children.cell, tensors, prefix);
+    encode = (source) => {
+      let state = encoder.zero();
+      for (const x of sourceRows(source)) state = encoder.step(x, state);
+      return { state, memory: null };
+    };
+    step = (previous, carried) => {
+      const state = decoder.step(embedRow(table('targetEmbedding'), targetDim, previous), carried.state);
+      return { logits: projection(state.h), carried: { state, memory: null } };
+    };
+  } else {
+    checkGates(c.encoder, ['LSTM', 'GRU']);
+    const encoder = makeRecurrent(c.encoder, tensors, 'encoder.');
+    const bridge = linear('bridge'), combine = linear('combine');
+    const layers = c.encoder.options.numLayers || 1;
+    const { score, querySize: Q, keySize: K } = c.attention.options;
+    const A = c.attention.options.attentionSize || Q;
+    const C = c.combine.options.outFeatures;
+    const feeding = root.options.inputFeeding;
+    const W = tensors.get('attention.weight') || tensors.get('attention.linear.weight') || tensors.get('attention.query.weight');
+    const Wk = tensors.get('attention.key.weight'), bk = tensors.get('attention.key.bias'), v = tensors.get('attention.v.weight');
+    encode = (source) => {
+      const { outputs, state } = encoder.run(sourceRows(source), encoder.initialState());
+      // the last layer's two final hidden states, forward then reverse, through the bridge and tanh
+      const last = new Float64Array(K);
+      last.set(state[2 * layers - 2].h, 0);
+      last.set(state[2 * layers - 1].h, K / 2);
+      const h = bridge(last).map(Math.tanh);
+      const cell = c.decoder.kind === 'LSTMCell' ? { h, c: new Float64Array(c.decoder.options.hiddenSize) } : { h };
+      // the keys' projections that do not depend on the query (concat: W_a[:, Q:] k; additive: W_k k + b)
+      const projected = outputs.map((k) => {
+        if (score === 'additive') return affine(Wk, bk, k, A, K, new Float64Array(A));
+        if (score !== 'concat') return null;
+        const out = new Float64Array(A);
+        for (let a = 0; a < A; a++) for (let j = 0; j < K; j++) out[a] += W[a * (Q + K) + Q + j] * k[j];
+        return out;
+      });
+      return { state: cell, feed: feeding ? new Float64Array(C) : null, memory: { keys: outputs, projected } };
+    };
+    const attend = (q, memory) => {
+      const S = memory.keys.length, e = new Float64Array(S);
+      let u = q;
+      if (score === 'general') {
+        u = new Float64Array(K);
+        for (let i = 0; i < Q; i++) for (let j = 0; j < K; j++) u[j] += q[i] * W[i * K + j];
+      }
+      let queryPart = null;
+      if (score === 'additive') queryPart = affine(W, null, q, A, Q, new Float64Array(A));
+      if (score === 'concat') {
+        queryPart = new Float64Array(A);
+        for (let a = 0; a < A; a++) for (let i = 0; i < Q; i++) queryPart[a] += W[a * (Q + K) + i] * q[i];
+      }
+      for (let s = 0; s < S; s++) {
+        if (queryPart) {
+          for (let a = 0; a < A; a++) e[s] += v[a] * Math.tanh(memory.projected[s][a] + queryPart[a]);
+        } else for (let j = 0; j < K; j++) e[s] += u[j] * memory.keys[s][j];
+      }
+      const top = Math.max(...e);
+      let total = 0;
+      for (let s = 0; s < S; s++) total += (e[s] = Math.exp(e[s] - top));
+      const context = new Float64Array(K);
+      for (let s = 0; s < S; s++) {
+        e[s] /= total;
+        for (let j = 0; j < K; j++) context[j] += e[s] * memory.keys[s][j];
+      }
+      return { context, weights: e };
+    };
+    step = (previous, carried) => {
+      const embedded = embedRow(table('targetEmbedding'), targetDim, previous);
+      const input = new Float64Array(targetDim + (carried.feed ? C : 0));
+      input.set(embedded, 0);
+      if (carried.feed) input.set(carried.feed, targetDim);
+      const state = decoder.step(input, carried.state);
+      const { context, weights } = attend(state.h, carried.memory);
+      const joined = new Float64Array(K + state.h.length);
+      joined.set(context, 0);
+      joined.set(state.h, K);
+      const attentional = combine(joined).map(Math.tanh);
+      return { logits: projection(attentional), weights, carried: { state, feed: carried.feed ? attentional : null, memory: carried.memory } };
+    };
+  }
+
+  /** Teacher forcing: logits per target step (Float32Array), step t reading target t − 1 (bos first). */
+  function forward(source, targets) {
+    let carried = encode(source);
+    const logits = [], weights = [];
+    let previous = bos;
+    for (const target of targets) {
+      const result = step(previous, carried);
+      logits.push(Float32Array.from(result.logits));
+      if (result.weights) weights.push(Float32Array.from(result.weights));
+      carried = result.carried;
+      previous = target;
+    }
+    return { logits, weights };
+  }
+
+  /** Greedy decoding: the argmax at every step until eos or `maxLength` tokens (eos not included). */
+  function greedy(source, maxLength) {
+    let carried = encode(source);
+    const ids = [], weights = [];
+    let previous = bos;
+    for (let t = 0; t < maxLength; t++) {
+      const result = step(previous, carried);
+      carried = result.carried;
+      previous = argmax(result.logits);
+      if (previous === eos) break;
+      ids.push(previous);
+      if (result.weights) weights.push(Array.from(result.weights));
+    }
+    return { ids, weights };
+  }
+
+  const index = new Map((io.vocabulary || []).map((symbol, k) => [symbol, k]));
+  const extraSteps = io.extra && Number.isInteger(io.extra.extraSteps) ? io.extra.extraSteps : 8;
+  /** Greedy decoding of a text (one id a character), at most its length + extraSteps symbols: the output symbols. */
+  function decode(text) {
+    const ids = Array.from(text, (symbol) => {
+      const id = index.get(symbol);
+      if (id === undefined) throw new Error(`bundle: expected symbols of the vocabulary, got '${symbol}' in '${text}'`);
+      return id;
+    });
+    const symbols = io.outputVocabulary || io.vocabulary;
+    return greedy(ids, ids.length + extraSteps).ids.map((id) => (symbols ? symbols[id] : id));
+  }
+
+  return { description, io, forward, greedy, decode };
 }

@@ -9,11 +9,14 @@ export interface BundleText {
   codeBytes: number;
 }
 
+/** The model kinds (the description's root) a bundle runs. */
+export const bundleKinds: readonly string[] = ['TokenModel', 'SequenceModel', 'EncoderDecoder', 'AttentionEncoderDecoder'];
+
 const runtime = readFileSync(new URL('./inferenceRuntime.js', import.meta.url), 'utf8');
 
 /**
  * One ESM file with no imports that runs a model file's forward pass (and sampling for language
- * models, greedy CTC decoding for g2p) on typed arrays: the runtime, then either the model file
+ * models, greedy CTC decoding for g2p, greedy seq2seq decoding for encoder–decoders) on typed arrays: the runtime, then either the model file
  * embedded as base64 (`export const model`) or a `load()` that fetches the sibling
  * `.safetensors` file. Both kinds also export `fromBytes(bytes)`.
  *
@@ -24,7 +27,8 @@ const runtime = readFileSync(new URL('./inferenceRuntime.js', import.meta.url), 
 export function bundleSource(modelFile: Uint8Array, options: { weights: BundleWeights; siblingName?: string; title?: string }): BundleText {
   const head = [
     `// ${options.title ?? 'A recurrent model'}: an inference bundle written by \`recurrent export --format bundle\`.`,
-    '// No imports: Embedding → LSTM/GRU/RNN → Linear on typed arrays; sample(), decode(), forward(), predict().',
+    '// No imports: token and sequence models, encoder–decoders with or without attention, on typed arrays;',
+    '// sample(), decode(), forward(), predict(), greedy().',
     '',
   ].join('\n');
   const tail = [

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Module } from '@recurrent/autograd';
-import { type ModelIO, encodeModel } from '@recurrent/layers';
+import { type ModelIO, type ModuleKind, encodeModel } from '@recurrent/layers';
 import { type Tensor, decodeSafetensors, encodeSafetensors, fromData } from '@recurrent/tensor';
 import { CliError } from '../cliError.js';
 import { fsyncPath } from '@recurrent/layers/node';
@@ -76,7 +76,7 @@ const stepPattern = /^step-(\d{9})$/;
 export function saveCheckpoint(
   runDirectory: string,
   contents: {
-    weights: Record<string, Tensor>; model?: Module; io?: ModelIO; optimizer: unknown; data: Record<string, unknown>;
+    weights: Record<string, Tensor>; model?: Module; io?: ModelIO; kinds?: readonly ModuleKind[]; optimizer: unknown; data: Record<string, unknown>;
     state: Omit<CheckpointState, 'format' | 'version' | 'optimizer' | 'data'>;
   },
   keep = 3,
@@ -91,7 +91,7 @@ export function saveCheckpoint(
   const optimizer = extractTensors(contents.optimizer, stateTensors, 'optimizer');
   const data = extractTensors(contents.data, stateTensors, 'data') as Record<string, unknown>;
   const modelBytes = contents.model
-    ? encodeModel(contents.model, { io: { ...contents.io, extra: { ...(contents.io?.extra as object | undefined), trainedBy: 'recurrent', task: contents.state.task, step: contents.state.step, training: JSON.parse(JSON.stringify(contents.state.training)) } } })
+    ? encodeModel(contents.model, { kinds: contents.kinds, io: { ...contents.io, extra: { ...(contents.io?.extra as object | undefined), trainedBy: 'recurrent', task: contents.state.task, step: contents.state.step, training: JSON.parse(JSON.stringify(contents.state.training)) } } })
     : encodeSafetensors(contents.weights, { format: 'pt' });
   const stateBytes = encodeSafetensors(stateTensors);
   const checksums = { 'model.safetensors': checksum(modelBytes), 'state.safetensors': checksum(stateBytes) };

@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { encodeModel } from '@recurrent/layers';
+import { describeModule, encodeModel } from '@recurrent/layers';
 import { encodeSafetensors } from '@recurrent/tensor';
 import { writeFileAtomic } from '../checkpoint/atomicWrite.js';
-import { bundleSource } from '../bundle/writeBundle.js';
+import { bundleKinds, bundleSource } from '../bundle/writeBundle.js';
 import { CliError } from '../cliError.js';
 import { parse } from '../options.js';
 import { exportOnnxCommand } from './onnxExport.js';
 import { exportedVocabulary, pytorchModule } from './pytorchModule.js';
+import { taskKinds } from '../tasks/moduleKinds.js';
 import { restoreTask } from './restoreModel.js';
 
 /**
@@ -46,7 +47,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   }
   // the task's io (vocabulary, framing) with what the source file kept beside it (training options)
   const io = { ...task.io, extra: { ...(task.io?.extra as object | undefined), ...(source.io?.extra as object | undefined) } };
-  const modelFile = encodeModel(task.model, { io });
+  const modelFile = encodeModel(task.model, { io, kinds: taskKinds });
   if (format === 'model') {
     const output = resolve(values.output ?? 'model.safetensors');
     writeFileAtomic(output, modelFile);
@@ -54,6 +55,8 @@ export async function exportCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (format === 'bundle') {
+    const kind = describeModule(task.model, taskKinds).kind;
+    if (!bundleKinds.includes(kind)) throw new CliError(`recurrent export: --format bundle runs ${bundleKinds.join(', ')} models, got a ${kind} (${task.name}); --format model writes its model file`, 2);
     const output = resolve(values.output ?? 'model.js');
     const siblingName = `${basename(output).replace(/\.m?js$/, '')}.safetensors`;
     const { source: text, codeBytes } = bundleSource(modelFile, { weights: weightsMode, siblingName, title: `A ${task.name} model trained by recurrent (step ${source.step})` });

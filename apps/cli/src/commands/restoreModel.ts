@@ -4,6 +4,7 @@ import { loadModelFile } from '@recurrent/layers/node';
 import { type LoadedCheckpoint, loadCheckpoint } from '../checkpoint/checkpoint.js';
 import { CliError } from '../cliError.js';
 import type { TrainOptions } from '../options.js';
+import { taskKinds } from '../tasks/moduleKinds.js';
 import { buildTask } from '../tasks/registry.js';
 import type { TrainingTask } from '../training/task.js';
 
@@ -42,7 +43,7 @@ export async function restoreTask(path: string): Promise<{ task: TrainingTask; s
 async function restoreFromModelFile(path: string): Promise<{ task: TrainingTask; source: RestoredSource; options: TrainOptions }> {
   let file: ReturnType<typeof loadModelFile>;
   try {
-    file = loadModelFile(path);
+    file = loadModelFile(path, { kinds: taskKinds });
   } catch (error) {
     if (error instanceof ModelFileError) throw new CliError(`${path}: ${error.message} [${error.code}]`);
     throw error;

@@ -8,6 +8,9 @@ import type { TrainingTask } from '../training/task.js';
 import type { RecurrentModelSettings } from './models.js';
 import { ShuffledBatches } from './shuffledBatches.js';
 
+/** Greedy decoding stops at the end id or after this many steps more than the name has characters. */
+export const autoencoderExtraSteps = 2;
+
 export const autoencoderDefaults = { hiddenSize: 128, numLayers: 1, batch: 64, embeddingSize: 32 };
 
 /** Settings of `recurrent train autoencoder`. */
@@ -88,7 +91,8 @@ export async function autoencoderTask(settings: AutoencoderSettings): Promise<Tr
     for (let start = 0; start < encoded.length; start += 512) {
       const chunk = encoded.slice(start, start + 512);
       const { source, lengths } = nameBatch(chunk, pad, config.eos);
-      const decoded = model.greedyDecode(source, { maxLength: Math.max(...lengths) + 2, sourceLengths: lengths });
+      const decoded = model.greedyDecode(source, { maxLength: Math.max(...lengths) + autoencoderExtraSteps, sourceLengths: lengths });
+      // (a name decoded alone stops at its own length + autoencoderExtraSteps; an exact one ends before that anyway)
       chunk.forEach((ids, b) => {
         if (decoded[b].length === ids.length && decoded[b].every((id, t) => id === ids[t])) exact++;
       });
@@ -98,6 +102,8 @@ export async function autoencoderTask(settings: AutoencoderSettings): Promise<Tr
   let details: Record<string, number> = {};
   return {
     name: 'autoencoder', model, modelConfig: { ...config }, vocabulary: [...characters.tokens],
+    // a name's characters in, the same vocabulary out; decoding starts at bosId and stops at eosId
+    io: { task: 'autoencoder', tokenizer: 'characters', vocabulary: [...characters.tokens], extra: { padId: pad, bosId: config.bos, eosId: config.eos, extraSteps: autoencoderExtraSteps } },
     metric: { name: 'validation_exact_reconstruction', direction: 'higher' },
     unit: { name: 'seqs', perStep: settings.batch },
     stepsPerEpoch: batches.stepsPerEpoch,
@@ -117,7 +123,6 @@ export async function autoencoderTask(settings: AutoencoderSettings): Promise<Tr
       return rate;
     },
     details: () => details,
-    plainWeights: true,
     getDataState: () => batches.getState(),
     setDataState: (state) => batches.setState(state),
   };

@@ -1,6 +1,6 @@
 import { Module, type Variable, add, backward, concat, expand, l1Loss, narrow, noGrad, reshape, tanh } from '@recurrent/autograd';
 import { type BirthsSplits, type UsBirths, birthsSplits, loadUsBirths } from '@recurrent/data';
-import { Embedding, Linear } from '@recurrent/layers';
+import { Embedding, type GRU, type LSTM, Linear, type ModuleKind, type RNN } from '@recurrent/layers';
 import { type Backend, Generator, fromData } from '@recurrent/tensor';
 import { CliError } from '../cliError.js';
 import type { TrainingTask } from '../training/task.js';
@@ -37,35 +37,59 @@ export function meanAbsoluteError(y: Float64Array, origins: readonly number[], f
   return total / (origins.length * horizon);
 }
 
+/** The parts of a {@link BirthsModel}: the recurrent layer, the three calendar embeddings, the MLP. */
+export interface BirthsModelParts {
+  /** Reads the past days `[window, B, 11]` (time-major, one direction). */
+  rnn: LSTM | GRU | RNN;
+  /** Day of week of the target (7 × 4). */
+  weekday: Embedding;
+  /** Day of year of the target (366 × 8). */
+  day: Embedding;
+  /** Horizon 1…28 of the target (28 × 4). */
+  step: Embedding;
+  /** `[H + 4 + 8 + 4 + 3] → 64`, then tanh. */
+  hidden: Linear;
+  /** `64 → 1`: the correction to the value 364 days earlier. */
+  output: Linear;
+}
+
 /**
  * Direct multi-horizon forecaster: an LSTM/GRU reads `window` past days; its last state, with each
  * target day's calendar (day of week and day of year embedded, the horizon embedded) and the
  * values the baselines would use, goes through a tanh MLP that predicts the target's births as a
- * correction to the value 364 days earlier (all in units of the training mean).
+ * correction to the value 364 days earlier (all in units of the training mean). Built from the
+ * library's modules, so a checkpoint is a model file: {@link birthsModelKind} describes it.
  */
 export class BirthsModel extends Module {
-  readonly rnn: ReturnType<typeof recurrentLayer>;
+  readonly rnn: LSTM | GRU | RNN;
   readonly weekday: Embedding;
   readonly day: Embedding;
   readonly step: Embedding;
   readonly hidden: Linear;
   readonly output: Linear;
 
-  constructor(readonly config: { cell: 'lstm' | 'gru' | 'rnn'; hiddenSize: number; numLayers: number; dropout: number }, generator: Generator, readonly backend?: Backend) {
+  constructor(parts: BirthsModelParts) {
     super();
-    this.rnn = this.registerModule('rnn', recurrentLayer({ ...config, inputSize: pastFeatures, bidirectional: false }, generator, backend));
-    this.weekday = this.registerModule('weekday', new Embedding({ numEmbeddings: 7, embeddingDim: 4, generator, backend }));
-    this.day = this.registerModule('day', new Embedding({ numEmbeddings: 366, embeddingDim: 8, generator, backend }));
-    this.step = this.registerModule('step', new Embedding({ numEmbeddings: horizon, embeddingDim: 4, generator, backend }));
-    const width = config.hiddenSize + 4 + 8 + 4 + targetValues;
-    this.hidden = this.registerModule('hidden', new Linear({ inFeatures: width, outFeatures: 64, generator, backend }));
-    this.output = this.registerModule('output', new Linear({ inFeatures: 64, outFeatures: 1, generator, backend }));
+    const { rnn } = parts;
+    if (rnn.inputSize !== pastFeatures || rnn.bidirectional || rnn.batchFirst) {
+      throw new CliError(`BirthsModel: expected a one-direction, time-major layer of inputSize ${pastFeatures}, got inputSize ${rnn.inputSize}, bidirectional ${rnn.bidirectional}, batchFirst ${rnn.batchFirst}`);
+    }
+    const width = rnn.hiddenSize + parts.weekday.embeddingDim + parts.day.embeddingDim + parts.step.embeddingDim + targetValues;
+    if (parts.hidden.inFeatures !== width || parts.output.inFeatures !== parts.hidden.outFeatures || parts.output.outFeatures !== 1) {
+      throw new CliError(`BirthsModel: expected hidden inFeatures ${width} and output ${parts.hidden.outFeatures} → 1, got ${parts.hidden.inFeatures} and ${parts.output.inFeatures} → ${parts.output.outFeatures}`);
+    }
+    this.rnn = this.registerModule('rnn', rnn);
+    this.weekday = this.registerModule('weekday', parts.weekday);
+    this.day = this.registerModule('day', parts.day);
+    this.step = this.registerModule('step', parts.step);
+    this.hidden = this.registerModule('hidden', parts.hidden);
+    this.output = this.registerModule('output', parts.output);
   }
 
   /** Predictions `[B·28]` (origin-major) in units of the training mean. */
   forward(batch: BirthsBatch): Variable {
     const { h_n } = runRecurrent(this.rnn, batch.past, null);
-    const layers = this.config.numLayers, B = batch.size, H = this.config.hiddenSize;
+    const layers = this.rnn.numLayers, B = batch.size, H = this.rnn.hiddenSize;
     // one row per (origin, horizon): the top layer's last state repeated for each of the 28 targets
     const top = reshape(narrow(h_n, 0, layers - 1, 1), [B, 1, H]);
     const repeated = reshape(expand(top, [B, horizon, H]), [B * horizon, H]);
@@ -76,6 +100,45 @@ export class BirthsModel extends Module {
     return add(reshape(correction, [B * horizon]), batch.yearAgo);
   }
 }
+
+/** A {@link BirthsModel} of fresh parameters drawn from `generator`, on `backend`. */
+export function birthsModel(config: { cell: 'lstm' | 'gru' | 'rnn'; hiddenSize: number; numLayers: number; dropout: number }, generator: Generator, backend?: Backend): BirthsModel {
+  const width = config.hiddenSize + 4 + 8 + 4 + targetValues;
+  return new BirthsModel({
+    rnn: recurrentLayer({ ...config, inputSize: pastFeatures, bidirectional: false }, generator, backend) as LSTM | GRU | RNN,
+    weekday: new Embedding({ numEmbeddings: 7, embeddingDim: 4, generator, backend }),
+    day: new Embedding({ numEmbeddings: 366, embeddingDim: 8, generator, backend }),
+    step: new Embedding({ numEmbeddings: horizon, embeddingDim: 4, generator, backend }),
+    hidden: new Linear({ inFeatures: width, outFeatures: 64, generator, backend }),
+    output: new Linear({ inFeatures: 64, outFeatures: 1, generator, backend }),
+  });
+}
+
+const birthsParts = ['rnn', 'weekday', 'day', 'step', 'hidden', 'output'] as const;
+
+/**
+ * The model-file kind of {@link BirthsModel}: no options of its own, the six parts as submodules
+ * (their kinds are the library's). Pass it in `kinds` to `encodeModel` / `loadModel`.
+ *
+ * @example
+ * const { module } = await loadModel('/models/births.safetensors', { kinds: [birthsModelKind] });
+ */
+export const birthsModelKind: ModuleKind = {
+  kind: 'BirthsModel', schema: {},
+  matches: (module) => module instanceof BirthsModel,
+  describe: (module) => ({ options: {}, children: Object.fromEntries(birthsParts.map((name) => [name, (module as BirthsModel)[name]])) }),
+  childNames: () => birthsParts,
+  build: (_options, children) => new BirthsModel(children as unknown as BirthsModelParts),
+  parameterShapes(_options, children) {
+    const out: Record<string, number[]> = {};
+    for (const name of birthsParts) {
+      const shapes = children[name];
+      if (shapes === null || shapes === undefined) return null;
+      for (const [key, shape] of Object.entries(shapes)) out[`${name}.${key}`] = shape;
+    }
+    return out;
+  },
+};
 
 /** The model's inputs for a set of origins. */
 export interface BirthsBatch {
@@ -141,7 +204,7 @@ export async function birthsTask(settings: BirthsSettings): Promise<TrainingTask
   mean = Math.round(mean);
   const modelConfig = { kind: 'BirthsModel', cell, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, window: settings.window, mean };
   const generator = new Generator(settings.seed);
-  const model = new BirthsModel({ cell, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, dropout: settings.dropout }, generator, settings.backend);
+  const model = birthsModel({ cell, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, dropout: settings.dropout }, generator, settings.backend);
   const batches = new ShuffledBatches(splits.train.length, settings.batch, settings.seed + 1);
   const baselines = Object.fromEntries((['validation', 'test'] as const).flatMap((split) => [
     [`${split}_mae_same_weekday`, meanAbsoluteError(y, splits[split], (t, h) => sameWeekday(y, t, h))],
@@ -149,17 +212,29 @@ export async function birthsTask(settings: BirthsSettings): Promise<TrainingTask
   ]));
   let details: Record<string, number> = { ...baselines };
   const mae = (origins: number[]) => noGrad(() => {
-    const predicted = model.forward(birthsBatch(data, mean, settings.window, origins, model.backend)).value.data;
+    const predicted = model.forward(birthsBatch(data, mean, settings.window, origins, settings.backend)).value.data;
     return meanAbsoluteError(y, origins, (t, h) => predicted[origins.indexOf(t) * horizon + h - 1] * mean);
   });
   return {
-    name: 'births', model, modelConfig, vocabulary: null,
+    name: 'births', model, modelConfig, vocabulary: null, kinds: [birthsModelKind],
+    io: {
+      task: 'births',
+      // every value the model reads is births / the training mean: (x − 0) / mean
+      normalization: { mean: 0, std: mean }, window: settings.window,
+      extra: {
+        horizon,
+        pastFeatures: ['births', 'births 364 days earlier', 'day of week one-hot (7, Monday first)', 'sin(2π·dayOfYear / 365.25)', 'cos(2π·dayOfYear / 365.25)'],
+        targetInputs: ['weekday id (day of week − 1)', 'day-of-year id (day of year − 1)', 'horizon id (h − 1)'],
+        targetValues: ['births 364 days earlier', 'births 7·⌈h/7⌉ days earlier', 'births on the origin day'],
+        output: 'births / mean, with the value 364 days earlier added',
+      },
+    },
     metric: { name: 'validation_mae', direction: 'lower' },
     unit: { name: 'seqs', perStep: settings.batch },
     stepsPerEpoch: batches.stepsPerEpoch,
     generators: { model: generator, data: batches.generator },
     trainStep() {
-      const batch = birthsBatch(data, mean, settings.window, batches.next().map((k) => splits.train[k]), model.backend);
+      const batch = birthsBatch(data, mean, settings.window, batches.next().map((k) => splits.train[k]), settings.backend);
       const loss = l1Loss(model.forward(batch), batch.target);
       backward(loss);
       return loss.item();
@@ -173,7 +248,6 @@ export async function birthsTask(settings: BirthsSettings): Promise<TrainingTask
       return validation;
     },
     details: () => details,
-    plainWeights: true,
     getDataState: () => batches.getState(),
     setDataState: (state) => batches.setState(state),
   };

@@ -17,6 +17,9 @@ export interface G2PAttentionSettings extends RecurrentModelSettings {
   slice?: { train: number; validation: number };
 }
 
+/** Greedy decoding stops at the end-of-word id or after this many steps more than the word has letters. */
+export const extraSteps = 8;
+
 export const g2pAttentionDefaults = { embeddingSize: 32, hiddenSize: 128, numLayers: 1, batch: 64 };
 
 /** Config of the model (stored in checkpoints): every size the architecture depends on. */
@@ -87,6 +90,11 @@ export async function g2pAttentionTask(settings: G2PAttentionSettings): Promise<
   let details: Record<string, number> = {};
   return {
     name: 'g2p-attention', model, modelConfig: { ...modelConfig }, vocabulary: [...cmudict.letters.tokens, ...cmudict.phonemes.tokens, '<s>'],
+    // letters in (one id a letter, no repeat), phonemes out; output id 0 ends the word, the last id starts it
+    io: {
+      task: 'g2p-attention', tokenizer: 'characters', vocabulary: [...cmudict.letters.tokens], outputVocabulary: [...cmudict.phonemes.tokens, '<s>'],
+      extra: { eos: 0, bos: cmudict.phonemes.size, extraSteps },
+    },
     metric: { name: 'phoneme_error_rate', direction: 'lower' },
     unit: { name: 'seqs', perStep: settings.batch },
     stepsPerEpoch: batches.stepsPerEpoch,
@@ -116,9 +124,10 @@ export async function g2pAttentionTask(settings: G2PAttentionSettings): Promise<
         for (let start = 0; start < words.length; start += 256) {
           const examples = words.slice(start, start + 256);
           const { source, lengths } = letterBatch(examples);
-          const { tokens } = model.greedyDecode(source, { maxLength: Math.max(...lengths) + 8, sourceLengths: lengths });
+          const { tokens } = model.greedyDecode(source, { maxLength: Math.max(...lengths) + extraSteps, sourceLengths: lengths });
           examples.forEach((example, b) => {
-            const distance = editDistance(tokens[b], example.phonemeIds);
+            // each word decoded to at most its own letters + extraSteps (as it would be alone), not its batch's longest
+            const distance = editDistance(tokens[b].slice(0, lengths[b] + extraSteps), example.phonemeIds);
             errors += distance;
             reference += example.phonemeIds.length;
             if (distance > 0) wrongWords++;
@@ -129,7 +138,6 @@ export async function g2pAttentionTask(settings: G2PAttentionSettings): Promise<
       return errors / reference;
     },
     details: () => details,
-    plainWeights: true,
     getDataState: () => batches.getState(),
     setDataState: (state) => batches.setState(state),
   };

@@ -1,5 +1,5 @@
 import type { Module } from '@recurrent/autograd';
-import type { ModelIO } from '@recurrent/layers';
+import type { ModelIO, ModuleKind } from '@recurrent/layers';
 import type { Generator } from '@recurrent/tensor';
 
 /** How a task's metric compares: lower is better (bits/char, error rate) or higher (accuracy). */
@@ -34,8 +34,10 @@ export interface TrainingTask {
   /** The metric on the validation split, in evaluation mode; must not touch training state.
    * Intermediate evaluations (`final` false) may score a prefix of it to save time. */
   evaluate(final?: boolean): number;
-  /** Checkpoint the weights as a plain PyTorch state dict, not a model file: for models with no
-   * module kind `encodeModel` can describe (the issue-18 tasks' task-specific models). */
+  /** Kinds of the task's own modules the model file needs beside the library's (births' `BirthsModel`). */
+  kinds?: readonly ModuleKind[];
+  /** Checkpoint the weights as a plain PyTorch state dict, not a model file: for a model that
+   * neither the library's kinds nor the cli's `taskKinds` describe (spam's, for now). */
   plainWeights?: boolean;
   /** Further figures of the last evaluation (a baseline's, other splits'), logged beside the
    * metric: `{"test_mae": 240.1, "test_mae_year_earlier": 269.0}`. */

@@ -123,7 +123,7 @@ export async function train(task: TrainingTask, settings: TrainerSettings, start
     if (details) log(Object.entries(details).map(([name, value]) => `${name} ${value.toFixed(4)}`).join(' · '));
     settings.onEvaluation?.(log);
   };
-  const checkpoint = () => saveCheckpoint(settings.outDirectory, { weights: task.model.stateDict(), model: task.plainWeights ? undefined : task.model, io: task.io, optimizer: settings.optimizer.stateDict(), data: task.getDataState(), state: stateOf(task, settings, step, trainSeconds, lastMetric) }, settings.keep);
+  const checkpoint = () => saveCheckpoint(settings.outDirectory, { weights: task.model.stateDict(), model: task.plainWeights ? undefined : task.model, io: task.io, kinds: task.kinds, optimizer: settings.optimizer.stateDict(), data: task.getDataState(), state: stateOf(task, settings, step, trainSeconds, lastMetric) }, settings.keep);
   const done = () => (settings.budgetSeconds !== undefined && trainSeconds >= settings.budgetSeconds) || (settings.maxSteps !== undefined && step >= settings.maxSteps);
   let lastCheckpoint = '';
   task.model.train();

@@ -14,6 +14,7 @@ import { EncoderDecoder } from '../seq2seq.js';
 import { Stacked } from '../stacked.js';
 import { type FusedRecurrentLayer, SequenceModel, TokenModel } from '../tokenModel.js';
 import type { JsonObject, ModuleKind, ShapeMap } from './moduleKind.js';
+import { attentionKinds } from './attentionKinds.js';
 import { extraRecurrentKinds } from './extraRecurrentKinds.js';
 
 const size = option.integer({ min: 1 });
@@ -205,7 +206,7 @@ const stackedKind: ModuleKind = {
   matches: (module) => module instanceof Stacked,
   describe: (module) => {
     const m = module as Stacked;
-    return { options: { batchFirst: m.batchFirst, dropout: m.dropout?.p ?? 0, layers: m.layers.length }, children: Object.fromEntries(m.layers.map((layer, k) => [String(k), layer as unknown as Module])) };
+    return { options: m.config(), children: Object.fromEntries(m.layers.map((layer, k) => [String(k), layer as unknown as Module])) };
   },
   childNames: (options) => Array.from({ length: options.layers as number }, (_, k) => String(k)),
   build: (options, children) => new Stacked(
@@ -220,7 +221,7 @@ const bidirectionalKind: ModuleKind = {
   matches: (module) => module instanceof Bidirectional,
   describe: (module) => {
     const m = module as Bidirectional;
-    return { options: { merge: m.merge, batchFirst: m.batchFirst }, children: { forward: m.forwardLayer as unknown as Module, reverse: m.reverseLayer as unknown as Module } };
+    return { options: m.config(), children: { forward: m.forwardLayer as unknown as Module, reverse: m.reverseLayer as unknown as Module } };
   },
   childNames: () => ['forward', 'reverse'],
   build: (options, children) => new Bidirectional(
@@ -283,7 +284,8 @@ const sequenceModelKind: ModuleKind = {
  * The kinds of the library's own modules: the layers (`RNN`, `LSTM`, `GRU`, `Recurrent`,
  * `Stacked`, `Bidirectional`, `Linear`, `Embedding`, `Dropout`, `LayerNorm`), the six cells
  * (`RNNCell`, `LSTMCell`, `GRUCell`, `JordanCell`, `ClockworkCell`, `SCRNCell`) and the
- * compositions (`EncoderDecoder`, `TokenModel`, `SequenceModel`). Subclasses are described as the
+ * compositions (`EncoderDecoder`, `TokenModel`, `SequenceModel`); with them `MinGRU`, `MinLSTM`,
+ * `LayerNormLSTM`, `LayerNormGRU`, `Attention` and `AttentionEncoderDecoder`. Subclasses are described as the
  * class they extend.
  */
 export const builtInKinds: readonly ModuleKind[] = [
@@ -291,5 +293,5 @@ export const builtInKinds: readonly ModuleKind[] = [
   lstmCellKind, gatedCell('GRUCell', GRUCell, 3), gatedCell('RNNCell', RNNCell, 1), jordanKind, clockworkKind, scrnKind,
   linearKind, embeddingKind, dropoutKind, layerNormKind,
   recurrentKind, stackedKind, bidirectionalKind, encoderDecoderKind, tokenModelKind, sequenceModelKind,
-  ...extraRecurrentKinds,
+  ...extraRecurrentKinds, ...attentionKinds,
 ];

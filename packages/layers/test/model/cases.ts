@@ -4,7 +4,7 @@ import { Generator, type Tensor, option, randn, tensor } from '@recurrent/tensor
 import { Module, type Variable, noGrad } from '@recurrent/autograd';
 import { ClockworkCell, GRUCell, JordanCell, LSTMCell, RNNCell, SCRNCell } from '@recurrent/cells';
 import {
-  Bidirectional, Dropout, Embedding, EncoderDecoder, GRU, LSTM, LayerNorm, Linear, type ModuleKind, RNN, Recurrent,
+  Attention, AttentionEncoderDecoder, Bidirectional, Dropout, LayerNormGRU, LayerNormLSTM, MinGRU, MinLSTM, Embedding, EncoderDecoder, GRU, LSTM, LayerNorm, Linear, type ModuleKind, RNN, Recurrent,
   SequenceModel, Stacked, TokenModel,
 } from '../../src/index.js';
 
@@ -96,6 +96,49 @@ export const modelCases: ModelCase[] = [
       decoder: new LSTMCell({ inputSize: 2, hiddenSize: 4, generator: g(s + 2) }), projection: new Linear({ inFeatures: 4, outFeatures: 5, generator: g(s + 3) }), bos: 0, eos: 4,
     }),
     run: (m) => noGrad(() => out((m as EncoderDecoder).forward(x([3, 2, 3]), ids([[1, 2], [3, 4]])))),
+  },
+  { name: 'MinGRU, 2 layers, log-space scan', make: (s) => new MinGRU({ inputSize: 3, hiddenSize: 5, numLayers: 2, scan: 'log', generator: g(s) }), run: (m) => sequence(m, x([4, 2, 3])) },
+  { name: 'MinLSTM without bias', make: (s) => new MinLSTM({ inputSize: 3, hiddenSize: 4, bias: false, generator: g(s) }), run: (m) => sequence(m, x([4, 2, 3])) },
+  { name: 'LayerNormLSTM bidirectional', make: (s) => trained(new LayerNormLSTM({ inputSize: 3, hiddenSize: 4, bidirectional: true, generator: g(s) }), s), run: (m) => sequence(m, x([4, 2, 3])) },
+  { name: 'LayerNormGRU, 2 layers', make: (s) => trained(new LayerNormGRU({ inputSize: 3, hiddenSize: 4, numLayers: 2, eps: 1e-3, generator: g(s) }), s), run: (m) => sequence(m, x([4, 2, 3])) },
+  {
+    name: 'Embedding → MinGRU → Linear language model (TokenModel)',
+    make: (s) => new TokenModel({ embedding: new Embedding({ numEmbeddings: 9, embeddingDim: 4, generator: g(s) }), rnn: new MinGRU({ inputSize: 4, hiddenSize: 6, generator: g(s + 1) }) as never, linear: new Linear({ inFeatures: 6, outFeatures: 9, generator: g(s + 2) }) }),
+    run: (m) => noGrad(() => out((m as TokenModel).forward(ids([[1, 2], [3, 4], [8, 0]]), null).logits)),
+  },
+  ...(['dot', 'general', 'concat', 'additive'] as const).map((score): ModelCase => ({
+    name: `Attention (${score})`,
+    make: (s) => trained(new Attention({ score, querySize: 4, keySize: 4, attentionSize: score === 'dot' ? undefined : 3, generator: g(s) }), s),
+    run: (m) => noGrad(() => {
+      const attention = m as Attention;
+      const { context, weights } = attention.forward(x([2, 4]), attention.prepare(randn([2, 5, 4], new Generator(7)), [5, 3]));
+      return Float32Array.from([...context.value.data, ...weights.value.data]);
+    }),
+  })),
+  {
+    name: 'AttentionEncoderDecoder (bidirectional LSTM encoder, LSTMCell decoder, input feeding)',
+    make: (s) => new AttentionEncoderDecoder({
+      sourceEmbedding: new Embedding({ numEmbeddings: 7, embeddingDim: 3, generator: g(s) }), encoder: new LSTM({ inputSize: 3, hiddenSize: 4, bidirectional: true, generator: g(s + 1) }),
+      bridge: new Linear({ inFeatures: 8, outFeatures: 5, generator: g(s + 2) }), targetEmbedding: new Embedding({ numEmbeddings: 6, embeddingDim: 3, generator: g(s + 3) }),
+      decoder: new LSTMCell({ inputSize: 3 + 5, hiddenSize: 5, generator: g(s + 4) }), attention: trained(new Attention({ score: 'general', querySize: 5, keySize: 8 }), s + 5),
+      combine: new Linear({ inFeatures: 13, outFeatures: 5, bias: false, generator: g(s + 6) }), projection: new Linear({ inFeatures: 5, outFeatures: 6, generator: g(s + 7) }),
+      inputFeeding: true, bos: 5, eos: 0,
+    }),
+    run: (m) => noGrad(() => {
+      const { logits, weights } = (m as AttentionEncoderDecoder).forward(ids([[1, 2], [3, 4], [6, 0]]), ids([[3, 4], [5, 2]]), { sourceLengths: [3, 2] });
+      return Float32Array.from([...logits.value.data, ...weights.value.data]);
+    }),
+  },
+  {
+    name: 'AttentionEncoderDecoder (2-layer bidirectional GRU encoder, GRUCell decoder, additive)',
+    make: (s) => new AttentionEncoderDecoder({
+      sourceEmbedding: new Embedding({ numEmbeddings: 7, embeddingDim: 3, generator: g(s) }), encoder: new GRU({ inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, generator: g(s + 1) }),
+      bridge: new Linear({ inFeatures: 8, outFeatures: 4, generator: g(s + 2) }), targetEmbedding: new Embedding({ numEmbeddings: 6, embeddingDim: 3, generator: g(s + 3) }),
+      decoder: new GRUCell({ inputSize: 3, hiddenSize: 4, generator: g(s + 4) }), attention: trained(new Attention({ score: 'additive', querySize: 4, keySize: 8, attentionSize: 3 }), s + 5),
+      combine: new Linear({ inFeatures: 12, outFeatures: 4, bias: false, generator: g(s + 6) }), projection: new Linear({ inFeatures: 4, outFeatures: 6, generator: g(s + 7) }),
+      bos: 1, eos: 2,
+    }),
+    run: (m) => noGrad(() => Float32Array.from((m as AttentionEncoderDecoder).forward(ids([[1, 2], [3, 4], [6, 0]]), ids([[3, 4], [5, 2]]), { sourceLengths: [3, 2] }).logits.value.data)),
   },
 ];
 

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeModel, loadModel, saveModel } from '../../src/index.js';
+import { type Bidirectional, type Stacked, encodeModel, loadModel, saveModel } from '../../src/index.js';
 import { loadModelFile, saveModelFile } from '../../src/node.js';
 import { modelCases, sameBits } from './cases.js';
 
@@ -55,6 +55,21 @@ describe('model files in Node: paths and URLs', () => {
     // the start, then one call per chunk read (chunks that arrive together are read as one)
     expect(progress[0]).toEqual({ loaded: 0, total: bytes.length });
     expect(progress.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('Stacked and Bidirectional rebuild from their description through a path: the same config() and bits', () => {
+    for (const name of ['Stacked (GRUCell, LSTM, JordanCell) with dropout', 'Bidirectional(LSTMCell, SCRNCell) summed']) {
+      const testCase = modelCases.find((c) => c.name === name)!;
+      const model = testCase.make(6) as Stacked | Bidirectional;
+      model.eval();
+      const path = join(folder, 'described.safetensors');
+      saveModelFile(model, path);
+      const { module, description } = loadModelFile<Stacked | Bidirectional>(path);
+      expect(description.module.options).toEqual(model.config());
+      expect(module.config()).toEqual(model.config());
+      expect(sameBits(testCase.run(module), testCase.run(model))).toBe(true);
+      rmSync(path);
+    }
   });
 
   it('replaces a file atomically: an existing file is whole before and after, no temporary left', () => {

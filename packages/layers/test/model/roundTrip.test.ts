@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ModelFileError, decodeModel, encodeModel, loadModel, saveModel } from '../../src/index.js';
+import { GRUCell } from '@recurrent/cells';
+import { Bidirectional, ModelFileError, Stacked, decodeModel, encodeModel, loadModel, saveModel } from '../../src/index.js';
 import { modelCases, sameBits, scaledKind, userCase } from './cases.js';
 
 describe('model files round-trip every model kind through bytes (same float32 bits)', () => {
@@ -16,6 +17,17 @@ describe('model files round-trip every model kind through bytes (same float32 bi
     other.eval();
     if (Object.keys(other.stateDict()).length > 0) expect(sameBits(testCase.run(other), before)).toBe(false);
     expect(description.version).toBe(1);
+  });
+
+  it('Stacked and Bidirectional describe themselves by config() and rebuild to the same config', () => {
+    for (const name of ['Stacked (GRUCell, LSTM, JordanCell) with dropout', 'Bidirectional(LSTMCell, SCRNCell) summed']) {
+      const model = modelCases.find((c) => c.name === name)!.make(2) as Stacked | Bidirectional;
+      const { module, description } = decodeModel<Stacked | Bidirectional>(encodeModel(model));
+      expect(description.module.options).toEqual(model.config());
+      expect(module.config()).toEqual(model.config());
+    }
+    expect(new Stacked([new GRUCell({ inputSize: 2, hiddenSize: 3 })], { dropout: 0.25, batchFirst: true }).config()).toEqual({ batchFirst: true, dropout: 0.25, layers: 1 });
+    expect(new Bidirectional(new GRUCell({ inputSize: 2, hiddenSize: 3 }), new GRUCell({ inputSize: 2, hiddenSize: 3 }), { merge: 'mul' }).config()).toEqual({ merge: 'mul', batchFirst: false });
   });
 
   it('describes a user Module subclass through its registered kind, and refuses it without one', () => {
