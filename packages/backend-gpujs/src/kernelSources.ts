@@ -29,6 +29,22 @@ export function tanhOf(v: number): number {
   return (e - 1) / (e + 1);
 }
 
+/** The LSTM and GRU gate activation: the logistic function (`hard` = 0) or tf.keras's hard sigmoid
+ * `max(0, min(1, 0.2·v + 0.5))` (`hard` = 1). */
+export function gateOf(v: number, hard: number): number {
+  if (hard > 0.5) return Math.min(Math.max(0.2 * v + 0.5, 0), 1);
+  return sigmoidOf(v);
+}
+
+/** The derivative of {@link gateOf} from its output `y`: `y·(1 − y)`, or 0.2 inside `(0, 1)` (0 where clipped) for the hard sigmoid. */
+export function gateSlopeOf(y: number, hard: number): number {
+  if (hard > 0.5) {
+    if (y > 0 && y < 1) return 0.2;
+    return 0;
+  }
+  return y * (1 - y);
+}
+
 /** Round half to even, as PyTorch does. */
 export function roundHalfEven(v: number): number {
   const f = Math.floor(v);
@@ -214,4 +230,4 @@ export function softmaxKernel(this: KernelThis, x: number[], length: number, inn
 }
 
 /** Helper functions every kernel may call, registered with `gpu.addFunction` in this order. */
-export const kernelHelpers = [sigmoidOf, tanhOf, roundHalfEven, unaryOf, binaryOf] as const;
+export const kernelHelpers = [sigmoidOf, tanhOf, gateOf, gateSlopeOf, roundHalfEven, unaryOf, binaryOf] as const;
