@@ -4,7 +4,7 @@ import {
   lstmBackwardKernel, lstmHiddenGradientKernel, rnnBackwardKernel,
 } from './recurrentBackwardSources.js';
 import {
-  appendRowKernel, gruCellKernel, initialHistoryKernel, lstmCellKernel, projectionKernel, recurrentProductKernel,
+  appendRowKernel, gruCellKernel, initialHistoryKernel, lstmCellKernel, lstmProjectKernel, projectionKernel, recurrentProductKernel,
   rnnCellKernel, uploadKernel,
 } from './recurrentSources.js';
 import {
@@ -19,9 +19,9 @@ const opName = (mode: RecurrentMode, suffix: string): string =>
  * Runs whole sequences with fused per-step kernels that keep the state on the device: one
  * input projection for all steps, three launches per step (recurrent product, gate arithmetic,
  * history append), one download at the end, every device buffer released before returning.
- * The LSTM's projection and peepholes and the GRU's reset-before form run inside the same three
- * launches; their backward adds one launch per step (`∂L/∂h_t` of a projected LSTM, `da_n` of a
- * reset-before GRU).
+ * Peepholes and the GRU's reset-before form run inside the same three launches; the LSTM's
+ * projection adds one per step (`h = W_hr m`), and the backward of both a projected LSTM and a
+ * reset-before GRU one per step (`∂L/∂h_t`, `da_n`).
  */
 export class RecurrentRunner {
   /** Cost of the last sequence run. */
@@ -185,7 +185,13 @@ export class RecurrentRunner {
       ]);
       let row: DeviceBuffer;
       if (mode === 'LSTM') {
-        row = device.keep(this.kernel('lstmCell', lstmCellKernel), rowSize, [history.value, projection.value, product.value, whh.value, t, B, H, P, hard]);
+        row = device.keep(this.kernel('lstmCell', lstmCellKernel), B * 2 * H, [history.value, projection.value, product.value, whh.value, t, B, H, R, hard]);
+        if (P > 0) {
+          // h = W_hr m: the cell row [m | c] becomes the state row [h | c]
+          const cell = row;
+          row = device.keep(this.kernel('lstmProject', lstmProjectKernel), rowSize, [cell.value, whh.value, H, P, 4 * H * R + 3 * H]);
+          device.release(cell);
+        }
       } else if (mode === 'GRU') {
         row = device.keep(this.kernel('gruCell', gruCellKernel), rowSize, [
           history.value, projection.value, product.value, bhh!.value, whh.value, t, B, H, resetBefore ? 0 : 1, hard,

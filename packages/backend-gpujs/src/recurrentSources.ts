@@ -6,7 +6,7 @@ import type { KernelThis } from './kernelSources.js';
  * `[T + 1, B, stateWidth]`: row 0 is the initial state, row `t + 1` the state after step `t`.
  * Each step is three launches: the recurrent product `W_hh h_{t−1}` (one thread per gate value),
  * the gate arithmetic of the new state row (one thread per state value), and the append of that
- * row to a new history (a copy). The data never leaves the device between steps and one download
+ * row to a new history (a copy); a projected LSTM adds a fourth, `h = W_hr m`. The data never leaves the device between steps and one download
  * returns every output. The copy is kept apart because the `webasm` backend runs both sides of a
  * branch under SIMD: a kernel that both copied and computed would pay the computation on every
  * element of the history.
@@ -66,55 +66,48 @@ export function recurrentProductKernel(
 }
 
 /**
- * The LSTM state after step `t`, `[B, R + H]` (`[h | c]` per batch row, `R` = `projSize` or `H`),
- * gates `i, f, g, o` in PyTorch's order: `[i, f, g, o] = xProjection_t + W_hh h` (`xProjection
- * [T, B, 4H]` holds `W_ih x + b_ih + b_hh`, `gates [B, 4H]` the recurrent product),
- * `i = σ(i + w_ci ⊙ c)`, `f = σ(f + w_cf ⊙ c)`, `c' = f·c + i·tanh(g)`, `o = σ(o + w_co ⊙ c')`,
- * `h' = o·tanh(c')`, and with a projection `h' = W_hr (o·tanh(c'))` (one thread per `h'` value
- * forms the `H` products it sums). `c` is read from history row `t`. `weights` holds
- * `[W_hh (4H·R) | w_ci, w_cf, w_co (3H, zeros without peepholes) | W_hr (projSize·H)]`; `σ` is
- * the hard sigmoid when `hard` = 1.
+ * The LSTM cell after step `t`, `[B, 2H]` (`[m | c]` per batch row), gates `i, f, g, o` in
+ * PyTorch's order: `[i, f, g, o] = xProjection_t + W_hh h` (`xProjection [T, B, 4H]` holds
+ * `W_ih x + b_ih + b_hh`, `gates [B, 4H]` the recurrent product), `i = σ(i + w_ci ⊙ c)`,
+ * `f = σ(f + w_cf ⊙ c)`, `c' = f·c + i·tanh(g)`, `o = σ(o + w_co ⊙ c')`, `m = o·tanh(c')`.
+ * Without a projection `m` is `h'` and the row is the new state; with one, `lstmProjectKernel`
+ * forms `h' = W_hr m`. `c` is read from history row `t` (rows `[h | c]`, `h` `recurrentWidth`
+ * wide). `weights` holds `[W_hh (4H·R) | w_ci, w_cf, w_co (3H, zeros without peepholes) | W_hr]`;
+ * `σ` is the hard sigmoid when `hard` = 1.
  */
 export function lstmCellKernel(
   this: KernelThis, history: number[], xProjection: number[], gates: number[], weights: number[], t: number, batch: number,
-  hidden: number, projSize: number, hard: number,
+  hidden: number, recurrentWidth: number, hard: number,
 ): number {
-  let recurrentWidth = hidden;
-  if (projSize > 0.5) recurrentWidth = projSize;
-  const width = recurrentWidth + hidden;
-  const rowSize = batch * width;
+  const width = 2 * hidden;
   const b = Math.floor((this.thread.x + 0.5) / width);
   const col = this.thread.x - b * width;
+  let j = col;
+  if (col >= hidden) j = col - hidden;
   const peephole = 4 * hidden * recurrentWidth;
-  const previous = t * rowSize + b * width + recurrentWidth;
-  const projection = (t * batch + b) * 4 * hidden;
-  const gate = b * 4 * hidden;
-  if (col >= recurrentWidth) {
-    const j = col - recurrentWidth;
-    const cPrevious = history[previous + j];
-    const i = gateOf(xProjection[projection + j] + gates[gate + j] + weights[peephole + j] * cPrevious, hard);
-    const f = gateOf(xProjection[projection + hidden + j] + gates[gate + hidden + j] + weights[peephole + hidden + j] * cPrevious, hard);
-    return f * cPrevious + i * tanhOf(xProjection[projection + 2 * hidden + j] + gates[gate + 2 * hidden + j]);
-  }
-  // h' = o·tanh(c') for column j = col; projected: Σ_j W_hr[col, j]·o_j·tanh(c'_j)
-  let first = col;
-  let count = 1;
-  if (projSize > 0.5) {
-    first = 0;
-    count = hidden;
-  }
+  const stateWidth = recurrentWidth + hidden;
+  const cPrevious = history[t * batch * stateWidth + b * stateWidth + recurrentWidth + j];
+  const projection = (t * batch + b) * 4 * hidden + j;
+  const gate = b * 4 * hidden + j;
+  const i = gateOf(xProjection[projection] + gates[gate] + weights[peephole + j] * cPrevious, hard);
+  const f = gateOf(xProjection[projection + hidden] + gates[gate + hidden] + weights[peephole + hidden + j] * cPrevious, hard);
+  const c = f * cPrevious + i * tanhOf(xProjection[projection + 2 * hidden] + gates[gate + 2 * hidden]);
+  if (col >= hidden) return c;
+  return gateOf(xProjection[projection + 3 * hidden] + gates[gate + 3 * hidden] + weights[peephole + 2 * hidden + j] * c, hard) * tanhOf(c);
+}
+
+/**
+ * The projected LSTM state `[B, P + H]` (`[h | c]`) from a cell row `[m | c]` of `lstmCellKernel`:
+ * `h = W_hr m` (`W_hr [P, H]` at `offset` of `weights`), `c` copied.
+ */
+export function lstmProjectKernel(this: KernelThis, cell: number[], weights: number[], hidden: number, projSize: number, offset: number): number {
+  const width = projSize + hidden;
+  const b = Math.floor((this.thread.x + 0.5) / width);
+  const col = this.thread.x - b * width;
+  const row = b * 2 * hidden;
+  if (col >= projSize) return cell[row + hidden + col - projSize];
   let sum = 0;
-  for (let n = 0; n < count; n++) {
-    const j2 = first + n;
-    const c0 = history[previous + j2];
-    const i2 = gateOf(xProjection[projection + j2] + gates[gate + j2] + weights[peephole + j2] * c0, hard);
-    const f2 = gateOf(xProjection[projection + hidden + j2] + gates[gate + hidden + j2] + weights[peephole + hidden + j2] * c0, hard);
-    const c1 = f2 * c0 + i2 * tanhOf(xProjection[projection + 2 * hidden + j2] + gates[gate + 2 * hidden + j2]);
-    const o = gateOf(xProjection[projection + 3 * hidden + j2] + gates[gate + 3 * hidden + j2] + weights[peephole + 2 * hidden + j2] * c1, hard);
-    const m = o * tanhOf(c1);
-    if (projSize > 0.5) sum += weights[peephole + 3 * hidden + col * hidden + j2] * m;
-    else sum = m;
-  }
+  for (let j = 0; j < hidden; j++) sum += weights[offset + col * hidden + j] * cell[row + j];
   return sum;
 }
 
