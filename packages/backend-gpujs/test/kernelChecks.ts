@@ -6,7 +6,9 @@ import type { Limits } from './recurrentVectorCase.js';
 export interface Harness {
   describe: (name: string, body: () => void) => void;
   it: (name: string, body: () => void) => void;
-  expect: (value: unknown) => { toBe(expected: unknown): void; toBeLessThanOrEqual(expected: number): void; toThrow(message: string): void };
+  expect: (value: unknown) => {
+    toBe(expected: unknown): void; toEqual(expected: unknown): void; toBeLessThanOrEqual(expected: number): void; toThrow(message: string): void;
+  };
 }
 
 /** Seeded uniform values in `[low, high)` (xorshift), so every run checks the same numbers. */

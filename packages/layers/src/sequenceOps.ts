@@ -84,14 +84,15 @@ export function selectRows(mask: Uint8Array, a: Variable | Tensor, b: Variable |
   return selectPrimitive({ a, b }, { mask })[0];
 }
 
-const reversePrimitive = definePrimitive<{ lengths: readonly number[]; axis: number }>({
+const reversePrimitive = definePrimitive<{ lengths: readonly number[]; axis: number }, 'x'>({
   name: 'reverseWithinLengths',
-  forward(context, [x], options) {
+  inputs: ['x'],
+  forward(context, { x }, options) {
     return [reverseCopy(x!, options.lengths, options.axis)];
   },
   backward(context, [g], options) {
     // The permutation is its own inverse.
-    return [reverseCopy(g, options.lengths, options.axis)];
+    return { x: reverseCopy(g, options.lengths, options.axis) };
   },
 });
 
@@ -123,7 +124,7 @@ function reverseCopy(x: Tensor, lengths: readonly number[], axis: number): Tenso
  * const backwardInput = reverseWithinLengths(x, [3, 5], 0); // x: [5, 2, F]
  */
 export function reverseWithinLengths(x: Variable | Tensor, lengths: readonly number[], axis: number): Variable {
-  return reversePrimitive([x], { lengths, axis })[0];
+  return reversePrimitive({ x }, { lengths, axis })[0];
 }
 
 /**
