@@ -82,9 +82,9 @@ if (positional[0] === undefined && existsSync(localDir)) {
     if (header.schema_version !== undefined) sources.push({ file, family: header.family, root: localDir });
   }
 }
-const totals = new Map<string, { passed: number; failed: number; notes: string[]; fallbacks: Map<string, number> }>();
+const totals = new Map<string, { passed: number; failed: number; notes: string[]; fallbacks: Map<string, number>; files: { file: string; fallbacks: Map<string, number> }[] }>();
 for (const entry of sources) {
-  const family = totals.get(entry.family) ?? { passed: 0, failed: 0, notes: [], fallbacks: new Map() };
+  const family = totals.get(entry.family) ?? { passed: 0, failed: 0, notes: [], fallbacks: new Map(), files: [] };
   totals.set(entry.family, family);
   const file = loadVectors(entry.file, entry.root);
   const path = runners[entry.family];
@@ -108,19 +108,27 @@ for (const entry of sources) {
       if (family.notes.length < 5 || verbose) family.notes.push(`${entry.file} ${testCase.name}: ${message.split('\n').slice(0, 3).join(' | ')}`);
     }
   }
+  const fileFallbacks = new Map<string, number>();
   for (const [kernel, count] of backend.fallbacks ?? []) {
     const added = count - (before.get(kernel) ?? 0);
     if (added > 0) family.fallbacks.set(kernel, (family.fallbacks.get(kernel) ?? 0) + added);
+    if (added > 0) fileFallbacks.set(kernel, added);
   }
+  family.files.push({ file: entry.file, fallbacks: fileFallbacks });
 }
+const listed = (fallbacks: Map<string, number>) => [...fallbacks].map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
 backend.dispose?.();
 let passed = 0;
 let failed = 0;
 for (const [name, family] of totals) {
   passed += family.passed;
   failed += family.failed;
-  const counted = backend.fallbacks ? `; fallbacks on ${backend.name}: ${[...family.fallbacks].map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}` : '';
+  const counted = backend.fallbacks ? `; fallbacks on ${backend.name}: ${listed(family.fallbacks)}` : '';
   console.log(`${name}: ${family.passed} passed, ${family.failed} failed${backendFamilies.has(name) ? counted : ''}`);
+  // a family of several files (layer: lstm, lstm_proj, gru, rnn_tanh, rnn_relu) also shows each file's fallbacks
+  if (backend.fallbacks && backendFamilies.has(name) && family.files.length > 1) {
+    for (const { file, fallbacks } of family.files) console.log(`  ${file}: fallbacks ${listed(fallbacks)}`);
+  }
   for (const note of family.notes) console.log(`  ${note}`);
 }
 console.log(`parity: ${passed} passed, ${failed} failed`);

@@ -70,9 +70,10 @@ interface CrossEntropySaved {
   smoothDivisor: number;
 }
 
-const crossEntropyPrimitive = definePrimitive<{ target: Tensor; weight: Tensor | null; ignoreIndex: number; reduction: Reduction; smoothing: number }>({
+const crossEntropyPrimitive = definePrimitive<{ target: Tensor; weight: Tensor | null; ignoreIndex: number; reduction: Reduction; smoothing: number }, 'input'>({
   name: 'crossEntropy',
-  forward(context, [input], { target, weight, ignoreIndex, reduction, smoothing }) {
+  inputs: ['input'],
+  forward(context, { input }, { target, weight, ignoreIndex, reduction, smoothing }) {
     const x = input as Tensor;
     const layout = layoutOf('crossEntropy', x, target, weight);
     const { outer, classes: C, inner } = layout;
@@ -154,7 +155,7 @@ const crossEntropyPrimitive = definePrimitive<{ target: Tensor; weight: Tensor |
         }
       }
     }
-    return [dx];
+    return { input: dx };
   },
 });
 
@@ -178,7 +179,7 @@ export function crossEntropy(input: Variable | Tensor, target: Tensor | Variable
   const smoothing = options.labelSmoothing ?? 0;
   if (!(smoothing >= 0 && smoothing <= 1)) T.fail('crossEntropy', 'labelSmoothing in [0, 1]', String(smoothing));
   const reduction = checkReduction('crossEntropy', options.reduction);
-  return crossEntropyPrimitive([input], {
+  return crossEntropyPrimitive({ input }, {
     target: valueOf(target), weight: options.weight ?? null, ignoreIndex: options.ignoreIndex ?? -100, reduction, smoothing,
   })[0];
 }

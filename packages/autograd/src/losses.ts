@@ -19,9 +19,10 @@ function sameShape(op: string, input: Differentiable, target: Differentiable): v
   if (!T.shapesEqual(a, b)) T.fail(op, `a target of the input's shape ${T.formatShape(a)}`, T.formatShape(b));
 }
 
-const nllPrimitive = definePrimitive<{ target: Tensor; weight: Tensor | null; ignoreIndex: number; reduction: Reduction }>({
+const nllPrimitive = definePrimitive<{ target: Tensor; weight: Tensor | null; ignoreIndex: number; reduction: Reduction }, 'input'>({
   name: 'nllLoss',
-  forward(context, [input], { target, weight, ignoreIndex, reduction }) {
+  inputs: ['input'],
+  forward(context, { input }, { target, weight, ignoreIndex, reduction }) {
     const x = input as Tensor;
     const layout = layoutOf('nllLoss', x, target, weight);
     const { outer, classes: C, inner } = layout;
@@ -59,7 +60,7 @@ const nllPrimitive = definePrimitive<{ target: Tensor; weight: Tensor | null; ig
       // d x_y = −w_y·dℓ
       dx.data[Math.floor(p / inner) * C * inner + y * inner + (p % inner)] = -(weight ? weight.data[y] : 1) * positionScale(dy, reduction, weightSum, p);
     }
-    return [dx];
+    return { input: dx };
   },
 });
 
@@ -76,7 +77,7 @@ const nllPrimitive = definePrimitive<{ target: Tensor; weight: Tensor | null; ig
  */
 export function nllLoss(input: Variable | Tensor, target: Tensor | Variable, options: ClassLossOptions = {}): Variable {
   const reduction = checkReduction('nllLoss', options.reduction);
-  return nllPrimitive([input], { target: valueOf(target), weight: options.weight ?? null, ignoreIndex: options.ignoreIndex ?? -100, reduction })[0];
+  return nllPrimitive({ input }, { target: valueOf(target), weight: options.weight ?? null, ignoreIndex: options.ignoreIndex ?? -100, reduction })[0];
 }
 
 /**

@@ -64,18 +64,19 @@ describe('memory', () => {
 
   it('releases what a primitive saved once backward has run, while the output is still alive', async () => {
     let savedRef: WeakRef<Tensor> | null = null;
-    const double = definePrimitive<void>({
+    const double = definePrimitive<void, 'x'>({
       name: 'double',
-      forward(context, [x]) {
+      inputs: ['x'],
+      forward(context, { x }) {
         const scratch = zeros([1000]);
         savedRef = new WeakRef(scratch);
         context.saved.scratch = scratch;
         return [add(x!, x!).value];
       },
-      backward: (_context, [dy]) => [add(dy, dy).value],
+      backward: (_context, [dy]) => ({ x: add(dy, dy).value }),
     });
     const x = new Variable(zeros([3]), { requiresGrad: true });
-    const [y] = double([x], undefined);
+    const [y] = double({ x }, undefined);
     await settle();
     expect(savedRef!.deref()).toBeDefined();
     backward(y, { seed: zeros([3]) });

@@ -35,26 +35,38 @@ console.log('| cell | shape | mode | ms/step | launches/step | uploads/step | do
 console.log('|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
 // The LSTM layer of @recurrent/layers on this backend: it reaches the same fused kernels through
-// `kernels.recurrent`; what one inference forward costs on the device, per time step and per sequence.
+// `kernels.recurrent`; what one inference forward costs on the device, per time step and per
+// sequence (plain, projected to H/2, and with peepholes: all three stay on the device): the whole
+// forward (the batch-first layer's two transposes are device copies, each an upload and a
+// download of its own) and, apart, the fused recurrence it runs.
 console.log('\nthe LSTM layer of @recurrent/layers (batch-first, one layer), inference forward on this backend\n');
-console.log('| shape | ms/forward | launches | launches/time step | uploads | downloads | recurrent fallbacks |');
-console.log('|---|---|---|---|---|---|---|');
+console.log('| layer | shape | ms/forward | launches/forward | launches/time step | uploads/sequence | downloads/sequence | recurrence: launches/time step, uploads, downloads | recurrent fallbacks |');
+console.log('|---|---|---|---|---|---|---|---|---|');
+const variants = [
+  { label: 'LSTM', options: (_H: number) => ({}) },
+  { label: 'LSTM projSize H/2', options: (H: number) => ({ projSize: H >> 1 }) },
+  { label: 'LSTM peephole', options: (_H: number) => ({ peephole: true }) },
+];
+const recurrentFallbacks = () => [...backend.fallbacks].filter(([name]) => name.startsWith('recurrent.')).reduce((n, [, c]) => n + c, 0);
 for (const shape of config.shapes.filter((s) => shapes.includes(s.name))) {
-  const lstm = new LSTM({ inputSize: shape.I, hiddenSize: shape.H, batchFirst: true, backend, generator: new Generator(config.seed) });
-  const x = uniform([shape.B, shape.T, shape.I], -1, 1, new Generator(config.seed + 1), { backend });
-  for (let i = 0; i < warmup; i++) noGrad(() => lstm.forward(x));
-  const before = { ...backend.device };
-  const fallbacksBefore = [...backend.fallbacks].filter(([name]) => name.startsWith('recurrent.')).reduce((n, [, c]) => n + c, 0);
-  const times: number[] = [];
-  for (let i = 0; i < iters; i++) {
-    const start = performance.now();
-    noGrad(() => lstm.forward(x));
-    times.push(performance.now() - start);
+  for (const variant of variants) {
+    const lstm = new LSTM({ inputSize: shape.I, hiddenSize: shape.H, batchFirst: true, backend, generator: new Generator(config.seed), ...variant.options(shape.H) });
+    const x = uniform([shape.B, shape.T, shape.I], -1, 1, new Generator(config.seed + 1), { backend });
+    for (let i = 0; i < warmup; i++) noGrad(() => lstm.forward(x));
+    const before = { ...backend.device };
+    const fallbacksBefore = recurrentFallbacks();
+    const times: number[] = [];
+    for (let i = 0; i < iters; i++) {
+      const start = performance.now();
+      noGrad(() => lstm.forward(x));
+      times.push(performance.now() - start);
+    }
+    const per = (key: 'launches' | 'uploads' | 'downloads') => (backend.device[key] - before[key]) / iters;
+    // the last fused run of the forward (one run: every row has the whole length)
+    const recurrence = backend.recurrent.lastCost;
+    times.sort((a, b) => a - b);
+    console.log(`| ${variant.label} | ${shape.name} (B${shape.B} T${shape.T} I${shape.I} H${shape.H}) | ${times[times.length >> 1].toFixed(1)} | ${per('launches')} | ${(per('launches') / shape.T).toFixed(2)} | ${per('uploads')} | ${per('downloads')} | ${(recurrence.launches / shape.T).toFixed(2)}, ${recurrence.uploads}, ${recurrence.downloads} | ${recurrentFallbacks() - fallbacksBefore} |`);
   }
-  const per = (key: 'launches' | 'uploads' | 'downloads') => (backend.device[key] - before[key]) / iters;
-  const fallbacks = [...backend.fallbacks].filter(([name]) => name.startsWith('recurrent.')).reduce((n, [, c]) => n + c, 0) - fallbacksBefore;
-  times.sort((a, b) => a - b);
-  console.log(`| ${shape.name} (B${shape.B} T${shape.T} I${shape.I} H${shape.H}) | ${times[times.length >> 1].toFixed(1)} | ${per('launches')} | ${(per('launches') / shape.T).toFixed(2)} | ${per('uploads')} | ${per('downloads')} | ${fallbacks} |`);
 }
 console.log(`\nlive device buffers after the run: ${backend.device.liveBuffers}`);
 backend.dispose();

@@ -106,8 +106,8 @@ export function createGpujsBackend(options: GpujsBackendOptions = {}): GpujsBack
   const runner = new RecurrentRunner(device);
   // host buffers are plain typed arrays, allocated and counted as the CPU backend does
   const host = createCpuBackend();
-  // the recurrent layers run on the fused device kernels (the CPU recurrence, counted, for the variants they lack)
-  kernels.recurrent = createGpujsRecurrence({ runner, cpu: host.kernels.recurrent!, allocate: (size) => host.allocate('float32', size), fallbacks });
+  // the recurrent layers run on the fused device kernels (every variant of the contract)
+  kernels.recurrent = createGpujsRecurrence({ runner, allocate: (size) => host.allocate('float32', size) });
   const recurrent: GpujsRecurrent = {
     lstmSequence: (input) => runner.run('LSTM', input),
     gruSequence: (input) => runner.run('GRU', input),

@@ -5,7 +5,7 @@ import {
 } from '@recurrent/tensor';
 import type { CompiledKernel, Device } from './device.js';
 import {
-  affineKernel, binaryKernel, gemmKernel, reduceKernel, softmaxKernel, unaryKernel,
+  affineKernel, binaryKernel, copyKernel, gatherKernel, gemmKernel, reduceKernel, scatterAddKernel, softmaxKernel, unaryKernel,
 } from './kernelSources.js';
 
 /** Name of a kernel of the tensor kernel table. */
@@ -14,7 +14,7 @@ export type KernelName = Exclude<keyof KernelTable, 'recurrent'>;
 /** The highest rank the gpu.js `binary` kernel reads through strides; higher ranks fall back. */
 export const maxBinaryRank = 6;
 
-const gpuKernelNames = ['unary', 'affine', 'binary', 'gemm', 'reduce', 'softmax'] as const;
+const gpuKernelNames = ['unary', 'affine', 'binary', 'copy', 'gather', 'scatterAdd', 'gemm', 'reduce', 'softmax'] as const;
 
 /** Kernels this backend runs on gpu.js (float32 data); every other kernel runs on the CPU. */
 export const gpujsKernelNames: readonly KernelName[] = gpuKernelNames;
@@ -28,6 +28,9 @@ const argumentTypes: Record<GpuKernelName, Record<string, string>> = {
     code: 'Float', a: 'Array', aOffset: 'Float', aStrides: 'Array', b: 'Array', bOffset: 'Float',
     bStrides: 'Array', shape: 'Array',
   },
+  copy: { x: 'Array', offset: 'Float', strides: 'Array', shape: 'Array' },
+  gather: { x: 'Array', indices: 'Array', count: 'Float', length: 'Float', inner: 'Float' },
+  scatterAdd: { source: 'Array', target: 'Array', indices: 'Array', count: 'Float', length: 'Float', inner: 'Float' },
   gemm: {
     a: 'Array', aOffset: 'Float', aRow: 'Float', aCol: 'Float', b: 'Array', bOffset: 'Float', bRow: 'Float',
     bCol: 'Float', c: 'Array', cOffset: 'Float', ldc: 'Float', n: 'Float', k: 'Float', alpha: 'Float', beta: 'Float',
@@ -40,6 +43,9 @@ const sources: Record<GpuKernelName, (...args: never[]) => number> = {
   unary: unaryKernel as never,
   affine: affineKernel as never,
   binary: binaryKernel as never,
+  copy: copyKernel as never,
+  gather: gatherKernel as never,
+  scatterAdd: scatterAddKernel as never,
   gemm: gemmKernel as never,
   reduce: reduceKernel as never,
   softmax: softmaxKernel as never,
@@ -99,6 +105,21 @@ export function createGpujsKernels(device: Device, fallbacks: Map<string, number
       ];
       out.set(device.read(kernel('binary'), out.length, args));
     },
+    copy(source: Strided, out: DataArray, shape: readonly number[]): void {
+      if (out.length === 0) return;
+      if (!allFloat32(out, source.data) || shape.length > maxBinaryRank) return (fallback('copy'), cpuKernels.copy(source, out, shape));
+      out.set(device.read(kernel('copy'), out.length, [source.data, source.offset, padded(source.strides, 0), padded(shape, 1)]));
+    },
+    gather(x: DataArray, layout: AxisLayout, indices: Int32Array, out: DataArray): void {
+      if (out.length === 0) return;
+      if (!allFloat32(out, x) || !exactIndices(indices)) return (fallback('gather'), cpuKernels.gather(x, layout, indices, out));
+      out.set(device.read(kernel('gather'), out.length, [x, Float32Array.from(indices), indices.length, layout.length, layout.inner]));
+    },
+    scatterAdd(source: DataArray, layout: AxisLayout, indices: Int32Array, out: DataArray): void {
+      if (out.length === 0 || source.length === 0) return;
+      if (!allFloat32(out, source, out) || !exactIndices(indices)) return (fallback('scatterAdd'), cpuKernels.scatterAdd(source, layout, indices, out));
+      out.set(device.read(kernel('scatterAdd'), out.length, [source, out, Float32Array.from(indices), indices.length, layout.length, layout.inner]));
+    },
     gemm(args: GemmArgs): void {
       const { a, b, c, m, n, k } = args;
       if (m === 0 || n === 0) return;
@@ -133,6 +154,11 @@ export function createGpujsKernels(device: Device, fallbacks: Map<string, number
     };
   }
   return table;
+}
+
+/** Whether the indices (and their count) are small enough to be exact in float32, and there is at least one. */
+function exactIndices(indices: Int32Array): boolean {
+  return indices.length > 0 && indices.length < 1 << 24;
 }
 
 function allFinite(array: Float32Array): boolean {

@@ -1,17 +1,14 @@
 import {
   type RecurrentBackwardArgs, type RecurrentForwardArgs, type RecurrentForwardResult, type RecurrentGradients, type RecurrentKernels,
-  type RecurrentMode, type RecurrentTape, checkRecurrentArgs,
+  type RecurrentTape, checkRecurrentArgs,
 } from '@recurrent/tensor';
 import type { RecurrentRunner } from './recurrentRunner.js';
 import { gates, type SequenceInput } from './sequenceInput.js';
 
-/** What {@link createGpujsRecurrence} runs on: the device runner, the CPU recurrence for what the
- * device kernels do not run, the backend's allocation and its fallback counts. */
+/** What {@link createGpujsRecurrence} runs on: the device runner and the backend's allocation. */
 export interface GpujsRecurrenceParts {
   runner: RecurrentRunner;
-  cpu: RecurrentKernels;
   allocate(size: number): Float32Array;
-  fallbacks: Map<string, number>;
 }
 
 /** A device tape: the forward's arguments (the device kernels run the forward again in backward). */
@@ -19,24 +16,10 @@ interface DeviceTape extends RecurrentTape {
   readonly args: RecurrentForwardArgs;
 }
 
-/** A tape of the CPU recurrence, for the variants that fell back. */
-interface HostTape extends RecurrentTape {
-  readonly host: RecurrentTape;
-}
-
 /** One group of batch rows of equal length, run as its own sequence of `length` steps. */
 interface RowGroup {
   length: number;
   rows: number[];
-}
-
-/** Why the device kernels cannot run `args` (the fallback's name), or null when they can. */
-function unsupported(args: RecurrentForwardArgs): string | null {
-  if (args.projSize > 0) return 'recurrent.projection';
-  if (args.weights.weightCi !== null) return 'recurrent.peephole';
-  if (args.mode === 'GRU' && !args.resetAfter) return 'recurrent.resetBefore';
-  if (args.mode !== 'RNN_TANH' && args.mode !== 'RNN_RELU' && args.recurrentActivation !== 'sigmoid') return 'recurrent.hardSigmoid';
-  return null;
 }
 
 /** Rows grouped by length, longest first (one group of every row without lengths). */
@@ -86,11 +69,16 @@ function scatterRows(source: Float32Array, target: Float32Array, width: number, 
 
 /** The device run of one row group. */
 function groupInput(args: RecurrentForwardArgs, group: RowGroup): SequenceInput {
-  const { batch: B, inputSize: I, hiddenSize: H, weights } = args;
+  const { batch: B, inputSize: I, hiddenSize: H, projSize: P, weights, mode } = args;
+  const lstm = mode === 'LSTM';
   return {
     x: gatherSteps(args.x, B, I, group, args.reverse), sequenceLength: group.length, batch: group.rows.length, inputSize: I, hiddenSize: H,
     weightIh: weights.weightIh, weightHh: weights.weightHh, biasIh: weights.biasIh ?? undefined, biasHh: weights.biasHh ?? undefined,
-    h0: gatherRows(args.h0, H, group.rows), c0: gatherRows(args.c0, H, group.rows),
+    h0: gatherRows(args.h0, P || H, group.rows), c0: gatherRows(args.c0, H, group.rows),
+    ...(lstm && P > 0 ? { projSize: P, weightHr: weights.weightHr! } : {}),
+    ...(lstm && weights.weightCi ? { weightCi: weights.weightCi, weightCf: weights.weightCf!, weightCo: weights.weightCo! } : {}),
+    ...(mode === 'GRU' ? { resetAfter: args.resetAfter } : {}),
+    ...(mode === 'LSTM' || mode === 'GRU' ? { recurrentActivation: args.recurrentActivation } : {}),
   };
 }
 
@@ -99,87 +87,85 @@ function groupInput(args: RecurrentForwardArgs, group: RowGroup): SequenceInput 
  * (state on the device for the whole sequence, one download). The contract's other features are
  * built around them on the host: the reverse direction runs the sequence reversed in time, and
  * packed lengths run each group of rows of equal length as its own shorter sequence (rows are
- * independent, so results are exact; one device run per distinct length). The device kernels have
- * no projection, peepholes, reset-before form or hard sigmoid: those run on the CPU recurrence,
- * each call counted in `fallbacks` (`recurrent.projection`, …).
+ * independent, so results are exact; one device run per distinct length). Every variant of the
+ * contract runs on the device: the LSTM's projection and peepholes, both GRU reset forms and the
+ * hard-sigmoid gates; nothing falls back to the CPU recurrence.
  *
  * @example
- * const recurrence = createGpujsRecurrence({ runner, cpu: host.kernels.recurrent!, allocate, fallbacks });
+ * const recurrence = createGpujsRecurrence({ runner, allocate: (size) => new Float32Array(size) });
  */
 export function createGpujsRecurrence(parts: GpujsRecurrenceParts): RecurrentKernels {
-  const { runner, cpu, allocate, fallbacks } = parts;
-  const countFallback = (name: string) => fallbacks.set(name, (fallbacks.get(name) ?? 0) + 1);
+  const { runner, allocate } = parts;
   return {
     forward(args: RecurrentForwardArgs): RecurrentForwardResult {
       checkRecurrentArgs(args);
-      const reason = unsupported(args);
-      if (reason) {
-        countFallback(reason);
-        const result = cpu.forward(args);
-        return { ...result, tape: result.tape ? hostTape(args.mode, result.tape) : null };
-      }
       const { steps: T, batch: B, hiddenSize: H, mode } = args;
-      const output = allocate(T * B * H);
-      const hN = allocate(B * H);
+      const R = args.projSize || H;
+      const output = allocate(T * B * R);
+      const hN = allocate(B * R);
       const cN = mode === 'LSTM' ? allocate(B * H) : null;
       for (const group of rowGroups(args)) {
         const result = runner.run(mode, groupInput(args, group));
-        scatterSteps(result.output, output, B, H, group, args.reverse);
-        scatterRows(result.hN, hN, H, group.rows);
+        scatterSteps(result.output, output, B, R, group, args.reverse);
+        scatterRows(result.hN, hN, R, group.rows);
         if (cN && result.cN) scatterRows(result.cN, cN, H, group.rows);
       }
       return { output, hN, cN, tape: args.keepTape ? deviceTape(args) : null };
     },
 
     backward(backwardArgs: RecurrentBackwardArgs): RecurrentGradients {
-      if ('host' in backwardArgs.tape) return cpu.backward({ ...backwardArgs, tape: (backwardArgs.tape as HostTape).host });
       const { args } = backwardArgs.tape as DeviceTape;
-      const { steps: T, batch: B, inputSize: I, hiddenSize: H, mode, weights } = args;
+      const { steps: T, batch: B, inputSize: I, hiddenSize: H, projSize: P, mode, weights } = args;
+      const R = P || H;
       const G = gates[mode] * H;
       const needs = backwardArgs.needs;
       const dx = needs.x ? allocate(T * B * I) : null;
-      const dh0 = needs.h0 ? allocate(B * H) : null;
+      const dh0 = needs.h0 ? allocate(B * R) : null;
       const dc0 = needs.c0 && mode === 'LSTM' ? allocate(B * H) : null;
-      const dWeightIh = allocate(G * I);
-      const dWeightHh = allocate(G * H);
-      const dBiasIh = allocate(G);
-      const dBiasHh = allocate(G);
-      const zeros = new Float32Array(T * B * H);
+      // every weight gradient, summed over the row groups (null: the layer has no such weight)
+      const sums = {
+        weightIh: allocate(G * I), weightHh: allocate(G * R),
+        biasIh: weights.biasIh ? allocate(G) : null, biasHh: weights.biasHh ? allocate(G) : null,
+        weightHr: weights.weightHr ? allocate(P * H) : null,
+        weightCi: weights.weightCi ? allocate(H) : null, weightCf: weights.weightCf ? allocate(H) : null, weightCo: weights.weightCo ? allocate(H) : null,
+      };
+      const zeros = new Float32Array(T * B * R);
       for (const group of rowGroups(args)) {
         const input = groupInput(args, group);
         const g = runner.runBackward(mode, input, {
-          dOutput: gatherSteps(backwardArgs.dOutput ?? zeros, B, H, group, args.reverse),
-          dhN: gatherRows(backwardArgs.dhN, H, group.rows),
+          dOutput: gatherSteps(backwardArgs.dOutput ?? zeros, B, R, group, args.reverse),
+          dhN: gatherRows(backwardArgs.dhN, R, group.rows),
           dcN: mode === 'LSTM' ? gatherRows(backwardArgs.dcN, H, group.rows) : undefined,
         });
         if (dx) scatterSteps(g.dx, dx, B, I, group, args.reverse);
-        if (dh0) scatterRows(g.dh0, dh0, H, group.rows);
+        if (dh0) scatterRows(g.dh0, dh0, R, group.rows);
         if (dc0 && g.dc0) scatterRows(g.dc0, dc0, H, group.rows);
-        for (const [sum, part] of [[dWeightIh, g.dWeightIh], [dWeightHh, g.dWeightHh], [dBiasIh, g.dBiasIh], [dBiasHh, g.dBiasHh]] as const) {
-          for (let i = 0; i < sum.length; i++) sum[i] += part[i];
+        const parts = {
+          weightIh: g.dWeightIh, weightHh: g.dWeightHh, biasIh: g.dBiasIh, biasHh: g.dBiasHh,
+          weightHr: g.dWeightHr, weightCi: g.dWeightCi, weightCf: g.dWeightCf, weightCo: g.dWeightCo,
+        };
+        for (const name of Object.keys(sums) as (keyof typeof sums)[]) {
+          const sum = sums[name];
+          const part = parts[name];
+          if (sum && part) for (let i = 0; i < sum.length; i++) sum[i] += part[i];
         }
       }
-      const weight = (array: Float32Array, present: boolean) => (needs.weights && present ? array : null);
+      const weight = (array: Float32Array | null) => (needs.weights ? array : null);
       return {
         x: dx, h0: dh0, c0: dc0,
-        weightIh: weight(dWeightIh, true), weightHh: weight(dWeightHh, true),
-        biasIh: weight(dBiasIh, weights.biasIh !== null), biasHh: weight(dBiasHh, weights.biasHh !== null),
-        weightHr: null, weightCi: null, weightCf: null, weightCo: null,
+        weightIh: weight(sums.weightIh), weightHh: weight(sums.weightHh), biasIh: weight(sums.biasIh), biasHh: weight(sums.biasHh),
+        weightHr: weight(sums.weightHr), weightCi: weight(sums.weightCi), weightCf: weight(sums.weightCf), weightCo: weight(sums.weightCo),
       };
     },
 
-    releaseTape(tape: RecurrentTape): void {
-      if ('host' in tape) cpu.releaseTape((tape as HostTape).host);
+    releaseTape(): void {
+      // a device tape holds only the forward's arguments (the backward runs the forward again)
     },
 
     releaseWorkspace(): void {
-      cpu.releaseWorkspace();
+      // no workspace: every device buffer of a run is released before the run returns
     },
   };
-}
-
-function hostTape(mode: RecurrentMode, host: RecurrentTape): HostTape {
-  return { mode, host };
 }
 
 function deviceTape(args: RecurrentForwardArgs): DeviceTape {

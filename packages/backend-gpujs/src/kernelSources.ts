@@ -29,6 +29,22 @@ export function tanhOf(v: number): number {
   return (e - 1) / (e + 1);
 }
 
+/** The LSTM and GRU gate activation: the logistic function (`hard` = 0) or tf.keras's hard sigmoid
+ * `max(0, min(1, 0.2·v + 0.5))` (`hard` = 1). */
+export function gateOf(v: number, hard: number): number {
+  if (hard > 0.5) return Math.min(Math.max(0.2 * v + 0.5, 0), 1);
+  return sigmoidOf(v);
+}
+
+/** The derivative of {@link gateOf} from its output `y`: `y·(1 − y)`, or 0.2 inside `(0, 1)` (0 where clipped) for the hard sigmoid. */
+export function gateSlopeOf(y: number, hard: number): number {
+  if (hard > 0.5) {
+    if (y > 0 && y < 1) return 0.2;
+    return 0;
+  }
+  return y * (1 - y);
+}
+
 /** Round half to even, as PyTorch does. */
 export function roundHalfEven(v: number): number {
   const f = Math.floor(v);
@@ -138,6 +154,47 @@ export function binaryKernel(
   return binaryOf(code, a[ia], b[ib]);
 }
 
+/** `out[index] = x[offset + Σ index_axis·strides_axis]`: a strided view copied out, over a shape padded to rank 6. */
+export function copyKernel(this: KernelThis, x: number[], offset: number, strides: number[], shape: number[]): number {
+  let rest = this.thread.x;
+  let source = offset;
+  for (let axis = 5; axis >= 0; axis--) {
+    const size = shape[axis];
+    const quotient = Math.floor((rest + 0.5) / size);
+    source += (rest - quotient * size) * strides[axis];
+    rest = quotient;
+  }
+  return x[source];
+}
+
+/** Rows of the middle axis: `out[o, j, i] = x[o, indices[j], i]` (`count` indices, `x`'s middle axis `length` long). */
+export function gatherKernel(this: KernelThis, x: number[], indices: number[], count: number, length: number, inner: number): number {
+  const row = Math.floor((this.thread.x + 0.5) / inner);
+  const i = this.thread.x - row * inner;
+  const o = Math.floor((row + 0.5) / count);
+  const j = row - o * count;
+  return x[(o * length + indices[j]) * inner + i];
+}
+
+/**
+ * The adjoint of {@link gatherKernel}: `out[o, r, i] = target[o, r, i] + Σ_{j: indices[j] = r}
+ * source[o, j, i]`, added in index order as the CPU kernel does (an element no index reaches keeps
+ * its value, −0 included).
+ */
+export function scatterAddKernel(
+  this: KernelThis, source: number[], target: number[], indices: number[], count: number, length: number, inner: number,
+): number {
+  const row = Math.floor((this.thread.x + 0.5) / inner);
+  const i = this.thread.x - row * inner;
+  const o = Math.floor((row + 0.5) / length);
+  const r = row - o * length;
+  let value = target[this.thread.x];
+  for (let j = 0; j < count; j++) {
+    if (Math.abs(indices[j] - r) < 0.5) value += source[(o * count + j) * inner + i];
+  }
+  return value;
+}
+
 /**
  * General matrix product into a one-dimensional `[m·n]` output: element `(i, j)` is
  * `alpha·Σ_p op(A)[i, p]·op(B)[p, j] + beta·C[i, j]`. Transposition is a choice of strides:
@@ -214,4 +271,4 @@ export function softmaxKernel(this: KernelThis, x: number[], length: number, inn
 }
 
 /** Helper functions every kernel may call, registered with `gpu.addFunction` in this order. */
-export const kernelHelpers = [sigmoidOf, tanhOf, roundHalfEven, unaryOf, binaryOf] as const;
+export const kernelHelpers = [sigmoidOf, tanhOf, gateOf, gateSlopeOf, roundHalfEven, unaryOf, binaryOf] as const;

@@ -4,7 +4,7 @@ import { createGpujsBackend } from './index.js';
 import { checkRecurrentBookkeeping } from '../test/recurrentChecks.js';
 import { exactLimits, runLayerCase, type LayerCase } from '../test/recurrentVectorCase.js';
 
-const families = ['lstm.json', 'gru.json', 'rnn_tanh.json', 'rnn_relu.json'];
+const families = ['lstm.json', 'lstm_proj.json', 'gru.json', 'rnn_tanh.json', 'rnn_relu.json'];
 
 for (const mode of ['webasm', 'cpu'] as const) {
   const backend = createGpujsBackend({ mode });

@@ -11,7 +11,9 @@ export type RecurrentMode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
  * - `x`: `[sequenceLength, batch, inputSize]`, or `[batch, sequenceLength, inputSize]` with `batchFirst`
  * - `weightIh`: `[G·hiddenSize, inputSize]`, `weightHh`: `[G·hiddenSize, hiddenSize]`
  * - `biasIh`, `biasHh`: `[G·hiddenSize]` (omitted: no bias)
- * - `h0`, `c0` (LSTM only): `[batch, hiddenSize]` (omitted: zeros)
+ * - `h0`: `[batch, R]`, `c0` (LSTM only): `[batch, hiddenSize]` (omitted: zeros)
+ * - LSTM only: `weightHr` `[projSize, hiddenSize]` (then `R` = `projSize`, else `hiddenSize`, and
+ *   `weightHh` is `[4·hiddenSize, R]`); `weightCi`, `weightCf`, `weightCo` `[hiddenSize]` (peepholes, all or none)
  */
 export interface SequenceInput {
   /** The inputs of every time step. */
@@ -38,13 +40,51 @@ export interface SequenceInput {
   h0?: Float32Array;
   /** Initial cell state, LSTM only (omitted: zeros). */
   c0?: Float32Array;
+  /** LSTM projection size `P` (0 or omitted: none); needs `weightHr`. */
+  projSize?: number;
+  /** LSTM projection `h = W_hr (o ⊙ tanh c)`, `[projSize, hiddenSize]`. */
+  weightHr?: Float32Array;
+  /** LSTM peephole weights: `i += w_ci ⊙ c_{t−1}`. */
+  weightCi?: Float32Array;
+  /** LSTM peephole weights: `f += w_cf ⊙ c_{t−1}`. */
+  weightCf?: Float32Array;
+  /** LSTM peephole weights: `o += w_co ⊙ c_t`. */
+  weightCo?: Float32Array;
+  /** GRU only: `n = tanh(x_n + r ⊙ (W_hn h + b_hn))` (true, the default: PyTorch's) or `tanh(x_n + W_hn (r ⊙ h) + b_hn)` (false). */
+  resetAfter?: boolean;
+  /** LSTM and GRU gate activation (default `'sigmoid'`; `'hardSigmoid'`: `max(0, min(1, 0.2·x + 0.5))`). */
+  recurrentActivation?: 'sigmoid' | 'hardSigmoid';
+}
+
+/** The widths a sequence runs with (see {@link sequenceShape}). */
+export interface SequenceShape {
+  /** `P` (0: no projection). */
+  projSize: number;
+  /** `R`: the width of `h` (`P`, or `H` without a projection). */
+  recurrentWidth: number;
+  /** Values per batch row of a forward history row: LSTM `R + H` (`[h | c]`), reset-before GRU `2H` (`[h | r]`), else `H`. */
+  stateWidth: number;
+  /** A GRU in the reset-before form. */
+  resetBefore: boolean;
+  /** 1 for the hard-sigmoid gates, else 0 (a kernel argument). */
+  hard: number;
+}
+
+/** The widths of `input` run as `mode`. */
+export function sequenceShape(mode: RecurrentMode, input: SequenceInput): SequenceShape {
+  const projSize = mode === 'LSTM' ? input.projSize ?? 0 : 0;
+  const H = input.hiddenSize;
+  const recurrentWidth = projSize > 0 ? projSize : H;
+  const resetBefore = mode === 'GRU' && input.resetAfter === false;
+  const stateWidth = mode === 'LSTM' ? recurrentWidth + H : resetBefore ? 2 * H : H;
+  return { projSize, recurrentWidth, stateWidth, resetBefore, hard: input.recurrentActivation === 'hardSigmoid' ? 1 : 0 };
 }
 
 /**
  * Results of a whole-sequence run.
  *
- * Shapes: `output` `[sequenceLength, batch, hiddenSize]` (or batch-first like the input), `hN`
- * and `cN` (LSTM only) `[batch, hiddenSize]`.
+ * Shapes: `output` `[sequenceLength, batch, R]` (or batch-first like the input; `R` the projection
+ * size of a projected LSTM, else `hiddenSize`), `hN` `[batch, R]` and `cN` (LSTM only) `[batch, hiddenSize]`.
  */
 export interface SequenceOutput {
   /** The hidden state after every step. */
@@ -86,7 +126,7 @@ export function swapFirstAxes(x: Float32Array, a: number, b: number, rest: numbe
 /**
  * Gradients flowing into a sequence: of the loss with respect to its outputs.
  *
- * Shapes: `dOutput` like `output` (`[sequenceLength, batch, hiddenSize]`, or batch-first), `dhN`
+ * Shapes: `dOutput` like `output` (`[sequenceLength, batch, R]`, or batch-first), `dhN` `[batch, R]`
  * and `dcN` (LSTM only) `[batch, hiddenSize]` (omitted: zeros).
  */
 export interface SequenceGradientInput {
@@ -102,8 +142,9 @@ export interface SequenceGradientInput {
  * Results of a backward pass: the forward results and the gradients of the loss with respect to
  * every input, named after what they differentiate.
  *
- * Shapes: `dx` like `x`; `dWeightIh [G·hiddenSize, inputSize]`, `dWeightHh [G·hiddenSize, hiddenSize]`,
- * `dBiasIh`, `dBiasHh` `[G·hiddenSize]`, `dh0` and `dc0` (LSTM only) `[batch, hiddenSize]`.
+ * Shapes: `dx` like `x`; `dWeightIh [G·hiddenSize, inputSize]`, `dWeightHh [G·hiddenSize, R]`,
+ * `dBiasIh`, `dBiasHh` `[G·hiddenSize]`, `dh0` `[batch, R]`, `dc0` (LSTM only) `[batch, hiddenSize]`,
+ * and for a projected or peephole LSTM the gradients of those weights, shaped as they are.
  */
 export interface SequenceGradients extends SequenceOutput {
   /** `∂L/∂x`. */
@@ -120,6 +161,14 @@ export interface SequenceGradients extends SequenceOutput {
   dBiasIh: Float32Array;
   /** `∂L/∂bias_hh` (zeros when the sequence has no bias). */
   dBiasHh: Float32Array;
+  /** `∂L/∂weight_hr` (projected LSTM). */
+  dWeightHr?: Float32Array;
+  /** `∂L/∂weight_ci` (peephole LSTM). */
+  dWeightCi?: Float32Array;
+  /** `∂L/∂weight_cf` (peephole LSTM). */
+  dWeightCf?: Float32Array;
+  /** `∂L/∂weight_co` (peephole LSTM). */
+  dWeightCo?: Float32Array;
 }
 
 /** Checks the shapes of a sequence run and names the op in errors. */
@@ -129,12 +178,30 @@ export function checkSequence(op: string, mode: RecurrentMode, input: SequenceIn
   for (const [name, value] of [['sequenceLength', T], ['batch', B], ['inputSize', I], ['hiddenSize', H]] as const) {
     if (!Number.isInteger(value) || value < 1) fail(op, `${name} a positive integer`, String(value));
   }
+  if (mode !== 'LSTM') {
+    for (const name of ['projSize', 'weightHr', 'weightCi', 'weightCf', 'weightCo'] as const) {
+      if (input[name] !== undefined) fail(op, `no ${name} (only an LSTM has one)`, `${name} given`);
+    }
+  }
+  if (mode !== 'GRU' && input.resetAfter !== undefined) fail(op, 'no resetAfter (only a GRU has one)', `resetAfter ${input.resetAfter}`);
+  if (input.recurrentActivation !== undefined && !['sigmoid', 'hardSigmoid'].includes(input.recurrentActivation)) {
+    fail(op, `recurrentActivation 'sigmoid' or 'hardSigmoid'`, `'${String(input.recurrentActivation)}'`);
+  }
+  const P = input.projSize ?? 0;
+  if (!Number.isInteger(P) || P < 0 || P >= H) fail(op, `projSize an integer in [0, ${H})`, String(P));
+  if (P > 0 && input.weightHr === undefined) fail(op, `weightHr [${P}, ${H}] with projSize ${P}`, 'no weightHr');
+  if (P === 0 && input.weightHr !== undefined) fail(op, 'projSize > 0 with weightHr', 'projSize 0');
+  const R = P > 0 ? P : H;
   check(op, 'x', input.x, input.batchFirst ? [B, T, I] : [T, B, I]);
   check(op, 'weightIh', input.weightIh, [G * H, I]);
-  check(op, 'weightHh', input.weightHh, [G * H, H]);
+  check(op, 'weightHh', input.weightHh, [G * H, R]);
+  if (input.weightHr) check(op, 'weightHr', input.weightHr, [P, H]);
+  const peepholes = [input.weightCi, input.weightCf, input.weightCo].filter((w) => w !== undefined).length;
+  if (peepholes !== 0 && peepholes !== 3) fail(op, 'all three peephole weights (weightCi, weightCf, weightCo) or none', `${peepholes} of them`);
+  for (const name of ['weightCi', 'weightCf', 'weightCo'] as const) if (input[name]) check(op, name, input[name], [H]);
   if (input.biasIh) check(op, 'biasIh', input.biasIh, [G * H]);
   if (input.biasHh) check(op, 'biasHh', input.biasHh, [G * H]);
-  if (input.h0) check(op, 'h0', input.h0, [B, H]);
+  if (input.h0) check(op, 'h0', input.h0, [B, R]);
   if (input.c0) {
     if (mode !== 'LSTM') fail(op, 'no c0 (only an LSTM has a cell state)', `c0 of length ${input.c0.length}`);
     check(op, 'c0', input.c0, [B, H]);
@@ -144,8 +211,9 @@ export function checkSequence(op: string, mode: RecurrentMode, input: SequenceIn
 /** Checks the gradients flowing into a sequence. */
 export function checkGradients(op: string, mode: RecurrentMode, input: SequenceInput, grads: SequenceGradientInput): void {
   const { sequenceLength: T, batch: B, hiddenSize: H } = input;
-  check(op, 'dOutput', grads.dOutput, input.batchFirst ? [B, T, H] : [T, B, H]);
-  if (grads.dhN) check(op, 'dhN', grads.dhN, [B, H]);
+  const R = sequenceShape(mode, input).recurrentWidth;
+  check(op, 'dOutput', grads.dOutput, input.batchFirst ? [B, T, R] : [T, B, R]);
+  if (grads.dhN) check(op, 'dhN', grads.dhN, [B, R]);
   if (grads.dcN) {
     if (mode !== 'LSTM') fail(op, 'no dcN (only an LSTM has a cell state)', `dcN of length ${grads.dcN.length}`);
     check(op, 'dcN', grads.dcN, [B, H]);

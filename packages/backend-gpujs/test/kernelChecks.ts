@@ -6,7 +6,9 @@ import type { Limits } from './recurrentVectorCase.js';
 export interface Harness {
   describe: (name: string, body: () => void) => void;
   it: (name: string, body: () => void) => void;
-  expect: (value: unknown) => { toBe(expected: unknown): void; toBeLessThanOrEqual(expected: number): void; toThrow(message: string): void };
+  expect: (value: unknown) => {
+    toBe(expected: unknown): void; toEqual(expected: unknown): void; toBeLessThanOrEqual(expected: number): void; toThrow(message: string): void;
+  };
 }
 
 /** Seeded uniform values in `[low, high)` (xorshift), so every run checks the same numbers. */
@@ -38,7 +40,8 @@ const inputFor = (op: string, x: Float32Array): Float32Array =>
 
 /**
  * Checks every kernel the gpu.js backend runs on the device against the CPU kernels on seeded
- * data: unary and binary ops (with broadcasting and transposed views), gemm in the four
+ * data: unary and binary ops (with broadcasting and transposed views), copy, gather and
+ * scatterAdd, gemm in the four
  * transposition cases with offsets and leading dimensions, every reduction and (log-)softmax.
  */
 export function checkKernels(backend: GpujsBackend, { describe, it, expect }: Harness, limits: Limits): void {
@@ -79,6 +82,44 @@ export function checkKernels(backend: GpujsBackend, { describe, it, expect }: Ha
           expect(`${op} ${worstRatio(actual, expected, limits) <= 1}`).toBe(`${op} true`);
         }
       }
+    });
+    it('copy, gather and scatterAdd match the CPU kernels (strided, negative and broadcast views; repeated indices; −0 kept)', () => {
+      const before = ['copy', 'gather', 'scatterAdd'].map((name) => backend.fallbacks.get(name) ?? 0);
+      const same = (actual: Float32Array, expected: Float32Array) => actual.every((v, i) => Object.is(v, expected[i]));
+      const views: Strided[] = [
+        { data: x, offset: 0, strides: [20, 5, 1] },
+        { data: seeded(61, 3), offset: 1, strides: [1, 15, 3] },
+        { data: x, offset: 59, strides: [-20, -5, -1] },
+        { data: seeded(5, 2), offset: 0, strides: [0, 0, 1] },
+      ];
+      for (const view of views) {
+        const actual = new Float32Array(60);
+        const expected = new Float32Array(60);
+        k.copy(view, actual, [3, 4, 5]);
+        cpuKernels.copy(view, expected, [3, 4, 5]);
+        expect(same(actual, expected)).toBe(true);
+      }
+      const layout = { outer: 3, length: 4, inner: 5 };
+      const indices = Int32Array.from([2, 0, 2, 3, 3, 3]);
+      const gathered = new Float32Array(90);
+      const gatheredOnCpu = new Float32Array(90);
+      k.gather(x, layout, indices, gathered);
+      cpuKernels.gather(x, layout, indices, gatheredOnCpu);
+      expect(same(gathered, gatheredOnCpu)).toBe(true);
+      // distinct indices into −0 place values exactly (how concat and stack use it; rows no index
+      // reaches stay −0); repeated indices into data accumulate (rounded once on some devices)
+      const placed = new Float32Array(60).fill(-0);
+      const placedOnCpu = placed.slice();
+      const distinct = Int32Array.from([3, 1]);
+      k.scatterAdd(seeded(30, 8), layout, distinct, placed);
+      cpuKernels.scatterAdd(seeded(30, 8), layout, distinct, placedOnCpu);
+      expect(same(placed, placedOnCpu)).toBe(true);
+      const summed = seeded(60, 9);
+      const summedOnCpu = summed.slice();
+      k.scatterAdd(seeded(90, 8), layout, indices, summed);
+      cpuKernels.scatterAdd(seeded(90, 8), layout, indices, summedOnCpu);
+      expect(worstRatio(summed, summedOnCpu, limits)).toBeLessThanOrEqual(1);
+      expect(['copy', 'gather', 'scatterAdd'].map((name) => backend.fallbacks.get(name) ?? 0)).toEqual(before);
     });
     it('gemm matches the CPU kernel with transposes, offsets, leading dimensions, alpha and beta', () => {
       const m = 5, n = 7, depth = 9;

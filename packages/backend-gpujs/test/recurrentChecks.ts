@@ -35,6 +35,38 @@ export function checkRecurrentBookkeeping(backend: GpujsBackend, { describe, it,
         expect(backend.device.liveBuffers).toBe(0);
       }
     });
+    it('projection, peepholes, reset-before and hard-sigmoid gates stay on the device: O(1) launches per step, O(1) uploads', () => {
+      const P = 2;
+      for (const T of [1, 6]) {
+        const projected: SequenceInput = { ...lstm(T), weightHh: seeded(4 * H * P, 13, -0.5, 0.5), projSize: P, weightHr: seeded(P * H, 20, -0.5, 0.5) };
+        backend.recurrent.lstmSequence(projected);
+        // h = W_hr m is a fourth launch per step; W_hr travels with W_hh
+        expect(backend.recurrent.lastCost).toEqual({ launches: 5 + 4 * T, uploads: 5, downloads: 1 });
+        backend.recurrent.lstmSequenceBackward(projected, { dOutput: seeded(T * B * P, 16), dhN: seeded(B * P, 17), dcN: seeded(B * H, 18) });
+        // the forward again, then per step ∂L/∂h_t, the step's row and its append
+        expect(backend.recurrent.lastCost).toEqual({ launches: 5 + 4 * T + 3 + 3 * T, uploads: 9, downloads: 1 });
+        const peephole: SequenceInput = { ...lstm(T), weightCi: seeded(H, 21), weightCf: seeded(H, 22), weightCo: seeded(H, 23), recurrentActivation: 'hardSigmoid' };
+        backend.recurrent.lstmSequence(peephole);
+        expect(backend.recurrent.lastCost).toEqual({ launches: 5 + 3 * T, uploads: 5, downloads: 1 });
+        const gru: SequenceInput = {
+          ...lstm(T), weightIh: seeded(3 * H * I, 12, -0.5, 0.5), weightHh: seeded(3 * H * H, 13, -0.5, 0.5),
+          biasIh: seeded(3 * H, 14), biasHh: seeded(3 * H, 15), resetAfter: false,
+        };
+        backend.recurrent.gruSequence(gru);
+        expect(backend.recurrent.lastCost).toEqual({ launches: 6 + 3 * T, uploads: 6, downloads: 1 });
+        backend.recurrent.gruSequenceBackward(gru, { dOutput: seeded(T * B * H, 16) });
+        // per step da_n of every unit, then the row and its append
+        expect(backend.recurrent.lastCost).toEqual({ launches: 6 + 3 * T + 3 + 3 * T, uploads: 10, downloads: 1 });
+        expect(backend.device.liveBuffers).toBe(0);
+      }
+      expect(() => backend.recurrent.lstmSequence({ ...lstm(2), projSize: P })).toThrow('lstmSequence: expected weightHr [2, 4] with projSize 2, got no weightHr');
+      expect(() => backend.recurrent.lstmSequence({ ...lstm(2), weightCi: seeded(H, 1) })).toThrow(
+        'lstmSequence: expected all three peephole weights (weightCi, weightCf, weightCo) or none, got 1 of them',
+      );
+      expect(() => backend.recurrent.rnnSequence({ ...lstm(2), weightHh: seeded(H * H, 1), weightIh: seeded(H * I, 1), biasIh: undefined, biasHh: undefined, resetAfter: false })).toThrow(
+        'rnnSequence: expected no resetAfter (only a GRU has one), got resetAfter false',
+      );
+    });
     it('a 1,000-step training loop (state carried, SGD on the weights) does not grow the live device buffers', () => {
       let h: Float32Array | undefined;
       let c: Float32Array | undefined;

@@ -45,7 +45,7 @@ export function expectClose(label: string, actual: Float32Array, expected: Store
 }
 
 /**
- * Runs one `lstm`/`gru`/`rnn_*` layer case on the backend's fused sequence kernels — layers and
+ * Runs one `lstm`/`lstm_proj`/`gru`/`rnn_*` layer case on the backend's fused sequence kernels — layers and
  * directions composed here on the host: the reverse direction runs on the time-reversed input —
  * and checks `output`, `h_n` and `c_n`; then, seeded with the loss weights, backpropagates
  * through the layers with the fused backward kernels and checks every gradient of the case.
@@ -58,7 +58,9 @@ export function runLayerCase(backend: GpujsBackend, testCase: LayerCase, limits:
   const H = config.hidden_size as number;
   const L = config.num_layers as number;
   const D = config.bidirectional ? 2 : 1;
-  if (config.proj_size) throw new Error(`${testCase.name}: projections are not supported by the fused kernels`);
+  // a projected LSTM's h (its output and h0, h_n) is R = proj_size wide
+  const P = (config.proj_size ?? 0) as number;
+  const R = P > 0 ? P : H;
   const params = testCase.params ?? {};
   const inputs = testCase.inputs ?? {};
   const outputs = testCase.outputs ?? {};
@@ -66,10 +68,10 @@ export function runLayerCase(backend: GpujsBackend, testCase: LayerCase, limits:
   let layerInput = toTimeMajor(floats(inputs.x), config.batch_first, T, B, config.input_size);
   let inputSize = config.input_size as number;
   const runs: SequenceInput[][] = [];
-  const hN = new Float32Array(L * D * B * H);
+  const hN = new Float32Array(L * D * B * R);
   const cN = new Float32Array(L * D * B * H);
   for (let layer = 0; layer < L; layer++) {
-    const layerOutput = new Float32Array(T * B * D * H);
+    const layerOutput = new Float32Array(T * B * D * R);
     runs.push([]);
     for (let d = 0; d < D; d++) {
       const suffix = `_l${layer}${d === 1 ? '_reverse' : ''}`;
@@ -80,23 +82,24 @@ export function runLayerCase(backend: GpujsBackend, testCase: LayerCase, limits:
         weightIh: floats(params[`weight_ih${suffix}`]), weightHh: floats(params[`weight_hh${suffix}`]),
         biasIh: params[`bias_ih${suffix}`] && floats(params[`bias_ih${suffix}`]),
         biasHh: params[`bias_hh${suffix}`] && floats(params[`bias_hh${suffix}`]),
-        h0: inputs.h0 && floats(inputs.h0).subarray(stateRow * B * H, (stateRow + 1) * B * H),
+        h0: inputs.h0 && floats(inputs.h0).subarray(stateRow * B * R, (stateRow + 1) * B * R),
         c0: inputs.c0 && floats(inputs.c0).subarray(stateRow * B * H, (stateRow + 1) * B * H),
+        ...(P > 0 ? { projSize: P, weightHr: floats(params[`weight_hr${suffix}`]) } : {}),
       };
       runs[layer].push(sequence);
       const result: SequenceOutput =
         mode === 'LSTM' ? backend.recurrent.lstmSequence(sequence)
           : mode === 'GRU' ? backend.recurrent.gruSequence(sequence)
             : backend.recurrent.rnnSequence(sequence, mode === 'RNN_RELU' ? 'relu' : 'tanh');
-      const output = d === 1 ? reverseTime(result.output, T, B * H) : result.output;
-      for (let row = 0; row < T * B; row++) layerOutput.set(output.subarray(row * H, (row + 1) * H), (row * D + d) * H);
-      hN.set(result.hN, stateRow * B * H);
+      const output = d === 1 ? reverseTime(result.output, T, B * R) : result.output;
+      for (let row = 0; row < T * B; row++) layerOutput.set(output.subarray(row * R, (row + 1) * R), (row * D + d) * R);
+      hN.set(result.hN, stateRow * B * R);
       if (result.cN) cN.set(result.cN, stateRow * B * H);
     }
     layerInput = layerOutput;
-    inputSize = D * H;
+    inputSize = D * R;
   }
-  expectClose(`${testCase.name} output`, toBatchFirst(layerInput, config.batch_first, T, B, D * H), outputs.output, limits);
+  expectClose(`${testCase.name} output`, toBatchFirst(layerInput, config.batch_first, T, B, D * R), outputs.output, limits);
   expectClose(`${testCase.name} h_n`, hN, outputs.h_n, limits);
   if (outputs.c_n) expectClose(`${testCase.name} c_n`, cN, outputs.c_n, limits);
   if (testCase.grads && testCase.loss) checkGradients(backend, testCase, runs, limits);
@@ -109,20 +112,22 @@ function checkGradients(backend: GpujsBackend, testCase: LayerCase, runs: Sequen
   const B = config.batch_size as number;
   const H = config.hidden_size as number;
   const D = config.bidirectional ? 2 : 1;
+  const P = (config.proj_size ?? 0) as number;
+  const R = P > 0 ? P : H;
   const weights = loss!.weights;
-  const dh0 = new Float32Array(runs.length * D * B * H);
+  const dh0 = new Float32Array(runs.length * D * B * R);
   const dc0 = new Float32Array(runs.length * D * B * H);
-  let dLayerOutput = toTimeMajor(floats(weights.output), config.batch_first, T, B, D * H);
+  let dLayerOutput = toTimeMajor(floats(weights.output), config.batch_first, T, B, D * R);
   for (let layer = runs.length - 1; layer >= 0; layer--) {
     const inputSize = runs[layer][0].inputSize;
     const dLayerInput = new Float32Array(T * B * inputSize);
     for (let d = 0; d < D; d++) {
       const stateRow = layer * D + d;
-      const dOutput = new Float32Array(T * B * H);
-      for (let row = 0; row < T * B; row++) dOutput.set(dLayerOutput.subarray((row * D + d) * H, (row * D + d + 1) * H), row * H);
+      const dOutput = new Float32Array(T * B * R);
+      for (let row = 0; row < T * B; row++) dOutput.set(dLayerOutput.subarray((row * D + d) * R, (row * D + d + 1) * R), row * R);
       const seed: SequenceGradientInput = {
-        dOutput: d === 1 ? reverseTime(dOutput, T, B * H) : dOutput,
-        dhN: weights.h_n && floats(weights.h_n).subarray(stateRow * B * H, (stateRow + 1) * B * H),
+        dOutput: d === 1 ? reverseTime(dOutput, T, B * R) : dOutput,
+        dhN: weights.h_n && floats(weights.h_n).subarray(stateRow * B * R, (stateRow + 1) * B * R),
         dcN: weights.c_n && floats(weights.c_n).subarray(stateRow * B * H, (stateRow + 1) * B * H),
       };
       const sequence = runs[layer][d];
@@ -136,9 +141,10 @@ function checkGradients(backend: GpujsBackend, testCase: LayerCase, runs: Sequen
       expectClose(`${label} weight_hh${suffix}`, result.dWeightHh, grads[`weight_hh${suffix}`], limits);
       if (grads[`bias_ih${suffix}`]) expectClose(`${label} bias_ih${suffix}`, result.dBiasIh, grads[`bias_ih${suffix}`], limits);
       if (grads[`bias_hh${suffix}`]) expectClose(`${label} bias_hh${suffix}`, result.dBiasHh, grads[`bias_hh${suffix}`], limits);
+      if (grads[`weight_hr${suffix}`]) expectClose(`${label} weight_hr${suffix}`, result.dWeightHr ?? new Float32Array(0), grads[`weight_hr${suffix}`], limits);
       const dx = d === 1 ? reverseTime(result.dx, T, B * inputSize) : result.dx;
       for (let i = 0; i < dx.length; i++) dLayerInput[i] += dx[i];
-      dh0.set(result.dh0, stateRow * B * H);
+      dh0.set(result.dh0, stateRow * B * R);
       if (result.dc0) dc0.set(result.dc0, stateRow * B * H);
     }
     dLayerOutput = dLayerInput;

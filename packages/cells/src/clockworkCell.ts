@@ -37,13 +37,14 @@ interface ClockworkOptions {
 }
 
 /**
- * The fused step: inputs `[x, hPrev, W_ih, W_hh, b_ih, b_hh]`, output `[h]`. Only the active
+ * The fused step: inputs by name, output `[h]`. Only the active
  * modules are computed, and module `i` reads only units `[i·k, H)` of `h_{t−1}` (the block
  * upper-triangular mask), so the masked blocks of `W_hh` are never read and get zero gradient.
  */
-const clockworkStep = definePrimitive<ClockworkOptions>({
+const clockworkStep = definePrimitive<ClockworkOptions, 'x' | 'hPrev' | 'weightIh' | 'weightHh' | 'biasIh' | 'biasHh'>({
   name: 'ClockworkCell',
-  forward(context, [x, hPrev, weightIh, weightHh, biasIh, biasHh], { moduleSize, active }) {
+  inputs: ['x', 'hPrev', 'weightIh', 'weightHh', 'biasIh', 'biasHh'],
+  forward(context, { x, hPrev, weightIh, weightHh, biasIh, biasHh }, { moduleSize, active }) {
     const backend = x!.backend;
     const batch = x!.shape[0], inputSize = x!.shape[1], hiddenSize = weightHh!.shape[0];
     const h = zerosOf(x!, [batch, hiddenSize]);
@@ -71,12 +72,12 @@ const clockworkStep = definePrimitive<ClockworkOptions>({
     const { x, hPrev, weightIh, weightHh, h } = context.saved as Record<string, Tensor>;
     const backend = x.backend;
     const batch = x.shape[0], inputSize = x.shape[1], hiddenSize = weightHh.shape[0];
-    const [needX, needH, needWih, needWhh, needBih, needBhh] = context.needsGrad;
-    const dx = needX ? zerosOf(x, x.shape) : null;
-    const dhPrev = needH ? zerosOf(x, hPrev.shape) : null;
-    const dWih = needWih ? zerosOf(x, weightIh.shape) : null;
-    const dWhh = needWhh ? zerosOf(x, weightHh.shape) : null;
-    const db = needBih || needBhh ? zerosOf(x, [hiddenSize]) : null;
+    const need = context.needsGrad;
+    const dx = need.x ? zerosOf(x, x.shape) : null;
+    const dhPrev = need.hPrev ? zerosOf(x, hPrev.shape) : null;
+    const dWih = need.weightIh ? zerosOf(x, weightIh.shape) : null;
+    const dWhh = need.weightHh ? zerosOf(x, weightHh.shape) : null;
+    const db = need.biasIh || need.biasHh ? zerosOf(x, [hiddenSize]) : null;
     const ghd = gh.data, hd = h.data;
     const da = zerosOf(x, [batch, hiddenSize]).data as Float32Array;
     for (let module = 0; module < active.length; module++) {
@@ -102,7 +103,8 @@ const clockworkStep = definePrimitive<ClockworkOptions>({
       }
       if (db) for (let b = 0; b < batch; b++) for (let j = start; j < start + moduleSize; j++) db.data[j] += da[b * hiddenSize + j];
     }
-    return [dx, dhPrev, dWih, dWhh, needBih ? db : null, needBhh ? db : null];
+    // b_ih and b_hh enter the same sum: one gradient for both
+    return { x: dx, hPrev: dhPrev, weightIh: dWih, weightHh: dWhh, biasIh: need.biasIh ? db : null, biasHh: need.biasHh ? db : null };
   },
 });
 
@@ -207,7 +209,7 @@ export class ClockworkCell extends Module implements RecurrentCell {
   /** One step at time index `time` (counted from 0; decides which modules update). */
   step(input: Variable | Tensor, state: readonly (Variable | Tensor)[] | null | undefined, time = 0): ClockworkStep {
     const [previous] = checkStep('ClockworkCell', ['h'], this, input, state);
-    const [h] = clockworkStep([input, previous, this.weightIh, this.weightHh, this.biasIh, this.biasHh], {
+    const [h] = clockworkStep({ x: input, hPrev: previous, weightIh: this.weightIh, weightHh: this.weightHh, biasIh: this.biasIh, biasHh: this.biasHh }, {
       moduleSize: this.moduleSize,
       active: this.activeModules(time),
     });

@@ -37,10 +37,11 @@ interface JordanOptions {
   outputKind: 'sigmoid' | 'tanh' | 'identity';
 }
 
-/** The fused step: inputs `[x, yPrev, W_ih, b_ih, W_oh, b_oh, W_ho, b_ho]`, outputs `[y, h]`. */
-const jordanStep = definePrimitive<JordanOptions>({
+/** The fused step: inputs by name, outputs `[y, h]`. */
+const jordanStep = definePrimitive<JordanOptions, 'x' | 'yPrev' | 'weightIh' | 'biasIh' | 'weightOh' | 'biasOh' | 'weightHo' | 'biasHo'>({
   name: 'JordanCell',
-  forward(context, [x, yPrev, weightIh, biasIh, weightOh, biasOh, weightHo, biasHo], options) {
+  inputs: ['x', 'yPrev', 'weightIh', 'biasIh', 'weightOh', 'biasOh', 'weightHo', 'biasHo'],
+  forward(context, { x, yPrev, weightIh, biasIh, weightOh, biasOh, weightHo, biasHo }, options) {
     const backend = x!.backend;
     const batch = x!.shape[0], inputSize = x!.shape[1];
     const hiddenSize = weightIh!.shape[0], outputSize = weightHo!.shape[0];
@@ -81,37 +82,38 @@ const jordanStep = definePrimitive<JordanOptions>({
     gemmInto(backend, { data: dad }, { data: dz }, { data: weightHo.data as Float32Array }, batch, hiddenSize, outputSize, { beta: 1 });
     if (options.relu) for (let i = 0; i < dad.length; i++) dad[i] = hd[i] > 0 ? dad[i] : 0;
     else for (let i = 0; i < dad.length; i++) dad[i] *= 1 - hd[i] * hd[i];
-    const [needX, needY, needWih, needBih, needWoh, needBoh, needWho, needBho] = context.needsGrad;
-    const result: (Tensor | null)[] = new Array(8).fill(null);
-    if (needX) {
-      result[0] = zerosOf(x, x.shape);
-      gemmInto(backend, { data: result[0].data as Float32Array }, { data: dad }, { data: weightIh.data as Float32Array }, batch, inputSize, hiddenSize);
+    const need = context.needsGrad;
+    const result: Partial<Record<keyof typeof need, Tensor>> = {};
+    if (need.x) {
+      result.x = zerosOf(x, x.shape);
+      gemmInto(backend, { data: result.x.data as Float32Array }, { data: dad }, { data: weightIh.data as Float32Array }, batch, inputSize, hiddenSize);
     }
-    if (needY) {
-      result[1] = zerosOf(x, yPrev.shape);
-      gemmInto(backend, { data: result[1].data as Float32Array }, { data: dad }, { data: weightOh.data as Float32Array }, batch, outputSize, hiddenSize);
+    if (need.yPrev) {
+      result.yPrev = zerosOf(x, yPrev.shape);
+      gemmInto(backend, { data: result.yPrev.data as Float32Array }, { data: dad }, { data: weightOh.data as Float32Array }, batch, outputSize, hiddenSize);
     }
-    if (needWih) {
-      result[2] = zerosOf(x, weightIh.shape);
-      gemmInto(backend, { data: result[2].data as Float32Array }, { data: dad }, { data: x.data as Float32Array }, hiddenSize, inputSize, batch, { transA: true });
+    if (need.weightIh) {
+      result.weightIh = zerosOf(x, weightIh.shape);
+      gemmInto(backend, { data: result.weightIh.data as Float32Array }, { data: dad }, { data: x.data as Float32Array }, hiddenSize, inputSize, batch, { transA: true });
     }
-    if (needWoh) {
-      result[4] = zerosOf(x, weightOh.shape);
-      gemmInto(backend, { data: result[4].data as Float32Array }, { data: dad }, { data: yPrev.data as Float32Array }, hiddenSize, outputSize, batch, { transA: true });
+    if (need.weightOh) {
+      result.weightOh = zerosOf(x, weightOh.shape);
+      gemmInto(backend, { data: result.weightOh.data as Float32Array }, { data: dad }, { data: yPrev.data as Float32Array }, hiddenSize, outputSize, batch, { transA: true });
     }
-    if (needWho) {
-      result[6] = zerosOf(x, weightHo.shape);
-      gemmInto(backend, { data: result[6].data as Float32Array }, { data: dz }, { data: hd as Float32Array }, outputSize, hiddenSize, batch, { transA: true });
+    if (need.weightHo) {
+      result.weightHo = zerosOf(x, weightHo.shape);
+      gemmInto(backend, { data: result.weightHo.data as Float32Array }, { data: dz }, { data: hd as Float32Array }, outputSize, hiddenSize, batch, { transA: true });
     }
-    if (needBih || needBoh) {
+    if (need.biasIh || need.biasOh) {
+      // b_ih and b_oh enter the same sum: one gradient for both
       const db = zerosOf(x, [hiddenSize]);
       addColumnSums(db.data as Float32Array, dad, batch, hiddenSize);
-      if (needBih) result[3] = db;
-      if (needBoh) result[5] = db;
+      if (need.biasIh) result.biasIh = db;
+      if (need.biasOh) result.biasOh = db;
     }
-    if (needBho) {
-      result[7] = zerosOf(x, [outputSize]);
-      addColumnSums(result[7].data as Float32Array, dz, batch, outputSize);
+    if (need.biasHo) {
+      result.biasHo = zerosOf(x, [outputSize]);
+      addColumnSums(result.biasHo.data as Float32Array, dz, batch, outputSize);
     }
     return result;
   },
@@ -192,7 +194,7 @@ export class JordanCell extends Module implements RecurrentCell {
   step(input: Variable | Tensor, state?: readonly (Variable | Tensor)[] | null, _time = 0): JordanStep {
     const [previous] = checkStep('JordanCell', ['y'], this, input, state);
     const [y, h] = jordanStep(
-      [input, previous, this.weightIh, this.biasIh, this.weightOh, this.biasOh, this.weightHo, this.biasHo],
+      { x: input, yPrev: previous, weightIh: this.weightIh, biasIh: this.biasIh, weightOh: this.weightOh, biasOh: this.biasOh, weightHo: this.weightHo, biasHo: this.biasHo },
       { relu: this.nonlinearity === 'relu', outputKind: this.outputNonlinearity },
     );
     return { output: y, state: [y], hidden: h };

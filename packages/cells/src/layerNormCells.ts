@@ -27,9 +27,10 @@ const schema = {
 
 // One node per normalisation, sums in float64: composed of float32 mean / variance / rsqrt ops, the
 // gradient of a stacked bidirectional layer drifts past PyTorch's float32 tolerance
-const layerNormRowsPrimitive = definePrimitive<{ eps: number }>({
+const layerNormRowsPrimitive = definePrimitive<{ eps: number }, 'x' | 'weight' | 'bias'>({
   name: 'layerNormRows',
-  forward(context, [x, weight, bias], { eps }) {
+  inputs: ['x', 'weight', 'bias'],
+  forward(context, { x, weight, bias }, { eps }) {
     const [rows, size] = x!.shape;
     const y = empty(x!.shape, { dtype: x!.dtype, backend: x!.backend });
     const normalized = new Float64Array(rows * size);
@@ -73,7 +74,7 @@ const layerNormRowsPrimitive = definePrimitive<{ eps: number }>({
       out.data.set(values);
       return out;
     };
-    return [dx, vector(dw), vector(db)];
+    return { x: dx, weight: vector(dw), bias: vector(db) };
   },
 });
 
@@ -84,7 +85,7 @@ const layerNormRowsPrimitive = definePrimitive<{ eps: number }>({
  * @example const y = layerNormRows(x, gamma, beta, 1e-5);
  */
 export function layerNormRows(x: Variable, weight: Parameter, bias: Parameter, eps: number): Variable {
-  return layerNormRowsPrimitive([x, weight, bias], { eps })[0];
+  return layerNormRowsPrimitive({ x, weight, bias }, { eps })[0];
 }
 
 /** The parameters of one layer-normalised cell (or one layer and direction of a layer). */

@@ -42,14 +42,19 @@ interface SCRNOptions {
 
 type Saved = Record<string, Tensor>;
 
+/** The names of the fused step's inputs (the parameters by their field names: `weightIs` is B, … `weightSo` is V). */
+type SCRNInput = 'x' | 'hPrev' | 'sPrev' | 'weightIs' | 'weightIh' | 'weightSh' | 'weightHh' | 'weightHo' | 'weightSo' | 'biasH' | 'biasO' | 'alpha';
+
 /**
- * The fused step: inputs `[x, hPrev, sPrev, B, A, P, R, U, V, b_h, b_o, α]` (`α` a tensor `[S]`
- * or null for the fixed constant), outputs `[y, h, s]`.
+ * The fused step: inputs by name (`alpha` a tensor `[S]`, or null for the fixed constant),
+ * outputs `[y, h, s]`.
  */
-const scrnStep = definePrimitive<SCRNOptions>({
+const scrnStep = definePrimitive<SCRNOptions, SCRNInput>({
   name: 'SCRNCell',
+  inputs: ['x', 'hPrev', 'sPrev', 'weightIs', 'weightIh', 'weightSh', 'weightHh', 'weightHo', 'weightSo', 'biasH', 'biasO', 'alpha'],
   forward(context, inputs, options) {
-    const [x, hPrev, sPrev, B, A, P, R, U, V, biasH, biasO, alphaTensor] = inputs as Tensor[];
+    const { x, hPrev, sPrev, weightIs: B, weightIh: A, weightSh: P, weightHh: R, weightHo: U, weightSo: V } = inputs as Record<SCRNInput, Tensor>;
+    const { biasH, biasO, alpha: alphaTensor } = inputs;
     const backend = x.backend;
     const batch = x.shape[0], I = x.shape[1], S = B.shape[0], H = A.shape[0], O = U.shape[0];
     const bx = zerosOf(x, [batch, S]), s = zerosOf(x, [batch, S]), h = zerosOf(x, [batch, H]), y = zerosOf(x, [batch, O]);
@@ -112,8 +117,8 @@ const scrnStep = definePrimitive<SCRNOptions>({
     gemmInto(backend, { data: ds }, { data: dpre }, { data: P.data as Float32Array }, batch, S, H, { beta: 1 });
     // d(Bx) = (1 − α)·ds;  d s_{t−1} = α·ds;  dα = Σ_b ds·(s_{t−1} − Bx)
     const dbx = zerosOf(x, [batch, S]).data as Float32Array;
-    const dsPrev = need[2] ? zerosOf(x, [batch, S]) : null;
-    const dAlpha = alphaTensor && need[11] ? zerosOf(x, [S]) : null;
+    const dsPrev = need.sPrev ? zerosOf(x, [batch, S]) : null;
+    const dAlpha = alphaTensor && need.alpha ? zerosOf(x, [S]) : null;
     const alpha = alphaTensor ? alphaTensor.data : new Float64Array(S).fill(options.alpha);
     for (let b = 0, o = 0; b < batch; b++) {
       for (let j = 0; j < S; j++, o++) {
@@ -122,28 +127,26 @@ const scrnStep = definePrimitive<SCRNOptions>({
         if (dAlpha) dAlpha.data[j] += ds[o] * (sPrev.data[o] - bx.data[o]);
       }
     }
-    const result: (Tensor | null)[] = new Array(12).fill(null);
-    result[2] = dsPrev;
-    result[11] = dAlpha;
-    const product = (index: number, shape: number[], run: (out: Float32Array) => void) => {
-      if (!need[index]) return;
+    const result: Partial<Record<SCRNInput, Tensor | null>> = { sPrev: dsPrev, alpha: dAlpha };
+    const product = (name: SCRNInput, shape: number[], run: (out: Float32Array) => void) => {
+      if (!need[name]) return;
       const out = zerosOf(x, shape);
       run(out.data as Float32Array);
-      result[index] = out;
+      result[name] = out;
     };
-    product(0, [batch, I], (out) => {
+    product('x', [batch, I], (out) => {
       gemmInto(backend, { data: out }, { data: dpre }, { data: A.data as Float32Array }, batch, I, H);
       gemmInto(backend, { data: out }, { data: dbx }, { data: B.data as Float32Array }, batch, I, S, { beta: 1 });
     });
-    product(1, [batch, H], (out) => gemmInto(backend, { data: out }, { data: dpre }, { data: R.data as Float32Array }, batch, H, H));
-    product(3, [S, I], (out) => gemmInto(backend, { data: out }, { data: dbx }, { data: x.data as Float32Array }, S, I, batch, { transA: true }));
-    product(4, [H, I], (out) => gemmInto(backend, { data: out }, { data: dpre }, { data: x.data as Float32Array }, H, I, batch, { transA: true }));
-    product(5, [H, S], (out) => gemmInto(backend, { data: out }, { data: dpre }, { data: sd }, H, S, batch, { transA: true }));
-    product(6, [H, H], (out) => gemmInto(backend, { data: out }, { data: dpre }, { data: hPrev.data as Float32Array }, H, H, batch, { transA: true }));
-    product(7, [O, H], (out) => gemmInto(backend, { data: out }, { data: dz }, { data: hd }, O, H, batch, { transA: true }));
-    product(8, [O, S], (out) => gemmInto(backend, { data: out }, { data: dz }, { data: sd }, O, S, batch, { transA: true }));
-    product(9, [H], (out) => addColumnSums(out, dpre, batch, H));
-    product(10, [O], (out) => addColumnSums(out, dz, batch, O));
+    product('hPrev', [batch, H], (out) => gemmInto(backend, { data: out }, { data: dpre }, { data: R.data as Float32Array }, batch, H, H));
+    product('weightIs', [S, I], (out) => gemmInto(backend, { data: out }, { data: dbx }, { data: x.data as Float32Array }, S, I, batch, { transA: true }));
+    product('weightIh', [H, I], (out) => gemmInto(backend, { data: out }, { data: dpre }, { data: x.data as Float32Array }, H, I, batch, { transA: true }));
+    product('weightSh', [H, S], (out) => gemmInto(backend, { data: out }, { data: dpre }, { data: sd }, H, S, batch, { transA: true }));
+    product('weightHh', [H, H], (out) => gemmInto(backend, { data: out }, { data: dpre }, { data: hPrev.data as Float32Array }, H, H, batch, { transA: true }));
+    product('weightHo', [O, H], (out) => gemmInto(backend, { data: out }, { data: dz }, { data: hd }, O, H, batch, { transA: true }));
+    product('weightSo', [O, S], (out) => gemmInto(backend, { data: out }, { data: dz }, { data: sd }, O, S, batch, { transA: true }));
+    product('biasH', [H], (out) => addColumnSums(out, dpre, batch, H));
+    product('biasO', [O], (out) => addColumnSums(out, dz, batch, O));
     return result;
   },
 });
@@ -242,7 +245,10 @@ export class SCRNCell extends Module implements RecurrentCell {
   step(input: Variable | Tensor, state?: readonly (Variable | Tensor)[] | null, _time = 0): SCRNStep {
     const [hPrev, sPrev] = checkStep('SCRNCell', ['h', 's'], this, input, state);
     const [y, h, s] = scrnStep(
-      [input, hPrev, sPrev, this.weightIs, this.weightIh, this.weightSh, this.weightHh, this.weightHo, this.weightSo, this.biasH, this.biasO, this.alphaParameter],
+      {
+        x: input, hPrev, sPrev, weightIs: this.weightIs, weightIh: this.weightIh, weightSh: this.weightSh, weightHh: this.weightHh,
+        weightHo: this.weightHo, weightSo: this.weightSo, biasH: this.biasH, biasO: this.biasO, alpha: this.alphaParameter,
+      },
       { alpha: this.alpha, outputKind: this.outputNonlinearity },
     );
     return { output: y, state: [h, s] };

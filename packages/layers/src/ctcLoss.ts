@@ -108,9 +108,10 @@ function backwardVariables(problem: Problem, lp: Tensor['data'], n: number, beta
   return width;
 }
 
-const ctcPrimitive = definePrimitive<Problem>({
+const ctcPrimitive = definePrimitive<Problem, 'logProbs'>({
   name: 'ctcLoss',
-  forward(context, [logProbs], problem) {
+  inputs: ['logProbs'],
+  forward(context, { logProbs }, problem) {
     const { N, T } = problem;
     let widest = 1;
     for (let n = 0; n < N; n++) widest = Math.max(widest, 2 * problem.targetLengths[n] + 1);
@@ -168,7 +169,7 @@ const ctcPrimitive = definePrimitive<Problem>({
         }
       }
     }
-    return [gradient];
+    return { logProbs: gradient };
   },
 });
 
@@ -267,5 +268,5 @@ export function ctcLoss(
     zeroInfinity: options.zeroInfinity ?? false,
     pytorchGradient: gradient === 'pytorch',
   };
-  return ctcPrimitive([logProbs], problem)[0];
+  return ctcPrimitive({ logProbs }, problem)[0];
 }

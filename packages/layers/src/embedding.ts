@@ -22,9 +22,10 @@ export interface EmbeddingOptions {
   backend?: Backend;
 }
 
-const lookup = definePrimitive<{ indices: Int32Array; shape: readonly number[]; paddingIdx: number }>({
+const lookup = definePrimitive<{ indices: Int32Array; shape: readonly number[]; paddingIdx: number }, 'weight'>({
   name: 'Embedding',
-  forward(context, [weight], { indices, shape }) {
+  inputs: ['weight'],
+  forward(context, { weight }, { indices, shape }) {
     const dim = weight!.shape[1];
     const out = empty([...shape, dim], { dtype: weight!.dtype, backend: weight!.backend });
     for (let i = 0; i < indices.length; i++) out.data.set(weight!.data.subarray(indices[i] * dim, (indices[i] + 1) * dim), i * dim);
@@ -41,7 +42,7 @@ const lookup = definePrimitive<{ indices: Int32Array; shape: readonly number[]; 
       const row = indices[i] * dim;
       for (let j = 0; j < dim; j++) dw.data[row + j] += g.data[i * dim + j];
     }
-    return [dw];
+    return { weight: dw };
   },
 });
 
@@ -108,7 +109,7 @@ export class Embedding extends Module {
     for (let i = 0; i < flat.length; i++) {
       if (flat[i] < 0 || flat[i] >= this.numEmbeddings) fail('Embedding', `indices in [0, ${this.numEmbeddings - 1}]`, `${flat[i]} at position ${i}`);
     }
-    return lookup([this.weight], { indices: flat, shape: values.shape, paddingIdx: this.paddingIdx ?? -1 })[0];
+    return lookup({ weight: this.weight }, { indices: flat, shape: values.shape, paddingIdx: this.paddingIdx ?? -1 })[0];
   }
 
   /** Every number of a (nested) array an integer in `[0, numEmbeddings)`, before any cast. */

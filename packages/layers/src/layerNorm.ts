@@ -15,9 +15,10 @@ export interface LayerNormOptions {
   backend?: Backend;
 }
 
-const layerNormPrimitive = definePrimitive<{ size: number; eps: number }>({
+const layerNormPrimitive = definePrimitive<{ size: number; eps: number }, 'x' | 'weight' | 'bias'>({
   name: 'LayerNorm',
-  forward(context, [x, weight, bias], { size, eps }) {
+  inputs: ['x', 'weight', 'bias'],
+  forward(context, { x, weight, bias }, { size, eps }) {
     const rows = x!.size / size;
     const y = empty(x!.shape, { dtype: x!.dtype, backend: x!.backend });
     const normalized = new Float64Array(x!.size);
@@ -39,10 +40,10 @@ const layerNormPrimitive = definePrimitive<{ size: number; eps: number }>({
   backward(context, [g], { size }) {
     const { x, weight, normalized, inverse } = context.saved as { x: Tensor; weight: Tensor | null; normalized: Float64Array; inverse: Float64Array };
     const rows = x.size / size;
-    const [needX, needW, needB] = context.needsGrad;
-    const dx = needX ? empty(x.shape, { dtype: x.dtype, backend: x.backend }) : null;
-    const dw = needW ? empty(weight!.shape, { dtype: x.dtype, backend: x.backend }) : null;
-    const db = needB ? empty(weight!.shape, { dtype: x.dtype, backend: x.backend }) : null;
+    const need = context.needsGrad;
+    const dx = need.x ? empty(x.shape, { dtype: x.dtype, backend: x.backend }) : null;
+    const dw = need.weight ? empty(weight!.shape, { dtype: x.dtype, backend: x.backend }) : null;
+    const db = need.bias ? empty(weight!.shape, { dtype: x.dtype, backend: x.backend }) : null;
     for (let r = 0; r < rows; r++) {
       // x̂ = (x − μ)/σ;  d x = (d x̂ − mean(d x̂) − x̂·mean(d x̂·x̂)) / σ,  d x̂ = γ·dy
       let meanD = 0, meanDX = 0;
@@ -62,7 +63,7 @@ const layerNormPrimitive = definePrimitive<{ size: number; eps: number }>({
         }
       }
     }
-    return [dx, dw, db];
+    return { x: dx, weight: dw, bias: db };
   },
 });
 
@@ -115,6 +116,6 @@ export class LayerNorm extends Module {
       fail('LayerNorm', `input [..., ${this.normalizedShape.join(', ')}]`, formatShape(shape));
     }
     const size = this.normalizedShape.reduce((a, b) => a * b, 1);
-    return layerNormPrimitive([input, this.weight, this.bias], { size, eps: this.eps })[0];
+    return layerNormPrimitive({ x: input, weight: this.weight, bias: this.bias }, { size, eps: this.eps })[0];
   }
 }

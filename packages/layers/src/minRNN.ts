@@ -105,7 +105,7 @@ class MinRNNLayer extends Module {
       const projected = matmul(reshape(input, [T * B, features]), weightIh, { transposeB: true });
       const start = h0 ? reshape(narrow(h0, 0, k, 1), [B, H]) : null;
       // gates in log space, the scan and their backward: one fused node per layer
-      const [h] = minRecurrence([reshape(projected, [T, B, weightIh.shape[0]]), biasIh, start], { kind: name, lengths, space: this.scan });
+      const [h] = minRecurrence({ projection: reshape(projected, [T, B, weightIh.shape[0]]), bias: biasIh, h0: start }, { kind: name, lengths, space: this.scan });
       finals.push(narrow(h, 0, T - 1, 1));
       input = mask ? mul(h, mask) : h;
     });

@@ -45,9 +45,10 @@ export function stack(steps: readonly (Variable | Tensor)[], axis: number): Vari
   return stackSteps(steps, axis);
 }
 
-const selectPrimitive = definePrimitive<{ mask: Uint8Array }>({
+const selectPrimitive = definePrimitive<{ mask: Uint8Array }, 'a' | 'b'>({
   name: 'selectRows',
-  forward(context, [a, b], { mask }) {
+  inputs: ['a', 'b'],
+  forward(context, { a, b }, { mask }) {
     const rows = a!.shape[0], width = a!.size / Math.max(rows, 1);
     const out = empty(a!.shape, { dtype: a!.dtype, backend: a!.backend });
     for (let r = 0; r < rows; r++) {
@@ -59,14 +60,13 @@ const selectPrimitive = definePrimitive<{ mask: Uint8Array }>({
   },
   backward(context, [g], { mask }) {
     const width = context.saved.width as number;
-    const [needA, needB] = context.needsGrad;
-    const da = needA ? empty(g.shape, { dtype: g.dtype, backend: g.backend }) : null;
-    const db = needB ? empty(g.shape, { dtype: g.dtype, backend: g.backend }) : null;
+    const da = context.needsGrad.a ? empty(g.shape, { dtype: g.dtype, backend: g.backend }) : null;
+    const db = context.needsGrad.b ? empty(g.shape, { dtype: g.dtype, backend: g.backend }) : null;
     for (let r = 0; r < g.shape[0]; r++) {
       const target = mask[r] ? da : db;
       if (target) target.data.set(g.data.subarray(r * width, (r + 1) * width), r * width);
     }
-    return [da, db];
+    return { a: da, b: db };
   },
 });
 
@@ -81,17 +81,18 @@ const selectPrimitive = definePrimitive<{ mask: Uint8Array }>({
  * const h = selectRows(Uint8Array.from(lengths, (n) => (t < n ? 1 : 0)), hNew, hOld);
  */
 export function selectRows(mask: Uint8Array, a: Variable | Tensor, b: Variable | Tensor | null): Variable {
-  return selectPrimitive([a, b], { mask })[0];
+  return selectPrimitive({ a, b }, { mask })[0];
 }
 
-const reversePrimitive = definePrimitive<{ lengths: readonly number[]; axis: number }>({
+const reversePrimitive = definePrimitive<{ lengths: readonly number[]; axis: number }, 'x'>({
   name: 'reverseWithinLengths',
-  forward(context, [x], options) {
+  inputs: ['x'],
+  forward(context, { x }, options) {
     return [reverseCopy(x!, options.lengths, options.axis)];
   },
   backward(context, [g], options) {
     // The permutation is its own inverse.
-    return [reverseCopy(g, options.lengths, options.axis)];
+    return { x: reverseCopy(g, options.lengths, options.axis) };
   },
 });
 
@@ -123,7 +124,7 @@ function reverseCopy(x: Tensor, lengths: readonly number[], axis: number): Tenso
  * const backwardInput = reverseWithinLengths(x, [3, 5], 0); // x: [5, 2, F]
  */
 export function reverseWithinLengths(x: Variable | Tensor, lengths: readonly number[], axis: number): Variable {
-  return reversePrimitive([x], { lengths, axis })[0];
+  return reversePrimitive({ x }, { lengths, axis })[0];
 }
 
 /**

@@ -247,7 +247,7 @@ export abstract class FusedLayer extends Module {
       }
       let joined: Variable = D === 2 ? concat(outputs, 2) : outputs[0];
       if (this.dropout > 0 && this.training && layer < this.numLayers - 1) {
-        joined = dropoutBetweenLayers([joined], { p: this.dropout, generator: this.generator })[0];
+        joined = dropoutBetweenLayers({ x: joined }, { p: this.dropout, generator: this.generator })[0];
       }
       layerInput = joined;
     }

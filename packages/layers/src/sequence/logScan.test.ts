@@ -25,7 +25,7 @@ describe('logLinearScan', () => {
       const logB = uniform([T, B, H], -3, 1, generator);
       const h0 = uniform([B, H], 0, 2, generator);
       for (const lengths of [null, [T, Math.max(1, T - 3)]]) {
-        const [h] = logLinearScan([logA, logB, h0], { owner: 'test', lengths: lengths && Int32Array.from(lengths) });
+        const [h] = logLinearScan({ logA, logB, h0 }, { owner: 'test', lengths: lengths && Int32Array.from(lengths) });
         const expected = loop(logA.data as Float32Array, logB.data as Float32Array, h0.data as Float32Array, T, N, lengths, H);
         h.value.data.forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(expected[i])));
         // the same scan in linear space, on a = exp(log a), b = exp(log b)
@@ -44,7 +44,7 @@ describe('logLinearScan', () => {
     const logB = new Variable(uniform([T, B, H], -2, 0.5, generator), { requiresGrad: true });
     const h0 = new Variable(uniform([B, H], 0.1, 1, generator), { requiresGrad: true });
     const weights = uniform([T, B, H], -1, 1, generator);
-    const [h] = logLinearScan([logA, logB, h0], { owner: 'test', lengths: null });
+    const [h] = logLinearScan({ logA, logB, h0 }, { owner: 'test', lengths: null });
     backward(sum(mul(h, weights)));
     const objective = (a: Float32Array, b: Float32Array, s: Float32Array) => loop(a, b, s, T, N, null, H).reduce((acc, v, i) => acc + v * weights.data[i], 0);
     for (const [variable, index] of [[logA, 0], [logB, 1], [h0, 2]] as const) {
@@ -63,7 +63,7 @@ describe('logLinearScan', () => {
 
   it('refuses a negative initial state', () => {
     const x = fromData(new Float32Array(2), [1, 1, 2]);
-    expect(() => logLinearScan([x, x, fromData(Float32Array.from([1, -0.5]), [1, 2])], { owner: 'MinGRU', lengths: null })).toThrow(
+    expect(() => logLinearScan({ logA: x, logB: x, h0: fromData(Float32Array.from([1, -0.5]), [1, 2]) }, { owner: 'MinGRU', lengths: null })).toThrow(
       'MinGRU: expected h0 ≥ 0 (the scan holds non-negative states), got -0.5',
     );
   });

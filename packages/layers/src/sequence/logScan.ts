@@ -179,16 +179,17 @@ export function scanBackward(tape: ScanTape, dh: ArrayLike<number>): { dA: Float
  *
  * Inputs: `logA [T, B, H]`, `logB [T, B, H]`, `h0 [B, H]` (or null: zeros). Output: `h [T, B, H]`.
  */
-export const logLinearScan = definePrimitive<LogScanOptions>({
+export const logLinearScan = definePrimitive<LogScanOptions, 'logA' | 'logB' | 'h0'>({
   name: 'logLinearScan',
-  forward(context, [logA, logB, h0], options) {
+  inputs: ['logA', 'logB', 'h0'],
+  forward(context, { logA, logB, h0 }, options) {
     const [T, B, H] = logA!.shape;
     const tape = scanForward(options.owner, 'log', new Float32Array(logA!.data), new Float32Array(logB!.data), h0 ? h0.data : null, T, B * H, H, options.lengths);
     context.saved.tape = tape;
     return [fromData(new Float32Array(tape.h), [T, B, H], { backend: logA!.backend })];
   },
   backward(context, [dh]) {
-    if (!dh) return [null, null, null];
+    if (!dh) return {};
     const tape = context.saved.tape as ScanTape;
     const [T, B, H] = dh.shape;
     const { dA, dB, dh0 } = scanBackward(tape, dh.data);
@@ -200,10 +201,10 @@ export const logLinearScan = definePrimitive<LogScanOptions>({
       dLogB[i] = tape.b[i] * dB[i];
     }
     const backend = dh.backend;
-    return [
-      fromData(dLogA, [T, B, H], { backend }),
-      fromData(dLogB, [T, B, H], { backend }),
-      context.needsGrad[2] ? fromData(new Float32Array(dh0), [B, H], { backend }) : null,
-    ];
+    return {
+      logA: fromData(dLogA, [T, B, H], { backend }),
+      logB: fromData(dLogB, [T, B, H], { backend }),
+      h0: context.needsGrad.h0 ? fromData(new Float32Array(dh0), [B, H], { backend }) : null,
+    };
   },
 });

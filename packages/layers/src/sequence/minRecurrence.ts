@@ -46,9 +46,10 @@ const dG = (v: number) => {
  * here, which saves a pass over `k` and its gradient's reduction), `h0 [B, H]` (≥ 0, or null).
  * Output: `h [T, B, H]`.
  */
-export const minRecurrence = definePrimitive<MinRecurrenceOptions>({
+export const minRecurrence = definePrimitive<MinRecurrenceOptions, 'projection' | 'bias' | 'h0'>({
   name: 'minRecurrence',
-  forward(context, [projection, bias, h0], options) {
+  inputs: ['projection', 'bias', 'h0'],
+  forward(context, { projection, bias, h0 }, options) {
     const k = biasAdded(projection!, bias);
     const [T, B, width] = k.shape;
     const gates = options.kind === 'MinGRU' ? 2 : 3;
@@ -101,7 +102,7 @@ export const minRecurrence = definePrimitive<MinRecurrenceOptions>({
     return [fromData(new Float32Array(tape.h), [T, B, H], { backend: projection!.backend })];
   },
   backward(context, [dh], options) {
-    if (!dh) return [null, null, null];
+    if (!dh) return {};
     const tape = context.saved.tape as ScanTape;
     const k = context.saved.k as { data: ArrayLike<number>; shape: readonly number[] };
     const [T, B, width] = k.shape;
@@ -136,11 +137,11 @@ export const minRecurrence = definePrimitive<MinRecurrenceOptions>({
     }
     const backend = dh.backend;
     let dBias: Tensor | null = null;
-    if (context.needsGrad[1]) {
+    if (context.needsGrad.bias) {
       const sums = new Float64Array(width);
       for (let row = 0; row < T * B; row++) for (let q = 0; q < width; q++) sums[q] += dk[row * width + q];
       dBias = fromData(Float32Array.from(sums), [width], { backend });
     }
-    return [fromData(dk, [T, B, width], { backend }), dBias, context.needsGrad[2] ? fromData(new Float32Array(dh0), [B, H], { backend }) : null];
+    return { projection: fromData(dk, [T, B, width], { backend }), bias: dBias, h0: context.needsGrad.h0 ? fromData(new Float32Array(dh0), [B, H], { backend }) : null };
   },
 });

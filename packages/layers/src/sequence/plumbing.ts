@@ -11,9 +11,10 @@ function like(x: Tensor, shape: number[], data = new Float32Array(shape.reduce((
 
 /** Inverted dropout between layers: zeroes each element with probability `p`, scales the rest by
  * `1 / (1 − p)`; the mask is drawn from the layer's seeded generator. */
-export const dropoutBetweenLayers = definePrimitive<{ p: number; generator: Generator }>({
+export const dropoutBetweenLayers = definePrimitive<{ p: number; generator: Generator }, 'x'>({
   name: 'dropout',
-  forward(context, [x], { p, generator }) {
+  inputs: ['x'],
+  forward(context, { x }, { p, generator }) {
     const mask = new Float32Array(x!.size);
     const scale = 1 / (1 - p);
     for (let i = 0; i < mask.length; i++) mask[i] = generator.uniform() < p ? 0 : scale;
@@ -28,6 +29,6 @@ export const dropoutBetweenLayers = definePrimitive<{ p: number; generator: Gene
     const dx = like(dy, [...dy.shape]);
     const data = dx.data as Float32Array;
     for (let i = 0; i < mask.length; i++) data[i] = dy.data[i] * mask[i];
-    return [dx];
+    return { x: dx };
   },
 });
