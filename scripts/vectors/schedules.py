@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Learning-rate schedules (family `schedule`, file schedules.json): torch.optim.lr_scheduler's StepLR,
 MultiStepLR, ConstantLR, LinearLR, ExponentialLR, PolynomialLR, CosineAnnealingLR, LambdaLR,
-MultiplicativeLR, CosineAnnealingWarmRestarts, OneCycleLR, CyclicLR, SequentialLR and
+MultiplicativeLR, CosineAnnealingWarmRestarts, OneCycleLR, CyclicLR, SequentialLR, ChainedScheduler and
 ReduceLROnPlateau, each over a few hundred steps on an optimizer of one to three parameter groups:
 every group's rate (and, for the cycling ones, momentum or beta1) after construction and after each
 step.
@@ -57,6 +57,23 @@ CASES = [
     ('reduce_on_plateau', 'SGD', 2, 'ReduceLROnPlateau', dict(patience=5, factor=0.5, min_lr=[1e-4, 1e-3]), 300),
     ('reduce_on_plateau_abs_cooldown', 'Adam', 1, 'ReduceLROnPlateau', dict(patience=3, factor=0.3, threshold=0.01, threshold_mode='abs', cooldown=4), 300),
     ('reduce_on_plateau_max', 'SGD', 1, 'ReduceLROnPlateau', dict(mode='max', patience=4, factor=0.7, threshold=1e-3), 300),
+    # ChainedScheduler last, so the cases above keep their draws
+    ('chained_constant_exponential', 'SGD', 2, 'ChainedScheduler', dict(schedulers=[('ConstantLR', dict(factor=0.1, total_iters=20)),
+                                                                                  ('ExponentialLR', dict(gamma=0.99))]), 300),
+    ('chained_linear_cosine_floor', 'Adam', 1, 'ChainedScheduler', dict(schedulers=[('LinearLR', dict(start_factor=0.1, total_iters=30)),
+                                                                                   ('CosineAnnealingLR', dict(T_max=100, eta_min=1e-3))]), 300),
+    ('chained_step_multistep_polynomial', 'AdamW', 3, 'ChainedScheduler', dict(schedulers=[('StepLR', dict(step_size=40, gamma=0.5)),
+                                                                                          ('MultiStepLR', dict(milestones=[50, 120, 120], gamma=0.8)),
+                                                                                          ('PolynomialLR', dict(total_iters=250, power=1.5))]), 300),
+    ('chained_multiplicative_then_lambda', 'SGD', 2, 'ChainedScheduler', dict(schedulers=[('MultiplicativeLR', dict(lr_lambda='constant_0.99')),
+                                                                                         ('LambdaLR', dict(lr_lambda=['pow_0.97', 'inverse_0.05']))]), 200),
+    ('chained_lambda_then_multiplicative', 'SGD', 2, 'ChainedScheduler', dict(schedulers=[('LambdaLR', dict(lr_lambda=['pow_0.97', 'inverse_0.05'])),
+                                                                                         ('MultiplicativeLR', dict(lr_lambda='every_10th_0.5'))]), 200),
+    ('chained_cyclic_then_step', 'SGD', 1, 'ChainedScheduler', dict(schedulers=[('CyclicLR', dict(base_lr=0.01, max_lr=0.1, step_size_up=30)),
+                                                                               ('StepLR', dict(step_size=45, gamma=0.7))]), 300),
+    ('chained_constant_linear_cosine_restarts', 'Adam', 2, 'ChainedScheduler', dict(schedulers=[('ConstantLR', dict(factor=0.5, total_iters=15)),
+                                                                                               ('LinearLR', dict(start_factor=0.2, end_factor=0.9, total_iters=40)),
+                                                                                               ('CosineAnnealingLR', dict(T_max=25))]), 300),
 ]
 
 
@@ -74,8 +91,10 @@ def momentum_of(opt):
 
 def build_scheduler(name, args, opt):
     if name == 'SequentialLR':
-        inner = [getattr(S, n)(opt, **a) for n, a in args['schedulers']]
+        inner = [build_scheduler(n, a, opt) for n, a in args['schedulers']]
         return S.SequentialLR(opt, schedulers=inner, milestones=args['milestones'])
+    if name == 'ChainedScheduler':
+        return S.ChainedScheduler([build_scheduler(n, a, opt) for n, a in args['schedulers']])
     a = dict(args)
     if 'lr_lambda' in a:
         a['lr_lambda'] = [LAMBDAS[n] for n in a['lr_lambda']] if isinstance(a['lr_lambda'], list) else LAMBDAS[a['lr_lambda']]
@@ -110,7 +129,7 @@ def case(d, name, kind, groups, scheduler, args, steps):
             rates.append([grp['lr'] for grp in opt.param_groups])
             momenta.append(momentum_of(opt))
     stored_args = dict(args)
-    if scheduler == 'SequentialLR':
+    if scheduler in ('SequentialLR', 'ChainedScheduler'):
         stored_args['schedulers'] = [{'scheduler': n, 'args': a} for n, a in args['schedulers']]
     config = {'scheduler': scheduler, 'args': stored_args, 'optimizer': kind, 'optimizer_args': dict(momentum=0.9) if kind == 'SGD' else {},
               'group_lrs': lrs, 'momentum_before': momentum_before, 'num_steps': steps, 'metrics': series}

@@ -13,7 +13,7 @@ const usage = `usage: recurrent <command> [options]
                      --dropout P --weight-drop P --locked-dropout P --embedding-lr X
                      --optimizer adam|adamw|sgd|rmsprop|adagrad --lr X --batch N --bptt N
                      --clip X --epochs N | --budget SECONDS --seed N --backend native|cpu|gpujs [--threads N] [--gpujs-mode webasm|cpu|…] --out DIR
-                     --resume DIR --log-json FILE --eval-every SECONDS --checkpoint-every STEPS
+                     --resume DIR --log-json FILE --eval-every SECONDS | --eval-every-steps N --checkpoint-every STEPS
                      --keep N --no-progress; forecast: --csv FILE --target COLUMN
   sample DIR         generate from a char-lm or names model: --length N --temperature T --top-k K --top-p P --prime TEXT (kept) --seed N
   eval DIR           evaluate a checkpoint on its task's validation split

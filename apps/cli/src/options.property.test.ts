@@ -7,7 +7,7 @@ import { HelpRequested, parseTrainOptions, tasks } from './options.js';
 // line with exit code 2, never a TypeError, a RangeError or silence about a flag.
 const random = new Generator(20);
 const pick = <T>(values: readonly T[]): T => values[Math.floor(random.uniform() * values.length)];
-const flags = ['--cell', '--hidden-size', '--layers', '--embedding-size', '--bidirectional', '--dropout', '--optimizer', '--lr', '--batch', '--bptt', '--clip', '--epochs', '--budget', '--seed', '--backend', '--gpujs-mode', '--out', '--resume', '--log-json', '--eval-every', '--eval-limit', '--checkpoint-every', '--keep', '--csv', '--target', '--no-progress', '--sample-length', '--max-memory', '--numLayer', '--batchFrist', '-x'];
+const flags = ['--cell', '--hidden-size', '--layers', '--embedding-size', '--bidirectional', '--dropout', '--optimizer', '--lr', '--batch', '--bptt', '--clip', '--epochs', '--budget', '--seed', '--backend', '--gpujs-mode', '--out', '--resume', '--log-json', '--eval-every', '--eval-every-steps', '--eval-limit', '--weight-drop', '--locked-dropout', '--embedding-lr', '--checkpoint-every', '--keep', '--csv', '--target', '--no-progress', '--sample-length', '--max-memory', '--numLayer', '--batchFrist', '-x'];
 const values = ['1', '0', '-1', '-0.5', '0x10', '1e400', '1e3', '.5', 'NaN', 'Infinity', '', 'lstm', 'adam', 'gpujs', 'webasm', 'a b', '--lr', '3.7', '100000000000000000000'];
 
 describe('recurrent train: random command lines', () => {

@@ -43,6 +43,8 @@ export interface TrainOptions {
   resume?: string;
   logJson?: string;
   evalEvery?: number;
+  /** Evaluate every this many optimizer steps instead of every `evalEvery` seconds (`--eval-every-steps`). */
+  evalEverySteps?: number;
   /** Validation items scored at intermediate evaluations (all at the last one). */
   evalLimit?: number;
   checkpointEvery?: number;
@@ -70,7 +72,10 @@ export const trainDefaults = {
  */
 export function resolveTrainOptions(given: TrainOptions, saved: Partial<TrainOptions> = {}): ResolvedTrainOptions {
   const defined = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
-  const savedDefined = Object.fromEntries(Object.entries(saved).filter(([, value]) => value !== undefined && value !== null));
+  const savedDefined: Partial<TrainOptions> = Object.fromEntries(Object.entries(saved).filter(([, value]) => value !== undefined && value !== null));
+  // a period given now replaces the saved one of either kind
+  if (defined.evalEvery !== undefined) delete savedDefined.evalEverySteps;
+  if (defined.evalEverySteps !== undefined) delete savedDefined.evalEvery;
   return { ...trainDefaults, ...savedDefined, ...defined } as ResolvedTrainOptions;
 }
 
@@ -102,6 +107,7 @@ const trainSpec = {
   resume: { type: 'string' },
   'log-json': { type: 'string' },
   'eval-every': { type: 'string' },
+  'eval-every-steps': { type: 'string' },
   'eval-limit': { type: 'string' },
   'checkpoint-every': { type: 'string' },
   keep: { type: 'string' },
@@ -127,27 +133,27 @@ const taskFlags: Partial<Record<keyof typeof trainSpec, readonly TaskName[]>> = 
 export const usages: Record<string, string> = {
   train: `usage: recurrent train <task> [options]
 
-  tasks: char-lm, seq-mnist, g2p, names, forecast
-  --cell lstm|gru|rnn      --hidden-size N     --layers N          --dropout P
-  --embedding-size N       (char-lm, g2p, names)
+  tasks: ${tasks.join(', ')}
+  --cell lstm|gru|rnn|layernorm-lstm|mingru|minlstm   --hidden-size N   --layers N   --dropout P
+  --embedding-size N --weight-drop P --locked-dropout P --embedding-lr X   (char-lm, g2p, names)
   --bidirectional          (seq-mnist, g2p)
   --bptt N                 (char-lm: window; forecast: past values read)
   --optimizer adam|adamw|sgd|rmsprop|adagrad   --lr X   --batch N   --clip X
   --epochs N | --budget SECONDS                --seed N
   --backend native|cpu|gpujs (default: native where it loads, else cpu) --threads N (native)
   [--gpujs-mode webasm|cpu|webgl2|webgl|headlessgl|gpu] (gpujs)
-  --out DIR   --resume DIR   --log-json FILE   --eval-every SECONDS   --eval-limit N
+  --out DIR   --resume DIR   --log-json FILE   --eval-every SECONDS | --eval-every-steps N   --eval-limit N
   --checkpoint-every STEPS   --keep N   --no-progress   --sample-length N (char-lm, names)
   --max-memory GB          refuse a model estimated to need more (default 4)
   forecast: --csv FILE --target COLUMN
   --resume DIR restores every saved setting; flags given again override them.`,
-  sample: `usage: recurrent sample DIR [--length N] [--temperature T] [--prime TEXT] [--seed N]
+  sample: `usage: recurrent sample DIR [--length N] [--temperature T] [--top-k K] [--top-p P] [--prime TEXT] [--seed N]
 
   generates from a char-lm or names checkpoint (a run or checkpoint directory)`,
   eval: `usage: recurrent eval DIR
 
   evaluates a checkpoint on its task's validation split`,
-  export: `usage: recurrent export DIR [--format safetensors|pytorch] [--output PATH]
+  export: `usage: recurrent export DIR [--format safetensors|pytorch|onnx|model|bundle] [--output PATH]
 
   writes a checkpoint's weights (safetensors) or a PyTorch module folder (pytorch)`,
 };
@@ -256,6 +262,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
     resume: values.resume,
     logJson: values['log-json'],
     evalEvery: num('eval-every'),
+    evalEverySteps: int('eval-every-steps'),
     evalLimit: int('eval-limit'),
     checkpointEvery: int('checkpoint-every'),
     keep: int('keep'),
@@ -267,6 +274,9 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
   };
   if (options.epochs !== undefined && options.budget !== undefined) {
     throw new CliError(`recurrent train: expected --epochs or --budget, got both (--epochs ${options.epochs}, --budget ${options.budget})`, 2);
+  }
+  if (options.evalEvery !== undefined && options.evalEverySteps !== undefined) {
+    throw new CliError(`recurrent train: expected --eval-every or --eval-every-steps, got both (--eval-every ${options.evalEvery}, --eval-every-steps ${options.evalEverySteps})`, 2);
   }
   if (options.threads !== undefined && (options.backend === 'cpu' || options.backend === 'gpujs')) {
     throw new CliError(`recurrent train: --threads expected --backend native (or no --backend), got --backend ${options.backend}`, 2);

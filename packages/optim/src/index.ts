@@ -16,4 +16,5 @@ export {
   CosineAnnealingWarmRestarts, OneCycleLR, CyclicLR, SequentialLR,
   type CosineAnnealingWarmRestartsOptions, type OneCycleLROptions, type CyclicLROptions,
 } from './cyclicSchedules.js';
+export { ChainedScheduler } from './chainedScheduler.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './reduceLROnPlateau.js';

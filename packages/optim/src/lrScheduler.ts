@@ -41,6 +41,34 @@ export abstract class LRScheduler {
   /** The rate of a group whose base rate is `baseLr` at `epoch`. */
   abstract lrAt(epoch: number, baseLr: number, group: number): number;
 
+  /**
+   * The rate after this schedule's step to `epoch` from the group's current rate `lr`, in PyTorch's
+   * chainable form (its `get_lr`), which `ChainedScheduler` applies schedule after schedule;
+   * `null` for the schedules PyTorch sets outright whatever the current rate (LambdaLR and the
+   * cycling ones), which then set their closed form.
+   */
+  chainedLr(epoch: number, lr: number, baseLr: number, group: number): number | null {
+    void epoch, lr, baseLr, group;
+    return null;
+  }
+
+  /**
+   * Sets every group's rate for the current `lastEpoch` from the rate it holds now, by
+   * {@link chainedLr} (the closed form, and the cycled momentum, for schedules without one): one
+   * step of this schedule inside a `ChainedScheduler`.
+   */
+  applyChained(): void {
+    const groups = this.optimizer.paramGroups;
+    const rates = groups.map((group, g) => this.chainedLr(this.lastEpoch, group.lr, this.baseLrs[g], g));
+    if (rates.some((rate) => rate === null)) {
+      this.start();
+      return;
+    }
+    groups.forEach((group, g) => {
+      group.lr = rates[g] as number;
+    });
+  }
+
   /** The learning rate of the first group now. */
   get lr(): number {
     return this.optimizer.paramGroups[0].lr;

@@ -31,6 +31,11 @@ export class StepLR extends LRScheduler {
   lrAt(epoch: number, baseLr: number): number {
     return baseLr * this.gamma ** Math.floor(epoch / this.stepSize);
   }
+
+  /** PyTorch's chainable form: × gamma at each multiple of `stepSize`. */
+  override chainedLr(epoch: number, lr: number): number {
+    return epoch === 0 || epoch % this.stepSize !== 0 ? lr : lr * this.gamma;
+  }
 }
 
 /** Options of {@link MultiStepLR}. */
@@ -62,6 +67,12 @@ export class MultiStepLR extends LRScheduler {
   lrAt(epoch: number, baseLr: number): number {
     return baseLr * this.gamma ** this.milestones.filter((m) => m <= epoch).length;
   }
+
+  /** PyTorch's chainable form: × gamma^(times `epoch` is listed) at a milestone. */
+  override chainedLr(epoch: number, lr: number): number {
+    const times = this.milestones.filter((m) => m === epoch).length;
+    return times === 0 ? lr : lr * this.gamma ** times;
+  }
 }
 
 /** Options of {@link ConstantLR}. */
@@ -91,6 +102,13 @@ export class ConstantLR extends LRScheduler {
 
   lrAt(epoch: number, baseLr: number): number {
     return epoch < this.totalIters ? baseLr * this.factor : baseLr;
+  }
+
+  /** PyTorch's chainable form: × factor at epoch 0, ÷ factor at `totalIters`. */
+  override chainedLr(epoch: number, lr: number): number {
+    if (this.factor === 0) throw new Error('ConstantLR: expected a factor > 0 in a ChainedScheduler (its chainable form divides by the factor), got 0');
+    if (epoch === 0) return lr * this.factor;
+    return epoch === this.totalIters ? lr * (1 / this.factor) : lr;
   }
 }
 
@@ -128,6 +146,14 @@ export class LinearLR extends LRScheduler {
   lrAt(epoch: number, baseLr: number): number {
     return baseLr * (this.startFactor + ((this.endFactor - this.startFactor) * Math.min(epoch, this.totalIters)) / this.totalIters);
   }
+
+  /** PyTorch's chainable form: × startFactor at epoch 0, then the ratio of two factors of the ramp. */
+  override chainedLr(epoch: number, lr: number): number {
+    if (epoch === 0) return lr * this.startFactor;
+    if (epoch > this.totalIters) return lr;
+    const slope = this.endFactor - this.startFactor;
+    return lr * (1 + slope / (this.totalIters * this.startFactor + (epoch - 1) * slope));
+  }
 }
 
 /**
@@ -147,6 +173,11 @@ export class ExponentialLR extends LRScheduler {
 
   lrAt(epoch: number, baseLr: number): number {
     return baseLr * this.gamma ** epoch;
+  }
+
+  /** PyTorch's chainable form: × gamma at every epoch after 0. */
+  override chainedLr(epoch: number, lr: number): number {
+    return epoch === 0 ? lr : lr * this.gamma;
   }
 }
 
@@ -178,6 +209,12 @@ export class PolynomialLR extends LRScheduler {
   lrAt(epoch: number, baseLr: number): number {
     return baseLr * (1 - Math.min(epoch, this.totalIters) / this.totalIters) ** this.power;
   }
+
+  /** PyTorch's chainable form: × ((1 − e/T) / (1 − (e − 1)/T))^power up to `totalIters`. */
+  override chainedLr(epoch: number, lr: number): number {
+    if (epoch === 0 || epoch > this.totalIters) return lr;
+    return lr * ((1 - epoch / this.totalIters) / (1 - (epoch - 1) / this.totalIters)) ** this.power;
+  }
 }
 
 /** Options of {@link CosineAnnealingLR}. */
@@ -208,6 +245,19 @@ export class CosineAnnealingLR extends LRScheduler {
 
   lrAt(epoch: number, baseLr: number): number {
     return this.etaMin + ((baseLr - this.etaMin) * (1 + Math.cos((Math.PI * epoch) / this.tMax))) / 2;
+  }
+
+  /**
+   * PyTorch's chainable form: the distance to `etaMin` scaled by the ratio of two cosine factors,
+   * and at each restart of the period (where that ratio's denominator is 0) a step up.
+   */
+  override chainedLr(epoch: number, lr: number, baseLr: number): number {
+    if (epoch === 0) return lr;
+    const period = 2 * this.tMax;
+    if ((((epoch - 1 - this.tMax) % period) + period) % period === 0) {
+      return lr + ((baseLr - this.etaMin) * (1 - Math.cos(Math.PI / this.tMax))) / 2;
+    }
+    return ((1 + Math.cos((Math.PI * epoch) / this.tMax)) / (1 + Math.cos((Math.PI * (epoch - 1)) / this.tMax))) * (lr - this.etaMin) + this.etaMin;
   }
 }
 
@@ -249,6 +299,11 @@ export class MultiplicativeLR extends LRScheduler {
     let lr = baseLr;
     for (let k = 1; k <= epoch; k++) lr *= this.lrLambdas[group](k);
     return lr;
+  }
+
+  /** PyTorch's chainable form: × λ(e) at every epoch after 0. */
+  override chainedLr(epoch: number, lr: number, _baseLr: number, group: number): number {
+    return epoch === 0 ? lr : lr * this.lrLambdas[group](epoch);
   }
 }
 

@@ -119,6 +119,7 @@ async function trainOn(settings: ResolvedTrainOptions, loaded: LoadedCheckpoint 
     budgetSeconds,
     maxSteps,
     evalEverySeconds: settings.evalEvery,
+    evalEverySteps: settings.evalEverySteps,
     checkpointEvery: settings.checkpointEvery,
     keep: settings.keep,
     outDirectory: out,

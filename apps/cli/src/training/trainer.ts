@@ -23,8 +23,10 @@ export interface TrainerSettings {
   budgetSeconds?: number;
   /** Stop after this many optimizer steps. */
   maxSteps?: number;
-  /** Evaluate every this many seconds of training. */
+  /** Evaluate every this many seconds of training (0: only at the end). */
   evalEverySeconds: number;
+  /** Evaluate every this many optimizer steps instead (the evaluations then do not depend on the machine's speed). */
+  evalEverySteps?: number;
   /** Checkpoint every this many steps (and at the end and on SIGINT). */
   checkpointEvery: number;
   keep: number;
@@ -87,7 +89,7 @@ export function restore(task: TrainingTask, optimizer: TrainerOptimizer, loaded:
 
 /**
  * Trains a task: steps until the budget or step limit, evaluating every `evalEverySeconds` of
- * training time (evaluation time excluded), logging `{"train_s", "step", "metric", "value"}`
+ * training time (evaluation time excluded) or every `evalEverySteps` steps, logging `{"train_s", "step", "metric", "value"}`
  * lines, checkpointing every `checkpointEvery` steps, at the end and on SIGINT.
  */
 export async function train(task: TrainingTask, settings: TrainerSettings, start: { step: number; trainSeconds: number; checkpoint?: string } = { step: 0, trainSeconds: 0 }): Promise<TrainerResult> {
@@ -106,7 +108,8 @@ export async function train(task: TrainingTask, settings: TrainerSettings, start
   const progress: Progress = createProgress(settings.progress, task, settings);
   const log = (line: string) => progress.log(line);
   let lastMetric: number | null = null;
-  let nextEval = settings.evalEverySeconds > 0 ? (Math.floor(trainSeconds / settings.evalEverySeconds) + 1) * settings.evalEverySeconds : Infinity;
+  const everySteps = settings.evalEverySteps;
+  let nextEval = everySteps === undefined && settings.evalEverySeconds > 0 ? (Math.floor(trainSeconds / settings.evalEverySeconds) + 1) * settings.evalEverySeconds : Infinity;
   const evaluate = (final: boolean) => {
     if (settings.evaluate === false) return;
     lastMetric = task.evaluate(final);
@@ -141,7 +144,9 @@ export async function train(task: TrainingTask, settings: TrainerSettings, start
       settings.onStep?.(step, loss);
       progress.update(step, trainSeconds, loss, lastMetric, task.unit.perStep / seconds);
       // the last evaluation is the full one after the loop
-      if (trainSeconds >= nextEval && !done()) {
+      if (everySteps !== undefined) {
+        if (step % everySteps === 0 && !done()) evaluate(false);
+      } else if (trainSeconds >= nextEval && !done()) {
         evaluate(false);
         nextEval += settings.evalEverySeconds * Math.max(1, Math.ceil((trainSeconds - nextEval) / settings.evalEverySeconds + 1e-9));
       }

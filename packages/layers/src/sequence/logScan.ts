@@ -131,37 +131,36 @@ export function scanForward(
  */
 export function scanBackward(tape: ScanTape, dh: ArrayLike<number>): { dA: Float32Array; dB: Float32Array; dh0: Float32Array } {
   const { T, N, H, lengths, h, a, h0 } = tape;
-  // reversed time s = T − 1 − t: δ_s = α_s δ_{s−1} + β_s with α_s = a_{t+1}, β_s = ∂L/∂h_t
+  // δ_t = α_t δ_{t+1} + β_t with α_t = a_{t+1} (0 at the last step), β_t = ∂L/∂h_t: the forward
+  // scan run from the last step back (element k of the scan is time T − 1 − k), in place in time order
   const alpha = new Float32Array(T * N);
+  alpha.set(a.subarray(N));
   const delta = new Float32Array(T * N);
-  for (let s = 0; s < T; s++) {
-    const t = T - 1 - s;
-    for (let lane = 0; lane < N; lane++) {
-      alpha[s * N + lane] = t + 1 < T ? a[(t + 1) * N + lane] : 0;
-      delta[s * N + lane] = dh[t * N + lane];
-    }
-  }
+  if (dh instanceof Float32Array) delta.set(dh);
+  else for (let i = 0; i < T * N; i++) delta[i] = dh[i];
   brentKung(T, (first, second) => {
-    const f = first * N, s = second * N;
+    const f = (T - 1 - first) * N, s = (T - 1 - second) * N;
     for (let lane = 0; lane < N; lane++) {
       delta[s + lane] += alpha[s + lane] * delta[f + lane];
       alpha[s + lane] *= alpha[f + lane];
     }
   });
   const dA = alpha;
-  const dB = new Float32Array(T * N);
+  const dB = delta;
   const dh0 = new Float32Array(N);
-  for (let t = 0; t < T; t++) {
-    for (let lane = 0; lane < N; lane++) {
-      const i = t * N + lane;
-      const d = delta[(T - 1 - t) * N + lane];
-      if (t === 0) dh0[lane] = d * a[i];
-      if (lengths && t >= lengths[Math.floor(lane / H)]) {
-        dA[i] = 0;
-        continue;
+  for (let lane = 0; lane < N; lane++) {
+    dh0[lane] = delta[lane] * a[lane];
+    dA[lane] = delta[lane] * h0[lane];
+  }
+  for (let i = N; i < T * N; i++) dA[i] = delta[i] * h[i - N];
+  if (lengths) {
+    // past a length: no gradient for a or b
+    for (let t = 0; t < T; t++) {
+      for (let lane = 0; lane < N; lane++) {
+        if (t < lengths[Math.floor(lane / H)]) continue;
+        dA[t * N + lane] = 0;
+        dB[t * N + lane] = 0;
       }
-      dA[i] = d * (t === 0 ? h0[lane] : h[i - N]);
-      dB[i] = d;
     }
   }
   return { dA, dB, dh0 };

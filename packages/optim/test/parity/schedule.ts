@@ -36,6 +36,10 @@ function build(name: string, args: Args, optimizer: optim.Optimizer<any>): Built
     const schedulers = (args.schedulers as { scheduler: string; args: Args }[]).map((s) => build(s.scheduler, s.args, optimizer));
     return new optim.SequentialLR(optimizer, { schedulers: schedulers as unknown as optim.LRScheduler[], milestones: args.milestones });
   }
+  if (name === 'ChainedScheduler') {
+    const schedulers = (args.schedulers as { scheduler: string; args: Args }[]).map((s) => build(s.scheduler, s.args, optimizer));
+    return new optim.ChainedScheduler(schedulers as unknown as optim.LRScheduler[]);
+  }
   const Kind = (optim as unknown as Record<string, ScheduleClass>)[name];
   if (typeof Kind !== 'function') throw new Error(`schedule parity: expected a schedule of @recurrent/optim, got '${name}'`);
   return new Kind(optimizer, options(args));
