@@ -182,7 +182,7 @@ static inline int FN(participants)(const rec_dims_t *d, void *pool) {
 /* out[:, q·H + j0 … q·H + j1) = in · W[q·H + j0 … q·H + j1, :]ᵀ for each of the `blocks` gate
  * blocks (W is [blocks·H, K], out rows `ldo` apart): one thread's columns of a gate product. */
 static inline void FN(gate_product)(int rows, int K, const float *in, int ldi, const float *W, int blocks, int H, int j0, int j1, float *out, int ldo) {
-  if (j1 <= j0) return;
+  if (j1 <= j0 || rows <= 0) return;
   for (int q = 0; q < blocks; q++) {
     GEMM(NT, TR, rows, j1 - j0, K, in, ldi, W + ((size_t)q * H + j0) * K, K, 0.0f, out + (size_t)q * H + j0, ldo);
   }
@@ -198,9 +198,26 @@ static inline void FN(zero_columns)(float *dst, int ldd, int rows, int c0, int c
   for (int b = 0; b < rows; b++) memset(dst + (size_t)b * ldd + c0, 0, (size_t)(c1 - c0) * sizeof(float));
 }
 
+/* Rows each step computes: with lengths sorted longest first (packed sequences), the rows still
+ * inside their sequence at step t are a prefix, and only those enter the products; otherwise all
+ * B (inactive rows are then skipped row by row). NULL without lengths or without memory: all. */
+static int *FN(active_rows)(const rec_dims_t *d) {
+  if (!d->lengths) return NULL;
+  for (int b = 1; b < d->B; b++) if (d->lengths[b] > d->lengths[b - 1]) return NULL;
+  int *rows = malloc((size_t)d->T * sizeof(int));
+  if (!rows) return NULL;
+  int active = d->B;
+  for (int t = 0; t < d->T; t++) {
+    while (active > 0 && d->lengths[active - 1] <= t) active--;
+    rows[t] = active;
+  }
+  return rows;
+}
+
 typedef struct {
   const rec_forward_t *a;
   float *gates, *work, *bias, *cells, *tcs, *unproj, *hnRow, *proj, *hAlt;
+  const int *rows; /* FN(active_rows), or NULL */
   void *pool;
   int n;
 } FN(forward_job_t);
@@ -239,6 +256,7 @@ static void FN(forward_part)(void *context, int k) {
   for (int s = 0; s < T; s++) {
     const int t = d->reverse ? T - 1 - s : s;
     const size_t row0 = (size_t)t * B;
+    const int nb = job->rows ? job->rows[t] : B;
     if (tp) {
       FN(copy_columns)(tp->hPrev + row0 * R, R, hCur, R, B, r0, r1);
       if (lstm) FN(copy_columns)(tp->cPrev + row0 * H, H, a->cN, H, B, j0, j1);
@@ -246,14 +264,14 @@ static void FN(forward_part)(void *context, int k) {
     float *rhBase = gru ? (tp ? tp->hn + row0 * H : job->hnRow) : NULL;
     if (gru && !d->resetAfter) {
       /* reset before the product: r and z first, then W_hn (r ⊙ h), which needs every unit's r ⊙ h */
-      FN(gate_product)(B, R, hCur, R, a->w.weightHh, 2, H, j0, j1, work, G);
-      for (int b = 0; b < B; b++) {
+      FN(gate_product)(nb, R, hCur, R, a->w.weightHh, 2, H, j0, j1, work, G);
+      for (int b = 0; b < nb; b++) {
         WITH_HARD(hard, FN(gru_rz_row)(H, j0, j1, HARD, gates + (row0 + b) * G, work + (size_t)b * G, bias, hCur + (size_t)b * R, rhBase + (size_t)b * H));
       }
       pool_barrier(job->pool, n);
-      if (j1 > j0) GEMM(NT, TR, B, j1 - j0, H, rhBase, H, a->w.weightHh + ((size_t)2 * H + j0) * R, R, 0.0f, work + 2 * H + j0, G);
+      if (j1 > j0 && nb > 0) GEMM(NT, TR, nb, j1 - j0, H, rhBase, H, a->w.weightHh + ((size_t)2 * H + j0) * R, R, 0.0f, work + 2 * H + j0, G);
     } else {
-      FN(gate_product)(B, R, hCur, R, a->w.weightHh, blocks, H, j0, j1, work, G);
+      FN(gate_product)(nb, R, hCur, R, a->w.weightHh, blocks, H, j0, j1, work, G);
     }
     for (int b = 0; b < B; b++) {
       float *restrict hn = hNext + (size_t)b * R;
@@ -305,7 +323,7 @@ static void FN(forward_part)(void *context, int k) {
       /* the projection needs every unit of o ⊙ tanh c */
       pool_barrier(job->pool, n);
       const float *m = tp ? tp->unprojected + row0 * H : job->unproj;
-      if (r1 > r0) GEMM(NT, TR, B, r1 - r0, H, m, H, a->w.weightHr + (size_t)r0 * H, H, 0.0f, proj + r0, P);
+      if (r1 > r0 && nb > 0) GEMM(NT, TR, nb, r1 - r0, H, m, H, a->w.weightHr + (size_t)r0 * H, H, 0.0f, proj + r0, P);
       for (int b = 0; b < B; b++) {
         float *hn = hNext + (size_t)b * P;
         if (r1 <= r0) break;
@@ -354,7 +372,10 @@ const char *FN(rec_forward)(const rec_forward_t *a) {
   }
   /* GRU's b_hn after the gate biases, zeros without a bias: the gate loops read it unconditionally */
   for (int j = 0; j < H; j++) job.bias[G + j] = gru && a->w.biasHh ? a->w.biasHh[2 * H + j] : 0.0f;
+  int *rows = FN(active_rows)(d);
+  job.rows = rows;
   pool_run(a->pool, job.n, FN(forward_part), &job);
+  free(rows);
   if (ownGates) free(job.gates);
   free(job.work); free(job.bias); free(job.hAlt); free(job.cells); free(job.tcs); free(job.unproj); free(job.hnRow); free(job.proj);
   return NULL;
@@ -363,6 +384,7 @@ const char *FN(rec_forward)(const rec_forward_t *a) {
 typedef struct {
   const rec_backward_t *a;
   float *dG, *dGh, *dHidden, *dm, *next, *drh;
+  const int *rows;
   void *pool;
   int n;
 } FN(backward_job_t);
@@ -399,6 +421,7 @@ static void FN(backward_part)(void *context, int k) {
   for (int s = T - 1; s >= 0; s--) {
     const int t = d->reverse ? T - 1 - s : s;
     const size_t row0 = (size_t)t * B;
+    const int nb = job->rows ? job->rows[t] : B;
     for (int b = 0; b < B; b++) {
       if (!ACTIVE(d, b, t) || !a->dOutput) continue;
       float *restrict dhb = dh + (size_t)b * R;
@@ -411,7 +434,7 @@ static void FN(backward_part)(void *context, int k) {
       }
       /* ∂L/∂m = ∂L/∂h · W_hr needs every projected unit */
       pool_barrier(job->pool, n);
-      if (j1 > j0) GEMM(NT, NT, B, j1 - j0, P, dh, P, a->w.weightHr + j0, H, 0.0f, dm + j0, H);
+      if (j1 > j0 && nb > 0) GEMM(NT, NT, nb, j1 - j0, P, dh, P, a->w.weightHr + j0, H, 0.0f, dm + j0, H);
     }
     for (int b = 0; b < B; b++) {
       if (!ACTIVE(d, b, t)) continue;
@@ -441,7 +464,7 @@ static void FN(backward_part)(void *context, int k) {
     pool_barrier(job->pool, n);
     if (gru && !d->resetAfter) {
       /* d(r ⊙ h) = dn · W_hn first: it gives dr, which the r block of the product needs */
-      if (j1 > j0) GEMM(NT, NT, B, j1 - j0, H, dGh + row0 * G + 2 * H, G, a->w.weightHh + (size_t)2 * H * R + j0, R, 0.0f, drh + j0, H);
+      if (j1 > j0 && nb > 0) GEMM(NT, NT, nb, j1 - j0, H, dGh + row0 * G + 2 * H, G, a->w.weightHh + (size_t)2 * H * R + j0, R, 0.0f, drh + j0, H);
       for (int b = 0; b < B; b++) {
         if (!ACTIVE(d, b, t)) continue;
         const float *restrict g = tp->gates + (row0 + b) * G;
@@ -450,9 +473,9 @@ static void FN(backward_part)(void *context, int k) {
         WITH_HARD(hard, FN(gru_dr_row)(H, j0, j1, HARD, g, hp, drh + (size_t)b * H, dg, dgh));
       }
       pool_barrier(job->pool, n);
-      if (r1 > r0) GEMM(NT, NT, B, r1 - r0, 2 * H, dGh + row0 * G, G, a->w.weightHh + r0, R, 0.0f, next + r0, R);
-    } else if (r1 > r0) {
-      GEMM(NT, NT, B, r1 - r0, G, dGh + row0 * G, G, a->w.weightHh + r0, R, 0.0f, next + r0, R);
+      if (r1 > r0 && nb > 0) GEMM(NT, NT, nb, r1 - r0, 2 * H, dGh + row0 * G, G, a->w.weightHh + r0, R, 0.0f, next + r0, R);
+    } else if (r1 > r0 && nb > 0) {
+      GEMM(NT, NT, nb, r1 - r0, G, dGh + row0 * G, G, a->w.weightHh + r0, R, 0.0f, next + r0, R);
     }
     for (int b = 0; b < B; b++) {
       if (!ACTIVE(d, b, t)) continue;
@@ -529,7 +552,10 @@ const char *FN(rec_backward)(const rec_backward_t *a) {
     free(job.dm); free(job.next); free(job.drh);
     return "out of memory";
   }
+  int *rows = FN(active_rows)(d);
+  job.rows = rows;
   pool_run(a->pool, job.n, FN(backward_part), &job);
+  free(rows);
   if (ownDG) free(job.dG);
   if (ownDGh) free(job.dGh);
   if (ownDH) free(job.dHidden);

@@ -92,6 +92,8 @@ describe('native recurrence on three threads against the CPU recurrence', () => 
   const threadRuns = [
     { label: 'forward, all rows', reverse: false, lengths: null },
     { label: 'reverse, unsorted lengths', reverse: true, lengths },
+    // sorted longest first (packed): each step's products take only the rows still running
+    { label: 'forward, sorted lengths', reverse: false, lengths: [...lengths].sort((a, b) => b - a) },
   ];
   variants.forEach((variant, v) => {
     threadRuns.forEach((run, r) => {
