@@ -1,6 +1,6 @@
 /* The backend's worker threads (threadPool.h). A job is announced under a mutex and a condition
  * variable (workers sleep between jobs); inside a job the participants meet at a counting barrier
- * that spins briefly, then yields the core (a participant descheduled on a busy machine would
+ * that spins briefly (200 pauses), then yields the core (a participant descheduled on a busy machine would
  * otherwise stall the others for a whole time slice). */
 #include <pthread.h>
 #include <sched.h>
@@ -38,7 +38,7 @@ static inline void cpu_relax(void) {
 
 static void wait_while_equal(atomic_uint *value, unsigned seen) {
   for (int spin = 0; atomic_load_explicit(value, memory_order_acquire) == seen; spin++) {
-    if (spin < 4000) cpu_relax();
+    if (spin < 200) cpu_relax();
     else sched_yield();
   }
 }
@@ -124,7 +124,7 @@ void pool_run(thread_pool_t *pool, int n, pool_job_fn fn, void *context) {
   pthread_mutex_unlock(&pool->lock);
   fn(context, 0);
   for (int spin = 0; atomic_load_explicit(&pool->finished, memory_order_acquire) < n - 1; spin++) {
-    if (spin < 4000) cpu_relax();
+    if (spin < 200) cpu_relax();
     else sched_yield();
   }
 }
