@@ -11,6 +11,7 @@
         "csrc/napiUtil.c",
         "csrc/gemm.c",
         "csrc/recurrenceBinding.c",
+        "csrc/threadPool.c",
         "csrc/recurrence_scalar.c",
         "csrc/recurrence_avx2.c",
         "csrc/recurrence_avx512.c",
@@ -21,7 +22,7 @@
       ],
       "cflags": ["-O3", "-std=gnu11", "-fno-math-errno", "-fno-trapping-math", "<!@(node scripts/blasFlags.mjs cflags)"],
       "cflags!": ["-O2"],
-      "libraries": ["<!@(node scripts/blasFlags.mjs libs)", "-lm"],
+      "libraries": ["<!@(node scripts/blasFlags.mjs libs)", "-lm", "-lpthread"],
       "defines": ["NAPI_VERSION=8"]
     },
     {

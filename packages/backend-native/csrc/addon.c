@@ -81,5 +81,6 @@ NAPI_MODULE_INIT() {
   EXPORT("copy", native_copy);
   EXPORT("recurrentForward", native_recurrent_forward);
   EXPORT("recurrentBackward", native_recurrent_backward);
+  EXPORT("createThreadPool", native_create_thread_pool);
   return exports;
 }

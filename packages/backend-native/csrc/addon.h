@@ -16,6 +16,7 @@ napi_value native_softmax(napi_env env, napi_callback_info info);
 napi_value native_copy(napi_env env, napi_callback_info info);
 napi_value native_recurrent_forward(napi_env env, napi_callback_info info);
 napi_value native_recurrent_backward(napi_env env, napi_callback_info info);
+napi_value native_create_thread_pool(napi_env env, napi_callback_info info);
 
 
 #endif

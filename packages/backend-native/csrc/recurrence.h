@@ -36,6 +36,7 @@ typedef struct {
   float *scratchGates;     /* [T, B, G] work buffer for inference (keepTape 0), or NULL: allocated here */
   rec_tape_t tape;         /* every pointer NULL for inference */
   int keepTape;
+  void *pool;              /* the backend's thread_pool_t (threadPool.h), or NULL: the calling thread alone */
 } rec_forward_t;
 
 typedef struct {
@@ -50,6 +51,7 @@ typedef struct {
   /* work buffers from the caller's workspace, or NULL (allocated here): the gate gradients
    * [T, B, G], the GRU's hidden-side ones [T, B, G] and the projected-state gradients [T, B, P] */
   float *scratchDGates, *scratchDGatesHidden, *scratchDHidden;
+  void *pool; /* as in rec_forward_t */
 } rec_backward_t;
 
 /* 0 on success, else a static message (out of memory). */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "addon.h"
 #include "recurrence.h"
+#include "threadPool.h"
 
 typedef const char *(*forward_fn)(const rec_forward_t *);
 typedef const char *(*backward_fn)(const rec_backward_t *);
@@ -24,6 +25,42 @@ static int pick_isa(napi_env env, napi_value object, const char *op, forward_fn 
   else if (strcmp(name, "scalar") == 0) { *forward = rec_forward_scalar; *backward = rec_backward_scalar; }
   else {
     throw_expected(env, op, "isa 'avx512', 'avx2' or 'scalar'", name);
+    return 0;
+  }
+  return 1;
+}
+
+static void finalize_pool(napi_env env, void *data, void *hint) {
+  (void)env; (void)hint;
+  pool_destroy(data);
+}
+
+/* createThreadPool(threads) → an external owning a pool of `threads` participants (the calling
+ * thread and threads − 1 workers), joined when the external is collected. */
+napi_value native_create_thread_pool(napi_env env, napi_callback_info info) {
+  napi_value argv[1], result;
+  int64_t threads;
+  if (!get_args(env, info, "createThreadPool", 1, argv) || !get_size(env, argv[0], "createThreadPool", "threads", &threads)) return NULL;
+  if (threads < 1 || threads > 1024) return throw_expected(env, "createThreadPool", "threads in [1, 1024]", "another count");
+  thread_pool_t *pool = pool_create((int)threads);
+  if (!pool) return throw_expected(env, "createThreadPool", "memory for its threads", "none");
+  if (napi_create_external(env, pool, finalize_pool, NULL, &result) != napi_ok) {
+    pool_destroy(pool);
+    return throw_expected(env, "createThreadPool", "an external value", "an error");
+  }
+  return result;
+}
+
+/* The `pool` field: an external from createThreadPool, or null / absent (one thread). */
+static int get_pool_field(napi_env env, napi_value object, const char *op, void **out) {
+  napi_value v;
+  napi_valuetype type;
+  *out = NULL;
+  if (napi_get_named_property(env, object, "pool", &v) != napi_ok) return 0;
+  napi_typeof(env, v, &type);
+  if (type == napi_null || type == napi_undefined) return 1;
+  if (type != napi_external || napi_get_value_external(env, v, out) != napi_ok) {
+    throw_expected(env, op, "pool a thread pool from createThreadPool", "another value");
     return 0;
   }
   return 1;
@@ -163,10 +200,12 @@ napi_value native_recurrent_forward(napi_env env, napi_callback_info info) {
       !get_f32_field(env, argv[0], op, "c0", B * H, 1, &c0) || !get_f32_field(env, argv[0], op, "output", TB * R, 0, &a.output) ||
       !get_f32_field(env, argv[0], op, "hN", B * R, 0, &a.hN) || !get_f32_field(env, argv[0], op, "cN", B * H, !lstm, &a.cN) ||
       (a.keepTape && !get_tape(env, argv[0], op, &a.d, &a.tape)) ||
-      !get_f32_field(env, argv[0], op, "scratchGates", TB * a.d.G, 1, &a.scratchGates)) {
+      !get_f32_field(env, argv[0], op, "scratchGates", TB * a.d.G, 1, &a.scratchGates) || !get_pool_field(env, argv[0], op, &a.pool)) {
     return NULL;
   }
   a.x = x; a.h0 = h0; a.c0 = lstm ? c0 : NULL;
+  /* the pool's threads split the work; each product runs on the thread that calls it */
+  use_blas_threads(1);
   const char *error = forward_kernel(&a);
   if (error) return throw_expected(env, op, "memory for its work buffers", error);
   return NULL;
@@ -198,10 +237,11 @@ napi_value native_recurrent_backward(napi_env env, napi_callback_info info) {
       !get_f32_field(env, o, op, "dWeightCo", H, !peep, &a.dWeightCo) ||
       !get_f32_field(env, o, op, "scratchDGates", TB * G, 1, &a.scratchDGates) ||
       !get_f32_field(env, o, op, "scratchDGatesHidden", TB * G, 1, &a.scratchDGatesHidden) ||
-      !get_f32_field(env, o, op, "scratchDHidden", TB * P, 1, &a.scratchDHidden)) {
+      !get_f32_field(env, o, op, "scratchDHidden", TB * P, 1, &a.scratchDHidden) || !get_pool_field(env, o, op, &a.pool)) {
     return NULL;
   }
   a.x = x; a.dOutput = dOutput; a.dhN = dhN; a.dcN = lstm ? dcN : NULL;
+  use_blas_threads(1);
   const char *error = backward_kernel(&a);
   if (error) return throw_expected(env, op, "memory for its work buffers", error);
   return NULL;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "recurrence.h"
+#include "threadPool.h"
 #include "vecmath.h"
 
 #define ACTIVE(d, b, t) ((d)->lengths == NULL || (t) < (d)->lengths[b])
@@ -30,11 +31,11 @@ static inline float FN(gate_slope)(float y, int hard) {
 
 /* LSTM gates of one row: pre-activations in g (input side) + w (hidden side) + bias; writes the
  * activated gates back into g, the new cell state into c and the unprojected output into out. */
-INLINE void FN(lstm_row)(int H, const int hard, float *restrict g, const float *restrict w, const float *restrict bias,
+INLINE void FN(lstm_row)(int H, int j0, int j1, const int hard, float *restrict g, const float *restrict w, const float *restrict bias,
                          const float *restrict cp, float *restrict c, float *restrict tc, float *restrict out,
                          const float *wci, const float *wcf, const float *wco) {
   if (wci == NULL) {
-    for (int j = 0; j < H; j++) {
+    for (int j = j0; j < j1; j++) {
       float bi = bias[j], bf = bias[H + j], bg = bias[2 * H + j], bo = bias[3 * H + j];
       float i = FN(gate)(g[j] + w[j] + bi, hard);
       float f = FN(gate)(g[H + j] + w[H + j] + bf, hard);
@@ -47,7 +48,7 @@ INLINE void FN(lstm_row)(int H, const int hard, float *restrict g, const float *
     }
     return;
   }
-  for (int j = 0; j < H; j++) {
+  for (int j = j0; j < j1; j++) {
     float bi = bias[j], bf = bias[H + j], bg = bias[2 * H + j], bo = bias[3 * H + j];
     float i = FN(gate)(g[j] + w[j] + bi + wci[j] * cp[j], hard);
     float f = FN(gate)(g[H + j] + w[H + j] + bf + wcf[j] * cp[j], hard);
@@ -61,9 +62,9 @@ INLINE void FN(lstm_row)(int H, const int hard, float *restrict g, const float *
 }
 
 /* GRU, reset before the product: r, z and r ⊙ h of one row. */
-INLINE void FN(gru_rz_row)(int H, const int hard, float *restrict g, const float *restrict w, const float *restrict bias,
+INLINE void FN(gru_rz_row)(int H, int j0, int j1, const int hard, float *restrict g, const float *restrict w, const float *restrict bias,
                            const float *restrict h, float *restrict rh) {
-  for (int j = 0; j < H; j++) {
+  for (int j = j0; j < j1; j++) {
     float r = FN(gate)(g[j] + w[j] + bias[j], hard);
     g[j] = r;
     g[H + j] = FN(gate)(g[H + j] + w[H + j] + bias[H + j], hard);
@@ -72,9 +73,9 @@ INLINE void FN(gru_rz_row)(int H, const int hard, float *restrict g, const float
 }
 
 /* GRU, reset after the product (PyTorch's): the gates and new state of one row. */
-INLINE void FN(gru_after_row)(int H, const int hard, float *restrict g, const float *restrict w, const float *restrict bias,
+INLINE void FN(gru_after_row)(int H, int j0, int j1, const int hard, float *restrict g, const float *restrict w, const float *restrict bias,
                               const float *restrict bhn, const float *restrict h, float *restrict hn, float *restrict out) {
-  for (int j = 0; j < H; j++) {
+  for (int j = j0; j < j1; j++) {
     float r = FN(gate)(g[j] + w[j] + bias[j], hard);
     float z = FN(gate)(g[H + j] + w[H + j] + bias[H + j], hard);
     float hv = w[2 * H + j] + bhn[j];
@@ -86,9 +87,9 @@ INLINE void FN(gru_after_row)(int H, const int hard, float *restrict g, const fl
 }
 
 /* LSTM backward of one row without peepholes: dc carries to c_{t−1}, dg gets the gate gradients. */
-INLINE void FN(lstm_back_row)(int H, const int hard, const float *restrict g, const float *restrict tc, const float *restrict cp,
+INLINE void FN(lstm_back_row)(int H, int j0, int j1, const int hard, const float *restrict g, const float *restrict tc, const float *restrict cp,
                               const float *restrict dmb, float *restrict dcb, float *restrict dg) {
-  for (int j = 0; j < H; j++) {
+  for (int j = j0; j < j1; j++) {
     float i = g[j], f = g[H + j], gg = g[2 * H + j], o = g[3 * H + j], th = tc[j], dmv = dmb[j];
     float dcv = dcb[j] + dmv * o * (1.0f - th * th); /* d tanh = 1 − tanh² */
     dcb[j] = dcv * f;
@@ -100,12 +101,12 @@ INLINE void FN(lstm_back_row)(int H, const int hard, const float *restrict g, co
 }
 
 /* The same with peepholes (i, f see c_{t−1}; o sees c_t), accumulating their gradients. */
-INLINE void FN(lstm_back_peep_row)(int H, const int hard, const float *restrict g, const float *restrict tc, const float *restrict cp,
+INLINE void FN(lstm_back_peep_row)(int H, int j0, int j1, const int hard, const float *restrict g, const float *restrict tc, const float *restrict cp,
                                    const float *restrict ct, const float *restrict dmb, float *restrict dcb, float *restrict dg,
                                    const rec_weights_t *w, const rec_backward_t *a) {
   const float *restrict wci = w->weightCi, *restrict wcf = w->weightCf, *restrict wco = w->weightCo;
   float *restrict dci = a->dWeightCi, *restrict dcf = a->dWeightCf, *restrict dco = a->dWeightCo;
-  for (int j = 0; j < H; j++) {
+  for (int j = j0; j < j1; j++) {
     float i = g[j], f = g[H + j], gg = g[2 * H + j], o = g[3 * H + j], th = tc[j], dmv = dmb[j];
     float dO = dmv * th * FN(gate_slope)(o, hard);
     float dcv = dcb[j] + dmv * o * (1.0f - th * th) + dO * wco[j];
@@ -122,9 +123,9 @@ INLINE void FN(lstm_back_peep_row)(int H, const int hard, const float *restrict 
 /* GRU backward of one row: with dh = ∂L/∂h', dn = dh·(1 − z)·(1 − n²), dz = dh·(h − n)·σ′;
  * reset-after: dr = dn·(W_hn h + b_hn)·σ′ and the hidden side of n is dn·r. Reset-before: dr
  * needs d(r ⊙ h) = dn·W_hn first (gru_dr_row, after that product). */
-INLINE void FN(gru_back_row)(int H, const int hard, const int resetAfter, const float *restrict g, const float *restrict hp,
+INLINE void FN(gru_back_row)(int H, int j0, int j1, const int hard, const int resetAfter, const float *restrict g, const float *restrict hp,
                              const float *restrict hn, const float *restrict dhb, float *restrict dg, float *restrict dgh) {
-  for (int j = 0; j < H; j++) {
+  for (int j = j0; j < j1; j++) {
     float r = g[j], z = g[H + j], n = g[2 * H + j], dhv = dhb[j];
     float dn = dhv * (1.0f - z) * (1.0f - n * n);
     float dz = dhv * (hp[j] - n) * FN(gate_slope)(z, hard);
@@ -141,191 +142,299 @@ INLINE void FN(gru_back_row)(int H, const int hard, const int resetAfter, const 
 }
 
 /* GRU reset-before: dr = d(r ⊙ h)·h·σ′(r). */
-INLINE void FN(gru_dr_row)(int H, const int hard, const float *restrict g, const float *restrict hp, const float *restrict q,
+INLINE void FN(gru_dr_row)(int H, int j0, int j1, const int hard, const float *restrict g, const float *restrict hp, const float *restrict q,
                            float *restrict dg, float *restrict dgh) {
-  for (int j = 0; j < H; j++) {
+  for (int j = j0; j < j1; j++) {
     float dr = q[j] * hp[j] * FN(gate_slope)(g[j], hard);
     dg[j] = dr; dgh[j] = dr;
   }
 }
 
-const char *FN(rec_forward)(const rec_forward_t *a) {
+/* Σ over rows of a [rows, n] matrix into out[c0 … c1) (the bias gradients, one participant's columns). */
+static void FN(column_sums)(const float *restrict m, size_t rows, int n, int c0, int c1, float *restrict out) {
+  memset(out + c0, 0, (size_t)(c1 - c0) * sizeof(float));
+  for (size_t r = 0; r < rows; r++) {
+    const float *restrict row = m + r * n;
+    for (int j = c0; j < c1; j++) out[j] += row[j];
+  }
+}
+
+/* Participant k's share [*lo, *hi) of `count` columns split n ways, in blocks of 16 floats (whole
+ * cache lines, so that two threads never write one line of a row). */
+static inline void FN(share)(int count, int n, int k, int *lo, int *hi) {
+  int per = (count + n - 1) / n;
+  per = (per + 15) & ~15;
+  long start = (long)per * k, end = start + per;
+  *lo = (int)(start < count ? start : count);
+  *hi = (int)(end < count ? end : count);
+}
+
+/* How many of the pool's threads a sequence uses: one per 32 hidden units at most, and one alone
+ * when a step's product is too small to share (its barrier would cost more than it saves). */
+static inline int FN(participants)(const rec_dims_t *d, void *pool) {
+  int n = pool_size(pool);
+  int byUnits = d->H / 32;
+  if (n > byUnits) n = byUnits;
+  if ((double)d->B * d->G * d->R < 262144.0) n = 1;
+  return n < 1 ? 1 : n;
+}
+
+/* out[:, q·H + j0 … q·H + j1) = in · W[q·H + j0 … q·H + j1, :]ᵀ for each of the `blocks` gate
+ * blocks (W is [blocks·H, K], out rows `ldo` apart): one thread's columns of a gate product. */
+static inline void FN(gate_product)(int rows, int K, const float *in, int ldi, const float *W, int blocks, int H, int j0, int j1, float *out, int ldo) {
+  if (j1 <= j0 || rows <= 0) return;
+  for (int q = 0; q < blocks; q++) {
+    GEMM(NT, TR, rows, j1 - j0, K, in, ldi, W + ((size_t)q * H + j0) * K, K, 0.0f, out + (size_t)q * H + j0, ldo);
+  }
+}
+
+static inline void FN(copy_columns)(float *dst, int ldd, const float *src, int lds, int rows, int c0, int c1) {
+  if (c1 <= c0) return;
+  for (int b = 0; b < rows; b++) memcpy(dst + (size_t)b * ldd + c0, src + (size_t)b * lds + c0, (size_t)(c1 - c0) * sizeof(float));
+}
+
+static inline void FN(zero_columns)(float *dst, int ldd, int rows, int c0, int c1) {
+  if (c1 <= c0) return;
+  for (int b = 0; b < rows; b++) memset(dst + (size_t)b * ldd + c0, 0, (size_t)(c1 - c0) * sizeof(float));
+}
+
+/* Rows each step computes: with lengths sorted longest first (packed sequences), the rows still
+ * inside their sequence at step t are a prefix, and only those enter the products; otherwise all
+ * B (inactive rows are then skipped row by row). NULL without lengths or without memory: all. */
+static int *FN(active_rows)(const rec_dims_t *d) {
+  if (!d->lengths) return NULL;
+  for (int b = 1; b < d->B; b++) if (d->lengths[b] > d->lengths[b - 1]) return NULL;
+  int *rows = malloc((size_t)d->T * sizeof(int));
+  if (!rows) return NULL;
+  int active = d->B;
+  for (int t = 0; t < d->T; t++) {
+    while (active > 0 && d->lengths[active - 1] <= t) active--;
+    rows[t] = active;
+  }
+  return rows;
+}
+
+typedef struct {
+  const rec_forward_t *a;
+  float *gates, *work, *bias, *cells, *tcs, *unproj, *hnRow, *proj, *hAlt;
+  const int *rows; /* FN(active_rows), or NULL */
+  void *pool;
+  int n;
+} FN(forward_job_t);
+
+/* One participant of the forward: hidden units [j0, j1) of every gate (and projected units
+ * [r0, r1)), from the input projection to the last step. The state alternates between two
+ * buffers, so a step's products read h_{t−1} while its gates write h_t; a barrier ends each step. */
+static void FN(forward_part)(void *context, int k) {
+  const FN(forward_job_t) *job = context;
+  const rec_forward_t *a = job->a;
   const rec_dims_t *d = &a->d;
-  const int T = d->T, B = d->B, I = d->I, H = d->H, P = d->P, R = d->R, G = d->G, hard = d->hardSigmoid;
+  const int T = d->T, B = d->B, I = d->I, H = d->H, P = d->P, R = d->R, G = d->G, hard = d->hardSigmoid, n = job->n;
   const int lstm = d->mode == MODE_LSTM, gru = d->mode == MODE_GRU, relu = d->mode == MODE_RNN_RELU;
+  const int blocks = G / H;
   const size_t TB = (size_t)T * B;
   const rec_tape_t *tp = a->keepTape ? &a->tape : NULL;
-  float *gates = tp ? tp->gates : a->scratchGates ? a->scratchGates : malloc(TB * G * sizeof(float));
+  float *gates = job->gates, *work = job->work, *proj = job->proj;
+  const float *bias = job->bias, *bhn = job->bias + G;
+  int j0, j1, r0, r1;
+  FN(share)(H, n, k, &j0, &j1);
+  if (P > 0) FN(share)(P, n, k, &r0, &r1);
+  else { r0 = j0; r1 = j1; }
+  /* this participant's gate columns of the input projection of every step */
+  FN(gate_product)((int)TB, I, a->x, I, a->w.weightIh, blocks, H, j0, j1, gates, G);
+  float *hCur = a->hN, *hNext = job->hAlt;
+  if (a->h0) FN(copy_columns)(hCur, R, a->h0, R, B, r0, r1);
+  else FN(zero_columns)(hCur, R, B, r0, r1);
+  if (lstm) {
+    if (a->c0) FN(copy_columns)(a->cN, H, a->c0, H, B, j0, j1);
+    else FN(zero_columns)(a->cN, H, B, j0, j1);
+  }
+  /* rows past their length stay zero; every other row is written at its step */
+  if (d->lengths) FN(zero_columns)(a->output, R, (int)TB, r0, r1);
+  /* every unit of h_0 in place before the first product reads them */
+  pool_barrier(job->pool, n);
+  for (int s = 0; s < T; s++) {
+    const int t = d->reverse ? T - 1 - s : s;
+    const size_t row0 = (size_t)t * B;
+    const int nb = job->rows ? job->rows[t] : B;
+    if (tp) {
+      FN(copy_columns)(tp->hPrev + row0 * R, R, hCur, R, B, r0, r1);
+      if (lstm) FN(copy_columns)(tp->cPrev + row0 * H, H, a->cN, H, B, j0, j1);
+    }
+    float *rhBase = gru ? (tp ? tp->hn + row0 * H : job->hnRow) : NULL;
+    if (gru && !d->resetAfter) {
+      /* reset before the product: r and z first, then W_hn (r ⊙ h), which needs every unit's r ⊙ h */
+      FN(gate_product)(nb, R, hCur, R, a->w.weightHh, 2, H, j0, j1, work, G);
+      for (int b = 0; b < nb; b++) {
+        WITH_HARD(hard, FN(gru_rz_row)(H, j0, j1, HARD, gates + (row0 + b) * G, work + (size_t)b * G, bias, hCur + (size_t)b * R, rhBase + (size_t)b * H));
+      }
+      pool_barrier(job->pool, n);
+      if (j1 > j0 && nb > 0) GEMM(NT, TR, nb, j1 - j0, H, rhBase, H, a->w.weightHh + ((size_t)2 * H + j0) * R, R, 0.0f, work + 2 * H + j0, G);
+    } else {
+      FN(gate_product)(nb, R, hCur, R, a->w.weightHh, blocks, H, j0, j1, work, G);
+    }
+    for (int b = 0; b < B; b++) {
+      float *restrict hn = hNext + (size_t)b * R;
+      const float *restrict h = hCur + (size_t)b * R;
+      if (!ACTIVE(d, b, t)) {
+        /* the state carries over (the projected one below, with a projection) */
+        if (P == 0 && j1 > j0) memcpy(hn + j0, h + j0, (size_t)(j1 - j0) * sizeof(float));
+        continue;
+      }
+      float *restrict g = gates + (row0 + b) * G;
+      const float *restrict w = work + (size_t)b * G;
+      float *restrict out = a->output + (row0 + b) * R;
+      if (lstm) {
+        float *c = tp ? tp->cells + (row0 + b) * H : job->cells + (size_t)b * H;
+        float *tc = tp ? tp->tanhCells + (row0 + b) * H : job->tcs + (size_t)b * H;
+        float *m = P > 0 ? (tp ? tp->unprojected + (row0 + b) * H : job->unproj + (size_t)b * H) : out;
+        WITH_HARD(hard, FN(lstm_row)(H, j0, j1, HARD, g, w, bias, a->cN + (size_t)b * H, c, tc, m, a->w.weightCi, a->w.weightCf, a->w.weightCo));
+        if (j1 > j0) {
+          memcpy(a->cN + (size_t)b * H + j0, c + j0, (size_t)(j1 - j0) * sizeof(float));
+          if (P == 0) memcpy(hn + j0, out + j0, (size_t)(j1 - j0) * sizeof(float));
+        }
+      } else if (gru) {
+        float *restrict hnb = rhBase + (size_t)b * H;
+        if (d->resetAfter) {
+          WITH_HARD(hard, FN(gru_after_row)(H, j0, j1, HARD, g, w, bias, bhn, h, hnb, out));
+        } else {
+          for (int j = j0; j < j1; j++) {
+            float z = g[H + j];
+            float nv = tanh_f(g[2 * H + j] + bias[2 * H + j] + w[2 * H + j] + bhn[j]);
+            g[2 * H + j] = nv;
+            out[j] = (1.0f - z) * nv + z * h[j];
+          }
+        }
+        for (int j = j0; j < j1; j++) hn[j] = out[j];
+      } else if (relu) {
+        for (int j = j0; j < j1; j++) {
+          float v = g[j] + w[j] + bias[j];
+          float y = v > 0.0f ? v : 0.0f;
+          g[j] = y; out[j] = y; hn[j] = y;
+        }
+      } else {
+        for (int j = j0; j < j1; j++) {
+          float y = tanh_f(g[j] + w[j] + bias[j]);
+          g[j] = y; out[j] = y; hn[j] = y;
+        }
+      }
+    }
+    if (P > 0) {
+      /* the projection needs every unit of o ⊙ tanh c */
+      pool_barrier(job->pool, n);
+      const float *m = tp ? tp->unprojected + row0 * H : job->unproj;
+      if (r1 > r0 && nb > 0) GEMM(NT, TR, nb, r1 - r0, H, m, H, a->w.weightHr + (size_t)r0 * H, H, 0.0f, proj + r0, P);
+      for (int b = 0; b < B; b++) {
+        float *hn = hNext + (size_t)b * P;
+        if (r1 <= r0) break;
+        if (!ACTIVE(d, b, t)) {
+          memcpy(hn + r0, hCur + (size_t)b * P + r0, (size_t)(r1 - r0) * sizeof(float));
+          continue;
+        }
+        memcpy(hn + r0, proj + (size_t)b * P + r0, (size_t)(r1 - r0) * sizeof(float));
+        memcpy(a->output + (row0 + b) * P + r0, proj + (size_t)b * P + r0, (size_t)(r1 - r0) * sizeof(float));
+      }
+    }
+    /* h_t complete before the next step's product reads it */
+    pool_barrier(job->pool, n);
+    float *swap = hCur; hCur = hNext; hNext = swap;
+  }
+  if (hCur != a->hN) FN(copy_columns)(a->hN, R, hCur, R, B, r0, r1);
+}
+
+const char *FN(rec_forward)(const rec_forward_t *a) {
+  const rec_dims_t *d = &a->d;
+  const int T = d->T, B = d->B, H = d->H, P = d->P, R = d->R, G = d->G;
+  const int lstm = d->mode == MODE_LSTM, gru = d->mode == MODE_GRU;
+  const size_t TB = (size_t)T * B;
+  const rec_tape_t *tp = a->keepTape ? &a->tape : NULL;
+  FN(forward_job_t) job = {.a = a, .pool = a->pool, .n = FN(participants)(d, a->pool)};
+  job.gates = tp ? tp->gates : a->scratchGates ? a->scratchGates : malloc(TB * G * sizeof(float));
   const int ownGates = !tp && !a->scratchGates;
-  float *work = malloc((size_t)B * G * sizeof(float));
-  float *bias = malloc((size_t)(G + H) * sizeof(float));
-  float *cells = lstm ? (tp ? NULL : malloc((size_t)B * H * sizeof(float))) : NULL;
-  float *tcs = lstm ? (tp ? NULL : malloc((size_t)B * H * sizeof(float))) : NULL;
-  float *unproj = lstm && P > 0 ? (tp ? NULL : malloc((size_t)B * H * sizeof(float))) : NULL;
-  float *hnRow = gru ? (tp ? NULL : malloc((size_t)B * H * sizeof(float))) : NULL;
-  float *proj = P > 0 ? malloc((size_t)B * P * sizeof(float)) : NULL;
-  float *cTmp = lstm ? malloc((size_t)B * H * sizeof(float)) : NULL;
-  if (!gates || !work || !bias || (lstm && !tp && (!cells || !tcs)) || (P > 0 && (!proj || (!tp && !unproj))) || (gru && !tp && !hnRow) || (lstm && !cTmp)) {
-    if (ownGates) free(gates);
-    free(work); free(bias); free(cells); free(tcs); free(unproj); free(hnRow); free(proj); free(cTmp);
+  job.work = malloc((size_t)B * G * sizeof(float));
+  job.bias = malloc((size_t)(G + H) * sizeof(float));
+  job.hAlt = malloc((size_t)B * R * sizeof(float));
+  job.cells = lstm && !tp ? malloc((size_t)B * H * sizeof(float)) : NULL;
+  job.tcs = lstm && !tp ? malloc((size_t)B * H * sizeof(float)) : NULL;
+  job.unproj = lstm && P > 0 && !tp ? malloc((size_t)B * H * sizeof(float)) : NULL;
+  job.hnRow = gru && !tp ? malloc((size_t)B * H * sizeof(float)) : NULL;
+  job.proj = P > 0 ? malloc((size_t)B * P * sizeof(float)) : NULL;
+  if (!job.gates || !job.work || !job.bias || !job.hAlt || (lstm && !tp && (!job.cells || !job.tcs)) ||
+      (P > 0 && (!job.proj || (!tp && !job.unproj))) || (gru && !tp && !job.hnRow)) {
+    if (ownGates) free(job.gates);
+    free(job.work); free(job.bias); free(job.hAlt); free(job.cells); free(job.tcs); free(job.unproj); free(job.hnRow); free(job.proj);
     return "out of memory";
   }
   /* the bias of each gate: b_ih + b_hh, except GRU's n gate, whose b_hh sits inside r ⊙ (·) */
   for (int j = 0; j < G; j++) {
     float bi = a->w.biasIh ? a->w.biasIh[j] : 0.0f, bh = a->w.biasHh ? a->w.biasHh[j] : 0.0f;
-    bias[j] = gru && j >= 2 * H ? bi : bi + bh;
+    job.bias[j] = gru && j >= 2 * H ? bi : bi + bh;
   }
   /* GRU's b_hn after the gate biases, zeros without a bias: the gate loops read it unconditionally */
-  const float *bhn = bias + G;
-  for (int j = 0; j < H; j++) bias[G + j] = gru && a->w.biasHh ? a->w.biasHh[2 * H + j] : 0.0f;
-  GEMM(NT, TR, (int)TB, G, I, a->x, I, a->w.weightIh, I, 0.0f, gates, G);
-  if (a->h0) memcpy(a->hN, a->h0, (size_t)B * R * sizeof(float));
-  else memset(a->hN, 0, (size_t)B * R * sizeof(float));
-  if (lstm) {
-    if (a->c0) memcpy(a->cN, a->c0, (size_t)B * H * sizeof(float));
-    else memset(a->cN, 0, (size_t)B * H * sizeof(float));
-  }
-  memset(a->output, 0, TB * R * sizeof(float));
-  for (int s = 0; s < T; s++) {
-    const int t = d->reverse ? T - 1 - s : s;
-    const size_t row0 = (size_t)t * B;
-    if (tp) {
-      memcpy(tp->hPrev + row0 * R, a->hN, (size_t)B * R * sizeof(float));
-      if (lstm) memcpy(tp->cPrev + row0 * H, a->cN, (size_t)B * H * sizeof(float));
-    }
-    if (gru && !d->resetAfter) {
-      /* reset before the product: r and z first, then W_hn (r ⊙ h) */
-      GEMM(NT, TR, B, 2 * H, R, a->hN, R, a->w.weightHh, R, 0.0f, work, G);
-      for (int b = 0; b < B; b++) {
-        float *restrict g = gates + (row0 + b) * G;
-        const float *restrict w = work + (size_t)b * G;
-        const float *restrict h = a->hN + (size_t)b * R;
-        float *restrict rh = (tp ? tp->hn + (row0 + b) * H : hnRow + (size_t)b * H);
-        WITH_HARD(hard, FN(gru_rz_row)(H, HARD, g, w, bias, h, rh));
-      }
-      GEMM(NT, TR, B, H, H, tp ? tp->hn + row0 * H : hnRow, H, a->w.weightHh + (size_t)2 * H * R, R, 0.0f, work + 2 * H, G);
-    } else {
-      GEMM(NT, TR, B, G, R, a->hN, R, a->w.weightHh, R, 0.0f, work, G);
-    }
-    for (int b = 0; b < B; b++) {
-      if (!ACTIVE(d, b, t)) continue;
-      float *restrict g = gates + (row0 + b) * G;
-      const float *restrict w = work + (size_t)b * G;
-      float *restrict h = a->hN + (size_t)b * R;
-      float *restrict out = a->output + (row0 + b) * R;
-      if (lstm) {
-        float *c = tp ? tp->cells + (row0 + b) * H : cells + (size_t)b * H;
-        float *tc = tp ? tp->tanhCells + (row0 + b) * H : tcs + (size_t)b * H;
-        float *m = P > 0 ? (tp ? tp->unprojected + (row0 + b) * H : unproj + (size_t)b * H) : out;
-        WITH_HARD(hard, FN(lstm_row)(H, HARD, g, w, bias, a->cN + (size_t)b * H, c, tc, m, a->w.weightCi, a->w.weightCf, a->w.weightCo));
-        memcpy(a->cN + (size_t)b * H, c, (size_t)H * sizeof(float));
-        if (P == 0) memcpy(h, out, (size_t)H * sizeof(float));
-      } else if (gru) {
-        float *restrict hn = tp ? tp->hn + (row0 + b) * H : hnRow + (size_t)b * H;
-        if (d->resetAfter) {
-          WITH_HARD(hard, FN(gru_after_row)(H, HARD, g, w, bias, bhn, h, hn, out));
-        } else {
-          for (int j = 0; j < H; j++) {
-            float z = g[H + j];
-            float n = tanh_f(g[2 * H + j] + bias[2 * H + j] + w[2 * H + j] + bhn[j]);
-            g[2 * H + j] = n;
-            out[j] = (1.0f - z) * n + z * h[j];
-          }
-        }
-        memcpy(h, out, (size_t)H * sizeof(float));
-      } else {
-        if (relu) {
-          for (int j = 0; j < H; j++) {
-            float v = g[j] + w[j] + bias[j];
-            float y = v > 0.0f ? v : 0.0f;
-            g[j] = y; out[j] = y;
-          }
-        } else {
-          for (int j = 0; j < H; j++) {
-            float y = tanh_f(g[j] + w[j] + bias[j]);
-            g[j] = y; out[j] = y;
-          }
-        }
-        memcpy(h, out, (size_t)H * sizeof(float));
-      }
-    }
-    if (P > 0) {
-      GEMM(NT, TR, B, P, H, tp ? tp->unprojected + row0 * H : unproj, H, a->w.weightHr, H, 0.0f, proj, P);
-      for (int b = 0; b < B; b++) {
-        if (!ACTIVE(d, b, t)) continue;
-        memcpy(a->hN + (size_t)b * P, proj + (size_t)b * P, (size_t)P * sizeof(float));
-        memcpy(a->output + (row0 + b) * P, proj + (size_t)b * P, (size_t)P * sizeof(float));
-      }
-    }
-  }
-  if (ownGates) free(gates);
-  free(work); free(bias); free(cells); free(tcs); free(unproj); free(hnRow); free(proj); free(cTmp);
+  for (int j = 0; j < H; j++) job.bias[G + j] = gru && a->w.biasHh ? a->w.biasHh[2 * H + j] : 0.0f;
+  int *rows = FN(active_rows)(d);
+  job.rows = rows;
+  pool_run(a->pool, job.n, FN(forward_part), &job);
+  free(rows);
+  if (ownGates) free(job.gates);
+  free(job.work); free(job.bias); free(job.hAlt); free(job.cells); free(job.tcs); free(job.unproj); free(job.hnRow); free(job.proj);
   return NULL;
 }
 
-/* Σ over rows of a [rows, n] matrix into out[n] (the bias gradients). */
-static void FN(column_sums)(const float *restrict m, size_t rows, int n, float *restrict out) {
-  memset(out, 0, (size_t)n * sizeof(float));
-  for (size_t r = 0; r < rows; r++) {
-    const float *restrict row = m + r * n;
-    for (int j = 0; j < n; j++) out[j] += row[j];
-  }
-}
+typedef struct {
+  const rec_backward_t *a;
+  float *dG, *dGh, *dHidden, *dm, *next, *drh;
+  const int *rows;
+  void *pool;
+  int n;
+} FN(backward_job_t);
 
-const char *FN(rec_backward)(const rec_backward_t *a) {
+/* One participant of backpropagation through time: the gate gradients of hidden units [j0, j1),
+ * its columns of ∂L/∂h_{t−1} (a barrier between, since those need every unit's gate gradients),
+ * then its rows of the weight gradients and of ∂L/∂x once every step has run. */
+static void FN(backward_part)(void *context, int k) {
+  const FN(backward_job_t) *job = context;
+  const rec_backward_t *a = job->a;
   const rec_dims_t *d = &a->d;
-  const int T = d->T, B = d->B, I = d->I, H = d->H, P = d->P, R = d->R, G = d->G, hard = d->hardSigmoid;
+  const int T = d->T, B = d->B, I = d->I, H = d->H, P = d->P, R = d->R, G = d->G, hard = d->hardSigmoid, n = job->n;
   const int lstm = d->mode == MODE_LSTM, gru = d->mode == MODE_GRU, relu = d->mode == MODE_RNN_RELU;
   const size_t TB = (size_t)T * B;
   const rec_tape_t *tp = &a->tape;
-  /* gate gradients of every step; the GRU's hidden side differs in its n block (dn ⊙ r) */
-  /* every row of the gate gradients is written at each step it runs: only rows past their length
-   * (lengths given) need zeros, for the products after the loop */
-  const int zero = d->lengths != NULL;
-  float *dG = a->scratchDGates ? a->scratchDGates : calloc(TB * G, sizeof(float));
-  float *dGh = gru ? (a->scratchDGatesHidden ? a->scratchDGatesHidden : calloc(TB * G, sizeof(float))) : dG;
-  float *dHidden = P > 0 ? (a->scratchDHidden ? a->scratchDHidden : calloc(TB * P, sizeof(float))) : NULL;
-  const int ownDG = !a->scratchDGates, ownDGh = gru && !a->scratchDGatesHidden, ownDH = P > 0 && !a->scratchDHidden;
-  if (zero && dG && !ownDG) memset(dG, 0, TB * G * sizeof(float));
-  if (zero && gru && dGh && !ownDGh) memset(dGh, 0, TB * G * sizeof(float));
-  if (zero && dHidden && !ownDH) memset(dHidden, 0, TB * P * sizeof(float));
-  float *dm = P > 0 ? malloc((size_t)B * H * sizeof(float)) : NULL;
-  float *next = malloc((size_t)B * R * sizeof(float));
-  float *drh = gru && !d->resetAfter ? malloc((size_t)B * H * sizeof(float)) : NULL;
-  if (!dG || !dGh || (P > 0 && (!dHidden || !dm)) || !next || (gru && !d->resetAfter && !drh)) {
-    if (ownDG) free(dG);
-    if (ownDGh) free(dGh);
-    if (ownDH) free(dHidden);
-    free(dm); free(next); free(drh);
-    return "out of memory";
-  }
+  float *dG = job->dG, *dGh = job->dGh, *dHidden = job->dHidden, *dm = job->dm, *next = job->next, *drh = job->drh;
+  int j0, j1, r0, r1;
+  FN(share)(H, n, k, &j0, &j1);
+  if (P > 0) FN(share)(P, n, k, &r0, &r1);
+  else { r0 = j0; r1 = j1; }
   float *dh = a->dh0, *dc = a->dc0;
-  if (a->dhN) memcpy(dh, a->dhN, (size_t)B * R * sizeof(float));
-  else memset(dh, 0, (size_t)B * R * sizeof(float));
+  if (a->dhN) FN(copy_columns)(dh, R, a->dhN, R, B, r0, r1);
+  else FN(zero_columns)(dh, R, B, r0, r1);
   if (lstm) {
-    if (a->dcN) memcpy(dc, a->dcN, (size_t)B * H * sizeof(float));
-    else memset(dc, 0, (size_t)B * H * sizeof(float));
+    if (a->dcN) FN(copy_columns)(dc, H, a->dcN, H, B, j0, j1);
+    else FN(zero_columns)(dc, H, B, j0, j1);
   }
   const int peep = lstm && a->w.weightCi != NULL;
-  if (peep) {
-    memset(a->dWeightCi, 0, (size_t)H * sizeof(float));
-    memset(a->dWeightCf, 0, (size_t)H * sizeof(float));
-    memset(a->dWeightCo, 0, (size_t)H * sizeof(float));
+  if (peep && j1 > j0) {
+    memset(a->dWeightCi + j0, 0, (size_t)(j1 - j0) * sizeof(float));
+    memset(a->dWeightCf + j0, 0, (size_t)(j1 - j0) * sizeof(float));
+    memset(a->dWeightCo + j0, 0, (size_t)(j1 - j0) * sizeof(float));
   }
   for (int s = T - 1; s >= 0; s--) {
     const int t = d->reverse ? T - 1 - s : s;
     const size_t row0 = (size_t)t * B;
+    const int nb = job->rows ? job->rows[t] : B;
     for (int b = 0; b < B; b++) {
       if (!ACTIVE(d, b, t) || !a->dOutput) continue;
       float *restrict dhb = dh + (size_t)b * R;
       const float *restrict dob = a->dOutput + (row0 + b) * R;
-      for (int j = 0; j < R; j++) dhb[j] += dob[j];
+      for (int j = r0; j < r1; j++) dhb[j] += dob[j];
     }
     if (P > 0) {
       for (int b = 0; b < B; b++) {
-        if (ACTIVE(d, b, t)) memcpy(dHidden + (row0 + b) * P, dh + (size_t)b * P, (size_t)P * sizeof(float));
+        if (ACTIVE(d, b, t) && r1 > r0) memcpy(dHidden + (row0 + b) * P + r0, dh + (size_t)b * P + r0, (size_t)(r1 - r0) * sizeof(float));
       }
-      GEMM(NT, NT, B, H, P, dh, P, a->w.weightHr, H, 0.0f, dm, H);
+      /* ∂L/∂m = ∂L/∂h · W_hr needs every projected unit */
+      pool_barrier(job->pool, n);
+      if (j1 > j0 && nb > 0) GEMM(NT, NT, nb, j1 - j0, P, dh, P, a->w.weightHr + j0, H, 0.0f, dm + j0, H);
     }
     for (int b = 0; b < B; b++) {
       if (!ACTIVE(d, b, t)) continue;
@@ -336,36 +445,37 @@ const char *FN(rec_backward)(const rec_backward_t *a) {
         const float *restrict cp = tp->cPrev + (row0 + b) * H;
         const float *restrict dmb = P > 0 ? dm + (size_t)b * H : dh + (size_t)b * R;
         float *restrict dcb = dc + (size_t)b * H;
-        if (!peep) WITH_HARD(hard, FN(lstm_back_row)(H, HARD, g, tc, cp, dmb, dcb, dg));
-        else WITH_HARD(hard, FN(lstm_back_peep_row)(H, HARD, g, tc, cp, tp->cells + (row0 + b) * H, dmb, dcb, dg, &a->w, a));
+        if (!peep) WITH_HARD(hard, FN(lstm_back_row)(H, j0, j1, HARD, g, tc, cp, dmb, dcb, dg));
+        else WITH_HARD(hard, FN(lstm_back_peep_row)(H, j0, j1, HARD, g, tc, cp, tp->cells + (row0 + b) * H, dmb, dcb, dg, &a->w, a));
       } else if (gru) {
         const float *restrict hp = tp->hPrev + (row0 + b) * R;
         const float *restrict hn = tp->hn + (row0 + b) * H;
         const float *restrict dhb = dh + (size_t)b * R;
         float *restrict dgh = dGh + (row0 + b) * G;
-        if (d->resetAfter) WITH_HARD(hard, FN(gru_back_row)(H, HARD, 1, g, hp, hn, dhb, dg, dgh));
-        else WITH_HARD(hard, FN(gru_back_row)(H, HARD, 0, g, hp, hn, dhb, dg, dgh));
+        if (d->resetAfter) WITH_HARD(hard, FN(gru_back_row)(H, j0, j1, HARD, 1, g, hp, hn, dhb, dg, dgh));
+        else WITH_HARD(hard, FN(gru_back_row)(H, j0, j1, HARD, 0, g, hp, hn, dhb, dg, dgh));
       } else {
         const float *restrict dhb = dh + (size_t)b * R;
-        if (relu) for (int j = 0; j < H; j++) dg[j] = g[j] > 0.0f ? dhb[j] : 0.0f;
-        else for (int j = 0; j < H; j++) dg[j] = dhb[j] * (1.0f - g[j] * g[j]);
+        if (relu) for (int j = j0; j < j1; j++) dg[j] = g[j] > 0.0f ? dhb[j] : 0.0f;
+        else for (int j = j0; j < j1; j++) dg[j] = dhb[j] * (1.0f - g[j] * g[j]);
       }
     }
-    /* ∂L/∂h_{t−1} */
+    /* ∂L/∂h_{t−1} needs the gate gradients of every unit */
+    pool_barrier(job->pool, n);
     if (gru && !d->resetAfter) {
       /* d(r ⊙ h) = dn · W_hn first: it gives dr, which the r block of the product needs */
-      GEMM(NT, NT, B, H, H, dGh + row0 * G + 2 * H, G, a->w.weightHh + (size_t)2 * H * R, R, 0.0f, drh, H);
+      if (j1 > j0 && nb > 0) GEMM(NT, NT, nb, j1 - j0, H, dGh + row0 * G + 2 * H, G, a->w.weightHh + (size_t)2 * H * R + j0, R, 0.0f, drh + j0, H);
       for (int b = 0; b < B; b++) {
         if (!ACTIVE(d, b, t)) continue;
         const float *restrict g = tp->gates + (row0 + b) * G;
         const float *restrict hp = tp->hPrev + (row0 + b) * R;
         float *restrict dg = dG + (row0 + b) * G, *restrict dgh = dGh + (row0 + b) * G;
-        const float *restrict q = drh + (size_t)b * H;
-        WITH_HARD(hard, FN(gru_dr_row)(H, HARD, g, hp, q, dg, dgh));
+        WITH_HARD(hard, FN(gru_dr_row)(H, j0, j1, HARD, g, hp, drh + (size_t)b * H, dg, dgh));
       }
-      GEMM(NT, NT, B, R, 2 * H, dGh + row0 * G, G, a->w.weightHh, R, 0.0f, next, R);
-    } else {
-      GEMM(NT, NT, B, R, G, dGh + row0 * G, G, a->w.weightHh, R, 0.0f, next, R);
+      pool_barrier(job->pool, n);
+      if (r1 > r0 && nb > 0) GEMM(NT, NT, nb, r1 - r0, 2 * H, dGh + row0 * G, G, a->w.weightHh + r0, R, 0.0f, next + r0, R);
+    } else if (r1 > r0 && nb > 0) {
+      GEMM(NT, NT, nb, r1 - r0, G, dGh + row0 * G, G, a->w.weightHh + r0, R, 0.0f, next + r0, R);
     }
     for (int b = 0; b < B; b++) {
       if (!ACTIVE(d, b, t)) continue;
@@ -374,33 +484,81 @@ const char *FN(rec_backward)(const rec_backward_t *a) {
       if (gru) {
         const float *restrict g = tp->gates + (row0 + b) * G;
         if (d->resetAfter) {
-          for (int j = 0; j < H; j++) dhb[j] = nb[j] + dhb[j] * g[H + j];
+          for (int j = r0; j < r1; j++) dhb[j] = nb[j] + dhb[j] * g[H + j];
         } else {
           const float *restrict q = drh + (size_t)b * H;
-          for (int j = 0; j < H; j++) dhb[j] = nb[j] + dhb[j] * g[H + j] + q[j] * g[j];
+          for (int j = r0; j < r1; j++) dhb[j] = nb[j] + dhb[j] * g[H + j] + q[j] * g[j];
         }
-      } else {
-        memcpy(dhb, nb, (size_t)R * sizeof(float));
+      } else if (r1 > r0) {
+        memcpy(dhb + r0, nb + r0, (size_t)(r1 - r0) * sizeof(float));
       }
     }
   }
-  /* the weight and input gradients of all steps at once */
-  if (a->dWeightIh) GEMM(TR, NT, G, I, (int)TB, dG, G, a->x, I, 0.0f, a->dWeightIh, I);
-  if (a->dWeightHh) {
-    if (gru && !d->resetAfter) {
-      GEMM(TR, NT, 2 * H, R, (int)TB, dGh, G, tp->hPrev, R, 0.0f, a->dWeightHh, R);
-      GEMM(TR, NT, H, R, (int)TB, dGh + 2 * H, G, tp->hn, H, 0.0f, a->dWeightHh + (size_t)2 * H * R, R);
-    } else {
-      GEMM(TR, NT, G, R, (int)TB, dGh, G, tp->hPrev, R, 0.0f, a->dWeightHh, R);
+  /* the weight and input gradients of all steps at once, each participant its rows */
+  pool_barrier(job->pool, n);
+  int g0, g1;
+  FN(share)(G, n, k, &g0, &g1);
+  if (g1 > g0) {
+    if (a->dWeightIh) GEMM(TR, NT, g1 - g0, I, (int)TB, dG + g0, G, a->x, I, 0.0f, a->dWeightIh + (size_t)g0 * I, I);
+    if (a->dWeightHh) {
+      if (gru && !d->resetAfter) {
+        /* rows of r and z against h_{t−1}, rows of n against r ⊙ h_{t−1} */
+        int a1 = g1 < 2 * H ? g1 : 2 * H;
+        if (a1 > g0) GEMM(TR, NT, a1 - g0, R, (int)TB, dGh + g0, G, tp->hPrev, R, 0.0f, a->dWeightHh + (size_t)g0 * R, R);
+        int b0 = g0 > 2 * H ? g0 : 2 * H;
+        if (g1 > b0) GEMM(TR, NT, g1 - b0, R, (int)TB, dGh + b0, G, tp->hn, H, 0.0f, a->dWeightHh + (size_t)b0 * R, R);
+      } else {
+        GEMM(TR, NT, g1 - g0, R, (int)TB, dGh + g0, G, tp->hPrev, R, 0.0f, a->dWeightHh + (size_t)g0 * R, R);
+      }
     }
+    if (a->dBiasIh) FN(column_sums)(dG, TB, G, g0, g1, a->dBiasIh);
+    if (a->dBiasHh) FN(column_sums)(dGh, TB, G, g0, g1, a->dBiasHh);
   }
-  if (a->dBiasIh) FN(column_sums)(dG, TB, G, a->dBiasIh);
-  if (a->dBiasHh) FN(column_sums)(dGh, TB, G, a->dBiasHh);
-  if (a->dx) GEMM(NT, NT, (int)TB, I, G, dG, G, a->w.weightIh, I, 0.0f, a->dx, I);
-  if (P > 0 && a->dWeightHr) GEMM(TR, NT, P, H, (int)TB, dHidden, P, tp->unprojected, H, 0.0f, a->dWeightHr, H);
-  if (ownDG) free(dG);
-  if (ownDGh) free(dGh);
-  if (ownDH) free(dHidden);
-  free(dm); free(next); free(drh);
+  if (a->dx) {
+    int x0, x1;
+    FN(share)((int)TB, n, k, &x0, &x1);
+    if (x1 > x0) GEMM(NT, NT, x1 - x0, I, G, dG + (size_t)x0 * G, G, a->w.weightIh, I, 0.0f, a->dx + (size_t)x0 * I, I);
+  }
+  if (P > 0 && a->dWeightHr) {
+    int p0, p1;
+    FN(share)(P, n, k, &p0, &p1);
+    if (p1 > p0) GEMM(TR, NT, p1 - p0, H, (int)TB, dHidden + p0, P, tp->unprojected, H, 0.0f, a->dWeightHr + (size_t)p0 * H, H);
+  }
+}
+
+const char *FN(rec_backward)(const rec_backward_t *a) {
+  const rec_dims_t *d = &a->d;
+  const int T = d->T, B = d->B, H = d->H, P = d->P, R = d->R, G = d->G;
+  const int gru = d->mode == MODE_GRU;
+  const size_t TB = (size_t)T * B;
+  /* every row of the gate gradients is written at each step it runs: only rows past their length
+   * (lengths given) need zeros, for the products after the loop */
+  const int zero = d->lengths != NULL;
+  FN(backward_job_t) job = {.a = a, .pool = a->pool, .n = FN(participants)(d, a->pool)};
+  job.dG = a->scratchDGates ? a->scratchDGates : calloc(TB * G, sizeof(float));
+  job.dGh = gru ? (a->scratchDGatesHidden ? a->scratchDGatesHidden : calloc(TB * G, sizeof(float))) : job.dG;
+  job.dHidden = P > 0 ? (a->scratchDHidden ? a->scratchDHidden : calloc(TB * P, sizeof(float))) : NULL;
+  const int ownDG = !a->scratchDGates, ownDGh = gru && !a->scratchDGatesHidden, ownDH = P > 0 && !a->scratchDHidden;
+  if (zero && job.dG && !ownDG) memset(job.dG, 0, TB * G * sizeof(float));
+  if (zero && gru && job.dGh && !ownDGh) memset(job.dGh, 0, TB * G * sizeof(float));
+  if (zero && job.dHidden && !ownDH) memset(job.dHidden, 0, TB * P * sizeof(float));
+  job.dm = P > 0 ? malloc((size_t)B * H * sizeof(float)) : NULL;
+  job.next = malloc((size_t)B * R * sizeof(float));
+  job.drh = gru && !d->resetAfter ? malloc((size_t)B * H * sizeof(float)) : NULL;
+  if (!job.dG || !job.dGh || (P > 0 && (!job.dHidden || !job.dm)) || !job.next || (gru && !d->resetAfter && !job.drh)) {
+    if (ownDG) free(job.dG);
+    if (ownDGh) free(job.dGh);
+    if (ownDH) free(job.dHidden);
+    free(job.dm); free(job.next); free(job.drh);
+    return "out of memory";
+  }
+  int *rows = FN(active_rows)(d);
+  job.rows = rows;
+  pool_run(a->pool, job.n, FN(backward_part), &job);
+  free(rows);
+  if (ownDG) free(job.dG);
+  if (ownDGh) free(job.dGh);
+  if (ownDH) free(job.dHidden);
+  free(job.dm); free(job.next); free(job.drh);
   return NULL;
 }

@@ -65,7 +65,7 @@ export function createNativeBackend(options: NativeBackendOptions = {}): NativeB
   const host = createCpuBackend();
   const fallbacks = new Map<string, number>();
   const kernels: KernelTable = createNativeKernels({ addon, fallback: host.kernels, fallbacks, threads, isa });
-  kernels.recurrent = createNativeRecurrence(addon, host, isa);
+  kernels.recurrent = createNativeRecurrence(addon, host, isa, threads);
   addon.setBlasThreads(threads);
   return {
     name: options.name ?? 'native',

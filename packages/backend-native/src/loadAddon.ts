@@ -38,6 +38,9 @@ export interface NativeAddon {
   recurrentForward(args: Record<string, unknown>): void;
   /** Whole-sequence backward from the arrays a forward wrote. */
   recurrentBackward(args: Record<string, unknown>): void;
+  /** A pool of `threads` participants for the recurrence (the caller and threads − 1 worker
+   * threads), passed as the `pool` field of its arguments; its threads end when it is collected. */
+  createThreadPool(threads: number): object;
 
 }
 

@@ -29,15 +29,20 @@ const runs = [
   { label: 'forward, unsorted lengths', reverse: false, lengths: [2, 5, 4] },
 ];
 
-function makeArgs(variant: Variant, run: (typeof runs)[number], seed: number): RecurrentForwardArgs {
+interface Sizes { T: number; B: number; I: number; H: number }
+
+function makeArgs(variant: Variant, run: { reverse: boolean; lengths: number[] | null }, seed: number, sizes: Sizes = { T: 5, B: 3, I: 4, H: 6 }): RecurrentForwardArgs {
   const generator = new Generator(seed);
   const random = (n: number, scale = 0.5) => Float32Array.from({ length: n }, () => generator.uniformIn(-scale, scale));
-  const T = 5, B = 3, I = 4, H = 6;
+  const { T, B, I, H } = sizes;
   const P = variant.projSize ?? 0;
   const R = P || H;
   const G = (variant.mode === 'LSTM' ? 4 : variant.mode === 'GRU' ? 3 : 1) * H;
+  // PyTorch's initial scale 1/√H from 16 units on (larger random weights make a 100-unit RNN chaotic,
+  // and float32 sums in another order then differ beyond the tolerance)
+  const scale = Math.min(0.5, 2 / Math.sqrt(H));
   const weights: RecurrentWeights = {
-    weightIh: random(G * I), weightHh: random(G * R), biasIh: random(G), biasHh: random(G), weightHr: P ? random(P * H) : null,
+    weightIh: random(G * I, scale), weightHh: random(G * R, scale), biasIh: random(G), biasHh: random(G), weightHr: P ? random(P * H, scale) : null,
     weightCi: variant.peephole ? random(H) : null, weightCf: variant.peephole ? random(H) : null, weightCo: variant.peephole ? random(H) : null,
   };
   return {
@@ -56,25 +61,57 @@ function expectClose(label: string, actual: Float32Array | null, expected: Float
   }
 }
 
+const variantName = (variant: Variant) =>
+  `${variant.mode}${variant.projSize ? ' projection' : ''}${variant.peephole ? ' peephole' : ''}${variant.resetAfter === false ? ' reset-before' : ''}${variant.hard ? ' hard sigmoid' : ''}`;
+
+/** Forward and backward of one case on both backends, every result and gradient compared. */
+function compare(native: ReturnType<typeof createNativeBackend>, args: RecurrentForwardArgs): void {
+  const ours = native.kernels.recurrent!.forward(args);
+  const theirs = cpu.kernels.recurrent!.forward(args);
+  for (const key of ['output', 'hN', 'cN'] as const) expectClose(key, ours[key], theirs[key]);
+  // inference (no tape: the work buffers of the other path) gives the same results
+  const inference = native.kernels.recurrent!.forward({ ...args, keepTape: false });
+  for (const key of ['output', 'hN', 'cN'] as const) expectClose(`${key} without a tape`, inference[key], theirs[key]);
+  const generator = new Generator(99);
+  const random = (n: number) => Float32Array.from({ length: n }, () => generator.uniformIn(-1, 1));
+  const grads = { dOutput: random(ours.output.length), dhN: random(ours.hN.length), dcN: ours.cN ? random(ours.cN.length) : null };
+  const needs = { x: true, h0: true, c0: true, weights: true };
+  const a = native.kernels.recurrent!.backward({ tape: ours.tape!, ...grads, needs });
+  const b = cpu.kernels.recurrent!.backward({ tape: theirs.tape!, ...grads, needs });
+  for (const key of Object.keys(b) as (keyof typeof b)[]) expectClose(key, a[key], b[key]);
+  native.kernels.recurrent!.releaseTape(ours.tape!);
+  cpu.kernels.recurrent!.releaseTape(theirs.tape!);
+}
+
+// Three threads on sizes large enough to be shared (100 hidden units: shares of 48, 48 and 4; a
+// projection of 40: 16, 16 and 8), so every barrier and every split product is exercised.
+describe('native recurrence on three threads against the CPU recurrence', () => {
+  const native = createNativeBackend({ threads: 3 });
+  const sizes = { T: 6, B: 32, I: 8, H: 100 };
+  const lengths = Array.from({ length: sizes.B }, (_, b) => 1 + ((b * 7) % sizes.T));
+  const threadRuns = [
+    { label: 'forward, all rows', reverse: false, lengths: null },
+    { label: 'reverse, unsorted lengths', reverse: true, lengths },
+    // sorted longest first (packed): each step's products take only the rows still running
+    { label: 'forward, sorted lengths', reverse: false, lengths: [...lengths].sort((a, b) => b - a) },
+  ];
+  variants.forEach((variant, v) => {
+    threadRuns.forEach((run, r) => {
+      it(`${variantName(variant)}: ${run.label}`, () => {
+        const projected = variant.projSize ? { ...variant, projSize: 40 } : variant;
+        compare(native, makeArgs(projected, run, 100 + 10 * v + r, sizes));
+      });
+    });
+  });
+});
+
 for (const isa of isas) {
   describe(`native recurrence (${isa}) against the CPU recurrence`, () => {
     const native = createNativeBackend({ isa, threads: 1 });
     variants.forEach((variant, v) => {
       runs.forEach((run, r) => {
-        it(`${variant.mode}${variant.projSize ? ' projection' : ''}${variant.peephole ? ' peephole' : ''}${variant.resetAfter === false ? ' reset-before' : ''}${variant.hard ? ' hard sigmoid' : ''}: ${run.label}`, () => {
-          const args = makeArgs(variant, run, 10 * v + r);
-          const ours = native.kernels.recurrent!.forward(args);
-          const theirs = cpu.kernels.recurrent!.forward(args);
-          for (const key of ['output', 'hN', 'cN'] as const) expectClose(key, ours[key], theirs[key]);
-          const generator = new Generator(99);
-          const random = (n: number) => Float32Array.from({ length: n }, () => generator.uniformIn(-1, 1));
-          const grads = { dOutput: random(ours.output.length), dhN: random(ours.hN.length), dcN: ours.cN ? random(ours.cN.length) : null };
-          const needs = { x: true, h0: true, c0: true, weights: true };
-          const a = native.kernels.recurrent!.backward({ tape: ours.tape!, ...grads, needs });
-          const b = cpu.kernels.recurrent!.backward({ tape: theirs.tape!, ...grads, needs });
-          for (const key of Object.keys(b) as (keyof typeof b)[]) expectClose(key, a[key], b[key]);
-          native.kernels.recurrent!.releaseTape(ours.tape!);
-          cpu.kernels.recurrent!.releaseTape(theirs.tape!);
+        it(`${variantName(variant)}: ${run.label}`, () => {
+          compare(native, makeArgs(variant, run, 10 * v + r));
         });
       });
     });

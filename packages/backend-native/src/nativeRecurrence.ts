@@ -74,15 +74,19 @@ function codeOf(args: RecurrentForwardArgs): number {
  * forms) in C (csrc/recurrenceImpl.h): one BLAS product for the input projection of all steps,
  * one per step for the recurrent weight, the gate math in vectorised loops (AVX-512, AVX2 or
  * portable, chosen at load), and the weight gradients as a few large products after the loop.
+ * With `threads` > 1 the hidden units are split across a pool of that many threads (products and
+ * gate loops alike; each product runs single-threaded in the BLAS), meeting once or twice a step.
  * Results and gradients are new arrays from the backend's `allocate`; tapes and work buffers come
  * from its workspace ({@link Workspace}); the C code writes them all in place.
  */
-export function createNativeRecurrence(addon: NativeAddon, backend: Pick<Backend, 'allocate' | 'stats'>, isa: string): RecurrentKernels {
+export function createNativeRecurrence(addon: NativeAddon, backend: Pick<Backend, 'allocate' | 'stats'>, isa: string, threads = 1): RecurrentKernels {
+  // this recurrence's own threads (none with one): each sequence splits its hidden units among them
+  const pool = threads > 1 ? addon.createThreadPool(threads) : null;
   const allocate = (n: number) => backend.allocate('float32', n);
   const workspace = new Workspace(backend);
   const take = (n: number) => workspace.take(n);
   const dims = (args: RecurrentForwardArgs) => ({
-    isa, mode: codeOf(args), steps: args.steps, batch: args.batch, inputSize: args.inputSize, hiddenSize: args.hiddenSize,
+    isa, pool, mode: codeOf(args), steps: args.steps, batch: args.batch, inputSize: args.inputSize, hiddenSize: args.hiddenSize,
     projSize: args.mode === 'LSTM' ? args.projSize : 0, resetAfter: args.resetAfter !== false,
     hardSigmoid: args.recurrentActivation === 'hardSigmoid', reverse: args.reverse, lengths: args.lengths,
   });
