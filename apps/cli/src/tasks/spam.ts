@@ -1,6 +1,6 @@
 import { Module, type Variable, add, backward, concat, crossEntropy, div, max, noGrad, sum } from '@recurrent/autograd';
 import { type SpamMessage, loadSpamAssassin } from '@recurrent/data';
-import { Embedding, Linear } from '@recurrent/layers';
+import { Dropout, Embedding, Linear } from '@recurrent/layers';
 import { type Backend, Generator, type Tensor, fromData } from '@recurrent/tensor';
 import { CliError } from '../cliError.js';
 import type { TrainingTask } from '../training/task.js';
@@ -8,7 +8,8 @@ import { BagOfWordsLogisticRegression, binaryScores, hashedBagOfWords, wordToken
 import { type RecurrentModelSettings, recurrentLayer, runRecurrent } from './models.js';
 import { ShuffledBatches } from './shuffledBatches.js';
 
-export const spamDefaults = { hiddenSize: 32, numLayers: 1, batch: 32, embeddingSize: 32, maxTokens: 512, vocabularySize: 30_000 };
+/** The task's defaults: a BiGRU, dropout 0.3 on the embeddings and on the pooled features. */
+export const spamDefaults = { cell: 'gru', dropout: 0.3, hiddenSize: 32, numLayers: 1, batch: 32, embeddingSize: 32, maxTokens: 512, vocabularySize: 30_000 } as const;
 
 /** Settings of `recurrent train spam`. */
 export interface SpamSettings extends RecurrentModelSettings {
@@ -29,24 +30,29 @@ export function wordVocabulary(bodies: readonly string[], size: number): Map<str
 }
 
 /**
- * Embedding → bidirectional LSTM/GRU → [max; mean] over each message's valid steps → Linear(4·H → 2).
+ * Embedding → dropout → bidirectional LSTM/GRU → [max; mean] over each message's valid steps →
+ * dropout → Linear(4·H → 2); both dropouts take `config.dropout` (also between stacked layers).
  * State-dict names: `embedding.weight`, `rnn.weight_ih_l0`, … (PyTorch's), `linear.weight`.
  */
 export class SpamModel extends Module {
   readonly embedding: Embedding;
   readonly rnn: ReturnType<typeof recurrentLayer>;
   readonly linear: Linear;
+  readonly embeddingDropout: Dropout;
+  readonly featureDropout: Dropout;
 
   constructor(readonly config: { cell: 'lstm' | 'gru' | 'rnn'; vocabularySize: number; embeddingSize: number; hiddenSize: number; numLayers: number; dropout: number }, generator: Generator, readonly backend?: Backend) {
     super();
     this.embedding = this.registerModule('embedding', new Embedding({ numEmbeddings: config.vocabularySize, embeddingDim: config.embeddingSize, paddingIdx: 0, generator, backend }));
     this.rnn = this.registerModule('rnn', recurrentLayer({ ...config, inputSize: config.embeddingSize, bidirectional: true }, generator, backend));
     this.linear = this.registerModule('linear', new Linear({ inFeatures: 4 * config.hiddenSize, outFeatures: 2, generator, backend }));
+    this.embeddingDropout = this.registerModule('embedding_dropout', new Dropout({ p: config.dropout, generator }));
+    this.featureDropout = this.registerModule('feature_dropout', new Dropout({ p: config.dropout, generator }));
   }
 
   /** Logits `[B, 2]` (ham, spam) of token ids `[T, B]` with per-message lengths. */
   forward(tokens: Tensor, lengths: readonly number[]): Variable {
-    const { output } = runRecurrent(this.rnn, this.embedding.forward(tokens), null, lengths);
+    const { output } = runRecurrent(this.rnn, this.embeddingDropout.forward(this.embedding.forward(tokens)), null, lengths);
     const [T, B] = tokens.shape;
     const F = output.shape[2];
     // −∞ past each length (one flat add, no broadcast), so the max reads valid steps only
@@ -57,7 +63,7 @@ export class SpamModel extends Module {
     const maxPool = max(add(output, fromData(bias, [T, B, F], { backend: this.backend })), { axis: 0 });
     // outputs past each length are 0 (packed semantics): the sum over time is the sum over valid steps
     const meanPool = div(sum(output, { axis: 0 }), fromData(Float32Array.from(lengths), [B, 1], { backend: this.backend }));
-    return this.linear.forward(concat([maxPool, meanPool], 1));
+    return this.linear.forward(this.featureDropout.forward(concat([maxPool, meanPool], 1)));
   }
 }
 
