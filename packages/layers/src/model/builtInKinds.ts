@@ -15,6 +15,7 @@ import { Stacked } from '../stacked.js';
 import { type FusedRecurrentLayer, SequenceModel, TokenModel } from '../tokenModel.js';
 import type { JsonObject, ModuleKind, ShapeMap } from './moduleKind.js';
 import { extraRecurrentKinds } from './extraRecurrentKinds.js';
+import { classifierKinds } from './classifierKinds.js';
 
 const size = option.integer({ min: 1 });
 const recurrentInit = option.oneOf(['uniform', 'orthogonal']);
@@ -283,7 +284,7 @@ const sequenceModelKind: ModuleKind = {
  * The kinds of the library's own modules: the layers (`RNN`, `LSTM`, `GRU`, `Recurrent`,
  * `Stacked`, `Bidirectional`, `Linear`, `Embedding`, `Dropout`, `LayerNorm`), the six cells
  * (`RNNCell`, `LSTMCell`, `GRUCell`, `JordanCell`, `ClockworkCell`, `SCRNCell`) and the
- * compositions (`EncoderDecoder`, `TokenModel`, `SequenceModel`). Subclasses are described as the
+ * compositions (`EncoderDecoder`, `TokenModel`, `SequenceModel`, `PooledClassifier`). Subclasses are described as the
  * class they extend.
  */
 export const builtInKinds: readonly ModuleKind[] = [
@@ -292,4 +293,5 @@ export const builtInKinds: readonly ModuleKind[] = [
   linearKind, embeddingKind, dropoutKind, layerNormKind,
   recurrentKind, stackedKind, bidirectionalKind, encoderDecoderKind, tokenModelKind, sequenceModelKind,
   ...extraRecurrentKinds,
+  ...classifierKinds,
 ];
