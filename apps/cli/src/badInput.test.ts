@@ -11,7 +11,7 @@ import { evalCommand } from './commands/evaluate.js';
 import { parseTrainOptions, resolveTrainOptions } from './options.js';
 import { prepareLogFile, prepareOutputDirectory } from './run/paths.js';
 import { acquireRunLock, removeStaleTemporaries } from './run/runLock.js';
-import { buildTask } from './tasks/registry.js';
+import { buildTask, modelSettings, sharedModelDefaults } from './tasks/registry.js';
 import { ShuffledBatches } from './tasks/shuffledBatches.js';
 import { checkMemory } from './training/memoryEstimate.js';
 import { createOptimizer } from './training/optimizers.js';
@@ -140,12 +140,34 @@ describe('flags: negative, hex, out of range, ignored by the task', () => {
     expect(error('names', '--seed', '-3')).toBe("recurrent train: --seed expected an integer ≥ 0, got '-3'");
     expect(error('names', '--hidden-size', '1e400')).toBe("recurrent train: --hidden-size expected an integer ≥ 1, got '1e400'");
     expect(error('names', '--bidirectional')).toBe('recurrent train names: --bidirectional is for seq-mnist, g2p, got it for names (which would ignore it)');
-    expect(error('names', '--bptt', '20')).toBe('recurrent train names: --bptt is for char-lm, forecast, got it for names (which would ignore it)');
+    expect(error('names', '--bptt', '20')).toBe('recurrent train names: --bptt is for char-lm, forecast, spam, births, got it for names (which would ignore it)');
+    expect(error('autoencoder', '--bptt', '20')).toMatch(/^recurrent train autoencoder: --bptt is for .*\(which would ignore it\)$/);
+    expect(error('births', '--embedding-size', '8')).toMatch(/^recurrent train births: --embedding-size is for .*\(which would ignore it\)$/);
+    expect(error('spam', '--weight-drop', '0.2')).toMatch(/^recurrent train spam: --weight-drop works with the tasks that embed tokens/);
     expect(error('char-lm', '--bidirectional')).toMatch(/^recurrent train char-lm: --bidirectional is for/);
     expect(error('forecast', '--bidirectional', '--csv', 'x', '--target', 'y')).toMatch(/^recurrent train forecast: --bidirectional is for/);
     expect(error('names', '--hiden-size', '3')).toBe("recurrent train: unknown option '--hiden-size' (did you mean '--hidden-size'?); see recurrent train --help");
     expect(error('names', '--epochs', '1', '--budget', '2')).toBe('recurrent train: expected --epochs or --budget, got both (--epochs 1, --budget 2)');
     expect(parseTrainOptions(['names', '--lr=-0', '--dropout', '.5'].slice(0, 1).concat(['--dropout', '.5'])).dropout).toBe(0.5);
+  });
+
+  it('the flags the issue-18 tasks read are accepted by them (spam and births read --bptt, the embedding tasks --embedding-size, the decoders --eval-limit)', () => {
+    expect(parseTrainOptions(['spam', '--bptt', '256', '--embedding-size', '16', '--eval-limit', '100'])).toMatchObject({ bptt: 256, embeddingSize: 16, evalLimit: 100 });
+    expect(parseTrainOptions(['births', '--bptt', '28']).bptt).toBe(28);
+    expect(parseTrainOptions(['g2p-attention', '--embedding-size', '16', '--eval-limit', '10'])).toMatchObject({ embeddingSize: 16, evalLimit: 10 });
+    expect(parseTrainOptions(['autoencoder', '--embedding-size', '16', '--eval-limit', '10'])).toMatchObject({ embeddingSize: 16, evalLimit: 10 });
+  });
+
+  it('the trainer leaves --cell and --dropout to the task: its own defaults first, the shared ones after', () => {
+    const resolved = resolveTrainOptions({ task: 'spam' });
+    expect(resolved.cell).toBeUndefined();
+    expect(resolved.dropout).toBeUndefined();
+    const spamLike = { hiddenSize: 8, numLayers: 1, batch: 4, cell: 'gru' as const, dropout: 0.3 };
+    expect(modelSettings(resolved, spamLike)).toMatchObject({ cell: 'gru', dropout: 0.3 });
+    expect(modelSettings(resolveTrainOptions({ task: 'spam', cell: 'lstm', dropout: 0 }), spamLike)).toMatchObject({ cell: 'lstm', dropout: 0 });
+    expect(modelSettings(resolveTrainOptions({ task: 'names' }), { hiddenSize: 8, numLayers: 1, batch: 4 })).toMatchObject({ cell: sharedModelDefaults.cell, dropout: sharedModelDefaults.dropout });
+    // a resumed run keeps the cell it saved, even where the task's default differs
+    expect(modelSettings(resolveTrainOptions({ task: 'spam' }, { cell: 'lstm' }), spamLike).cell).toBe('lstm');
   });
 
   it('a model too large for memory is refused before any allocation, and the limit can be raised', async () => {

@@ -58,12 +58,16 @@ export interface TrainOptions {
 }
 
 /** The settings of a run once saved settings, given flags and defaults are merged. */
-export type ResolvedTrainOptions = TrainOptions & Required<Pick<TrainOptions, 'evalEvery' | 'checkpointEvery' | 'keep' | 'progress' | 'sampleLength' | 'maxMemory' | 'cell' | 'dropout' | 'optimizer' | 'seed'>>;
+export type ResolvedTrainOptions = TrainOptions & Required<Pick<TrainOptions, 'evalEvery' | 'checkpointEvery' | 'keep' | 'progress' | 'sampleLength' | 'maxMemory' | 'optimizer' | 'seed'>>;
 
-/** Defaults of the settings every task shares (the task's own defaults fill the rest). */
+/**
+ * Defaults of the run settings every task shares. The model's settings (`cell`, `dropout`, the
+ * sizes) are left undefined here: the task's own defaults fill them when it is built, then the
+ * shared ones (`sharedModelDefaults` of the task registry), so a task sees whether `--cell` was given.
+ */
 export const trainDefaults = {
   evalEvery: 30, checkpointEvery: 200, keep: 3, progress: true, sampleLength: 200, maxMemory: 4,
-  cell: 'lstm', dropout: 0, optimizer: 'adam', seed: 0,
+  optimizer: 'adam', seed: 0,
 } as const satisfies Partial<TrainOptions>;
 
 /**
@@ -121,9 +125,9 @@ const trainSpec = {
 /** Flags only some tasks use: any other task refuses them rather than ignoring them. */
 const taskFlags: Partial<Record<keyof typeof trainSpec, readonly TaskName[]>> = {
   bidirectional: ['seq-mnist', 'g2p'],
-  bptt: ['char-lm', 'forecast'],
-  'embedding-size': ['char-lm', 'g2p', 'names'],
-  'eval-limit': ['char-lm', 'seq-mnist', 'g2p'],
+  bptt: ['char-lm', 'forecast', 'spam', 'births'],
+  'embedding-size': ['char-lm', 'g2p', 'names', 'spam', 'g2p-attention', 'autoencoder'],
+  'eval-limit': ['char-lm', 'seq-mnist', 'g2p', 'spam', 'g2p-attention', 'autoencoder'],
   'sample-length': ['char-lm', 'names'],
   csv: ['forecast'],
   target: ['forecast'],
@@ -135,14 +139,17 @@ export const usages: Record<string, string> = {
 
   tasks: ${tasks.join(', ')}
   --cell lstm|gru|rnn|layernorm-lstm|mingru|minlstm   --hidden-size N   --layers N   --dropout P
-  --embedding-size N --weight-drop P --locked-dropout P --embedding-lr X   (char-lm, g2p, names)
+                           (each task's own default cell and dropout unless given; spam: gru, 0.3)
+  --embedding-size N       (char-lm, g2p, names, spam, g2p-attention, autoencoder)
+  --weight-drop P --locked-dropout P --embedding-lr X   (char-lm, g2p, names)
   --bidirectional          (seq-mnist, g2p)
-  --bptt N                 (char-lm: window; forecast: past values read)
+  --bptt N                 (char-lm: window; forecast, births: past days read; spam: tokens read)
   --optimizer adam|adamw|sgd|rmsprop|adagrad   --lr X   --batch N   --clip X
   --epochs N | --budget SECONDS                --seed N
   --backend native|cpu|gpujs (default: native where it loads, else cpu) --threads N (native)
   [--gpujs-mode webasm|cpu|webgl2|webgl|headlessgl|gpu] (gpujs)
-  --out DIR   --resume DIR   --log-json FILE   --eval-every SECONDS | --eval-every-steps N   --eval-limit N
+  --out DIR   --resume DIR   --log-json FILE   --eval-every SECONDS | --eval-every-steps N
+  --eval-limit N           (char-lm, seq-mnist, g2p, spam, g2p-attention, autoencoder)
   --checkpoint-every STEPS   --keep N   --no-progress   --sample-length N (char-lm, names)
   --max-memory GB          refuse a model estimated to need more (default 4)
   forecast: --csv FILE --target COLUMN

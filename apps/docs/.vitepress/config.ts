@@ -40,6 +40,7 @@ export default defineConfig({
           { text: 'Text generation', link: '/applications/text-generation' },
           { text: 'Time-series forecasting', link: '/applications/forecasting' },
           { text: 'Sequence classification', link: '/applications/classification' },
+          { text: 'Spam, with saliency', link: '/applications/spam' },
           { text: 'Forecasting US births', link: '/applications/births' },
           { text: 'Sequence auto-encoder', link: '/applications/autoencoder' },
         ],

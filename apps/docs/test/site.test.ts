@@ -64,6 +64,7 @@ const pages = [
   '/guide/seq2seq.html', '/guide/deploy.html', '/guide/interchange.html', '/applications/text-generation.html', '/applications/forecasting.html',
   '/applications/classification.html', '/performance.html', '/api/index.html',
   '/guide/attention.html', '/guide/clipping.html', '/applications/births.html', '/applications/autoencoder.html',
+  '/applications/spam.html',
 ];
 
 describe('every page', () => {
@@ -184,5 +185,36 @@ describe('pretrained models trained by the command', () => {
     expect(await text('pronunciation')).toMatch(/^[A-Z]+( [A-Z]+)*$/);
     await (await page.$('.pretrained'))?.screenshot({ path: join(artifacts, 'pretrained.png') });
     await page.close();
+  });
+});
+
+describe('the spam demo classifies what the reader types', () => {
+  it('loads the model file, scores the typed message and colours its words by saliency', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 1200 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+    await page.goto(`${base}/applications/spam.html`, { waitUntil: 'load' });
+    await page.waitForSelector('.spam[data-state="ready"], .spam[data-state="error"]', { timeout: 20_000 });
+    expect(await page.$eval('.spam', (el) => el.querySelector('[data-role="error"]')?.textContent ?? '')).toBe('');
+    const weights = () => page.$$eval('.spam [data-role="saliency"] span[data-weight]', (spans) => spans.map((s) => s.getAttribute('data-weight') ?? '').filter((w) => w !== '').map(Number));
+    const spamLike = Number(await page.getAttribute('.spam', 'data-probability'));
+    const runs = Number(await page.getAttribute('.spam', 'data-runs'));
+    const typed = 'Hi Tom, the meeting about the kernel patch moved to Thursday at 10. I attached the notes from last week. Thanks, Ann';
+    await page.fill('.spam [data-role="message"]', typed);
+    await page.waitForFunction((before) => Number(document.querySelector('.spam')?.getAttribute('data-runs')) > before, runs, { timeout: 10_000 });
+    const hamLike = Number(await page.getAttribute('.spam', 'data-probability'));
+    // the plot follows the typed text: one coloured span per word, the largest saliency 1
+    const after = await weights();
+    expect(after.length).toBe(typed.match(/[a-z0-9]+/gi)!.length);
+    expect(Math.max(...after)).toBe(1);
+    expect(after.every((w) => w >= 0 && w <= 1)).toBe(true);
+    expect(await page.$eval('.spam [data-role="saliency"]', (el) => el.textContent)).toBe(typed);
+    // the prize-and-click message reads as spam, the meeting note as ham
+    expect(spamLike).toBeGreaterThan(0.5);
+    expect(hamLike).toBeLessThan(0.5);
+    await (await page.$('.spam'))?.screenshot({ path: join(artifacts, 'spam.png') });
+    await page.close();
+    expect(errors).toEqual([]);
   });
 });

@@ -35,6 +35,7 @@ export {
   AttentionEncoderDecoder, type AttentionEncoderDecoderOptions, type AttentionEncoderDecoderOutput, type AttentionDecoderState, type AttentionStepResult,
 } from './attentionEncoderDecoder.js';
 export { TokenModel, SequenceModel, type TokenModelModules, type SequenceModelModules, type FusedRecurrentLayer, type CarriedState } from './tokenModel.js';
+export { PooledClassifier, type PooledClassifierOptions } from './pooledClassifier.js';
 export type { Json, JsonObject, ShapeMap, ModuleDescription, ModuleKind, BuildContext } from './model/moduleKind.js';
 export { builtInKinds } from './model/builtInKinds.js';
 export { describeModule } from './model/moduleDescription.js';

@@ -2,7 +2,7 @@ import type { Backend } from '@recurrent/tensor';
 import { CliError } from '../cliError.js';
 import type { TaskName, TrainOptions } from '../options.js';
 import type { TrainingTask } from '../training/task.js';
-import type { RecurrentModelSettings } from './models.js';
+import type { CellName, RecurrentModelSettings } from './models.js';
 import { type ModelSize, checkMemory } from '../training/memoryEstimate.js';
 
 /** Per-task defaults: learning rate, clipping, time budget, the final line's label. */
@@ -29,20 +29,32 @@ const defaults: Record<TaskName, TaskDefaults> = {
   births: { lr: 2e-3, clip: 1, budget: 180, finalLabel: 'validation MAE (births/day)' },
 };
 
+/** The cell and dropout of a task whose own defaults name neither (applied after the task's). */
+export const sharedModelDefaults = { cell: 'lstm', dropout: 0 } as const satisfies { cell: CellName; dropout: number };
+
 /** The defaults of a task. */
 export function taskDefaults(task: TaskName): TaskDefaults {
   return defaults[task];
 }
 
+/** A task's own model defaults: its sizes, and optionally its cell and dropout. */
+export interface TaskModelDefaults {
+  hiddenSize: number;
+  numLayers: number;
+  batch: number;
+  cell?: CellName;
+  dropout?: number;
+}
+
 /**
- * Builds a task's data and model from resolved options (data modules load lazily), with the
- * model's parameters and the input tensors on `backend` (default: the CPU backend).
+ * What every task's model takes: each setting from the option given, else the task's own default,
+ * else (cell and dropout only) {@link sharedModelDefaults}, so a task's default cell is kept
+ * unless `--cell` names another.
  */
-export async function buildTask(options: TrainOptions, backend?: Backend): Promise<TrainingTask> {
-  // What every task's model takes, each size from the option or else the task's own default.
-  const model = (defaults: { hiddenSize: number; numLayers: number; batch: number }): RecurrentModelSettings => ({
-    cell: options.cell ?? 'lstm',
-    dropout: options.dropout ?? 0,
+export function modelSettings(options: TrainOptions, defaults: TaskModelDefaults, backend?: Backend): RecurrentModelSettings {
+  return {
+    cell: options.cell ?? defaults.cell ?? sharedModelDefaults.cell,
+    dropout: options.dropout ?? defaults.dropout ?? sharedModelDefaults.dropout,
     weightDrop: options.weightDrop,
     lockedDropout: options.lockedDropout,
     seed: options.seed ?? 0,
@@ -50,7 +62,15 @@ export async function buildTask(options: TrainOptions, backend?: Backend): Promi
     hiddenSize: options.hiddenSize ?? defaults.hiddenSize,
     numLayers: options.layers ?? defaults.numLayers,
     batch: options.batch ?? defaults.batch,
-  });
+  };
+}
+
+/**
+ * Builds a task's data and model from resolved options (data modules load lazily), with the
+ * model's parameters and the input tensors on `backend` (default: the CPU backend).
+ */
+export async function buildTask(options: TrainOptions, backend?: Backend): Promise<TrainingTask> {
+  const model = (defaults: TaskModelDefaults): RecurrentModelSettings => modelSettings(options, defaults, backend);
   // checked before any allocation: a huge size is one line, not a RangeError or minutes of swapping
   const fits = (settings: RecurrentModelSettings, size: Omit<ModelSize, 'cell' | 'hiddenSize' | 'numLayers' | 'batch'>) =>
     checkMemory({ cell: settings.cell, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, batch: settings.batch, ...size }, options.maxMemory ?? 4);
@@ -106,7 +126,7 @@ export async function buildTask(options: TrainOptions, backend?: Backend): Promi
     }
     case 'spam': {
       const { spamDefaults, spamTask } = await import('./spam.js');
-      return spamTask({ ...model(spamDefaults), embeddingSize: options.embeddingSize ?? spamDefaults.embeddingSize, maxTokens: options.bptt ?? spamDefaults.maxTokens });
+      return spamTask({ ...model(spamDefaults), evalLimit: options.evalLimit, embeddingSize: options.embeddingSize ?? spamDefaults.embeddingSize, maxTokens: options.bptt ?? spamDefaults.maxTokens });
     }
     case 'g2p-attention': {
       const { g2pAttentionDefaults, g2pAttentionTask } = await import('./g2pAttention.js');

@@ -1,14 +1,15 @@
-import { Module, type Variable, add, backward, concat, crossEntropy, div, max, noGrad, sum } from '@recurrent/autograd';
+import { backward, crossEntropy, noGrad } from '@recurrent/autograd';
 import { type SpamMessage, loadSpamAssassin } from '@recurrent/data';
-import { Embedding, Linear } from '@recurrent/layers';
+import { Embedding, type FusedRecurrentLayer, Linear, PooledClassifier } from '@recurrent/layers';
 import { type Backend, Generator, type Tensor, fromData } from '@recurrent/tensor';
 import { CliError } from '../cliError.js';
 import type { TrainingTask } from '../training/task.js';
 import { BagOfWordsLogisticRegression, binaryScores, hashedBagOfWords, wordTokens } from './bagOfWords.js';
-import { type RecurrentModelSettings, recurrentLayer, runRecurrent } from './models.js';
+import { type RecurrentModelSettings, recurrentLayer } from './models.js';
 import { ShuffledBatches } from './shuffledBatches.js';
 
-export const spamDefaults = { hiddenSize: 32, numLayers: 1, batch: 32, embeddingSize: 32, maxTokens: 512, vocabularySize: 30_000 };
+/** The task's defaults: a BiGRU, dropout 0.3 on the embeddings and on the pooled features. */
+export const spamDefaults = { cell: 'gru', dropout: 0.3, hiddenSize: 32, numLayers: 1, batch: 32, embeddingSize: 32, maxTokens: 512, vocabularySize: 30_000 } as const;
 
 /** Settings of `recurrent train spam`. */
 export interface SpamSettings extends RecurrentModelSettings {
@@ -28,37 +29,29 @@ export function wordVocabulary(bodies: readonly string[], size: number): Map<str
   return new Map(kept.map(([token], k) => [token, k + 2]));
 }
 
+/** The spam task's model configuration (also the checkpoint's `model`, compared on resume). */
+export interface SpamModelConfig {
+  cell: 'lstm' | 'gru' | 'rnn';
+  vocabularySize: number;
+  embeddingSize: number;
+  hiddenSize: number;
+  numLayers: number;
+  dropout: number;
+}
+
 /**
- * Embedding → bidirectional LSTM/GRU → [max; mean] over each message's valid steps → Linear(4·H → 2).
- * State-dict names: `embedding.weight`, `rnn.weight_ih_l0`, … (PyTorch's), `linear.weight`.
+ * Embedding → dropout → bidirectional LSTM/GRU/RNN → [max; mean] over each message's valid steps
+ * → dropout → Linear(4·H → 2): the library's {@link PooledClassifier}, so a checkpoint is a model
+ * file. State-dict names: `embedding.weight`, `rnn.weight_ih_l0`, … (PyTorch's), `linear.weight`.
  */
-export class SpamModel extends Module {
-  readonly embedding: Embedding;
-  readonly rnn: ReturnType<typeof recurrentLayer>;
-  readonly linear: Linear;
-
-  constructor(readonly config: { cell: 'lstm' | 'gru' | 'rnn'; vocabularySize: number; embeddingSize: number; hiddenSize: number; numLayers: number; dropout: number }, generator: Generator, readonly backend?: Backend) {
-    super();
-    this.embedding = this.registerModule('embedding', new Embedding({ numEmbeddings: config.vocabularySize, embeddingDim: config.embeddingSize, paddingIdx: 0, generator, backend }));
-    this.rnn = this.registerModule('rnn', recurrentLayer({ ...config, inputSize: config.embeddingSize, bidirectional: true }, generator, backend));
-    this.linear = this.registerModule('linear', new Linear({ inFeatures: 4 * config.hiddenSize, outFeatures: 2, generator, backend }));
-  }
-
-  /** Logits `[B, 2]` (ham, spam) of token ids `[T, B]` with per-message lengths. */
-  forward(tokens: Tensor, lengths: readonly number[]): Variable {
-    const { output } = runRecurrent(this.rnn, this.embedding.forward(tokens), null, lengths);
-    const [T, B] = tokens.shape;
-    const F = output.shape[2];
-    // −∞ past each length (one flat add, no broadcast), so the max reads valid steps only
-    const bias = new Float32Array(T * B * F);
-    lengths.forEach((length, b) => {
-      for (let t = length; t < T; t++) bias.fill(-Infinity, (t * B + b) * F, (t * B + b + 1) * F);
-    });
-    const maxPool = max(add(output, fromData(bias, [T, B, F], { backend: this.backend })), { axis: 0 });
-    // outputs past each length are 0 (packed semantics): the sum over time is the sum over valid steps
-    const meanPool = div(sum(output, { axis: 0 }), fromData(Float32Array.from(lengths), [B, 1], { backend: this.backend }));
-    return this.linear.forward(concat([maxPool, meanPool], 1));
-  }
+export function spamModel(config: SpamModelConfig, generator: Generator, backend?: Backend): PooledClassifier {
+  return new PooledClassifier({
+    embedding: new Embedding({ numEmbeddings: config.vocabularySize, embeddingDim: config.embeddingSize, paddingIdx: 0, generator, backend }),
+    rnn: recurrentLayer({ ...config, inputSize: config.embeddingSize, bidirectional: true }, generator, backend) as FusedRecurrentLayer,
+    linear: new Linear({ inFeatures: 4 * config.hiddenSize, outFeatures: 2, generator, backend }),
+    dropout: config.dropout,
+    generator,
+  });
 }
 
 /** Token ids of each message's first `maxTokens` tokens (at least one: an empty body reads as unknown). */
@@ -106,11 +99,12 @@ export async function spamTask(settings: SpamSettings): Promise<TrainingTask> {
     hiddenSize: settings.hiddenSize, numLayers: settings.numLayers, maxTokens: settings.maxTokens,
   };
   const generator = new Generator(settings.seed);
-  const model = new SpamModel({ ...modelConfig, dropout: settings.dropout }, generator, settings.backend);
+  const model = spamModel({ ...modelConfig, dropout: settings.dropout }, generator, settings.backend);
   const batches = new ShuffledBatches(train.length, settings.batch, settings.seed + 1);
   let details: Record<string, number> = { baseline_test_accuracy: baselineScores.accuracy, baseline_test_f1: baselineScores.f1, baseline_seconds: baselineSeconds };
   return {
     name: 'spam', model, modelConfig, vocabulary: ['<pad>', '<unk>', ...vocabulary.keys()],
+    io: { task: 'spam', tokenizer: 'words', vocabulary: ['<pad>', '<unk>', ...vocabulary.keys()], outputVocabulary: ['ham', 'spam'], extra: { padId: 0, unknownId: 1, maxTokens: settings.maxTokens } },
     metric: { name: 'test_f1', direction: 'higher' },
     unit: { name: 'seqs', perStep: settings.batch },
     stepsPerEpoch: batches.stepsPerEpoch,
@@ -139,7 +133,6 @@ export async function spamTask(settings: SpamSettings): Promise<TrainingTask> {
       return scores.f1;
     },
     details: () => details,
-    plainWeights: true,
     getDataState: () => batches.getState(),
     setDataState: (state) => batches.setState(state),
   };

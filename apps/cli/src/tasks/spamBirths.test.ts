@@ -1,7 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { noGrad } from '@recurrent/autograd';
+import { PooledClassifier } from '@recurrent/layers';
+import { loadModelFile } from '@recurrent/layers/node';
+import { tensor } from '@recurrent/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
+import { listCheckpoints } from '../checkpoint/checkpoint.js';
 import { clipping, createOptimizer } from '../training/optimizers.js';
 import type { TrainingTask } from '../training/task.js';
 import { train } from '../training/trainer.js';
@@ -37,6 +42,18 @@ describe('recurrent train spam and births learn on a slice of their data', () =>
     expect(lines.at(-1).metric).toBe('test_f1');
     expect(details.baseline_test_f1).toBeGreaterThan(0.6);
     expect(details.test_accuracy).toBeGreaterThan(0.7);
+    // the checkpoint is a model file: a PooledClassifier with the task's word vocabulary, the same logits
+    const [checkpoint] = listCheckpoints(join(folder, 'spam'));
+    const { module, io } = loadModelFile(join(checkpoint, 'model.safetensors'));
+    expect(module).toBeInstanceOf(PooledClassifier);
+    expect(io).toMatchObject({ task: 'spam', tokenizer: 'words', outputVocabulary: ['ham', 'spam'] });
+    expect(io.vocabulary!.slice(0, 2)).toEqual(['<pad>', '<unk>']);
+    const ids = tensor([[2, 3], [4, 0]], { dtype: 'int32' });
+    module.eval();
+    task.model.eval();
+    const loaded = noGrad(() => (module as PooledClassifier).forward(ids, [2, 1]).value.data);
+    const trained = noGrad(() => (task.model as PooledClassifier).forward(ids, [2, 1]).value.data);
+    expect(Array.from(loaded)).toEqual(Array.from(trained));
   }, 120_000);
 
   it('births: the LSTM/GRU forecaster learns, and both baselines are scored on the same origins', async () => {

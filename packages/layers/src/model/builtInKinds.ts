@@ -16,6 +16,7 @@ import { type FusedRecurrentLayer, SequenceModel, TokenModel } from '../tokenMod
 import type { JsonObject, ModuleKind, ShapeMap } from './moduleKind.js';
 import { attentionKinds } from './attentionKinds.js';
 import { extraRecurrentKinds } from './extraRecurrentKinds.js';
+import { classifierKinds } from './classifierKinds.js';
 
 const size = option.integer({ min: 1 });
 const recurrentInit = option.oneOf(['uniform', 'orthogonal']);
@@ -284,7 +285,7 @@ const sequenceModelKind: ModuleKind = {
  * The kinds of the library's own modules: the layers (`RNN`, `LSTM`, `GRU`, `Recurrent`,
  * `Stacked`, `Bidirectional`, `Linear`, `Embedding`, `Dropout`, `LayerNorm`), the six cells
  * (`RNNCell`, `LSTMCell`, `GRUCell`, `JordanCell`, `ClockworkCell`, `SCRNCell`) and the
- * compositions (`EncoderDecoder`, `TokenModel`, `SequenceModel`); with them `MinGRU`, `MinLSTM`,
+ * compositions (`EncoderDecoder`, `TokenModel`, `SequenceModel`, `PooledClassifier`); with them `MinGRU`, `MinLSTM`,
  * `LayerNormLSTM`, `LayerNormGRU`, `Attention` and `AttentionEncoderDecoder`. Subclasses are described as the
  * class they extend.
  */
@@ -294,4 +295,5 @@ export const builtInKinds: readonly ModuleKind[] = [
   linearKind, embeddingKind, dropoutKind, layerNormKind,
   recurrentKind, stackedKind, bidirectionalKind, encoderDecoderKind, tokenModelKind, sequenceModelKind,
   ...extraRecurrentKinds, ...attentionKinds,
+  ...classifierKinds,
 ];

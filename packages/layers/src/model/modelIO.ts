@@ -11,14 +11,19 @@ import type { Json } from './moduleKind.js';
  * { task: 'char-lm', tokenizer: 'characters', vocabulary: ['\n', ' ', 'a', 'b'] }
  * // CTC grapheme-to-phoneme: every letter fed twice, phonemes out, blank 0
  * { task: 'g2p', tokenizer: 'characters', vocabulary: [...letters], outputVocabulary: ['<blank>', 'AA', …], blank: 0, repeat: 2 }
+ * // a word-level classifier: ids 0 and 1 for padding and unknown words
+ * { task: 'spam', tokenizer: 'words', vocabulary: ['<pad>', '<unk>', 'the', …], outputVocabulary: ['ham', 'spam'] }
  * // a forecaster reading standardised values
  * { task: 'forecast', normalization: { mean: 3.2, std: 1.5 }, window: 24 }
  */
 export interface ModelIO {
   /** What the model does (`char-lm`, `names`, `g2p`, `forecast`, `seq-mnist`, or the user's word). */
   task?: string;
-  /** How text becomes ids: one id per character (default when a vocabulary is given). */
-  tokenizer?: 'characters';
+  /**
+   * How text becomes ids: `characters`, one id per character (default when a vocabulary is
+   * given); `words`, one id per lower-cased run of `[a-z0-9]` (the cli's spam task).
+   */
+  tokenizer?: 'characters' | 'words';
   /** Input symbols in id order. */
   vocabulary?: string[];
   /** Output symbols in id order, where they differ from the input's (phonemes). */
@@ -55,7 +60,7 @@ export function checkModelIO(value: unknown, owner = 'loadModel'): ModelIO | nul
   const io = value as Record<string, unknown>;
   for (const key of Object.keys(io)) if (!keys.includes(key)) throw new ModelFileError('bad-io', `${owner}: io: unknown entry '${key.slice(0, 60)}' (entries: ${keys.join(', ')})`);
   if (io.task !== undefined && typeof io.task !== 'string') throw new ModelFileError('bad-io', `${owner}: io: expected task to be a string, got ${describeValue(io.task)}`);
-  if (io.tokenizer !== undefined && io.tokenizer !== 'characters') throw new ModelFileError('bad-io', `${owner}: io: expected tokenizer 'characters', got ${describeValue(io.tokenizer)}`);
+  if (io.tokenizer !== undefined && io.tokenizer !== 'characters' && io.tokenizer !== 'words') throw new ModelFileError('bad-io', `${owner}: io: expected tokenizer 'characters' or 'words', got ${describeValue(io.tokenizer)}`);
   if (io.vocabulary !== undefined) strings(owner, 'vocabulary', io.vocabulary);
   if (io.outputVocabulary !== undefined) strings(owner, 'outputVocabulary', io.outputVocabulary);
   if (io.boundary !== undefined && typeof io.boundary !== 'string') throw new ModelFileError('bad-io', `${owner}: io: expected boundary to be a string, got ${describeValue(io.boundary)}`);

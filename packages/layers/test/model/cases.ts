@@ -5,7 +5,7 @@ import { Module, type Variable, noGrad } from '@recurrent/autograd';
 import { ClockworkCell, GRUCell, JordanCell, LSTMCell, RNNCell, SCRNCell } from '@recurrent/cells';
 import {
   Attention, AttentionEncoderDecoder, Bidirectional, Dropout, LayerNormGRU, LayerNormLSTM, MinGRU, MinLSTM, Embedding, EncoderDecoder, GRU, LSTM, LayerNorm, Linear, type ModuleKind, RNN, Recurrent,
-  SequenceModel, Stacked, TokenModel,
+  PooledClassifier, SequenceModel, Stacked, TokenModel,
 } from '../../src/index.js';
 
 /** A user's own module: a Linear whose output is scaled by a factor. */
@@ -79,6 +79,14 @@ export const modelCases: ModelCase[] = [
     name: 'Embedding → LSTM → Linear language model (TokenModel)',
     make: (s) => new TokenModel({ embedding: new Embedding({ numEmbeddings: 9, embeddingDim: 4, generator: g(s) }), rnn: new LSTM({ inputSize: 4, hiddenSize: 6, numLayers: 2, generator: g(s + 1) }), linear: new Linear({ inFeatures: 6, outFeatures: 9, generator: g(s + 2) }) }),
     run: (m) => noGrad(() => out((m as TokenModel).forward(ids([[1, 2], [3, 4], [8, 0]]), null).logits)),
+  },
+  {
+    name: 'Embedding → BiGRU → max and mean → Linear text classifier (PooledClassifier)',
+    make: (s) => new PooledClassifier({
+      embedding: new Embedding({ numEmbeddings: 9, embeddingDim: 4, paddingIdx: 0, generator: g(s) }), rnn: new GRU({ inputSize: 4, hiddenSize: 3, bidirectional: true, generator: g(s + 1) }),
+      linear: new Linear({ inFeatures: 12, outFeatures: 2, generator: g(s + 2) }), dropout: 0.3,
+    }),
+    run: (m) => noGrad(() => { m.eval(); return out((m as PooledClassifier).forward(ids([[1, 2], [3, 4], [8, 0]]), [3, 2])); }),
   },
   {
     name: 'EncoderDecoder (Stacked GRUCell encoder, GRUCell decoder, token source)',
