@@ -47,7 +47,7 @@ describe('recurrent train spam and births learn on a slice of their data', () =>
     const { module, io } = loadModelFile(join(checkpoint, 'model.safetensors'));
     expect(module).toBeInstanceOf(PooledClassifier);
     expect(io).toMatchObject({ task: 'spam', tokenizer: 'words', outputVocabulary: ['ham', 'spam'] });
-    expect(io.vocabulary!.slice(0, 2)).toEqual(['<pad>', '<unk>']);
+    expect(io!.vocabulary!.slice(0, 2)).toEqual(['<pad>', '<unk>']);
     const ids = tensor([[2, 3], [4, 0]], { dtype: 'int32' });
     module.eval();
     task.model.eval();
