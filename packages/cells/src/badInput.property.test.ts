@@ -68,10 +68,10 @@ describe('every cell: random options, inputs and states give a result or one cle
     const note = (problem: string | null) => problem && problems.length < 5 && problems.push(problem);
     for (let k = 0; k < rounds; k++) {
       const options = bad.options(valid, ['hiddenSise', 'inputsize', 'bias_', 'recurrentInt', 'projsize']);
-      let cell: RecurrentCell | null = null;
-      note(bad.check(new RegExp(`^${name}: `), () => (cell = make(options as never)), describeCall(`new ${name}`, options)));
-      if (!cell) continue;
-      const c = cell as RecurrentCell;
+      const built = bad.build(new RegExp(`^${name}: `), () => make(options as never), options, describeCall(`new ${name}`, options));
+      note(built.problem);
+      if (!built.value) continue;
+      const c = built.value;
       const x = stepInput(c);
       const state = stepState(c, x);
       const time = bad.pick([0, 1, 5, -1, 1.5, NaN, undefined]);

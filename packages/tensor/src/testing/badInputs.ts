@@ -17,6 +17,8 @@ import { randn, tensor, zeros } from '../ops/creation.js';
 export class BadInputs {
   /** The generator every case is drawn from. */
   readonly random: Generator;
+  /** Option objects made by {@link options} that hold a misspelt or unknown name. */
+  private readonly misspelt = new WeakSet<object>();
 
   constructor(seed: number) {
     this.random = new Generator(seed);
@@ -54,7 +56,13 @@ export class BadInputs {
       else if (roll < 0.83) options[`${name.slice(0, -1)}${name.at(-1) === 's' ? '' : 's'}`] = good();
     }
     if (this.random.uniform() < 0.12) options[this.pick(unknownNames)] = this.anyValue();
+    if (Object.keys(options).some((name) => !(name in valid))) this.misspelt.add(options);
     return options;
+  }
+
+  /** True when `options` (made by {@link options}) holds a name its owner does not take: a call given it must throw. */
+  hasUnknownName(options: object): boolean {
+    return this.misspelt.has(options);
   }
 
   /** A tensor of random rank (0–`maxRank`), sizes (0–5) and dtype (float32, float64, int32). */
@@ -84,6 +92,24 @@ export class BadInputs {
       return null;
     }
   }
+
+  /**
+   * Builds with `make` from `options` (made by {@link options}) like {@link check}, and also says
+   * what is wrong when the options held an unknown or misspelt name and the build still succeeded.
+   */
+  build<T>(owner: RegExp, make: () => T, options: object, context: () => string = () => ''): Built<T> {
+    let value: T | null = null;
+    const problem = this.check(owner, () => (value = make()), context);
+    if (problem) return { value: null, problem };
+    if (value !== null && this.hasUnknownName(options)) return { value, problem: `${context()}: accepted an unknown option name (expected an error naming it)` };
+    return { value, problem: null };
+  }
+}
+
+/** What {@link BadInputs.build} made: the value (null when it threw) and what is wrong, or null. */
+export interface Built<T> {
+  value: T | null;
+  problem: string | null;
 }
 
 /** A call's arguments in words for a failure message (tensors by shape and dtype, ∞ and NaN spelt out). */
