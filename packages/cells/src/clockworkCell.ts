@@ -203,7 +203,7 @@ export class ClockworkCell extends Module implements RecurrentCell {
 
   /** Zeros: `[h_{−1}]`. */
   initialState(batch: number): Tensor[] {
-    return zeroStates(this.weightIh.value, batch, this.stateSizes);
+    return zeroStates(this.weightIh.value, batch, this.stateSizes, 'ClockworkCell');
   }
 
   /** One step at time index `time` (counted from 0; decides which modules update). */

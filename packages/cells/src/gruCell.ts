@@ -82,7 +82,7 @@ export class GRUCell extends Module implements RecurrentCell {
 
   /** Zeros `[batch, hiddenSize]`: the state `[h]` of a first step. */
   initialState(batch: number): Tensor[] {
-    return zeroStates(this.weightIh.value, batch, this.stateSizes);
+    return zeroStates(this.weightIh.value, batch, this.stateSizes, 'GRUCell');
   }
 
   /** One step of the cell contract: state `[h]` → `{ output: h', state: [h'] }`. */

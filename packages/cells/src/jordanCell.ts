@@ -187,7 +187,7 @@ export class JordanCell extends Module implements RecurrentCell {
 
   /** Zeros for every state tensor: `[y_{−1}]`. */
   initialState(batch: number): Tensor[] {
-    return zeroStates(this.weightIh.value, batch, this.stateSizes);
+    return zeroStates(this.weightIh.value, batch, this.stateSizes, 'JordanCell');
   }
 
   /** One step; the time index is accepted for the common cell interface and unused. */

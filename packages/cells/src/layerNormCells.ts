@@ -1,6 +1,8 @@
-import { type Backend, type Tensor, Generator, checkOptions, empty, fail, formatShape, ones, option, zeros } from '@recurrent/tensor';
+import { type Backend, type Tensor, Generator, checkOptions, empty, ones, option, zeros } from '@recurrent/tensor';
 import { Module, Parameter, type Variable, add, definePrimitive, matmul, mul, narrow, sigmoid, sub, tanh, valueOf } from '@recurrent/autograd';
 import { uniformParameter } from './init.js';
+import { checkInput, checkState } from './internal/checks.js';
+import { zeroStates } from './internal/drawParameters.js';
 import type { StepInput } from './stepTools.js';
 import type { CellConfig, CellStepResult, RecurrentCell } from './cell.js';
 
@@ -149,14 +151,10 @@ export function layerNormGRUStep(p: LayerNormParameters, x: StepInput, h: StepIn
   return add(n, mul(z, sub(h, n)));
 }
 
-function checkStep(owner: string, x: StepInput, inputSize: number, state: StepInput | null, H: number, label = 'h'): number {
-  const shape = valueOf(x).shape;
-  if (shape.length !== 2 || shape[1] !== inputSize) fail(owner, `input [batch, ${inputSize}]`, formatShape(shape));
-  if (state) {
-    const s = valueOf(state).shape;
-    if (s.length !== 2 || s[0] !== shape[0] || s[1] !== H) fail(owner, `${label} [${shape[0]}, ${H}]`, formatShape(s));
-  }
-  return shape[0];
+function checkStep(owner: string, x: StepInput, inputSize: number, state: StepInput | null | undefined, H: number, label = 'h'): number {
+  const batch = checkInput(owner, valueOf(x), inputSize);
+  if (state !== null) checkState(owner, label, state === undefined ? undefined : valueOf(state), batch, H);
+  return batch;
 }
 
 /**
@@ -201,13 +199,13 @@ export class LayerNormLSTMCell extends Module implements RecurrentCell {
 
   /** Zeros `[batch, H]` for `h` and `c`. */
   initialState(batch: number): Tensor[] {
-    return this.stateSizes.map((size) => zeros([batch, size], { backend: this.parametersOf.weightIh.value.backend }));
+    return zeroStates(this.parametersOf.weightIh.value, batch, this.stateSizes, 'LayerNormLSTMCell');
   }
 
   /** One step from `x_t` and `{ h, c }` (zeros when absent). */
   forward(x: StepInput, state: { h: StepInput; c: StepInput } | null = null): { h: Variable; c: Variable } {
     const H = this.hiddenSize;
-    const batch = checkStep('LayerNormLSTMCell', x, this.inputSize, state?.h ?? null, H);
+    const batch = checkStep('LayerNormLSTMCell', x, this.inputSize, state ? state.h : null, H);
     if (state) checkStep('LayerNormLSTMCell', x, this.inputSize, state.c, H, 'c');
     const [h0, c0] = state ? [state.h, state.c] : this.initialState(batch);
     return layerNormLSTMStep(this.parametersOf, x, h0, c0, H, this.eps);
@@ -263,7 +261,7 @@ export class LayerNormGRUCell extends Module implements RecurrentCell {
 
   /** Zeros `[batch, H]`. */
   initialState(batch: number): Tensor[] {
-    return [zeros([batch, this.hiddenSize], { backend: this.parametersOf.weightIh.value.backend })];
+    return zeroStates(this.parametersOf.weightIh.value, batch, this.stateSizes, 'LayerNormGRUCell');
   }
 
   /** One step from `x_t` and `h_{t−1}` (zeros when absent). */

@@ -152,7 +152,7 @@ export class LSTMCell extends Module implements RecurrentCell {
 
   /** Zeros `[batch, H_out]` and `[batch, hiddenSize]`: the state `[h, c]` of a first step. */
   initialState(batch: number): Tensor[] {
-    return zeroStates(this.weightIh.value, batch, this.stateSizes);
+    return zeroStates(this.weightIh.value, batch, this.stateSizes, 'LSTMCell');
   }
 
   /** One step of the cell contract: state `[h, c]` → `{ output: h', state: [h', c'] }`. */

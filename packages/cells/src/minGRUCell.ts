@@ -1,6 +1,8 @@
-import { type Tensor, Generator, checkOptions, fail, formatShape, option, zeros } from '@recurrent/tensor';
+import { type Tensor, Generator, checkOptions, option } from '@recurrent/tensor';
 import { Module, type Parameter, type Variable, add, matmul, mul, narrow, sigmoid, sub, valueOf } from '@recurrent/autograd';
 import { uniformParameter } from './init.js';
+import { checkInput, checkState } from './internal/checks.js';
+import { zeroStates } from './internal/drawParameters.js';
 import { minRnnG } from './minRnnMath.js';
 import type { StepInput } from './stepTools.js';
 import type { CellConfig, CellStepResult, RecurrentCell } from './cell.js';
@@ -59,7 +61,7 @@ export abstract class MinCell extends Module {
 
   /** Zeros `[batch, H]`. */
   initialState(batch: number): Tensor[] {
-    return [zeros([batch, this.hiddenSize], { backend: this.weightIh.value.backend })];
+    return zeroStates(this.weightIh.value, batch, this.stateSizes, this.cellName);
   }
 
   /** One step: `h_t` from `x_t` and `h_{t−1}` (zeros when absent). */
@@ -67,16 +69,11 @@ export abstract class MinCell extends Module {
 
   /** The gate pre-activations `k = x W_ihᵀ + b_ih` `[B, gates·H]` and the checked `h_{t−1}`. */
   protected project(x: StepInput, h: StepInput | null): { k: Variable; previous: StepInput } {
-    const value = valueOf(x);
-    if (value.rank !== 2 || value.shape[1] !== this.inputSize) fail(this.cellName, `input [batch, ${this.inputSize}]`, formatShape(value.shape));
+    const batch = checkInput(this.cellName, valueOf(x), this.inputSize);
+    if (h !== null) checkState(this.cellName, 'h', valueOf(h), batch, this.hiddenSize);
     const product = matmul(x, this.weightIh, { transposeB: true });
     const k = this.biasIh ? add(product, this.biasIh) : product;
-    const batch = value.shape[0];
-    const H = this.hiddenSize;
-    const previous = h ?? this.initialState(batch)[0];
-    const shape = valueOf(previous).shape;
-    if (shape.length !== 2 || shape[0] !== batch || shape[1] !== H) fail(this.cellName, `h [${batch}, ${H}]`, formatShape(shape));
-    return { k, previous };
+    return { k, previous: h ?? this.initialState(batch)[0] };
   }
 
   /** The common step interface: `{ output: h, state: [h] }`. */

@@ -81,7 +81,7 @@ export class RNNCell extends Module implements RecurrentCell {
 
   /** Zeros `[batch, hiddenSize]`: the state `[h]` of a first step. */
   initialState(batch: number): Tensor[] {
-    return zeroStates(this.weightIh.value, batch, this.stateSizes);
+    return zeroStates(this.weightIh.value, batch, this.stateSizes, this.cellName);
   }
 
   /** One step of the cell contract: state `[h]` → `{ output: h', state: [h'] }`. */

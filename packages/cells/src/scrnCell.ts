@@ -238,7 +238,7 @@ export class SCRNCell extends Module implements RecurrentCell {
 
   /** Zeros: `[h_{−1}, s_{−1}]`. */
   initialState(batch: number): Tensor[] {
-    return zeroStates(this.weightIh.value, batch, this.stateSizes);
+    return zeroStates(this.weightIh.value, batch, this.stateSizes, 'SCRNCell');
   }
 
   /** One step; the time index is accepted for the common cell interface and unused. */

@@ -1,4 +1,4 @@
-import { Generator } from '@recurrent/tensor';
+import { Generator, checkOptions, option } from '@recurrent/tensor';
 
 /**
  * Decides which example indices form each batch of an epoch. `batches(epoch)` must depend only
@@ -49,6 +49,7 @@ export interface RandomBatchSamplerOptions {
  */
 export class RandomBatchSampler implements BatchSampler {
   constructor(private readonly options: RandomBatchSamplerOptions) {
+    checkOptions('RandomBatchSampler', options, { size: option.integer({ min: 0, max: 2 ** 31 - 1 }), batchSize: option.integer({ min: 1 }), shuffle: option.boolean, seed: option.integer(), dropLast: option.boolean }, ['size', 'batchSize']);
     checkBatchSize('RandomBatchSampler', options.batchSize);
     if (!Number.isInteger(options.size) || options.size < 0) throw new Error(`RandomBatchSampler: expected a non-negative integer size, got ${options.size}`);
   }
@@ -93,6 +94,10 @@ export class BucketBatchSampler implements BatchSampler {
   private readonly buckets: number[][];
 
   constructor(private readonly options: BucketBatchSamplerOptions) {
+    checkOptions('BucketBatchSampler', options, {
+      lengths: option.shaped('a list of lengths', (v) => Array.isArray(v) || ArrayBuffer.isView(v)), batchSize: option.integer({ min: 1 }),
+      boundaries: option.arrayOf(option.number()), shuffle: option.boolean, seed: option.integer(), dropLast: option.boolean,
+    }, ['lengths', 'batchSize', 'boundaries']);
     checkBatchSize('BucketBatchSampler', options.batchSize);
     const { boundaries, lengths } = options;
     for (let k = 1; k < boundaries.length; k++) {

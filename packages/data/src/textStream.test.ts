@@ -59,7 +59,7 @@ describe('TextStream', () => {
 
   it('rejects bad settings and non-integer ids', () => {
     expect(() => new TextStream([1, 2, 3], { batchSize: 2, bptt: 4 })).toThrow('TextStream: expected at least 4 tokens for 2 streams, got 3');
-    expect(() => new TextStream([1, 2, 3, 4], { batchSize: 0, bptt: 4 })).toThrow('expected a positive integer batchSize, got 0');
+    expect(() => new TextStream([1, 2, 3, 4], { batchSize: 0, bptt: 4 })).toThrow('TextStream: expected batchSize to be an integer ≥ 1, got number 0');
     expect(() => new TextStream([1, 2.5, 3, 4], { batchSize: 1, bptt: 4 })).toThrow('expected integer token ids, got 2.5 at index 1');
   });
 });

@@ -1,4 +1,4 @@
-import { type Tensor, tensor } from '@recurrent/tensor';
+import { type Tensor, tensor, checkOptions, option } from '@recurrent/tensor';
 
 /**
  * Options of {@link TextStream}.
@@ -69,6 +69,7 @@ export class TextStream implements Iterable<TextStreamBatch> {
   private readonly options: Required<TextStreamOptions>;
 
   constructor(ids: ArrayLike<number>, options: TextStreamOptions) {
+    checkOptions('TextStream', options, { batchSize: option.integer({ min: 1 }), bptt: option.integer({ min: 1 }), batchFirst: option.boolean }, ['batchSize', 'bptt']);
     const { batchSize, bptt } = options;
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`TextStream: expected a positive integer batchSize, got ${batchSize}`);
     if (!Number.isInteger(bptt) || bptt <= 0) throw new Error(`TextStream: expected a positive integer bptt, got ${bptt}`);

@@ -1,4 +1,4 @@
-import { type Tensor, tensor } from '@recurrent/tensor';
+import { type Tensor, tensor, checkOptions, option } from '@recurrent/tensor';
 import type { Dataset } from './dataLoader.js';
 
 /**
@@ -101,6 +101,10 @@ export class WindowDataset implements Dataset<WindowExample> {
     readonly values: Float32Array,
     options: WindowOptions,
   ) {
+    checkOptions('WindowDataset', options, {
+      window: option.integer({ min: 1 }), horizon: option.integer({ min: 1 }), stride: option.integer({ min: 1 }), features: option.integer({ min: 1 }),
+      targetFeatures: option.arrayOf(option.integer({ min: 0 })),
+    }, ['window']);
     const { window, horizon = 1, stride = 1, features = 1 } = options;
     for (const [name, value] of [['window', window], ['horizon', horizon], ['stride', stride], ['features', features]] as const) {
       if (!Number.isInteger(value) || value <= 0) throw new Error(`WindowDataset: expected a positive integer ${name}, got ${value}`);
@@ -190,7 +194,9 @@ export function splitSeries(
   const trainValues = values.subarray(0, trainSteps * features);
   const standardizer = normalize ? Standardizer.fit(trainValues, features) : undefined;
   const scaled = standardizer ? standardizer.transform(values) : values;
-  const part = (from: number, to: number) => new WindowDataset(scaled.slice(from * features, to * features), options);
+  // the window options only: WindowDataset refuses names it does not take
+  const { validation: _validation, test: _test, normalize: _normalize, ...windowOptions } = options;
+  const part = (from: number, to: number) => new WindowDataset(scaled.slice(from * features, to * features), windowOptions);
   return {
     train: part(0, trainSteps),
     validation: part(trainSteps, trainSteps + validationSteps),

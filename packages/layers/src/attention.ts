@@ -1,9 +1,23 @@
-import { type Tensor, Generator, checkOptions, fail, formatShape, option, zeros } from '@recurrent/tensor';
+import { type Tensor, Generator, checkOptions, describeValue, fail, formatShape, isTensor, option, zeros } from '@recurrent/tensor';
 import {
   Module, Parameter, type Variable, add, matmul, narrow, reshape, softmax, tanh, unsqueeze, valueOf, where,
 } from '@recurrent/autograd';
 import { Linear } from './linear.js';
 import { checkLengths } from './recurrent.js';
+import { checkParameterSize, tensorArgument } from './internal/commonOptions.js';
+
+/** Checks that a memory is what `prepare` gives for this attention: keys `[B, S, keySize]`, the projected keys its score needs, a `[B, S]` mask or none. */
+function checkMemory(attention: Attention, memory: AttentionMemory): void {
+  const expected = `a memory from Attention.prepare (keys [batch, source, ${attention.keySize}]${attention.score === 'additive' || attention.score === 'concat' ? ', projected keys' : ''})`;
+  if (typeof memory !== 'object' || memory === null) fail('Attention', expected, describeValue(memory));
+  const keys = tensorArgument('Attention', 'memory.keys', memory.keys).shape;
+  if (keys.length !== 3 || keys[2] !== attention.keySize) fail('Attention', expected, `keys ${formatShape(keys)}`);
+  const needsProjection = attention.score === 'additive' || attention.score === 'concat';
+  if (needsProjection && !isTensor(valueOf(memory.projected ?? ({} as Tensor)))) fail('Attention', expected, 'no projected keys');
+  if (memory.mask !== null && memory.mask !== undefined && (!isTensor(memory.mask) || formatShape(memory.mask.shape) !== formatShape(keys.slice(0, 2)))) {
+    fail('Attention', `${expected}, a mask [${keys[0]}, ${keys[1]}]`, describeValue(memory.mask));
+  }
+}
 
 /**
  * The keys an attention module attends over, prepared once per source batch (see
@@ -106,6 +120,10 @@ export class Attention extends Module {
     this.keySize = K;
     this.attentionSize = A;
     const generator = options.generator ?? new Generator(options.seed ?? 0);
+    // sizes past a typed array's reach are refused here, naming the attention, not its inner Linear
+    if (score === 'general') checkParameterSize('Attention', 'weight', [Q, K]);
+    if (score === 'concat') checkParameterSize('Attention', 'linear.weight', [A, Q + K]);
+    if (score === 'additive') for (const [name, width] of [['query', Q], ['key', K]] as const) checkParameterSize('Attention', `${name}.weight`, [A, width]);
     if (score === 'general') {
       const linear = new Linear({ inFeatures: K, outFeatures: Q, bias: false, generator });
       this.weight = this.registerParameter('weight', linear.weight);
@@ -144,7 +162,8 @@ export class Attention extends Module {
 
   /** The scores `e [B, S]` of a query `[B, Q]`, before masking. */
   scores(query: Variable | Tensor, memory: AttentionMemory): Variable {
-    const shape = valueOf(query).shape;
+    const shape = tensorArgument('Attention', 'query', query).shape;
+    checkMemory(this, memory);
     const [B, S] = valueOf(memory.keys).shape;
     if (shape.length !== 2 || shape[0] !== B || shape[1] !== this.querySize) fail('Attention', `query [${B}, ${this.querySize}]`, formatShape(shape));
     let u: Variable | Tensor;
@@ -161,7 +180,7 @@ export class Attention extends Module {
     return reshape(matmul(memory.keys, unsqueeze(u, 2)), [B, S]);
   }
 
-  /** Attends: `{ context [B, K], weights [B, S] }`. */
+  /** Attends: `{ context [B, K], weights [B, S] }` (`memory` from {@link Attention.prepare}). */
   forward(query: Variable | Tensor, memory: AttentionMemory): AttentionResult {
     const e = this.scores(query, memory);
     const masked = memory.mask ? where(memory.mask, e, -Infinity) : e;

@@ -1,13 +1,13 @@
-import { type Tensor, empty, fail, formatShape, logSoftmax as logSoftmaxValues, tensor, zeros } from '@recurrent/tensor';
+import { type Tensor, checkOptions, describeValue, empty, fail, formatShape, isTensor, logSoftmax as logSoftmaxValues, option, tensor, zeros } from '@recurrent/tensor';
 import {
   Module, type Variable, concat, indexSelect, narrow, noGrad, permute, reshape, stack as stackAxis, tanh, valueOf,
 } from '@recurrent/autograd';
-import type { GRUCell, LSTMCell } from '@recurrent/cells';
-import type { Attention, AttentionMemory } from './attention.js';
-import type { Embedding } from './embedding.js';
-import type { GRU } from './gru.js';
-import type { Linear } from './linear.js';
-import type { LSTM } from './lstm.js';
+import { GRUCell, LSTMCell } from '@recurrent/cells';
+import { Attention, type AttentionMemory } from './attention.js';
+import { Embedding } from './embedding.js';
+import { GRU } from './gru.js';
+import { Linear } from './linear.js';
+import { LSTM } from './lstm.js';
 import type { RecurrentCell } from './recurrent.js';
 import type { DecodedSequence } from './seq2seq.js';
 import { checkPositiveInteger } from './internal/checkPositiveInteger.js';
@@ -111,6 +111,13 @@ export class AttentionEncoderDecoder extends Module {
   constructor(options: AttentionEncoderDecoderOptions) {
     super();
     const op = 'AttentionEncoderDecoder';
+    const instance = (what: string, ...classes: (abstract new (...args: never[]) => unknown)[]) => option.shaped(what, (value) => classes.some((type) => value instanceof type));
+    checkOptions(op, options, {
+      sourceEmbedding: instance('an Embedding', Embedding), encoder: instance('a GRU or LSTM', GRU, LSTM), bridge: instance('a Linear', Linear),
+      targetEmbedding: instance('an Embedding', Embedding), decoder: instance('a GRUCell or LSTMCell', GRUCell, LSTMCell),
+      attention: instance('an Attention', Attention), combine: instance('a Linear', Linear), projection: instance('a Linear', Linear),
+      inputFeeding: option.boolean, bos: option.integer({ min: 0 }), eos: option.integer({ min: 0 }),
+    }, ['sourceEmbedding', 'encoder', 'bridge', 'targetEmbedding', 'decoder', 'attention', 'combine', 'projection', 'bos', 'eos']);
     this.sourceEmbedding = this.registerModule('sourceEmbedding', options.sourceEmbedding);
     this.encoder = this.registerModule('encoder', options.encoder);
     this.bridge = this.registerModule('bridge', options.bridge);
@@ -152,7 +159,7 @@ export class AttentionEncoderDecoder extends Module {
 
   /** Runs the encoder: the attention memory over its outputs and the decoder's first state. */
   encode(source: Tensor, sourceLengths?: readonly number[]): { memory: AttentionMemory; state: AttentionDecoderState } {
-    if (source.rank !== 2 || source.dtype !== 'int32') fail('AttentionEncoderDecoder', 'int32 source tokens [T_in, batch]', `${source.dtype} ${formatShape(source.shape)}`);
+    if (!isTensor(source) || source.rank !== 2 || source.dtype !== 'int32') fail('AttentionEncoderDecoder', 'int32 source tokens [T_in, batch]', isTensor(source) ? `${source.dtype} ${formatShape(source.shape)}` : describeValue(source));
     const batch = source.shape[1];
     const { output, h_n } = this.encoder.forward(this.sourceEmbedding.forward(source), { lengths: sourceLengths ?? null });
     const memory = this.attention.prepare(permute(output, [1, 0, 2]), sourceLengths);
@@ -177,7 +184,7 @@ export class AttentionEncoderDecoder extends Module {
 
   /** Teacher forcing: step t reads target t − 1 (bos at t = 0). */
   forward(source: Tensor, targets: Tensor, options: { sourceLengths?: readonly number[] } = {}): AttentionEncoderDecoderOutput {
-    if (targets.rank !== 2 || targets.dtype !== 'int32') fail('AttentionEncoderDecoder', 'int32 targets [T_out, batch]', `${targets.dtype} ${formatShape(targets.shape)}`);
+    if (!isTensor(targets) || targets.rank !== 2 || targets.dtype !== 'int32') fail('AttentionEncoderDecoder', 'int32 targets [T_out, batch]', isTensor(targets) ? `${targets.dtype} ${formatShape(targets.shape)}` : describeValue(targets));
     const [steps, batch] = targets.shape;
     if (source.shape[1] !== batch) fail('AttentionEncoderDecoder', `targets for the source batch of ${source.shape[1]}`, formatShape(targets.shape));
     let { memory, state } = this.encode(source, options.sourceLengths);

@@ -1,7 +1,8 @@
-import { type Tensor, fail, formatShape } from '@recurrent/tensor';
-import { Module, type Variable, add, affine, mul, valueOf } from '@recurrent/autograd';
-import { checkLengths, type SequenceLayer, type SequenceOptions, type SequenceResult } from './recurrent.js';
+import { type Tensor, checkOptions, fail, formatShape, option } from '@recurrent/tensor';
+import { Module, type Variable, add, affine, mul } from '@recurrent/autograd';
+import { checkLengths, sequenceOptionsSchema, type SequenceLayer, type SequenceOptions, type SequenceResult } from './recurrent.js';
 import { concatFeatures, reverseWithinLengths } from './sequenceOps.js';
+import { tensorArgument } from './internal/commonOptions.js';
 import { type CellOrLayer, toSequenceLayer } from './stacked.js';
 
 /** How {@link Bidirectional} merges the two directions' outputs. */
@@ -42,8 +43,8 @@ export class Bidirectional extends Module implements SequenceLayer {
 
   constructor(forward: CellOrLayer, reverse: CellOrLayer, options: BidirectionalOptions = {}) {
     super();
+    checkOptions('Bidirectional', options, { merge: option.oneOf(['concat', 'sum', 'mul', 'average']), batchFirst: option.boolean });
     this.merge = options.merge ?? 'concat';
-    if (!['concat', 'sum', 'mul', 'average'].includes(this.merge)) fail('Bidirectional', "merge 'concat', 'sum', 'mul' or 'average'", String(this.merge));
     this.batchFirst = options.batchFirst ?? false;
     this.forwardLayer = this.registerModule('forward', toSequenceLayer('Bidirectional', forward, this.batchFirst));
     this.reverseLayer = this.registerModule('reverse', toSequenceLayer('Bidirectional', reverse, this.batchFirst));
@@ -60,10 +61,11 @@ export class Bidirectional extends Module implements SequenceLayer {
 
   /** Runs both directions and merges their outputs; `state` is the forward's, then the reverse's. */
   forward(input: Variable | Tensor, options: SequenceOptions = {}): SequenceResult {
-    const x = valueOf(input);
+    const x = tensorArgument('Bidirectional', 'input', input);
     if (x.rank !== 3) fail('Bidirectional', this.batchFirst ? 'input [batch, time, features]' : 'input [time, batch, features]', formatShape(x.shape));
     const timeAxis = this.batchFirst ? 1 : 0;
     const steps = x.shape[timeAxis], batch = x.shape[1 - timeAxis];
+    checkOptions('Bidirectional', options, sequenceOptionsSchema);
     const lengths = checkLengths('Bidirectional', options.lengths, batch, steps) ?? new Array<number>(batch).fill(steps);
     const initial = options.initialState;
     if (initial && initial.length !== this.stateCount) fail('Bidirectional', `${this.stateCount} initial state tensors (forward, then reverse)`, `${initial.length}`);

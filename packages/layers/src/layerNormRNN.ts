@@ -1,4 +1,5 @@
 import { type Backend, type Tensor, Generator, checkOptions, fail, formatShape, fromData, isTensor, option } from '@recurrent/tensor';
+import { tensorArgument } from './internal/commonOptions.js';
 import { Module, type Parameter, Variable, add, concat, mul, reshape, sub } from '@recurrent/autograd';
 import { type LayerNormParameters, layerNormGRUStep, layerNormLSTMStep, layerNormParameters } from '@recurrent/cells';
 import { concatFeatures, stack, unbind } from './sequenceOps.js';
@@ -89,7 +90,7 @@ class LayerNormRNN extends Module {
   /** Runs every layer and direction step by step (see the subclass for equations and shapes). */
   forward(x: Variable | Tensor, state: LayerNormRNNState = {}): LayerNormRNNOutput {
     const name = this.layerName;
-    const value = x instanceof Variable ? x.value : x;
+    const value = tensorArgument(name, 'input', x);
     if (value.rank !== 3 || value.shape[2] !== this.inputSize) {
       fail(name, `input ${this.batchFirst ? '[batch, time' : '[time, batch'}, ${this.inputSize}]`, formatShape(value.shape));
     }

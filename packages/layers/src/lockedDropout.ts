@@ -1,5 +1,6 @@
 import { type Tensor, Generator, checkOptions, empty, fail, formatShape, option } from '@recurrent/tensor';
-import { Module, Variable, mul, valueOf } from '@recurrent/autograd';
+import { Module, Variable, mul } from '@recurrent/autograd';
+import { tensorArgument } from './internal/commonOptions.js';
 
 /** Options of {@link LockedDropout}. */
 export interface LockedDropoutOptions {
@@ -53,7 +54,7 @@ export class LockedDropout extends Module {
 
   /** One mask per sequence, the same at every step, in training mode; the input itself in evaluation mode. */
   forward(input: Variable | Tensor): Variable {
-    const x = valueOf(input);
+    const x = tensorArgument('LockedDropout', 'input', input);
     if (x.rank !== 3) fail('LockedDropout', `input ${this.batchFirst ? '[batch, time, features]' : '[time, batch, features]'}`, formatShape(x.shape));
     if (!this.training || this.p === 0) return input instanceof Variable ? input : new Variable(input);
     const batch = this.batchFirst ? x.shape[0] : x.shape[1];

@@ -1,4 +1,5 @@
 import { type Backend, type Tensor, Generator, checkOptions, fail, formatShape, fromData, isTensor, option } from '@recurrent/tensor';
+import { tensorArgument } from './internal/commonOptions.js';
 import { Module, type Parameter, Variable, concat, matmul, mul, narrow, permute, reshape } from '@recurrent/autograd';
 import { uniformParameter } from '@recurrent/cells';
 import { minRecurrence } from './sequence/minRecurrence.js';
@@ -82,7 +83,7 @@ class MinRNNLayer extends Module {
   /** Runs every layer over the whole sequence as one parallel scan per layer. */
   forward(x: Variable | Tensor, state: MinRNNState = {}): MinRNNOutput {
     const name = this.layerName;
-    const value = x instanceof Variable ? x.value : x;
+    const value = tensorArgument(name, 'input', x);
     if (value.rank !== 3 || value.shape[2] !== this.inputSize) {
       fail(name, `input ${this.batchFirst ? '[batch, time' : '[time, batch'}, ${this.inputSize}]`, formatShape(value.shape));
     }

@@ -35,6 +35,6 @@ describe('Recurrent', () => {
     expect(output.shape).toEqual([2, 3, 2]);
     expect(state.map((s) => s.shape)).toEqual([[2, 4], [2, 2]]);
     expect(() => layer.forward(x, { initialState: [uniform([2, 4], 0, 1, new Generator(3))] })).toThrow('Recurrent(SCRNCell): expected 2 initial state tensors, got 1');
-    expect(() => layer.forward(x, { timeOffset: -1 })).toThrow('Recurrent(SCRNCell): expected timeOffset an integer ≥ 0, got -1');
+    expect(() => layer.forward(x, { timeOffset: -1 })).toThrow('Recurrent(SCRNCell): expected timeOffset to be an integer ≥ 0, got number -1');
   });
 });

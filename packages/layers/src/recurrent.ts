@@ -1,4 +1,5 @@
-import { type Tensor, fail, formatShape } from '@recurrent/tensor';
+import { type Tensor, checkOptions, describeValue, fail, formatShape, isTensor, option } from '@recurrent/tensor';
+import { tensorArgument } from './internal/commonOptions.js';
 import { Module, type Parameter, type Variable, valueOf } from '@recurrent/autograd';
 import { reverseWithinLengths, selectRows, stack, unbind } from './sequenceOps.js';
 import type { RecurrentCell } from '@recurrent/cells';
@@ -33,9 +34,17 @@ export interface SequenceLayer extends Module {
   forward(input: Variable | Tensor, options?: SequenceOptions): SequenceResult;
 }
 
-/** Checks and normalises lengths against a batch of `batch` sequences of `steps` steps. */
-export function checkLengths(op: string, lengths: SequenceOptions['lengths'], batch: number, steps: number): number[] | null {
-  if (lengths === undefined) return null;
+/** The rules of {@link SequenceOptions}, for `checkOptions` (lengths and states are checked against the input after). */
+export const sequenceOptionsSchema = {
+  initialState: option.shaped('a list of state tensors', (value) => value === null || Array.isArray(value)),
+  lengths: option.shaped('a list of integers, an Int32Array or a tensor', (value) => value === null || Array.isArray(value) || value instanceof Int32Array || isTensor(value)),
+  timeOffset: option.integer({ min: 0 }),
+};
+
+/** Checks and normalises lengths against a batch of `batch` sequences of `steps` steps (none: null). */
+export function checkLengths(op: string, lengths: SequenceOptions['lengths'] | null, batch: number, steps: number): number[] | null {
+  if (lengths === undefined || lengths === null) return null;
+  if (!Array.isArray(lengths) && !(lengths instanceof Int32Array) && !isTensor(lengths)) fail(op, 'lengths as a list of integers, an Int32Array or a tensor', describeValue(lengths));
   const list = Array.from(lengths instanceof Object && 'data' in lengths ? (lengths as Tensor).data : (lengths as ArrayLike<number>));
   if (list.length !== batch) fail(op, `${batch} lengths (one per sequence)`, `${list.length}`);
   list.forEach((length, b) => {
@@ -79,6 +88,8 @@ export class Recurrent extends Module implements SequenceLayer {
   /** `cell`: any cell of the cell contract (every cell of @recurrent/cells). */
   constructor(cell: RecurrentCell, options: RecurrentOptions = {}) {
     super();
+    checkOptions('Recurrent', options, { batchFirst: option.boolean, reverse: option.boolean });
+    if (typeof cell !== 'object' || cell === null || typeof (cell as { step?: unknown }).step !== 'function') fail('Recurrent', 'a cell (with step, initialState, stateSizes)', describeValue(cell));
     this.cell = cell;
     this.batchFirst = options.batchFirst ?? false;
     this.reverse = options.reverse ?? false;
@@ -97,8 +108,9 @@ export class Recurrent extends Module implements SequenceLayer {
 
   /** Runs the cell over every step; see the class documentation for shapes and lengths. */
   forward(input: Variable | Tensor, options: SequenceOptions = {}): SequenceResult {
-    const x = valueOf(input);
     const name = `Recurrent(${this.cell.constructor.name})`;
+    const x = tensorArgument(name, 'input', input);
+    checkOptions(name, options, sequenceOptionsSchema);
     const order = this.batchFirst ? '[batch, time, features]' : '[time, batch, features]';
     if (x.rank !== 3) fail(name, `input ${order}`, formatShape(x.shape));
     const timeAxis = this.batchFirst ? 1 : 0;
@@ -110,7 +122,7 @@ export class Recurrent extends Module implements SequenceLayer {
       fail(name, `${this.stateSizes.length} initial state tensors`, `${options.initialState.length}`);
     }
     options.initialState?.forEach((s, k) => {
-      const shape = valueOf(s).shape;
+      const shape = tensorArgument(name, `initial state ${k}`, s).shape;
       if (shape.length !== 2 || shape[0] !== batch || shape[1] !== this.stateSizes[k]) {
         fail(name, `initial state ${k} of shape [${batch}, ${this.stateSizes[k]}]`, formatShape(shape));
       }

@@ -1,9 +1,10 @@
-import { type Tensor, Generator, fail } from '@recurrent/tensor';
+import { type Tensor, Generator, checkOptions, describeValue, fail, option } from '@recurrent/tensor';
+import { common } from './internal/commonOptions.js';
 import type { Variable } from '@recurrent/autograd';
 import { Module } from '@recurrent/autograd';
 import type { RecurrentCell } from '@recurrent/cells';
 import { Dropout } from './dropout.js';
-import { Recurrent, type SequenceLayer, type SequenceOptions, type SequenceResult } from './recurrent.js';
+import { Recurrent, sequenceOptionsSchema, type SequenceLayer, type SequenceOptions, type SequenceResult } from './recurrent.js';
 import type { FusedLayer } from './sequence/fusedLayer.js';
 import { asSequenceLayer } from './sequence/asSequenceLayer.js';
 
@@ -12,6 +13,7 @@ export type CellOrLayer = RecurrentCell | SequenceLayer | FusedLayer;
 
 /** Wraps a cell in {@link Recurrent}; adapts a fused layer; checks the batch layout. */
 export function toSequenceLayer(owner: string, item: CellOrLayer, batchFirst: boolean): SequenceLayer {
+  if (typeof item !== 'object' || item === null) fail(owner, 'a cell or a sequence layer', describeValue(item));
   const isLayer = typeof (item as SequenceLayer).forward === 'function' && typeof (item as { step?: unknown }).step !== 'function' && 'batchFirst' in item;
   const layer = isLayer ? asSequenceLayer(item as SequenceLayer | FusedLayer) : new Recurrent(item as RecurrentCell, { batchFirst });
   if (layer.batchFirst !== batchFirst) fail(owner, `layers with batchFirst ${batchFirst}`, `a ${item.constructor.name} with batchFirst ${layer.batchFirst}`);
@@ -61,7 +63,8 @@ export class Stacked extends Module implements SequenceLayer {
 
   constructor(layers: readonly CellOrLayer[], options: StackedOptions = {}) {
     super();
-    if (layers.length === 0) fail('Stacked', 'at least one cell or layer', 'none');
+    checkOptions('Stacked', options, { batchFirst: option.boolean, dropout: option.number({ min: 0, max: 1 }), generator: common.generator, seed: option.integer() });
+    if (!Array.isArray(layers) || layers.length === 0) fail('Stacked', 'a list of at least one cell or layer', Array.isArray(layers) ? 'none' : describeValue(layers));
     this.batchFirst = options.batchFirst ?? false;
     this.layers = layers.map((item, index) => this.registerModule(String(index), toSequenceLayer('Stacked', item, this.batchFirst)));
     this.outputSize = this.layers[this.layers.length - 1].outputSize;
@@ -86,6 +89,7 @@ export class Stacked extends Module implements SequenceLayer {
 
   /** Runs the layers in order; `initialState` lists every layer's state tensors in order. */
   forward(input: Variable | Tensor, options: SequenceOptions = {}): StackedResult {
+    checkOptions('Stacked', options, sequenceOptionsSchema);
     const initial = options.initialState;
     if (initial && initial.length !== this.stateCount) fail('Stacked', `${this.stateCount} initial state tensors (all layers, in order)`, `${initial.length}`);
     let x: Variable | Tensor = input;

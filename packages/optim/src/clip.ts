@@ -1,4 +1,4 @@
-import type { Variable } from '@recurrent/autograd';
+import { Variable } from '@recurrent/autograd';
 import { checkOptions, describeValue, option } from '@recurrent/tensor';
 
 /** Options of {@link clipGradNorm}. */
@@ -25,7 +25,7 @@ export function clipGradNorm(parameters: Iterable<Variable>, maxNorm: number, no
   checkOptions('clipGradNorm', options, { errorIfNonfinite: option.boolean });
   if (!(typeof maxNorm === 'number' && maxNorm >= 0)) throw new Error(`clipGradNorm: expected maxNorm ≥ 0, got ${describeValue(maxNorm)}`);
   if (!(typeof normType === 'number' && normType > 0)) throw new Error(`clipGradNorm: expected a norm type > 0 (2, 1 or Infinity), got ${describeValue(normType)}`);
-  const gradients = [...parameters].flatMap((p) => (p.grad ? [p.grad.data] : []));
+  const gradients = parameterList('clipGradNorm', parameters).flatMap((p) => (p.grad ? [p.grad.data] : []));
   let total = 0;
   if (normType === Infinity) {
     for (const g of gradients) for (let i = 0; i < g.length; i++) total = Math.max(total, Math.abs(g[i]));
@@ -45,6 +45,14 @@ export function clipGradNorm(parameters: Iterable<Variable>, maxNorm: number, no
   return total;
 }
 
+/** The parameters as a list, or one error naming the function when they are not an iterable of variables. */
+function parameterList(name: string, parameters: unknown): Variable[] {
+  const list = parameters !== null && typeof (parameters as Iterable<unknown>)?.[Symbol.iterator] === 'function' && typeof parameters !== 'string' ? [...(parameters as Iterable<unknown>)] : null;
+  const stray = list?.findIndex((p) => !(p instanceof Variable)) ?? -1;
+  if (list === null || stray >= 0) throw new Error(`${name}: expected parameters (an iterable of Variables), got ${list === null ? describeValue(parameters) : `${describeValue(list[stray])} at index ${stray}`}`);
+  return list as Variable[];
+}
+
 /**
  * Clamps every gradient entry to `[−clipValue, clipValue]`, in place, as PyTorch's
  * `clip_grad_value_`. Parameters without a gradient are skipped.
@@ -54,7 +62,7 @@ export function clipGradNorm(parameters: Iterable<Variable>, maxNorm: number, no
  */
 export function clipGradValue(parameters: Iterable<Variable>, clipValue: number): void {
   if (!(typeof clipValue === 'number' && clipValue >= 0)) throw new Error(`clipGradValue: expected clipValue ≥ 0, got ${describeValue(clipValue)}`);
-  for (const p of parameters) {
+  for (const p of parameterList('clipGradValue', parameters)) {
     const g = p.grad?.data;
     if (!g) continue;
     for (let i = 0; i < g.length; i++) {

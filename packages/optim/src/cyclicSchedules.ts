@@ -2,7 +2,7 @@
 // CyclicLR) and SequentialLR, which hands over from one schedule to the next at milestones.
 import { option } from '@recurrent/tensor';
 import {
-  type AnyOptimizer, LRScheduler, checkCyclable, checkScheduleOptions, count, nonNegative, numberOrList, perGroup, positive, setMomentum,
+  type AnyOptimizer, LRScheduler, checkCyclable, checkOptimizer, checkScheduleOptions, count, nonNegative, numberOrList, perGroup, positive, setMomentum,
   isSchedule,
 } from './lrScheduler.js';
 
@@ -149,7 +149,9 @@ export class OneCycleLR extends LRScheduler {
     for (let i = 0; i < this.phases.length; i++) {
       const phase = this.phases[i];
       if (epoch <= phase.endStep || i === this.phases.length - 1) {
-        const p = (epoch - startStep) / (phase.endStep - startStep);
+        // clamped: the rate after the last step (PyTorch lets one more step() compute it) stays at the
+        // phase's end instead of running past it (below zero for the linear anneal)
+        const p = Math.min(1, (epoch - startStep) / (phase.endStep - startStep));
         return { lr: this.anneal(lrs[phase.startLr], lrs[phase.endLr], p), momentum: this.anneal(momenta[phase.startMomentum], momenta[phase.endMomentum], p) };
       }
       startStep = phase.endStep;
@@ -213,6 +215,7 @@ export class CyclicLR extends LRScheduler {
       baseLr: numberOrList(nonNegative), maxLr: numberOrList(nonNegative), stepSizeUp: positive, stepSizeDown: positive,
       mode: option.oneOf(['triangular', 'triangular2', 'exp_range']), gamma: positive, cycleMomentum: option.boolean, baseMomentum: unitList, maxMomentum: unitList,
     }, ['baseLr', 'maxLr']);
+    checkOptimizer('CyclicLR', optimizer);
     // PyTorch sets each group's lr to baseLr before the base records initialLr
     const baseLrs = perGroup('CyclicLR', 'baseLr', options.baseLr, optimizer, nonNegative);
     optimizer.paramGroups.forEach((group, g) => {

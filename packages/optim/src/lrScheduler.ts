@@ -30,9 +30,7 @@ export abstract class LRScheduler {
 
   protected constructor(name: string, optimizer: AnyOptimizer) {
     this.name = name;
-    if (!optimizer || !Array.isArray((optimizer as { paramGroups?: unknown }).paramGroups)) {
-      throw new Error(`${name}: expected an optimizer, got ${describeValue(optimizer)}`);
-    }
+    checkOptimizer(name, optimizer);
     this.optimizer = optimizer;
     for (const group of optimizer.paramGroups) group.initialLr ??= group.lr;
     this.baseLrs = optimizer.paramGroups.map((group) => group.initialLr as number);
@@ -125,6 +123,13 @@ export function checkScheduleOptions(name: string, options: unknown, schema: Opt
   checkOptions(name, options, schema);
   for (const key of required) {
     if ((options as Record<string, unknown> | undefined)?.[key] === undefined) throw new Error(`${name}: expected a ${key} option, got none`);
+  }
+}
+
+/** Checks that a schedule was given an optimizer (something with `paramGroups`). */
+export function checkOptimizer(name: string, optimizer: unknown): asserts optimizer is AnyOptimizer {
+  if (!optimizer || !Array.isArray((optimizer as { paramGroups?: unknown }).paramGroups)) {
+    throw new Error(`${name}: expected an optimizer, got ${describeValue(optimizer)}`);
   }
 }
 

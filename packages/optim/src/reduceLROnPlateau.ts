@@ -1,5 +1,5 @@
 import { checkOptions, describeValue, option } from '@recurrent/tensor';
-import { type AnyOptimizer, type SchedulerStateDict, nonNegative, numberOrList, perGroup } from './lrScheduler.js';
+import { type AnyOptimizer, type SchedulerStateDict, checkOptimizer, nonNegative, numberOrList, perGroup } from './lrScheduler.js';
 
 /** Options of {@link ReduceLROnPlateau} (PyTorch's, in TS casing). */
 export interface ReduceLROnPlateauOptions {
@@ -52,6 +52,7 @@ export class ReduceLROnPlateau {
       patience: option.integer({ min: 0 }), threshold: nonNegative, thresholdMode: option.oneOf(['rel', 'abs']), cooldown: option.integer({ min: 0 }),
       minLr: numberOrList(nonNegative), eps: nonNegative,
     });
+    checkOptimizer('ReduceLROnPlateau', optimizer);
     this.optimizer = optimizer;
     const { minLr, ...rest } = options;
     this.options = { mode: 'min', factor: 0.1, patience: 10, threshold: 1e-4, thresholdMode: 'rel', cooldown: 0, eps: 1e-8, ...rest };

@@ -5,8 +5,8 @@ import type { Module } from '@recurrent/autograd';
 import { type ModelIO, type ModuleKind, encodeModel } from '@recurrent/layers';
 import { type Tensor, decodeSafetensors, encodeSafetensors, fromData } from '@recurrent/tensor';
 import { CliError } from '../cliError.js';
-import { fsyncPath } from '@recurrent/layers/node';
-import { writeFileAtomic } from './atomicWrite.js';
+import { fsyncPath, writeFileAtomic } from '@recurrent/layers/node';
+import { describeFileError } from './atomicWrite.js';
 import { checkFiniteWeights, validateState } from './validateState.js';
 
 /** Version of the checkpoint layout written by this program. */
@@ -82,11 +82,8 @@ export function saveCheckpoint(
   keep = 3,
 ): string {
   const parent = join(runDirectory, 'checkpoints');
-  mkdirSync(parent, { recursive: true });
   const name = `step-${String(contents.state.step).padStart(9, '0')}`;
-  const temporary = join(parent, `.${name}.${process.pid}.tmp`);
-  rmSync(temporary, { recursive: true, force: true });
-  mkdirSync(temporary);
+  const target = join(parent, name);
   const stateTensors: Record<string, Tensor> = {};
   const optimizer = extractTensors(contents.optimizer, stateTensors, 'optimizer');
   const data = extractTensors(contents.data, stateTensors, 'data') as Record<string, unknown>;
@@ -96,21 +93,35 @@ export function saveCheckpoint(
   const stateBytes = encodeSafetensors(stateTensors);
   const checksums = { 'model.safetensors': checksum(modelBytes), 'state.safetensors': checksum(stateBytes) };
   const state: CheckpointState = { format: 'recurrent-checkpoint', version: checkpointVersion, ...contents.state, optimizer, data, checksums };
-  writeFileAtomic(join(temporary, 'model.safetensors'), modelBytes);
-  writeFileAtomic(join(temporary, 'state.safetensors'), stateBytes);
-  // written last: a directory with checkpoint.json is complete
-  writeFileAtomic(join(temporary, 'checkpoint.json'), `${JSON.stringify(state, null, 1)}\n`);
-  const target = join(parent, name);
+  const temporary = join(parent, `.${name}.${process.pid}.tmp`);
   // a checkpoint of the same step is moved aside, not deleted, until the new one is in place
   const aside = join(parent, `.${name}.old.${process.pid}.tmp`);
-  const replacing = existsSync(target);
-  if (replacing) {
-    rmSync(aside, { recursive: true, force: true });
-    renameSync(target, aside);
+  let movedAside = false;
+  try {
+    mkdirSync(parent, { recursive: true });
+    rmSync(temporary, { recursive: true, force: true });
+    mkdirSync(temporary);
+    writeFileAtomic(join(temporary, 'model.safetensors'), modelBytes);
+    writeFileAtomic(join(temporary, 'state.safetensors'), stateBytes);
+    // written last: a directory with checkpoint.json is complete
+    writeFileAtomic(join(temporary, 'checkpoint.json'), `${JSON.stringify(state, null, 1)}\n`);
+    if (existsSync(target)) {
+      rmSync(aside, { recursive: true, force: true });
+      renameSync(target, aside);
+      movedAside = true;
+    }
+    renameSync(temporary, target);
+    fsyncPath(parent);
+  } catch (error) {
+    const reason = describeFileError(error);
+    if (reason === null) throw error;
+    // a failed write (a full disk) leaves no temporary directory, and the checkpoints before it as they were
+    rmSync(temporary, { recursive: true, force: true });
+    if (movedAside && !existsSync(target)) renameSync(aside, target);
+    const newest = listCheckpoints(runDirectory).at(-1);
+    throw new CliError(`recurrent: cannot write checkpoint ${target} (${reason}); the newest complete checkpoint is ${newest ?? 'none'}`);
   }
-  renameSync(temporary, target);
-  fsyncPath(parent);
-  if (replacing) rmSync(aside, { recursive: true, force: true });
+  if (movedAside) rmSync(aside, { recursive: true, force: true });
   const all = listCheckpoints(runDirectory);
   for (const old of all.slice(0, Math.max(0, all.length - keep))) rmSync(old, { recursive: true, force: true });
   return target;

@@ -1,7 +1,8 @@
-import { appendFileSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { type Parameter } from '@recurrent/autograd';
 import { type Generator, type GeneratorState } from '@recurrent/tensor';
 import { type CheckpointState, type LoadedCheckpoint, checkSameModel, saveCheckpoint } from '../checkpoint/checkpoint.js';
+import { describeFileError } from '../checkpoint/atomicWrite.js';
 import { CliError } from '../cliError.js';
 import { type Progress, createProgress } from './progress.js';
 import type { TrainingTask } from './task.js';
@@ -110,6 +111,7 @@ export async function train(task: TrainingTask, settings: TrainerSettings, start
   let lastMetric: number | null = null;
   const everySteps = settings.evalEverySteps;
   let nextEval = everySteps === undefined && settings.evalEverySeconds > 0 ? (Math.floor(trainSeconds / settings.evalEverySeconds) + 1) * settings.evalEverySeconds : Infinity;
+  const checkpoint = () => saveCheckpoint(settings.outDirectory, { weights: task.model.stateDict(), model: task.plainWeights ? undefined : task.model, io: task.io, kinds: task.kinds, optimizer: settings.optimizer.stateDict(), data: task.getDataState(), state: stateOf(task, settings, step, trainSeconds, lastMetric) }, settings.keep);
   const evaluate = (final: boolean) => {
     if (settings.evaluate === false) return;
     lastMetric = task.evaluate(final);
@@ -117,16 +119,22 @@ export async function train(task: TrainingTask, settings: TrainerSettings, start
     const details = task.details?.();
     if (settings.logJson) {
       try {
-        appendFileSync(settings.logJson, `${JSON.stringify({ train_s: round(trainSeconds), step, metric: task.metric.name, value: lastMetric, ...(details ? { details } : {}) })}\n`);
+        appendLine(settings.logJson, JSON.stringify({ train_s: round(trainSeconds), step, metric: task.metric.name, value: lastMetric, ...(details ? { details } : {}) }));
       } catch (error) {
-        throw new CliError(`recurrent train: cannot append to --log-json ${settings.logJson} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+        // the training so far is kept: a checkpoint (on its own disk) before stopping
+        let saved: string;
+        try {
+          saved = `checkpoint saved to ${checkpoint()}`;
+        } catch (failure) {
+          saved = `no checkpoint saved either (${(failure as Error).message})`;
+        }
+        throw new CliError(`recurrent train: cannot append to --log-json ${settings.logJson} (${describeFileError(error) ?? (error as Error).message}); ${saved}`);
       }
     }
     log(`step ${step} · ${round(trainSeconds)} s · ${task.metric.name} ${lastMetric.toFixed(4)}`);
     if (details) log(Object.entries(details).map(([name, value]) => `${name} ${value.toFixed(4)}`).join(' · '));
     settings.onEvaluation?.(log);
   };
-  const checkpoint = () => saveCheckpoint(settings.outDirectory, { weights: task.model.stateDict(), model: task.plainWeights ? undefined : task.model, io: task.io, kinds: task.kinds, optimizer: settings.optimizer.stateDict(), data: task.getDataState(), state: stateOf(task, settings, step, trainSeconds, lastMetric) }, settings.keep);
   const done = () => (settings.budgetSeconds !== undefined && trainSeconds >= settings.budgetSeconds) || (settings.maxSteps !== undefined && step >= settings.maxSteps);
   let lastCheckpoint = '';
   task.model.train();
@@ -182,6 +190,25 @@ function stateOf(task: TrainingTask, settings: TrainerSettings, step: number, tr
     trainSeconds,
     extra: { metric: task.metric.name, value: lastMetric },
   };
+}
+
+/** Appends one line to a file; a write that fails part-way (a full disk) is cut back, so the file keeps whole lines only. */
+function appendLine(path: string, line: string): void {
+  const descriptor = openSync(path, 'a');
+  const size = fstatSync(descriptor).size;
+  try {
+    const bytes = new TextEncoder().encode(`${line}\n`);
+    for (let written = 0; written < bytes.length;) written += writeSync(descriptor, bytes, written, bytes.length - written);
+  } catch (error) {
+    try {
+      ftruncateSync(descriptor, size);
+    } catch {
+      // the error that matters is the write's
+    }
+    throw error;
+  } finally {
+    closeSync(descriptor);
+  }
 }
 
 function round(seconds: number): number {

@@ -2,9 +2,19 @@ import type { Tensor } from '@recurrent/tensor';
 import { describeValue, fail, formatShape, isTensor } from '@recurrent/tensor';
 import { type Variable, valueOf } from '@recurrent/autograd';
 
-/** Checks that a step's input is `[batch, width]` and returns the batch size. */
-export function checkInput(cell: string, x: Tensor, width: number): number {
+const maxElements = 2 ** 31 - 1;
+
+/** Checks a batch size for zero states: an integer ≥ 1 whose states fit in a typed array. */
+export function checkBatch(cell: string, batch: unknown, widths: readonly number[]): asserts batch is number {
+  if (typeof batch !== 'number' || !Number.isSafeInteger(batch) || batch < 1) fail(cell, 'a batch size (an integer ≥ 1)', describeValue(batch));
+  for (const width of widths) if (batch * width > maxElements) fail(cell, `states of at most ${maxElements} elements`, `[${batch}, ${width}]`);
+}
+
+/** Checks that a step's input is a tensor `[batch, width]` (batch ≥ 1) and returns the batch size. */
+export function checkInput(cell: string, x: unknown, width: number): number {
+  if (!isTensor(x)) fail(cell, `input to be a tensor [batch, ${width}]`, describeValue(x));
   if (x.rank !== 2 || x.shape[1] !== width) fail(cell, `input [batch, ${width}]`, formatShape(x.shape));
+  if (x.shape[0] < 1) fail(cell, `input [batch, ${width}] with batch ≥ 1`, formatShape(x.shape));
   if (x.dtype === 'int32') fail(cell, 'a float input', x.dtype);
   return x.shape[0];
 }

@@ -1,6 +1,7 @@
 import { type Backend, type DType, type Tensor, Generator, zeros } from '@recurrent/tensor';
 import type { Parameter } from '@recurrent/autograd';
 import { uniformParameter } from '../init.js';
+import { checkBatch } from './checks.js';
 
 /** The initialisation options the Jordan, Clockwork and SCRN cells share. */
 export interface DrawOptions {
@@ -29,7 +30,8 @@ export function drawParameters(options: DrawOptions, hiddenSize: number, owner: 
   return { draw, bias: options.bias ?? true, generator, dtype };
 }
 
-/** Zeros `[batch, size]` for every state width, of `like`'s dtype and backend. */
-export function zeroStates(like: Tensor, batch: number, sizes: readonly number[]): Tensor[] {
+/** Zeros `[batch, size]` for every state width, of `like`'s dtype and backend (a bad batch size named by `owner`). */
+export function zeroStates(like: Tensor, batch: number, sizes: readonly number[], owner: string): Tensor[] {
+  checkBatch(owner, batch, sizes);
   return sizes.map((size) => zeros([batch, size], { dtype: like.dtype, backend: like.backend }));
 }

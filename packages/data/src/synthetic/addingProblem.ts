@@ -1,4 +1,4 @@
-import { Generator, type Tensor, tensor } from '@recurrent/tensor';
+import { Generator, type Tensor, tensor, checkOptions, option } from '@recurrent/tensor';
 
 /**
  * Options of {@link addingProblem}.
@@ -29,9 +29,11 @@ export interface AddingProblemOptions {
  * inputs.shape; // [100, 32, 2]
  */
 export function addingProblem(options: AddingProblemOptions): { inputs: Tensor; targets: Tensor } {
+  checkOptions('addingProblem', options, { batchSize: option.integer({ min: 1 }), sequenceLength: option.integer({ min: 2 }), generator: option.shaped('a Generator or a seed', (v) => v instanceof Generator || (typeof v === 'number' && Number.isSafeInteger(v))), batchFirst: option.boolean }, ['batchSize', 'sequenceLength']);
   const { batchSize, sequenceLength: length, batchFirst = false } = options;
   if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`addingProblem: expected a positive integer batchSize, got ${batchSize}`);
   if (!Number.isInteger(length) || length < 2) throw new Error(`addingProblem: expected an integer sequenceLength ≥ 2, got ${length}`);
+  if (length * batchSize * 2 > 2 ** 31 - 1) throw new Error(`addingProblem: expected at most ${2 ** 31 - 1} input values, got batchSize ${batchSize} × sequenceLength ${length} × 2`);
   const rng = options.generator instanceof Generator ? options.generator : new Generator(options.generator ?? 0);
   const inputs = new Float32Array(length * batchSize * 2);
   const targets = new Float32Array(batchSize);

@@ -1,4 +1,4 @@
-import { Generator, type Tensor, tensor } from '@recurrent/tensor';
+import { Generator, type Tensor, tensor, checkOptions, option } from '@recurrent/tensor';
 
 /**
  * Options of {@link copyTask}.
@@ -33,12 +33,17 @@ export interface CopyTaskOptions {
  * inputs.shape; // [70, 16]
  */
 export function copyTask(options: CopyTaskOptions): { inputs: Tensor; targets: Tensor; numClasses: number } {
+  checkOptions('copyTask', options, {
+    batchSize: option.integer({ min: 1 }), sequenceLength: option.integer({ min: 1 }), delay: option.integer({ min: 1 }), numSymbols: option.integer({ min: 1 }),
+    generator: option.shaped('a Generator or a seed', (v) => v instanceof Generator || (typeof v === 'number' && Number.isSafeInteger(v))), batchFirst: option.boolean,
+  }, ['batchSize', 'delay']);
   const { batchSize, sequenceLength = 10, delay, numSymbols = 8, batchFirst = false } = options;
   for (const [name, value] of [['batchSize', batchSize], ['sequenceLength', sequenceLength], ['delay', delay], ['numSymbols', numSymbols]] as const) {
     if (!Number.isInteger(value) || value <= 0) throw new Error(`copyTask: expected a positive integer ${name}, got ${value}`);
   }
   const rng = options.generator instanceof Generator ? options.generator : new Generator(options.generator ?? 0);
   const total = delay + 2 * sequenceLength;
+  if (total * batchSize > 2 ** 31 - 1) throw new Error(`copyTask: expected at most ${2 ** 31 - 1} input values, got batchSize ${batchSize} × (delay + 2 · sequenceLength) ${total}`);
   const inputs = new Int32Array(total * batchSize);
   const targets = new Int32Array(total * batchSize);
   const at = (t: number, b: number) => (batchFirst ? b * total + t : t * batchSize + b);

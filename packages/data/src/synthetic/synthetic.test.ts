@@ -27,7 +27,7 @@ describe('addingProblem', () => {
     const again = addingProblem({ batchSize: 8, sequenceLength: 30, generator: 5, batchFirst: true });
     expect(again.targets.data).toEqual(targets.data);
     expect(again.inputs.shape).toEqual([8, 30, 2]);
-    expect(() => addingProblem({ batchSize: 1, sequenceLength: 1 })).toThrow('addingProblem: expected an integer sequenceLength ≥ 2, got 1');
+    expect(() => addingProblem({ batchSize: 1, sequenceLength: 1 })).toThrow('addingProblem: expected sequenceLength to be an integer ≥ 2, got number 1');
   });
 });
 

@@ -3,3 +3,4 @@ export {
 } from './defineConformanceSuite.js';
 export type { ConformanceCase } from './conformanceCase.js';
 export { CaseContext, specialValues } from './context.js';
+export { BadInputs, describeCall } from './badInputs.js';
