@@ -16,15 +16,14 @@ import { ShuffledBatches } from './tasks/shuffledBatches.js';
 import { checkMemory } from './training/memoryEstimate.js';
 import { createOptimizer } from './training/optimizers.js';
 import { restore } from './training/trainer.js';
+import { writeSineSeries } from './testing/sineSeries.js';
 
 // Regression tests for issue 20 ("nothing lost, nothing silent"), one per defect found.
 let folder = '';
 let csv = '';
 beforeAll(() => {
   folder = mkdtempSync(join(tmpdir(), 'recurrent-bad-input-'));
-  csv = join(folder, 'series.csv');
-  const rows = Array.from({ length: 140 }, (_, t) => `${t},${(Math.sin(t / 5) * 3 + 10).toFixed(4)}`);
-  writeFileSync(csv, `t,level\n${rows.join('\n')}\n`);
+  csv = writeSineSeries(folder, 140);
 });
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 

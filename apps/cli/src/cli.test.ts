@@ -1,10 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listCheckpoints } from './checkpoint/checkpoint.js';
+import { writeSineSeries } from './testing/sineSeries.js';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'recurrent.mjs');
 let folder = '';
@@ -26,9 +27,7 @@ function expectOneLine(result: { code: number | null; stderr: string }, code: nu
 
 beforeAll(() => {
   folder = mkdtempSync(join(tmpdir(), 'recurrent-cli-'));
-  csv = join(folder, 'series.csv');
-  const rows = Array.from({ length: 160 }, (_, t) => `${t},${(Math.sin(t / 5) * 3 + 10).toFixed(4)}`);
-  writeFileSync(csv, `t,level\n${rows.join('\n')}\n`);
+  csv = writeSineSeries(folder, 160);
 });
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 

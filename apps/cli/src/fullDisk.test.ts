@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listCheckpoints, loadCheckpoint } from './checkpoint/checkpoint.js';
+import { writeSineSeries } from './testing/sineSeries.js';
 
 // A disk that really fills (issue 20: "ENOSPC names no path", temporaries left after a full disk).
 // Each case runs the command in a private mount namespace holding a 64 KiB tmpfs: as root
@@ -78,9 +79,7 @@ const small = '--csv "$CSV" --target level --hidden-size 4 --bptt 8 --batch 16 -
 
 beforeAll(() => {
   folder = mkdtempSync(join(tmpdir(), 'recurrent-full-disk-'));
-  csv = join(folder, 'series.csv');
-  const rows = Array.from({ length: 140 }, (_, t) => `${t},${(Math.sin(t / 5) * 3 + 10).toFixed(4)}`);
-  writeFileSync(csv, `t,level\n${rows.join('\n')}\n`);
+  csv = writeSineSeries(folder, 140);
   const probe = join(folder, 'probe');
   mkdirSync(probe);
   namespace = findNamespace(probe);

@@ -1,11 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listCheckpoints } from './checkpoint/checkpoint.js';
 import { processAlive } from './run/runLock.js';
+import { writeSineSeries } from './testing/sineSeries.js';
 
 // The launcher end to end (issue 20): kill -9 leaves no trainer, --help everywhere, one-line errors.
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'recurrent.mjs');
@@ -13,9 +14,7 @@ let folder = '';
 let csv = '';
 beforeAll(() => {
   folder = mkdtempSync(join(tmpdir(), 'recurrent-launcher-'));
-  csv = join(folder, 'series.csv');
-  const rows = Array.from({ length: 160 }, (_, t) => `${t},${(Math.sin(t / 5) * 3 + 10).toFixed(4)}`);
-  writeFileSync(csv, `t,level\n${rows.join('\n')}\n`);
+  csv = writeSineSeries(folder, 160);
 });
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium } from 'playwright-core';
@@ -16,6 +16,7 @@ import { listCheckpoints } from '../checkpoint/checkpoint.js';
 import { autoencoderExtraSteps, nameBatch } from '../tasks/autoencoder.js';
 import { editDistance } from '../tasks/g2p.js';
 import { extraSteps, letterBatch } from '../tasks/g2pAttention.js';
+import { writeSineSeries } from '../testing/sineSeries.js';
 
 /** Largest |a − b| over two lists of rows. */
 function largestDifference(rows: ArrayLike<number>[], flat: ArrayLike<number>, width: number): number {
@@ -222,8 +223,7 @@ describe('recurrent export --format bundle', () => {
   }, 240_000);
 
   it('a forecaster bundle predicts what the library predicts (1e-5)', async () => {
-    const csv = join(folder, 'series.csv');
-    writeFileSync(csv, `t,level\n${Array.from({ length: 160 }, (_, t) => `${t},${(Math.sin(t / 5) * 3 + 10).toFixed(4)}`).join('\n')}\n`);
+    const csv = writeSineSeries(folder, 160);
     const run = join(folder, 'forecast');
     recurrent('train', 'forecast', '--csv', csv, '--target', 'level', '--hidden-size', '8', '--bptt', '8', '--batch', '16', '--epochs', '2', '--no-progress', '--out', run);
     recurrent('export', run, '--format', 'bundle', '--output', join(folder, 'forecast.js'));

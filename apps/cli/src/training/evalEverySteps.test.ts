@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTraining } from '../commands/train.js';
 import { listCheckpoints } from '../checkpoint/checkpoint.js';
 import { parseTrainOptions, resolveTrainOptions } from '../options.js';
+import { writeSineSeries } from '../testing/sineSeries.js';
 
 // `--eval-every-steps N`: evaluations at fixed steps, so a learning curve does not depend on the
 // machine's speed (the `names` regularisation experiment in apps/cli/README.md uses it)
@@ -12,9 +13,7 @@ let folder = '';
 let csv = '';
 beforeAll(() => {
   folder = mkdtempSync(join(tmpdir(), 'recurrent-eval-steps-'));
-  csv = join(folder, 'series.csv');
-  const rows = Array.from({ length: 140 }, (_, t) => `${t},${(Math.sin(t / 5) * 3 + 10).toFixed(4)}`);
-  writeFileSync(csv, `t,level\n${rows.join('\n')}\n`);
+  csv = writeSineSeries(folder, 140);
 });
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
