@@ -37,6 +37,7 @@ export {
 export { TokenModel, SequenceModel, type TokenModelModules, type SequenceModelModules, type FusedRecurrentLayer, type CarriedState } from './tokenModel.js';
 export { PooledClassifier, type PooledClassifierOptions } from './pooledClassifier.js';
 export type { Json, JsonObject, ShapeMap, ModuleDescription, ModuleKind, BuildContext } from './model/moduleKind.js';
+export { prefixedShapes } from './model/moduleKind.js';
 export { builtInKinds } from './model/builtInKinds.js';
 export { describeModule } from './model/moduleDescription.js';
 export { ModelFileError, type ModelFileErrorCode } from './model/modelFileError.js';

@@ -1,6 +1,6 @@
 import { Module, type Variable, add, backward, concat, expand, l1Loss, narrow, noGrad, reshape, tanh } from '@recurrent/autograd';
 import { type BirthsSplits, type UsBirths, birthsSplits, loadUsBirths } from '@recurrent/data';
-import { Embedding, type GRU, type LSTM, Linear, type ModuleKind, type RNN } from '@recurrent/layers';
+import { Embedding, type GRU, type LSTM, Linear, type ModuleKind, type RNN, prefixedShapes } from '@recurrent/layers';
 import { type Backend, Generator, fromData } from '@recurrent/tensor';
 import { CliError } from '../cliError.js';
 import type { TrainingTask } from '../training/task.js';
@@ -129,15 +129,7 @@ export const birthsModelKind: ModuleKind = {
   describe: (module) => ({ options: {}, children: Object.fromEntries(birthsParts.map((name) => [name, (module as BirthsModel)[name]])) }),
   childNames: () => birthsParts,
   build: (_options, children) => new BirthsModel(children as unknown as BirthsModelParts),
-  parameterShapes(_options, children) {
-    const out: Record<string, number[]> = {};
-    for (const name of birthsParts) {
-      const shapes = children[name];
-      if (shapes === null || shapes === undefined) return null;
-      for (const [key, shape] of Object.entries(shapes)) out[`${name}.${key}`] = shape;
-    }
-    return out;
-  },
+  parameterShapes: (_options, children) => prefixedShapes(children, birthsParts),
 };
 
 /** The model's inputs for a set of origins. */

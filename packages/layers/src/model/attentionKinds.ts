@@ -8,7 +8,7 @@ import type { Embedding } from '../embedding.js';
 import type { GRU } from '../gru.js';
 import type { Linear } from '../linear.js';
 import type { LSTM } from '../lstm.js';
-import type { ModuleKind, ShapeMap } from './moduleKind.js';
+import { type ModuleKind, type ShapeMap, prefixedShapes } from './moduleKind.js';
 
 const size = option.integer({ min: 1 });
 const parts = ['sourceEmbedding', 'encoder', 'bridge', 'targetEmbedding', 'decoder', 'attention', 'combine', 'projection'] as const;
@@ -48,15 +48,7 @@ const attentionEncoderDecoderKind: ModuleKind = {
     combine: children.combine as Linear, projection: children.projection as Linear,
     inputFeeding: options.inputFeeding as boolean | undefined, bos: options.bos as number, eos: options.eos as number,
   }),
-  parameterShapes(_options, children) {
-    const out: ShapeMap = {};
-    for (const name of parts) {
-      const shapes = children[name];
-      if (shapes === null || shapes === undefined) return null;
-      for (const [key, shape] of Object.entries(shapes)) out[`${name}.${key}`] = shape;
-    }
-    return out;
-  },
+  parameterShapes: (_options, children) => prefixedShapes(children, parts),
 };
 
 /** The kinds of `Attention` and `AttentionEncoderDecoder`. */

@@ -13,7 +13,7 @@ import { RNN } from '../rnn.js';
 import { EncoderDecoder } from '../seq2seq.js';
 import { Stacked } from '../stacked.js';
 import { type FusedRecurrentLayer, SequenceModel, TokenModel } from '../tokenModel.js';
-import type { JsonObject, ModuleKind, ShapeMap } from './moduleKind.js';
+import { type JsonObject, type ModuleKind, type ShapeMap, prefixedShapes } from './moduleKind.js';
 import { attentionKinds } from './attentionKinds.js';
 import { extraRecurrentKinds } from './extraRecurrentKinds.js';
 import { classifierKinds } from './classifierKinds.js';
@@ -28,18 +28,6 @@ const flag = option.boolean;
 const json = (config: object): JsonObject => JSON.parse(JSON.stringify(config)) as JsonObject;
 const int = (options: JsonObject, name: string, fallback = 0) => (options[name] ?? fallback) as number;
 const bool = (options: JsonObject, name: string, fallback: boolean) => (options[name] ?? fallback) as boolean;
-
-/** Children's shapes under `name.` (the state-dict prefix of a registered submodule), or null when one is unknown. */
-function prefixed(children: Record<string, ShapeMap | null>, names: readonly string[]): ShapeMap | null {
-  const out: ShapeMap = {};
-  for (const name of names) {
-    const shapes = children[name];
-    if (shapes === null) return null;
-    if (shapes === undefined) continue;
-    for (const [key, shape] of Object.entries(shapes)) out[`${name}.${key}`] = shape;
-  }
-  return out;
-}
 
 function leaf<M extends Module>(kind: string, type: abstract new (...args: never[]) => M, schema: OptionsSchema, required: string[], parts: {
   describe(module: M): JsonObject;
@@ -214,7 +202,7 @@ const stackedKind: ModuleKind = {
     Array.from({ length: options.layers as number }, (_, k) => children[String(k)] as unknown as ConstructorParameters<typeof Stacked>[0][number]),
     { batchFirst: options.batchFirst as boolean | undefined, dropout: options.dropout as number | undefined },
   ),
-  parameterShapes: (options, children) => prefixed(children, Array.from({ length: options.layers as number }, (_, k) => String(k))),
+  parameterShapes: (options, children) => prefixedShapes(children, Array.from({ length: options.layers as number }, (_, k) => String(k))),
 };
 
 const bidirectionalKind: ModuleKind = {
@@ -229,7 +217,7 @@ const bidirectionalKind: ModuleKind = {
     children.forward as unknown as ConstructorParameters<typeof Bidirectional>[0], children.reverse as unknown as ConstructorParameters<typeof Bidirectional>[1],
     { merge: options.merge as 'concat' | undefined, batchFirst: options.batchFirst as boolean | undefined },
   ),
-  parameterShapes: (_options, children) => prefixed(children, ['forward', 'reverse']),
+  parameterShapes: (_options, children) => prefixedShapes(children, ['forward', 'reverse']),
 };
 
 const encoderDecoderKind: ModuleKind = {
@@ -254,7 +242,7 @@ const encoderDecoderKind: ModuleKind = {
     projection: children.projection as Linear,
     bos: options.bos as number, eos: options.eos as number,
   }),
-  parameterShapes: (_options, children) => prefixed(children, ['sourceEmbedding', 'encoder', 'targetEmbedding', 'decoder', 'projection']),
+  parameterShapes: (_options, children) => prefixedShapes(children, ['sourceEmbedding', 'encoder', 'targetEmbedding', 'decoder', 'projection']),
 };
 
 const tokenModelKind: ModuleKind = {
@@ -266,7 +254,7 @@ const tokenModelKind: ModuleKind = {
   },
   childNames: () => ['embedding', 'rnn', 'linear'],
   build: (_options, children) => new TokenModel({ embedding: children.embedding as Embedding, rnn: children.rnn as FusedRecurrentLayer, linear: children.linear as Linear }),
-  parameterShapes: (_options, children) => prefixed(children, ['embedding', 'rnn', 'linear']),
+  parameterShapes: (_options, children) => prefixedShapes(children, ['embedding', 'rnn', 'linear']),
 };
 
 const sequenceModelKind: ModuleKind = {
@@ -278,7 +266,7 @@ const sequenceModelKind: ModuleKind = {
   },
   childNames: () => ['rnn', 'linear'],
   build: (_options, children) => new SequenceModel({ rnn: children.rnn as FusedRecurrentLayer, linear: children.linear as Linear }),
-  parameterShapes: (_options, children) => prefixed(children, ['rnn', 'linear']),
+  parameterShapes: (_options, children) => prefixedShapes(children, ['rnn', 'linear']),
 };
 
 /**

@@ -5,7 +5,7 @@ import type { Embedding } from '../embedding.js';
 import type { Linear } from '../linear.js';
 import { PooledClassifier } from '../pooledClassifier.js';
 import type { FusedRecurrentLayer } from '../tokenModel.js';
-import type { ModuleKind, ShapeMap } from './moduleKind.js';
+import { type ModuleKind, prefixedShapes } from './moduleKind.js';
 
 const parts = ['embedding', 'rnn', 'linear'] as const;
 
@@ -21,15 +21,7 @@ const pooledClassifierKind: ModuleKind = {
   build: (options, children) => new PooledClassifier({
     embedding: children.embedding as Embedding, rnn: children.rnn as FusedRecurrentLayer, linear: children.linear as Linear, dropout: options.dropout as number | undefined,
   }),
-  parameterShapes: (_options, children) => {
-    const out: ShapeMap = {};
-    for (const name of parts) {
-      const shapes = children[name];
-      if (shapes === null) return null;
-      for (const [key, shape] of Object.entries(shapes ?? {})) out[`${name}.${key}`] = shape;
-    }
-    return out;
-  },
+  parameterShapes: (_options, children) => prefixedShapes(children, parts),
 };
 
 /** The kind of `PooledClassifier`. */

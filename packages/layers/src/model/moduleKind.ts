@@ -67,3 +67,23 @@ export interface ModuleKind {
    */
   parameterShapes?(options: JsonObject, children: Record<string, ShapeMap | null>, limit: number): ShapeMap | null;
 }
+
+/**
+ * The parameter shapes of a composition: each child's shapes under `name.` (the state-dict prefix of
+ * a registered submodule), or null when one child's are unknown before building. For a kind's
+ * `parameterShapes`.
+ *
+ * @example
+ * prefixedShapes({ rnn: { weight_ih_l0: [8, 3] }, linear: { weight: [5, 2] } }, ['rnn', 'linear']);
+ * // { 'rnn.weight_ih_l0': [8, 3], 'linear.weight': [5, 2] }
+ */
+export function prefixedShapes(children: Record<string, ShapeMap | null>, names: readonly string[]): ShapeMap | null {
+  const out: ShapeMap = {};
+  for (const name of names) {
+    const shapes = children[name];
+    if (shapes === null) return null;
+    if (shapes === undefined) continue;
+    for (const [key, shape] of Object.entries(shapes)) out[`${name}.${key}`] = shape;
+  }
+  return out;
+}
