@@ -37,8 +37,8 @@ for (const row of rows) console.log(row);
 // The LSTM layer of @recurrent/layers on this backend: it reaches the same fused kernels through
 // `kernels.recurrent`; what one inference forward costs on the device, per time step and per
 // sequence (plain, projected to H/2, and with peepholes: all three stay on the device): the whole
-// forward (the batch-first layer's two transposes are device copies, each an upload and a
-// download of its own) and, apart, the fused recurrence it runs.
+// forward (the batch-first layer's two transposes are strided copies on the host, where the
+// storage is) and, apart, the fused recurrence it runs.
 console.log('\nthe LSTM layer of @recurrent/layers (batch-first, one layer), inference forward on this backend\n');
 console.log('| layer | shape | ms/forward | launches/forward | launches/time step | uploads/sequence | downloads/sequence | recurrence: launches/time step, uploads, downloads | recurrent fallbacks |');
 console.log('|---|---|---|---|---|---|---|---|---|');

@@ -1,6 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadVectors, localVectorsDir, vectorsRoot } from '@recurrent/test-vectors';
 import { runCase } from '../../layers/test/parity/layer.js';
+import { noGrad } from '../../autograd/src/index.js';
+import { LSTM } from '../../layers/src/index.js';
+import { Generator, uniform } from '@recurrent/tensor';
 import { createGpujsBackend } from './index.js';
 
 // The fused LSTM / GRU / RNN layers of @recurrent/layers on this backend: they reach its device
@@ -28,3 +31,37 @@ for (const { file, root } of files) {
     });
   });
 }
+
+describe('what one LSTM layer forward moves between host and device', () => {
+  // The recurrence uploads its input, weights and states once and downloads its results once; the
+  // batch-first transposes and the stacking of the final states are host copies (the storage is
+  // on the host), so the whole forward moves no more than the fused recurrence itself. (A
+  // bidirectional layer's join of its two directions on the feature axis is still a device
+  // scatterAdd: one more upload set and download per layer.)
+  it.each([
+    ['batch-first', { batchFirst: true }],
+    ['projected, time-major', { projSize: 3 }],
+    ['two layers', { numLayers: 2 }],
+  ] as const)('%s: uploads and downloads are the recurrence runs\' own', (_name, options) => {
+    const lstm = new LSTM({ inputSize: 4, hiddenSize: 6, backend, generator: new Generator(1), ...options });
+    const x = uniform([5, 2, 4], -1, 1, new Generator(2), { backend });
+    const recurrence = backend.kernels.recurrent!;
+    const runs: { uploads: number; downloads: number }[] = [];
+    const forward = recurrence.forward;
+    recurrence.forward = (args) => {
+      const result = forward(args);
+      runs.push({ ...backend.recurrent.lastCost });
+      return result;
+    };
+    try {
+      const before = { ...backend.device };
+      noGrad(() => lstm.forward(x));
+      expect(runs.length).toBe('numLayers' in options ? options.numLayers : 1);
+      expect(backend.device.downloads - before.downloads).toBe(runs.reduce((n, run) => n + run.downloads, 0));
+      expect(backend.device.uploads - before.uploads).toBe(runs.reduce((n, run) => n + run.uploads, 0));
+      expect(runs.every((run) => run.downloads === 1)).toBe(true);
+    } finally {
+      recurrence.forward = forward;
+    }
+  });
+});

@@ -5,7 +5,7 @@ import {
 } from '@recurrent/tensor';
 import type { CompiledKernel, Device } from './device.js';
 import {
-  affineKernel, binaryKernel, copyKernel, gatherKernel, gemmKernel, reduceKernel, scatterAddKernel, softmaxKernel, unaryKernel,
+  affineKernel, binaryKernel, gatherKernel, gemmKernel, reduceKernel, scatterAddKernel, softmaxKernel, unaryKernel,
 } from './kernelSources.js';
 
 /** Name of a kernel of the tensor kernel table. */
@@ -14,9 +14,14 @@ export type KernelName = Exclude<keyof KernelTable, 'recurrent'>;
 /** The highest rank the gpu.js `binary` kernel reads through strides; higher ranks fall back. */
 export const maxBinaryRank = 6;
 
-const gpuKernelNames = ['unary', 'affine', 'binary', 'copy', 'gather', 'scatterAdd', 'gemm', 'reduce', 'softmax'] as const;
+const gpuKernelNames = ['unary', 'affine', 'binary', 'gather', 'scatterAdd', 'gemm', 'reduce', 'softmax'] as const;
 
-/** Kernels this backend runs on gpu.js (float32 data); every other kernel runs on the CPU. */
+/**
+ * Kernels this backend runs on gpu.js (float32 data); every other kernel runs on the CPU. `copy`
+ * (transposes, slices, contiguous views) is not among them: a tensor's storage is a host array,
+ * so a device copy would upload the data, launch, and download the same bytes again, one pass over
+ * memory made three; the CPU's strided copy is that one pass.
+ */
 export const gpujsKernelNames: readonly KernelName[] = gpuKernelNames;
 
 type GpuKernelName = (typeof gpuKernelNames)[number];
@@ -28,7 +33,6 @@ const argumentTypes: Record<GpuKernelName, Record<string, string>> = {
     code: 'Float', a: 'Array', aOffset: 'Float', aStrides: 'Array', b: 'Array', bOffset: 'Float',
     bStrides: 'Array', shape: 'Array',
   },
-  copy: { x: 'Array', offset: 'Float', strides: 'Array', shape: 'Array' },
   gather: { x: 'Array', indices: 'Array', count: 'Float', length: 'Float', inner: 'Float' },
   scatterAdd: { source: 'Array', target: 'Array', indices: 'Array', count: 'Float', length: 'Float', inner: 'Float' },
   gemm: {
@@ -43,7 +47,6 @@ const sources: Record<GpuKernelName, (...args: never[]) => number> = {
   unary: unaryKernel as never,
   affine: affineKernel as never,
   binary: binaryKernel as never,
-  copy: copyKernel as never,
   gather: gatherKernel as never,
   scatterAdd: scatterAddKernel as never,
   gemm: gemmKernel as never,
@@ -104,11 +107,6 @@ export function createGpujsKernels(device: Device, fallbacks: Map<string, number
         padded(shape, 1),
       ];
       out.set(device.read(kernel('binary'), out.length, args));
-    },
-    copy(source: Strided, out: DataArray, shape: readonly number[]): void {
-      if (out.length === 0) return;
-      if (!allFloat32(out, source.data) || shape.length > maxBinaryRank) return (fallback('copy'), cpuKernels.copy(source, out, shape));
-      out.set(device.read(kernel('copy'), out.length, [source.data, source.offset, padded(source.strides, 0), padded(shape, 1)]));
     },
     gather(x: DataArray, layout: AxisLayout, indices: Int32Array, out: DataArray): void {
       if (out.length === 0) return;

@@ -154,19 +154,6 @@ export function binaryKernel(
   return binaryOf(code, a[ia], b[ib]);
 }
 
-/** `out[index] = x[offset + Σ index_axis·strides_axis]`: a strided view copied out, over a shape padded to rank 6. */
-export function copyKernel(this: KernelThis, x: number[], offset: number, strides: number[], shape: number[]): number {
-  let rest = this.thread.x;
-  let source = offset;
-  for (let axis = 5; axis >= 0; axis--) {
-    const size = shape[axis];
-    const quotient = Math.floor((rest + 0.5) / size);
-    source += (rest - quotient * size) * strides[axis];
-    rest = quotient;
-  }
-  return x[source];
-}
-
 /** Rows of the middle axis: `out[o, j, i] = x[o, indices[j], i]` (`count` indices, `x`'s middle axis `length` long). */
 export function gatherKernel(this: KernelThis, x: number[], indices: number[], count: number, length: number, inner: number): number {
   const row = Math.floor((this.thread.x + 0.5) / inner);

@@ -22,6 +22,15 @@ describe('concat and stack', () => {
     }
   });
 
+  it('concat after leading axes of size 1 (each part one run of the storage) matches Array.concat', () => {
+    for (const axis of [1, 2]) {
+      const parts = [2, 1, 3].map((size) => randn([1, 1, 4].map((d, j) => (j === axis ? size : j < axis ? 1 : d)), g));
+      expect(concat(parts, axis).toArray()).toEqual(nestedConcat(parts.map((p) => p.toArray()), axis));
+    }
+    const mixed = concat([tensor([[1, 2]], { dtype: 'int32' }), tensor([[0.5]])], 1);
+    expect([mixed.dtype, mixed.toArray()]).toEqual(['float32', [[1, 2, 0.5]]]);
+  });
+
   it('keeps −0, NaN and infinities, allows empty parts and promotes dtypes', () => {
     const y = concat([tensor([-0, NaN]), zeros([0]), tensor([-Infinity])]);
     expect(Object.is(y.data[0], -0)).toBe(true);

@@ -1,5 +1,5 @@
 import { promoteTypes } from '../dtype.js';
-import { fail, formatShape, normalizeAxis } from '../shape.js';
+import { fail, formatShape, normalizeAxis, stridesOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkInteger, checkTensor, describe } from '../internal/check.js';
 import { cast } from './cast.js';
@@ -35,10 +35,22 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   const shape = [...first.shape];
   shape[resolved] = total;
   const out = empty(shape, { dtype, backend: first.backend });
+  const layout = axisLayout(shape, resolved);
+  if (layout.outer === 1) {
+    // Each input fills one run of the storage (joining on the first axis, or after axes of size
+    // 1, as the final states of stacked layers): the copy kernel writes that run in place.
+    let offset = 0;
+    for (const t of tensors) {
+      const source = t.dtype === dtype ? t : cast(t, dtype);
+      const run = out.data.subarray(offset, offset + source.size);
+      if (run.length > 0) first.backend.kernels.copy({ data: source.data, offset: 0, strides: stridesOf(source.shape) }, run, source.shape);
+      offset += source.size;
+    }
+    return out;
+  }
   // Each input is added into its rows of a buffer of −0, and −0 + v = v for every v (±0, NaN and
   // ±∞ included), so the scatterAdd kernel places the values exactly.
   if (dtype !== 'int32') out.data.fill(-0);
-  const layout = axisLayout(shape, resolved);
   let start = 0;
   for (const t of tensors) {
     const length = t.shape[resolved];
