@@ -62,8 +62,11 @@ export interface CalendarForecasterInput {
  *   hidden: new Linear({ inFeatures: 16 + 4 + 8 + 4 + 3, outFeatures: 64 }),
  *   output: new Linear({ inFeatures: 64, outFeatures: 1 }),
  * });
- * const input = dailyCalendarInputs(series, [series.values.length - 1], { normalization: { mean: 0, std: 11000 }, window: 56, horizon: 28 });
- * model.forward(input).shape; // [28]
+ * // 500 days of counts from 2012-01-01; the calendar runs 28 days past them
+ * const births = Array.from({ length: 500 }, (_, k) => 11000 + 2000 * Math.cos((2 * Math.PI * k) / 7));
+ * const series = { values: births, ...dailyCalendar('2012-01-01', births.length + 28) };
+ * const input = dailyCalendarInputs(series, [499, 480], { normalization: { mean: 0, std: 11000 }, window: 56, horizon: 28 });
+ * model.forward(input).shape; // [56]: 28 days after each of the two origins
  */
 export class CalendarForecaster extends Module {
   readonly rnn: FusedRecurrentLayer;

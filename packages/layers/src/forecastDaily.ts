@@ -33,8 +33,9 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * is in eval mode).
  *
  * @example
- * const { module, io } = await loadModel(withBase('/models/births.safetensors'));
- * const [next] = forecastDaily(module as CalendarForecaster, io, { values: births, start: '2013-01-01' });
+ * // a file written by `recurrent train births`; births: raw daily counts from 2013-01-01, 420 days or more
+ * const { module, io } = await loadModel<CalendarForecaster>('/models/births.safetensors');
+ * const [next] = forecastDaily(module, io, { values: births, start: '2013-01-01' });
  * next.dates[0]; next.values[0]; // the day after the last one, and its forecast
  */
 export function forecastDaily(model: CalendarForecaster, io: ModelIO | null, history: DailyHistory, options: { origins?: readonly number[] } = {}): DailyForecast[] {
