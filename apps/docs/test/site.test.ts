@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CalendarForecaster, dailyCalendar, forecastDaily, loadModel } from '@recurrent/layers';
 
 const docs = resolve(import.meta.dirname, '..');
 const dist = join(docs, '.vitepress/dist');
@@ -214,6 +215,63 @@ describe('the spam demo classifies what the reader types', () => {
     expect(spamLike).toBeGreaterThan(0.5);
     expect(hamLike).toBeLessThan(0.5);
     await (await page.$('.spam'))?.screenshot({ path: join(artifacts, 'spam.png') });
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('the pretrained births forecaster', () => {
+  it('loads the model file with one call and plots its 2014 forecast against the truth and both baselines', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+    await page.goto(`${base}/applications/births.html`, { waitUntil: 'load' });
+    const selector = '.births-pretrained';
+    await page.waitForSelector(`${selector}[data-state="ready"], ${selector}[data-state="error"]`, { timeout: 20_000 });
+    expect(await page.$eval(selector, (el) => el.querySelector('[data-role="error"]')?.textContent ?? '')).toBe('');
+    // the page's own timer: model file and data fetched, 338 origins forecast
+    expect(Number(await page.getAttribute(selector, 'data-seconds'))).toBeLessThan(3);
+    const figure = async (name: string) => Number(await page.getAttribute(selector, `data-${name}`));
+    // the same figures computed here, in Node, from the same files: the baselines from the data, the
+    // model's from the model file through the library
+    const data = JSON.parse(readFileSync(join(docs, 'public/data/births.json'), 'utf8')) as { start: string; births: number[] };
+    const y = data.births;
+    const first = dailyCalendar(data.start, y.length).dates.indexOf('2014-01-01') - 1;
+    const origins = Array.from({ length: y.length - 28 - first }, (_, k) => first + k);
+    const { module, io } = await loadModel<CalendarForecaster>(readFileSync(join(docs, 'public/models/births.safetensors')));
+    const forecasts = forecastDaily(module, io, { values: y, start: data.start }, { origins });
+    const mae = (f: (t: number, h: number, k: number) => number) => {
+      let total = 0;
+      origins.forEach((t, k) => { for (let h = 1; h <= 28; h++) total += Math.abs(f(t, h, k) - y[t + h]); });
+      return total / (origins.length * 28);
+    };
+    const sameWeekday = mae((t, h) => y[t + h - 7 * Math.ceil(h / 7)]), yearEarlier = mae((t, h) => y[t + h - 364]);
+    const model = mae((_t, h, k) => forecasts[k].values[h - 1]);
+    expect(await figure('origins')).toBe(origins.length);
+    expect(await figure('mae-same-weekday')).toBeCloseTo(sameWeekday, 6);
+    expect(await figure('mae-year-earlier')).toBeCloseTo(yearEarlier, 6);
+    expect(await figure('mae')).toBeCloseTo(model, 2);
+    // the pretrained model beats the better baseline
+    expect(model).toBeLessThan(Math.min(sameWeekday, yearEarlier));
+    // both charts drawn (pixels on each canvas), the origin chart following the slider
+    await page.waitForTimeout(300);
+    const inked = (role: string) => page.$eval(`${selector} canvas[data-role="${role}"]`, (canvas) => {
+      const c = canvas as HTMLCanvasElement;
+      const pixels = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let count = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) count++;
+      return count;
+    });
+    expect(await inked('year')).toBeGreaterThan(1000);
+    expect(await inked('origin-chart')).toBeGreaterThan(1000);
+    expect(await page.getAttribute(selector, 'data-origin')).toBe('2014-11-12');
+    await page.$eval(`${selector} [data-role="origin"]`, (input) => {
+      (input as HTMLInputElement).value = '0';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await page.waitForFunction((s) => document.querySelector(s)?.getAttribute('data-origin') === '2013-12-31', selector, { timeout: 5_000 });
+    await (await page.$(selector))?.screenshot({ path: join(artifacts, 'births-pretrained.png') });
     await page.close();
     expect(errors).toEqual([]);
   });

@@ -36,6 +36,11 @@ export {
 } from './attentionEncoderDecoder.js';
 export { TokenModel, SequenceModel, type TokenModelModules, type SequenceModelModules, type FusedRecurrentLayer, type CarriedState } from './tokenModel.js';
 export { PooledClassifier, type PooledClassifierOptions } from './pooledClassifier.js';
+export { CalendarForecaster, type CalendarForecasterOptions, type CalendarForecasterInput } from './calendarForecaster.js';
+export {
+  dailyCalendar, dailyCalendarInputs, dailyCalendarIO, dailyCalendarFeatures, dailyCalendarSizes, type DailySeries, type DailyCalendarOptions,
+} from './dailyCalendarInputs.js';
+export { forecastDaily, type DailyForecast, type DailyHistory } from './forecastDaily.js';
 export type { Json, JsonObject, ShapeMap, ModuleDescription, ModuleKind, BuildContext } from './model/moduleKind.js';
 export { prefixedShapes } from './model/moduleKind.js';
 export { builtInKinds } from './model/builtInKinds.js';

@@ -218,7 +218,7 @@ describe('recurrent export --format bundle', () => {
     recurrent('train', 'births', '--budget', '1', '--hidden-size', '8', '--no-progress', '--out', run);
     const result = spawnSync(process.execPath, [bin, 'export', run, '--format', 'bundle', '--output', join(folder, 'births.js')], { cwd: folder, encoding: 'utf8' });
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/--format bundle runs TokenModel, SequenceModel, EncoderDecoder, AttentionEncoderDecoder models, got a BirthsModel \(births\)/);
+    expect(result.stderr).toMatch(/--format bundle runs TokenModel, SequenceModel, EncoderDecoder, AttentionEncoderDecoder models, got a CalendarForecaster \(births\)/);
     expect(existsSync(join(folder, 'births.js'))).toBe(false);
   }, 240_000);
 

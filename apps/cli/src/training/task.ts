@@ -34,7 +34,7 @@ export interface TrainingTask {
   /** The metric on the validation split, in evaluation mode; must not touch training state.
    * Intermediate evaluations (`final` false) may score a prefix of it to save time. */
   evaluate(final?: boolean): number;
-  /** Kinds of the task's own modules the model file needs beside the library's (births' `BirthsModel`). */
+  /** Kinds of the task's own modules the model file needs beside the library's (none of the built-in tasks needs one). */
   kinds?: readonly ModuleKind[];
   /** Checkpoint the weights as a plain PyTorch state dict, not a model file: for a model that
    * neither the library's kinds nor the cli's `taskKinds` describe (spam's, for now). */

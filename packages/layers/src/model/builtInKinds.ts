@@ -17,6 +17,7 @@ import { type JsonObject, type ModuleKind, type ShapeMap, prefixedShapes } from 
 import { attentionKinds } from './attentionKinds.js';
 import { extraRecurrentKinds } from './extraRecurrentKinds.js';
 import { classifierKinds } from './classifierKinds.js';
+import { forecasterKinds } from './forecasterKinds.js';
 
 const size = option.integer({ min: 1 });
 const recurrentInit = option.oneOf(['uniform', 'orthogonal']);
@@ -273,7 +274,8 @@ const sequenceModelKind: ModuleKind = {
  * The kinds of the library's own modules: the layers (`RNN`, `LSTM`, `GRU`, `Recurrent`,
  * `Stacked`, `Bidirectional`, `Linear`, `Embedding`, `Dropout`, `LayerNorm`), the six cells
  * (`RNNCell`, `LSTMCell`, `GRUCell`, `JordanCell`, `ClockworkCell`, `SCRNCell`) and the
- * compositions (`EncoderDecoder`, `TokenModel`, `SequenceModel`, `PooledClassifier`); with them `MinGRU`, `MinLSTM`,
+ * compositions (`EncoderDecoder`, `TokenModel`, `SequenceModel`, `PooledClassifier`, `CalendarForecaster`, which also
+ * reads files that name it `BirthsModel`); with them `MinGRU`, `MinLSTM`,
  * `LayerNormLSTM`, `LayerNormGRU`, `Attention` and `AttentionEncoderDecoder`. Subclasses are described as the
  * class they extend.
  */
@@ -283,5 +285,5 @@ export const builtInKinds: readonly ModuleKind[] = [
   linearKind, embeddingKind, dropoutKind, layerNormKind,
   recurrentKind, stackedKind, bidirectionalKind, encoderDecoderKind, tokenModelKind, sequenceModelKind,
   ...extraRecurrentKinds, ...attentionKinds,
-  ...classifierKinds,
+  ...classifierKinds, ...forecasterKinds,
 ];

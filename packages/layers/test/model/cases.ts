@@ -5,7 +5,7 @@ import { Module, type Variable, noGrad } from '@recurrent/autograd';
 import { ClockworkCell, GRUCell, JordanCell, LSTMCell, RNNCell, SCRNCell } from '@recurrent/cells';
 import {
   Attention, AttentionEncoderDecoder, Bidirectional, Dropout, LayerNormGRU, LayerNormLSTM, MinGRU, MinLSTM, Embedding, EncoderDecoder, GRU, LSTM, LayerNorm, Linear, type ModuleKind, RNN, Recurrent,
-  PooledClassifier, SequenceModel, Stacked, TokenModel,
+  PooledClassifier, SequenceModel, Stacked, TokenModel, CalendarForecaster, dailyCalendar, dailyCalendarInputs,
 } from '../../src/index.js';
 
 /** A user's own module: a Linear whose output is scaled by a factor. */
@@ -87,6 +87,19 @@ export const modelCases: ModelCase[] = [
       linear: new Linear({ inFeatures: 12, outFeatures: 2, generator: g(s + 2) }), dropout: 0.3,
     }),
     run: (m) => noGrad(() => { m.eval(); return out((m as PooledClassifier).forward(ids([[1, 2], [3, 4], [8, 0]]), [3, 2])); }),
+  },
+  {
+    name: 'LSTM → calendar embeddings → MLP forecaster (CalendarForecaster), 2 layers',
+    make: (s) => new CalendarForecaster({
+      rnn: new LSTM({ inputSize: 11, hiddenSize: 5, numLayers: 2, generator: g(s) }), weekday: new Embedding({ numEmbeddings: 7, embeddingDim: 2, generator: g(s + 1) }),
+      day: new Embedding({ numEmbeddings: 366, embeddingDim: 3, generator: g(s + 2) }), step: new Embedding({ numEmbeddings: 4, embeddingDim: 2, generator: g(s + 3) }),
+      hidden: new Linear({ inFeatures: 5 + 2 + 3 + 2 + 3, outFeatures: 6, generator: g(s + 4) }), output: new Linear({ inFeatures: 6, outFeatures: 1, generator: g(s + 5) }),
+    }),
+    run: (m) => noGrad(() => {
+      const values = Float64Array.from({ length: 380 }, (_, k) => 100 + 30 * Math.sin(k / 3) + (k % 7));
+      const input = dailyCalendarInputs({ values, ...dailyCalendar('2015-03-01', 384) }, [370, 379], { normalization: { mean: 90, std: 20 }, window: 6, horizon: 4 });
+      return out((m as CalendarForecaster).forward(input));
+    }),
   },
   {
     name: 'EncoderDecoder (Stacked GRUCell encoder, GRUCell decoder, token source)',
