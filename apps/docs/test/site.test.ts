@@ -1,7 +1,8 @@
 // The docs site in a real browser (Debian chromium driven by playwright-core): every page loads
 // without console errors, every internal link resolves, each demo trains and its loss falls, and
-// the gradient-norm plot shows the Elman curve decaying faster than the LSTM's. Screenshots of
-// each demo are written to artifacts/docs/.
+// the gradient-norm plot shows the Elman curve decaying faster than the LSTM's, and the pages
+// with pretrained model files show, for what the test types, the values the same file gives in
+// Node. Screenshots of each demo are written to artifacts/docs/.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
