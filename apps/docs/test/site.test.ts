@@ -1,14 +1,17 @@
 // The docs site in a real browser (Debian chromium driven by playwright-core): every page loads
 // without console errors, every internal link resolves, each demo trains and its loss falls, and
-// the gradient-norm plot shows the Elman curve decaying faster than the LSTM's. Screenshots of
-// each demo are written to artifacts/docs/.
+// the gradient-norm plot shows the Elman curve decaying faster than the LSTM's, and the pages
+// with pretrained model files show, for what the test types, the values the same file gives in
+// Node. Screenshots of each demo are written to artifacts/docs/.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CalendarForecaster, dailyCalendar, forecastDaily, loadModel } from '@recurrent/layers';
+import { noGrad } from '@recurrent/autograd';
+import { type AttentionEncoderDecoder, type CalendarForecaster, type EncoderDecoder, dailyCalendar, forecastDaily, loadModel } from '@recurrent/layers';
+import { fromData } from '@recurrent/tensor';
 
 const docs = resolve(import.meta.dirname, '..');
 const dist = join(docs, '.vitepress/dist');
@@ -272,6 +275,160 @@ describe('the pretrained births forecaster', () => {
     });
     await page.waitForFunction((s) => document.querySelector(s)?.getAttribute('data-origin') === '2013-12-31', selector, { timeout: 5_000 });
     await (await page.$(selector))?.screenshot({ path: join(artifacts, 'births-pretrained.png') });
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+});
+
+/** Opens a page and waits for the component `selector` to load its model file. */
+async function openPretrained(path: string, selector: string, height: number) {
+  const page = await browser.newPage({ viewport: { width: 1200, height } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+  await page.goto(base + path, { waitUntil: 'load' });
+  await page.waitForSelector(`${selector}[data-state="ready"], ${selector}[data-state="error"]`, { timeout: 30_000 });
+  expect(await page.$eval(selector, (el) => el.querySelector('[data-role="error"]')?.textContent ?? '')).toBe('');
+  /** Types into `role`'s input and waits for the component to run again. */
+  const type = async (role: string, text: string) => {
+    const runs = Number(await page.getAttribute(selector, 'data-runs'));
+    await page.fill(`${selector} [data-role="${role}"]`, text);
+    await page.waitForFunction(([s, before]) => Number(document.querySelector(s as string)?.getAttribute('data-runs')) > (before as number), [selector, runs], { timeout: 10_000 });
+  };
+  const text = (role: string) => page.$eval(`${selector} [data-role="${role}"]`, (el) => el.textContent ?? '');
+  const count = (role: string) => page.$$eval(`${selector} [data-role="${role}"]`, (found) => found.length);
+  return { page, errors, type, text, count };
+}
+
+const modelFile = (name: string) => readFileSync(join(docs, 'public/models', name));
+
+describe('the pretrained attention and auto-encoder models read what the reader types', () => {
+  it('attention: the typed word\'s greedy pronunciation and attention matrix are the model file\'s own', async () => {
+    const { module, io } = await loadModel<AttentionEncoderDecoder>(modelFile('g2p-attention.safetensors'));
+    module.eval();
+    const { extraSteps, eos } = io!.extra as { extraSteps: number; eos: number };
+    /** The pronunciation and weights computed here, in Node, from the same file. */
+    const expected = (word: string) => {
+      const ids = [...word].map((c) => io!.vocabulary!.indexOf(c));
+      expect(ids.every((id) => id > 0)).toBe(true);
+      const { tokens, weights } = module.greedyDecode(fromData(Int32Array.from(ids), [ids.length, 1]), { maxLength: ids.length + extraSteps, sourceLengths: [ids.length] });
+      expect(tokens[0]).not.toContain(eos);
+      return { phonemes: tokens[0].map((id) => io!.outputVocabulary![id]).join(' '), weights: weights[0] };
+    };
+    const { page, errors, type, text, count } = await openPretrained('/guide/attention.html', '.attention-pretrained', 1400);
+    const heatmap = () => page.$$eval('.attention-pretrained [data-role="heatmap"] tbody tr', (rows) => rows.map((row) => Array.from(row.querySelectorAll('td')).map((cell) => Number(cell.getAttribute('data-weight')))));
+    for (const word of ['photograph', 'knight']) {
+      await type('word', word);
+      const want = expected(word);
+      expect(await text('phonemes')).toBe(want.phonemes);
+      expect(await page.$$eval('.attention-pretrained [data-role="letter"]', (cells) => cells.map((c) => c.textContent).join(''))).toBe(word);
+      expect(await page.$$eval('.attention-pretrained [data-role="phoneme"]', (cells) => cells.map((c) => c.textContent).join(' '))).toBe(want.phonemes);
+      const shown = await heatmap();
+      expect(shown.length).toBe(want.weights.length);
+      shown.forEach((row, i) => {
+        expect(row.length).toBe(word.length);
+        row.forEach((w, j) => expect(Math.abs(w - want.weights[i][j])).toBeLessThan(2e-4));
+      });
+      expect(await count('message')).toBe(0);
+    }
+    await (await page.$('.attention-pretrained'))?.screenshot({ path: join(artifacts, 'attention-pretrained.png') });
+    // bad input: a clear message and no matrix, then a good word again
+    for (const [bad, says] of [['r2d2', /Letters a–z only: "2"/], ['', /Type a word/], ['a'.repeat(25), /At most 20 letters, got 25/]] as const) {
+      await type('word', bad);
+      expect(await text('message')).toMatch(says);
+      expect(await count('heatmap')).toBe(0);
+    }
+    await type('word', 'Knight');
+    expect(await text('phonemes')).toBe(expected('knight').phonemes);
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('auto-encoder: the typed name\'s reconstruction, nearest held-out codes and PCA mark are the model file\'s own', async () => {
+    const { module, io } = await loadModel<EncoderDecoder>(modelFile('autoencoder.safetensors'));
+    module.eval();
+    const { padId, extraSteps } = io!.extra as { padId: number; extraSteps: number };
+    // the held-out names of the file (a name in both the female and male lists is listed once)
+    const validationNames = [...new Set((io!.extra as { validationNames: string[] }).validationNames)];
+    const heldOutName = validationNames.find((name) => /^[A-Z][a-z]{3,}$/.test(name))!;
+    /** Codes (the encoder's whole final state) and greedy reconstructions, here in Node. */
+    const run = (names: string[]) => {
+      const T = Math.max(...names.map((n) => n.length)), B = names.length;
+      const ids = new Int32Array(T * B).fill(padId);
+      names.forEach((name, b) => [...name].forEach((c, t) => (ids[t * B + b] = io!.vocabulary!.indexOf(c))));
+      const source = fromData(ids, [T, B]), lengths = names.map((n) => n.length);
+      const state = noGrad(() => module.encode(source, lengths));
+      const codes = names.map((_, b) => state.flatMap((part) => Array.from(part.value.data.subarray(b * part.shape[1], (b + 1) * part.shape[1]))));
+      const decoded = module.greedyDecode(source, { maxLength: T + extraSteps, sourceLengths: lengths });
+      return { codes, rebuilt: decoded.map((row, b) => row.slice(0, lengths[b] + extraSteps).map((id) => io!.vocabulary![id]).join('')) };
+    };
+    const held = run(validationNames).codes;
+    const cos = (a: number[], b: number[]) => a.reduce((s, x, j) => s + x * b[j], 0) / Math.hypot(...a) / Math.hypot(...b);
+    // the principal axes, here by Jacobi rotations of the covariance (another method than the page's)
+    const d = held[0].length, n = held.length;
+    const mean = Array.from({ length: d }, (_, j) => held.reduce((s, r) => s + r[j], 0) / n);
+    const A = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => held.reduce((s, r) => s + (r[i] - mean[i]) * (r[j] - mean[j]), 0) / n));
+    const V: number[][] = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1 : 0)));
+    for (let sweep = 0; sweep < 30; sweep++) {
+      let off = 0;
+      for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) off += A[p][q] ** 2;
+      if (off < 1e-22) break;
+      for (let p = 0; p < d; p++) {
+        for (let q = p + 1; q < d; q++) {
+          if (Math.abs(A[p][q]) < 1e-300) continue;
+          const theta = (A[q][q] - A[p][p]) / (2 * A[p][q]);
+          const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+          const c = 1 / Math.sqrt(t * t + 1), s = t * c;
+          for (let k = 0; k < d; k++) {
+            const akp = A[k][p], akq = A[k][q];
+            A[k][p] = c * akp - s * akq;
+            A[k][q] = s * akp + c * akq;
+          }
+          for (let k = 0; k < d; k++) {
+            const apk = A[p][k], aqk = A[q][k];
+            A[p][k] = c * apk - s * aqk;
+            A[q][k] = s * apk + c * aqk;
+          }
+          for (let k = 0; k < d; k++) {
+            const vkp = V[k][p], vkq = V[k][q];
+            V[k][p] = c * vkp - s * vkq;
+            V[k][q] = s * vkp + c * vkq;
+          }
+        }
+      }
+    }
+    const order = Array.from({ length: d }, (_, k) => k).sort((x, y) => A[y][y] - A[x][x]);
+    const axes = order.slice(0, 2).map((k) => V.map((row) => row[k]));
+    const spread = Math.sqrt(A[order[0]][order[0]]);
+    const { page, errors, type, text, count } = await openPretrained('/applications/autoencoder.html', '.autoencoder-pretrained', 1600);
+    expect(Number(await page.getAttribute('.autoencoder-pretrained', 'data-points'))).toBe(validationNames.length);
+    expect(await page.$$eval('.autoencoder-pretrained [data-role="plot"] circle', (found) => found.length)).toBe(validationNames.length + 1);
+    for (const [typed, name] of [['emily', 'Emily'], ['ROSALIND', 'Rosalind'], [heldOutName.toLowerCase(), heldOutName]]) {
+      await type('name', typed);
+      const { codes: [code], rebuilt: [rebuilt] } = run([name]);
+      expect(await text('reconstruction')).toBe(rebuilt);
+      expect(await text('exact')).toBe(rebuilt === name ? '(exact)' : '(not exact)');
+      const want = held.map((row, index) => ({ name: validationNames[index], similarity: cos(row, code) }))
+        .filter((item) => item.name !== name).sort((x, y) => y.similarity - x.similarity).slice(0, 8);
+      const shown = await page.$$eval('.autoencoder-pretrained [data-role="neighbours"] li', (items) => items.map((li) => ({ name: li.getAttribute('data-name'), similarity: Number(li.getAttribute('data-similarity')) })));
+      expect(shown.map((item) => item.name)).toEqual(want.map((item) => item.name));
+      shown.forEach((item, k) => expect(Math.abs(item.similarity - want[k].similarity)).toBeLessThan(2e-4));
+      // the mark: the typed code on the two principal axes (either sign: an eigenvector's is arbitrary)
+      const mark = ((await page.getAttribute('.autoencoder-pretrained', 'data-mark')) ?? '').split(',').map(Number);
+      axes.forEach((axis, k) => {
+        const along = code.reduce((s, x, j) => s + (x - mean[j]) * axis[j], 0);
+        expect(Math.abs(Math.abs(mark[k]) - Math.abs(along))).toBeLessThan(1e-3 * spread);
+      });
+      expect(await count('mark')).toBe(1);
+      expect(await count('message')).toBe(0);
+      if (typed === 'emily') await (await page.$('.autoencoder-pretrained'))?.screenshot({ path: join(artifacts, 'autoencoder-pretrained.png') });
+    }
+    for (const [bad, says] of [['Anne-Marie', /Letters a–z only: "-"/], ['  ', /Type a name/], ['b'.repeat(21), /At most 20 letters, got 21/]] as const) {
+      await type('name', bad);
+      expect(await text('message')).toMatch(says);
+      expect(await count('neighbours')).toBe(0);
+      expect(await count('mark')).toBe(0);
+    }
     await page.close();
     expect(errors).toEqual([]);
   });

@@ -102,8 +102,12 @@ export async function autoencoderTask(settings: AutoencoderSettings): Promise<Tr
   let details: Record<string, number> = {};
   return {
     name: 'autoencoder', model, modelConfig: { ...config }, vocabulary: [...characters.tokens],
-    // a name's characters in, the same vocabulary out; decoding starts at bosId and stops at eosId
-    io: { task: 'autoencoder', tokenizer: 'characters', vocabulary: [...characters.tokens], extra: { padId: pad, bosId: config.bos, eosId: config.eos, extraSteps: autoencoderExtraSteps } },
+    // a name's characters in, the same vocabulary out; decoding starts at bosId and stops at eosId;
+    // the held-out names travel with the model (a page finds a typed name's nearest codes among them)
+    io: {
+      task: 'autoencoder', tokenizer: 'characters', vocabulary: [...characters.tokens],
+      extra: { padId: pad, bosId: config.bos, eosId: config.eos, extraSteps: autoencoderExtraSteps, validationNames: validation.map(({ name }) => name) },
+    },
     metric: { name: 'validation_exact_reconstruction', direction: 'higher' },
     unit: { name: 'seqs', perStep: settings.batch },
     stepsPerEpoch: batches.stepsPerEpoch,

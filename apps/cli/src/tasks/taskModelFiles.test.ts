@@ -132,6 +132,8 @@ describe('the births, g2p-attention and autoencoder checkpoints are model files'
     }));
     expect(description.module.kind).toBe('EncoderDecoder');
     expect(io).toMatchObject({ task: 'autoencoder', vocabulary: [...characters.tokens], extra: { bosId: characters.bosId, eosId: characters.eosId, padId: characters.padId } });
+    // the held-out names, in the split's order (the page's nearest neighbours are found among them)
+    expect((io.extra as { validationNames: string[] }).validationNames).toEqual(validation.map(({ name }) => name));
     expectEvalOfFile(modelFile, metric);
   }, 600_000);
 });
