@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listCheckpoints } from './checkpoint/checkpoint.js';
+import { listCheckpoints, loadCheckpoint } from './checkpoint/checkpoint.js';
 import { writeSineSeries } from './testing/sineSeries.js';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'recurrent.mjs');
@@ -98,5 +98,20 @@ describe('recurrent train, eval, resume and SIGINT on a small CSV', () => {
     expect(resumed.code).toBe(0);
     expect(resumed.stderr).toContain(`at step ${step}`);
     expect(Number(listCheckpoints(run).at(-1)!.slice(-9))).toBeGreaterThan(step);
+  });
+
+  it('a learning rate passed again on --resume is the one the resumed run steps at (not the saved state\'s)', () => {
+    const run = join(folder, 'runs', 'rates');
+    const rate = (directory: string) => (loadCheckpoint(listCheckpoints(directory).at(-1)!).optimizer as { paramGroups: { lr: number }[] }).paramGroups.map((group) => group.lr);
+    const first = recurrent('train', 'forecast', '--csv', csv, '--target', 'level', '--hidden-size', '8', '--bptt', '8', '--epochs', '1', '--lr', '0.002', '--eval-every', '0', '--out', run);
+    expect(first.code).toBe(0);
+    expect(rate(run)).toEqual([0.002]);
+    const faster = recurrent('train', 'forecast', '--csv', csv, '--target', 'level', '--resume', run, '--out', run, '--epochs', '2', '--lr', '0.03', '--eval-every', '0');
+    expect(faster.code).toBe(0);
+    expect(rate(run)).toEqual([0.03]);
+    // resumed again without --lr: the saved settings' rate, which is now 0.03
+    const again = recurrent('train', 'forecast', '--csv', csv, '--target', 'level', '--resume', run, '--out', run, '--epochs', '3', '--eval-every', '0');
+    expect(again.code).toBe(0);
+    expect(rate(run)).toEqual([0.03]);
   });
 });

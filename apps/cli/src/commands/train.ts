@@ -108,6 +108,10 @@ async function trainOn(settings: ResolvedTrainOptions, loaded: LoadedCheckpoint 
   let start: { step: number; trainSeconds: number; checkpoint?: string } = { step: 0, trainSeconds: 0 };
   if (loaded) {
     start = { ...restore(task, optimizer, loaded, settings.optimizer), checkpoint: loaded.directory };
+    // the optimizer state brings back the rates it was saved with; the run's settings (the saved
+    // ones, overridden by what was passed again) decide them, so `--resume R --lr X` runs at X
+    optimizer.paramGroups[0].lr = lr;
+    if (optimizer.paramGroups.length > 1 && settings.embeddingLr !== undefined) optimizer.paramGroups[1].lr = settings.embeddingLr;
     console.error(`resumed from ${loaded.directory} at step ${start.step} (${start.trainSeconds.toFixed(1)} s of training)`);
   }
   const budgetSeconds = settings.budget ?? (settings.epochs === undefined ? defaults.budget : undefined);

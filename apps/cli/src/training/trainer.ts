@@ -9,6 +9,8 @@ import type { TrainingTask } from './task.js';
 
 /** The optimizer as the trainer uses it. */
 export interface TrainerOptimizer {
+  /** The groups' learning rates (the model's parameters first, then `--embedding-lr`'s group). */
+  readonly paramGroups: readonly { lr: number }[];
   step(): void;
   zeroGrad(): void;
   stateDict(): unknown;
