@@ -5,6 +5,7 @@
  * bar is "within 2× of a copy" (`ofCopy` ≥ 0.5).
  *
  *   pnpm bench:elementwise --backend native    (or pnpm --filter @recurrent/backend-native bench:elementwise)
+ *   … --isa avx2                                 (a narrower instruction set than the CPU's widest)
  *
  * One JSON line per case ({"name", "kind", "backend": "native", "isa", "elements", "ms", "gbps",
  * "copyGbps", "ofCopy"}), then a table.
@@ -13,7 +14,11 @@ import { cpus, loadavg } from 'node:os';
 import { Generator, type DataArray, type Strided } from '@recurrent/tensor';
 import { createNativeBackend } from '../src/index.js';
 
-const backend = createNativeBackend({ threads: 1 });
+const argument = (flag: string) => {
+  const index = process.argv.indexOf(flag);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+};
+const backend = createNativeBackend({ threads: 1, isa: argument('--isa') as 'avx512' | 'avx2' | 'scalar' | undefined });
 const { kernels } = backend;
 const size = 1 << 20;
 const rows = 1024;
