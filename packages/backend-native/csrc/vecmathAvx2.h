@@ -4,7 +4,8 @@
  * of a vector lies in [−87, 88] (nearly always), 2^n is a normal float made by one shift of the
  * rounding sum's bits, and p·2^n rounds once; a vector with any lane outside (or NaN) takes the
  * full version, which clamps and scales in two factors as vecmath.h's exp_f does. A reciprocal
- * estimate with one Newton step replaces the division in tanh and the logistic. Accuracy
+ * estimate with Newton / correction steps replaces the division in tanh and the logistic; tanh
+ * runs one path, through e^{−2|x|} − 1. Accuracy
  * (test/vecmath.test.ts sweeps it): exp within 2 ulp, tanh and logistic within 3 ulp; NaN kept,
  * exp(+∞) = ∞, exp(−∞) = 0, tanh(±∞) = ±1. */
 #ifndef RECURRENT_VECMATH_AVX2_H
@@ -80,23 +81,35 @@ static inline __m256 reciprocal8_twice(__m256 d) {
   return _mm256_fmadd_ps(y, _mm256_fnmadd_ps(d, y, _mm256_set1_ps(1.0f)), y);
 }
 
+/* tanh x = sign(x)·(−m) / (2 + m) with m = e^{−2|x|} − 1 ∈ (−1, 0], one path for every x: with
+ * −2|x| = n·ln 2 + r, m = 2^n·(r + r²·P(r)) + (2^n − 1), P the exponential's polynomial past its
+ * linear term, so m keeps its relative accuracy as x → 0 (no cancellation, no second polynomial).
+ * From |x| = 20 on m = −1 in float, so the argument is clamped there (and 2^n stays normal). */
 static inline __m256 tanh8(__m256 x) {
   const __m256 sign = _mm256_castsi256_ps(_mm256_set1_epi32(INT32_MIN));
-  __m256 ax = _mm256_andnot_ps(sign, x);
-  __m256 z = _mm256_mul_ps(x, x);
-  __m256 small = _mm256_set1_ps(-5.70498872745e-3f);
-  small = _mm256_fmadd_ps(small, z, _mm256_set1_ps(2.06390887954e-2f));
-  small = _mm256_fmadd_ps(small, z, _mm256_set1_ps(-5.37397155531e-2f));
-  small = _mm256_fmadd_ps(small, z, _mm256_set1_ps(1.33314422036e-1f));
-  small = _mm256_fmadd_ps(small, z, _mm256_set1_ps(-3.33332819422e-1f));
-  small = _mm256_fmadd_ps(_mm256_mul_ps(small, z), x, x);
-  /* 1 − 2 / (e^{2|x|} + 1); from 2|x| = 40 on it rounds to 1, and e^40 needs no full version */
-  __m256 e = exp8_fast(_mm256_min_ps(_mm256_set1_ps(40.0f), _mm256_add_ps(ax, ax)));
-  __m256 q = reciprocal8(_mm256_add_ps(e, _mm256_set1_ps(1.0f)));
-  __m256 large = _mm256_fnmadd_ps(_mm256_set1_ps(2.0f), q, _mm256_set1_ps(1.0f));
-  /* magnitudes blended, then x's sign (which keeps tanh(−0) = −0) */
-  __m256 magnitude = _mm256_blendv_ps(large, _mm256_andnot_ps(sign, small), _mm256_cmp_ps(ax, _mm256_set1_ps(0.625f), _CMP_LT_OQ));
-  return _mm256_or_ps(magnitude, _mm256_and_ps(sign, x));
+  const __m256 magic = _mm256_set1_ps(RECURRENT_MAGIC);
+  __m256 y = _mm256_max_ps(_mm256_set1_ps(-40.0f), _mm256_mul_ps(_mm256_andnot_ps(sign, x), _mm256_set1_ps(-2.0f)));
+  __m256 t = _mm256_fmadd_ps(y, _mm256_set1_ps(1.44269504088896341f), magic);
+  __m256 n = _mm256_sub_ps(t, magic);
+  __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), y);
+  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+  __m256 mr = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), r); /* e^r − 1 */
+  __m256 scale = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_castps_si256(t), _mm256_set1_epi32(127)), 23));
+  __m256 m = _mm256_fmadd_ps(scale, mr, _mm256_sub_ps(scale, _mm256_set1_ps(1.0f)));
+  /* m / d by a reciprocal q0 (estimate and one Newton step), y0 = m·q0 and one correction
+   * y0 + (m − d·y0)·q0, within about half an ulp (1 / d then m·(1 / d) would add two roundings) */
+  __m256 d = _mm256_add_ps(m, _mm256_set1_ps(2.0f));
+  __m256 q0 = reciprocal8(d);
+  __m256 y0 = _mm256_mul_ps(m, q0);
+  __m256 quotient = _mm256_fmadd_ps(_mm256_fnmadd_ps(d, y0, m), q0, y0);
+  /* quotient ≤ 0: its magnitude, then x's sign (which keeps tanh(−0) = −0) */
+  return _mm256_or_ps(_mm256_andnot_ps(sign, quotient), _mm256_and_ps(sign, x));
 }
 
 /* 1 / (1 + e^{−x}) as s = 1 / (1 + t) for x ≥ 0 and t·s below, with t = e^{−|x|} ≤ 1. */

@@ -2,9 +2,9 @@
  * array loops of the elementwise kernels built on them (elementwise_avx512.c only). What GCC makes
  * of the portable functions costs more here: VSCALEFPS computes p·2^n with one rounding for every
  * n (gradual underflow, overflow to ∞), so the reconstruction is one instruction instead of the two
- * factors and their integer arithmetic, and a reciprocal estimate with one Newton step replaces the
- * division (a 16-lane VDIVPS takes as long as the whole exponential). Same polynomials and range
- * reduction as vecmath.h. Accuracy (test/vecmath.test.ts sweeps it): exp within 2 ulp, tanh within
+ * factors and their integer arithmetic, and a reciprocal estimate with one correction step
+ * replaces the division (a 16-lane VDIVPS takes as long as the whole exponential). Same exponential
+ * polynomial and range reduction as vecmath.h; tanh runs one path, through e^{−2|x|} − 1. Accuracy (test/vecmath.test.ts sweeps it): exp within 2 ulp, tanh within
  * 3 ulp, logistic within 3 ulp; NaN kept, exp(+∞) = ∞, exp(−∞) = 0, tanh(±∞) = ±1. */
 #ifndef RECURRENT_VECMATH_AVX512_H
 #define RECURRENT_VECMATH_AVX512_H
@@ -72,23 +72,34 @@ static inline __m512 reciprocal16(__m512 d) {
   return _mm512_fmadd_ps(y, _mm512_fnmadd_ps(d, y, _mm512_set1_ps(1.0f)), y);
 }
 
+/* tanh x = sign(x)·(−m) / (2 + m) with m = e^{−2|x|} − 1 ∈ (−1, 0], one path for every x: with
+ * −2|x| = n·ln 2 + r, m = 2^n·(r + r²·P(r)) + (2^n − 1), P the exponential's polynomial past its
+ * linear term, so m keeps its relative accuracy as x → 0 (no cancellation, no second polynomial).
+ * From |x| = 20 on m = −1 in float, so the argument is clamped there. */
 static inline __m512 tanh16(__m512 x) {
   const __m512 sign = _mm512_castsi512_ps(_mm512_set1_epi32(INT32_MIN));
-  __m512 ax = _mm512_andnot_ps(sign, x);
-  __m512 z = _mm512_mul_ps(x, x);
-  __m512 small = _mm512_set1_ps(-5.70498872745e-3f);
-  small = _mm512_fmadd_ps(small, z, _mm512_set1_ps(2.06390887954e-2f));
-  small = _mm512_fmadd_ps(small, z, _mm512_set1_ps(-5.37397155531e-2f));
-  small = _mm512_fmadd_ps(small, z, _mm512_set1_ps(1.33314422036e-1f));
-  small = _mm512_fmadd_ps(small, z, _mm512_set1_ps(-3.33332819422e-1f));
-  small = _mm512_fmadd_ps(_mm512_mul_ps(small, z), x, x);
-  /* 1 − 2 / (e^{2|x|} + 1); from 2|x| = 40 on it rounds to 1, so the exponent never overflows */
-  __m512 e = exp16_core(_mm512_min_ps(_mm512_set1_ps(40.0f), _mm512_add_ps(ax, ax)));
-  __m512 q = reciprocal16(_mm512_add_ps(e, _mm512_set1_ps(1.0f)));
-  __m512 large = _mm512_fnmadd_ps(_mm512_set1_ps(2.0f), q, _mm512_set1_ps(1.0f));
-  /* magnitudes blended, then x's sign (which keeps tanh(−0) = −0) */
-  __m512 magnitude = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(ax, _mm512_set1_ps(0.625f), _CMP_LT_OQ), large, _mm512_andnot_ps(sign, small));
-  return _mm512_or_ps(magnitude, _mm512_and_ps(sign, x));
+  const __m512 magic = _mm512_set1_ps(12582912.0f);
+  __m512 y = _mm512_max_ps(_mm512_set1_ps(-40.0f), _mm512_mul_ps(_mm512_andnot_ps(sign, x), _mm512_set1_ps(-2.0f)));
+  __m512 n = _mm512_sub_ps(_mm512_fmadd_ps(y, _mm512_set1_ps(1.44269504088896341f), magic), magic);
+  __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), y);
+  r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+  __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+  __m512 mr = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r); /* e^r − 1 */
+  __m512 scale = _mm512_scalef_ps(_mm512_set1_ps(1.0f), n);
+  __m512 m = _mm512_fmadd_ps(scale, mr, _mm512_sub_ps(scale, _mm512_set1_ps(1.0f)));
+  /* m / d by the 14-bit reciprocal q0, y0 = m·q0 and one correction y0 + (m − d·y0)·q0 (error
+   * about q0's squared, so within half an ulp or so, where 1 / d then m·(1 / d) would add two) */
+  __m512 d = _mm512_add_ps(m, _mm512_set1_ps(2.0f));
+  __m512 q0 = _mm512_rcp14_ps(d);
+  __m512 y0 = _mm512_mul_ps(m, q0);
+  __m512 quotient = _mm512_fmadd_ps(_mm512_fnmadd_ps(d, y0, m), q0, y0);
+  /* quotient ≤ 0: its magnitude, then x's sign (which keeps tanh(−0) = −0) */
+  return _mm512_or_ps(_mm512_andnot_ps(sign, quotient), _mm512_and_ps(sign, x));
 }
 
 /* 1 / (1 + e^{−x}) as s = 1 / (1 + t) for x ≥ 0 and t·s below, with t = e^{−|x|} ≤ 1: no overflow,
