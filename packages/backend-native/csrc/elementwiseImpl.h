@@ -129,11 +129,14 @@ static inline REAL F(row_min)(const REAL *restrict row, size_t length) { return 
 /* Σ e^{x − m}: one pass, the exponentials summed in sixteen float lanes (so the loop vectorises
  * with the exponential inlined) over blocks of 512 elements, each block's total added in double;
  * with `store`, each e^{x − m} is also written there (softmax). `store` is a constant at each call
- * (the function is inlined), so neither loop tests it. */
-static inline __attribute__((always_inline)) double F(row_sum_exp)(const REAL *restrict row, size_t length, REAL m, REAL *restrict store) {
+ * (the function is inlined), so neither loop tests it. `summand` (m is the row's finite max, no
+ * `store`) lets an ISA's SUM_EXP skip exactness below e^−87, which that sum cannot see. */
+static inline __attribute__((always_inline)) double F(row_sum_exp)(const REAL *restrict row, size_t length, REAL m, REAL *restrict store,
+                                                                  int summand) {
 #ifdef SUM_EXP
-  return SUM_EXP(row, length, m, store);
+  return SUM_EXP(row, length, m, store, summand);
 #endif
+  (void)summand;
   double s = 0;
   size_t p = 0;
   while (p + 16 <= length) {
@@ -179,7 +182,7 @@ int F(ew_reduce)(int op, const REAL *restrict x, size_t outer, size_t length, si
       else if (op == R_MAX || op == R_MIN || op == R_LOGSUMEXP) {
         REAL m = op == R_MIN ? F(row_min)(base, length) : F(row_max)(base, length);
         r = m;
-        if (op == R_LOGSUMEXP && isfinite(r)) r = r + log(F(row_sum_exp)(base, length, m, NULL));
+        if (op == R_LOGSUMEXP && isfinite(r)) r = r + log(F(row_sum_exp)(base, length, m, NULL, 1));
       } else return 0;
       out[o] = (REAL)r;
       continue;
@@ -226,15 +229,24 @@ void F(ew_softmax_rows)(const REAL *restrict x, size_t outer, size_t length, int
     REAL *restrict dst = out + o * length;
     /* the CPU's max for softmax skips NaN (x > max is false for it) */
     REAL m = F(row_extreme)(row, length, 1, 0);
+    int finite = isfinite(m);
     if (m == (REAL)-INFINITY) m = 0;
     double sum = 0;
     if (logarithm) {
-      sum = F(row_sum_exp)(row, length, m, NULL);
-      /* in double: rounding max + log Σ to float first loses digits when max is large */
+      sum = F(row_sum_exp)(row, length, m, NULL, finite);
+      /* not max + log Σ rounded to float: that loses digits when max is large */
       double logSum = log(sum) + m;
-      for (size_t p = 0; p < length; p++) dst[p] = (REAL)(row[p] - logSum);
+      if (sizeof(REAL) == sizeof(float)) {
+        /* float32: log Σ + max as a float pair hi + lo, so the pass runs in float lanes; x − hi is
+         * exact where x is near hi, and lo corrects it (within an ulp of the double difference) */
+        REAL hi = (REAL)logSum;
+        REAL lo = isfinite(logSum) ? (REAL)(logSum - hi) : 0;
+        for (size_t p = 0; p < length; p++) dst[p] = (row[p] - hi) - lo;
+      } else {
+        for (size_t p = 0; p < length; p++) dst[p] = (REAL)(row[p] - logSum);
+      }
     } else {
-      sum = F(row_sum_exp)(row, length, m, dst);
+      sum = F(row_sum_exp)(row, length, m, dst, 0);
       REAL scale = (REAL)(1.0 / sum);
       for (size_t p = 0; p < length; p++) dst[p] *= scale;
     }

@@ -17,7 +17,7 @@
 #define EXP_ARRAY(x, out, n) exp_array16(x, out, n)
 #define TANH_ARRAY(x, out, n) tanh_array16(x, out, n)
 #define SIGMOID_ARRAY(x, out, n) sigmoid_array16(x, out, n)
-#define SUM_EXP(row, length, m, store) sum_exp16(row, length, m, store)
+#define SUM_EXP(row, length, m, store, summand) sum_exp16(row, length, m, store, summand)
 #define ROW_MAX(row, length, nan) row_max16(row, length, nan)
 #include "elementwiseImpl.h"
 #undef EXP_ARRAY

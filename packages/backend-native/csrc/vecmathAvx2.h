@@ -65,6 +65,11 @@ static inline __m256 exp8(__m256 x) {
   return _mm256_movemask_ps(inside) == 0xff ? exp8_fast(x) : exp8_full(x);
 }
 
+/* e^x for x ≤ 0 or NaN where only a sum with a term ≥ 1 needs it (logsumexp, log-softmax of a
+ * row with a finite max): below −87 the lane is e^−87 instead (under 1.7e−38, far below that sum's
+ * rounding), so no range test. */
+static inline __m256 exp8_summand(__m256 x) { return exp8_fast(_mm256_max_ps(_mm256_set1_ps(-87.0f), x)); }
+
 /* e^x for x ≤ 0 or NaN (x − max in softmax, −|x| in the logistic): only the lower bound tested. */
 static inline __m256 exp8_nonpositive(__m256 x) {
   return _mm256_movemask_ps(_mm256_cmp_ps(x, _mm256_set1_ps(-87.0f), _CMP_GE_OQ)) == 0xff ? exp8_fast(x) : exp8_full(x);
@@ -170,8 +175,9 @@ static inline float row_max8(const float *row, size_t length, int *nan) {
 
 /* Σ e^{x − m} over a row, as elementwiseImpl.h's row_sum_exp: the exponentials summed in sixteen
  * float lanes (two vectors) over blocks of 512 elements, each block's lanes added into double
- * lanes; with `store`, each e^{x − m} is also written there. */
-static inline __attribute__((always_inline)) double sum_exp8(const float *row, size_t length, float m, float *store) {
+ * lanes; with `store`, each e^{x − m} is also written there. `summand`: m is the row's (finite)
+ * max and only the sum is wanted, so exp8_summand serves. */
+static inline __attribute__((always_inline)) double sum_exp8(const float *row, size_t length, float m, float *store, int summand) {
   const __m256 shift = _mm256_set1_ps(m);
   /* this pass reads the row from cache (the max pass brought it); meanwhile, one cache line every
    * two iterations, the memory up to 4 KB ahead (the next rows: the next max pass) is fetched */
@@ -183,8 +189,8 @@ static inline __attribute__((always_inline)) double sum_exp8(const float *row, s
     __m256 lanes0 = _mm256_setzero_ps(), lanes1 = _mm256_setzero_ps();
     for (; p + 16 <= end; p += 16) {
       _mm_prefetch((const char *)(row + p + ahead), _MM_HINT_T0);
-      __m256 e0 = exp8_nonpositive(_mm256_sub_ps(_mm256_loadu_ps(row + p), shift));
-      __m256 e1 = exp8_nonpositive(_mm256_sub_ps(_mm256_loadu_ps(row + p + 8), shift));
+      __m256 e0 = (summand ? exp8_summand : exp8_nonpositive)(_mm256_sub_ps(_mm256_loadu_ps(row + p), shift));
+      __m256 e1 = (summand ? exp8_summand : exp8_nonpositive)(_mm256_sub_ps(_mm256_loadu_ps(row + p + 8), shift));
       if (store) {
         _mm256_storeu_ps(store + p, e0);
         _mm256_storeu_ps(store + p + 8, e1);
@@ -194,7 +200,7 @@ static inline __attribute__((always_inline)) double sum_exp8(const float *row, s
     }
     for (; p < end; p += 8) {
       __m256i mask = end - p >= 8 ? _mm256_set1_epi32(-1) : lanes8(end - p);
-      __m256 e = _mm256_and_ps(_mm256_castsi256_ps(mask), exp8_nonpositive(_mm256_sub_ps(_mm256_maskload_ps(row + p, mask), shift)));
+      __m256 e = _mm256_and_ps(_mm256_castsi256_ps(mask), (summand ? exp8_summand : exp8_nonpositive)(_mm256_sub_ps(_mm256_maskload_ps(row + p, mask), shift)));
       if (store) _mm256_maskstore_ps(store + p, mask, e);
       lanes0 = _mm256_add_ps(lanes0, e);
     }

@@ -129,7 +129,8 @@ RECURRENT_ARRAY16(sigmoid_array16, sigmoid16)
 /* Σ e^{x − m} over a row, as elementwiseImpl.h's row_sum_exp: the exponentials summed in sixteen
  * float lanes over blocks of 512 elements, each block's lanes added into double lanes; with
  * `store`, each e^{x − m} is also written there. */
-static inline __attribute__((always_inline)) double sum_exp16(const float *row, size_t length, float m, float *store) {
+static inline __attribute__((always_inline)) double sum_exp16(const float *row, size_t length, float m, float *store, int summand) {
+  (void)summand; /* one clamp either way here */
   const __m512 shift = _mm512_set1_ps(m);
   /* this pass reads the row from cache (the max pass brought it); meanwhile, one cache line an
    * iteration, the memory up to 4 KB ahead (the next rows: the next max pass) is fetched */

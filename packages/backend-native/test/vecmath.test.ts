@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Generator, createCpuBackend } from '@recurrent/tensor';
 import { createNativeBackend } from '../src/index.js';
 
 // The accuracy the C headers promise for float32 exp, tanh and the logistic (csrc/vecmath.h and its
@@ -64,5 +65,42 @@ describe.each(isas)('float32 exp, tanh and sigmoid on %s', (isa) => {
     expect(run('exp')).toEqual([Infinity, 0, NaN, 1, 1, Infinity, 0, 0]);
     expect(run('tanh')).toEqual([1, -1, NaN, 0, -0, 1, -1, -1]);
     expect(run('sigmoid')).toEqual([1, 0, NaN, 0.5, 0.5, 1, Math.fround(1 / (1 + Math.exp(104))), 0]);
+  });
+});
+
+describe.each(isas)('softmax, log-softmax and logsumexp rows on %s', (isa) => {
+  const { kernels } = createNativeBackend({ threads: 1, isa });
+  const cpu = createCpuBackend().kernels;
+  // rows of a tail length and of a long one, some with −∞ (masked), NaN, +∞ or all −∞, and
+  // one with values far below the max (terms under e^−87)
+  const generator = new Generator(5);
+  const rows = (length: number): Float32Array[] => {
+    const plain = () => Float32Array.from({ length }, () => 4 * generator.normal());
+    const masked = plain().map((v, i) => (i % 3 === 0 ? -Infinity : v));
+    const spread = plain().map((v, i) => (i % 2 === 0 ? v - 200 : v));
+    const withNaN = plain();
+    withNaN[length >> 1] = NaN;
+    const withInfinity = plain();
+    withInfinity[1] = Infinity;
+    return [plain(), masked, spread, withNaN, withInfinity, new Float32Array(length).fill(-Infinity)];
+  };
+  const close = (got: number, want: number) => (Number.isFinite(want) ? Math.abs(got - want) <= 2e-6 * Math.abs(want) + 1e-6 : Object.is(got, want));
+  it.each([37, 1024])('rows of %i follow the CPU backend (special values exactly)', (length) => {
+    for (const x of rows(length)) {
+      const layout = { outer: 1, length, inner: 1 };
+      for (const log of [false, true]) {
+        const got = new Float32Array(length);
+        const want = new Float32Array(length);
+        kernels.softmax(x, layout, log, got);
+        cpu.softmax(x, layout, log, want);
+        const bad = Array.from(got).findIndex((v, i) => !close(v, want[i]));
+        expect(bad, `${log ? 'log-softmax' : 'softmax'} of row [${x.slice(0, 4).join(', ')}, …]: ${got[bad]} for ${want[bad]}`).toBe(-1);
+      }
+      const got = new Float32Array(1);
+      const want = new Float32Array(1);
+      kernels.reduce('logsumexp', x, layout, got);
+      cpu.reduce('logsumexp', x, layout, want);
+      expect(close(got[0], want[0]), `logsumexp of row [${x.slice(0, 4).join(', ')}, …]: ${got[0]} for ${want[0]}`).toBe(true);
+    }
   });
 });
