@@ -233,7 +233,8 @@ void F(ew_softmax_rows)(const REAL *restrict x, size_t outer, size_t length, int
     if (m == (REAL)-INFINITY) m = 0;
     double sum = 0;
     if (logarithm) {
-      sum = F(row_sum_exp)(row, length, m, NULL, finite);
+      /* two calls, so that each inlined copy sees its flag as a constant */
+      sum = finite ? F(row_sum_exp)(row, length, m, NULL, 1) : F(row_sum_exp)(row, length, m, NULL, 0);
       /* not max + log Σ rounded to float: that loses digits when max is large */
       double logSum = log(sum) + m;
       if (sizeof(REAL) == sizeof(float)) {

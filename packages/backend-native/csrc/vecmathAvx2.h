@@ -17,7 +17,7 @@
 
 #define RECURRENT_MAGIC 12582912.0f /* 1.5·2^23: adding it rounds to an integer, kept in the low bits */
 
-/* p(r) ≈ e^r on |r| ≤ ln 2 / 2, and n, r with x = n·ln 2 + r; *t holds x·log2 e + magic. */
+/* q(r) ≈ e^r − 1 on |r| ≤ ln 2 / 2, and n, r with x = n·ln 2 + r; *t holds x·log2 e + magic. */
 static inline __m256 exp8_reduced(__m256 x, __m256 *t, __m256 *n) {
   const __m256 magic = _mm256_set1_ps(RECURRENT_MAGIC);
   *t = _mm256_fmadd_ps(x, _mm256_set1_ps(1.44269504088896341f), magic);
@@ -30,18 +30,19 @@ static inline __m256 exp8_reduced(__m256 x, __m256 *t, __m256 *n) {
   p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
   p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
   p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
-  p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), r);
-  return _mm256_add_ps(p, _mm256_set1_ps(1.0f));
+  return _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), r);
 }
 
 /* e^x for x in [−87, 88], where 2^n is a normal float (n in [−126, 127]); NaN stays NaN. */
 static inline __m256 exp8_fast(__m256 x) {
   __m256 t, n;
-  __m256 p = exp8_reduced(x, &t, &n);
+  __m256 q = exp8_reduced(x, &t, &n);
   /* the low bits of t are n + 2^22; shifted into the exponent field with the bias, the rest
    * falls off the top */
   __m256i bits = _mm256_slli_epi32(_mm256_add_epi32(_mm256_castps_si256(t), _mm256_set1_epi32(127)), 23);
-  return _mm256_mul_ps(p, _mm256_castsi256_ps(bits));
+  /* (q + 1)·2^n in one rounding */
+  __m256 scale = _mm256_castsi256_ps(bits);
+  return _mm256_fmadd_ps(q, scale, scale);
 }
 
 /* e^x for every x: clamped to [−104, 89] (NaN passes: MAXPS / MINPS return their second
@@ -50,7 +51,7 @@ static inline __m256 exp8_full(__m256 x) {
   x = _mm256_max_ps(_mm256_set1_ps(-104.0f), x);
   x = _mm256_min_ps(_mm256_set1_ps(89.0f), x);
   __m256 t, n;
-  __m256 p = exp8_reduced(x, &t, &n);
+  __m256 p = _mm256_add_ps(exp8_reduced(x, &t, &n), _mm256_set1_ps(1.0f));
   __m256i k = _mm256_cvtps_epi32(n);
   __m256i k1 = _mm256_srai_epi32(k, 1);
   __m256i k2 = _mm256_sub_epi32(k, k1);
