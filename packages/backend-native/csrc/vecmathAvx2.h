@@ -3,9 +3,9 @@
  * and range reduction as vecmath.h; what differs is the reconstruction of p·2^n. Where every lane
  * of a vector lies in [−87, 88] (nearly always), 2^n is a normal float made by one shift of the
  * rounding sum's bits, and p·2^n rounds once; a vector with any lane outside (or NaN) takes the
- * full version, which clamps and scales in two factors as vecmath.h's exp_f does. A reciprocal
- * estimate with Newton / correction steps replaces the division in tanh and the logistic; tanh
- * runs one path, through e^{−2|x|} − 1. Accuracy
+ * full version, which clamps and scales in two factors as vecmath.h's exp_f does. tanh runs one
+ * path, through e^{−2|x|} − 1; tanh and the logistic end in one division each (the divider works
+ * beside the FMA units: cheaper than a reciprocal estimate refined by FMAs, measured). Accuracy
  * (test/vecmath.test.ts sweeps it): exp within 2 ulp, tanh and logistic within 3 ulp; NaN kept,
  * exp(+∞) = ∞, exp(−∞) = 0, tanh(±∞) = ±1. */
 #ifndef RECURRENT_VECMATH_AVX2_H
@@ -76,17 +76,6 @@ static inline __m256 exp8_nonpositive(__m256 x) {
   return _mm256_movemask_ps(_mm256_cmp_ps(x, _mm256_set1_ps(-87.0f), _CMP_GE_OQ)) == 0xff ? exp8_fast(x) : exp8_full(x);
 }
 
-/* 1 / d for d ≥ 1 (or NaN): the 12-bit estimate and one Newton step (about 22 bits, enough
- * for tanh's 1 − 2 / d), and with a second step for the logistic, whose result it is. */
-static inline __m256 reciprocal8(__m256 d) {
-  __m256 y = _mm256_rcp_ps(d);
-  return _mm256_fmadd_ps(y, _mm256_fnmadd_ps(d, y, _mm256_set1_ps(1.0f)), y);
-}
-static inline __m256 reciprocal8_twice(__m256 d) {
-  __m256 y = reciprocal8(d);
-  return _mm256_fmadd_ps(y, _mm256_fnmadd_ps(d, y, _mm256_set1_ps(1.0f)), y);
-}
-
 /* tanh x = sign(x)·(−m) / (2 + m) with m = e^{−2|x|} − 1 ∈ (−1, 0], one path for every x: with
  * −2|x| = n·ln 2 + r, m = 2^n·(r + r²·P(r)) + (2^n − 1), P the exponential's polynomial past its
  * linear term, so m keeps its relative accuracy as x → 0 (no cancellation, no second polynomial).
@@ -108,22 +97,18 @@ static inline __m256 tanh8(__m256 x) {
   __m256 mr = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), r); /* e^r − 1 */
   __m256 scale = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_castps_si256(t), _mm256_set1_epi32(127)), 23));
   __m256 m = _mm256_fmadd_ps(scale, mr, _mm256_sub_ps(scale, _mm256_set1_ps(1.0f)));
-  /* m / d by a reciprocal q0 (estimate and one Newton step), y0 = m·q0 and one correction
-   * y0 + (m − d·y0)·q0, within about half an ulp (1 / d then m·(1 / d) would add two roundings) */
-  __m256 d = _mm256_add_ps(m, _mm256_set1_ps(2.0f));
-  __m256 q0 = reciprocal8(d);
-  __m256 y0 = _mm256_mul_ps(m, q0);
-  __m256 quotient = _mm256_fmadd_ps(_mm256_fnmadd_ps(d, y0, m), q0, y0);
+  __m256 quotient = _mm256_div_ps(m, _mm256_add_ps(m, _mm256_set1_ps(2.0f)));
   /* quotient ≤ 0: its magnitude, then x's sign (which keeps tanh(−0) = −0) */
   return _mm256_or_ps(_mm256_andnot_ps(sign, quotient), _mm256_and_ps(sign, x));
 }
 
-/* 1 / (1 + e^{−x}) as s = 1 / (1 + t) for x ≥ 0 and t·s below, with t = e^{−|x|} ≤ 1. */
+/* 1 / (1 + e^{−x}) as 1 / (1 + t) for x ≥ 0 and t / (1 + t) below, with t = e^{−|x|} ≤ 1. */
 static inline __m256 sigmoid8(__m256 x) {
   const __m256 sign = _mm256_castsi256_ps(_mm256_set1_epi32(INT32_MIN));
   __m256 t = exp8_nonpositive(_mm256_or_ps(sign, x));
-  __m256 s = reciprocal8_twice(_mm256_add_ps(t, _mm256_set1_ps(1.0f)));
-  return _mm256_blendv_ps(s, _mm256_mul_ps(t, s), _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_LT_OQ));
+  /* numerator t where x's sign bit is set (x = −0 gives t = 1 all the same), else 1 */
+  __m256 numerator = _mm256_blendv_ps(_mm256_set1_ps(1.0f), t, x);
+  return _mm256_div_ps(numerator, _mm256_add_ps(t, _mm256_set1_ps(1.0f)));
 }
 
 /* the lanes below `count` (1 … 7) of a masked load or store */

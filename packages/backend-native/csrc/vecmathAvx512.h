@@ -2,9 +2,10 @@
  * array loops of the elementwise kernels built on them (elementwise_avx512.c only). What GCC makes
  * of the portable functions costs more here: VSCALEFPS computes p·2^n with one rounding for every
  * n (gradual underflow, overflow to ∞), so the reconstruction is one instruction instead of the two
- * factors and their integer arithmetic, and a reciprocal estimate with one correction step
- * replaces the division (a 16-lane VDIVPS takes as long as the whole exponential). Same exponential
- * polynomial and range reduction as vecmath.h; tanh runs one path, through e^{−2|x|} − 1. Accuracy (test/vecmath.test.ts sweeps it): exp within 2 ulp, tanh within
+ * factors and their integer arithmetic. Same exponential polynomial and range reduction as
+ * vecmath.h; tanh runs one path, through e^{−2|x|} − 1, and tanh and the logistic end in one
+ * division each (the divider works beside the FMA units, so it costs less than a reciprocal
+ * estimate refined by FMAs, measured). Accuracy (test/vecmath.test.ts sweeps it): exp within 2 ulp, tanh within
  * 3 ulp, logistic within 3 ulp; NaN kept, exp(+∞) = ∞, exp(−∞) = 0, tanh(±∞) = ±1. */
 #ifndef RECURRENT_VECMATH_AVX512_H
 #define RECURRENT_VECMATH_AVX512_H
@@ -66,12 +67,6 @@ static inline float row_max16(const float *row, size_t length, int *nan) {
   return _mm512_reduce_max_ps(_mm512_max_ps(_mm512_max_ps(a0, a1), _mm512_max_ps(a2, a3)));
 }
 
-/* 1 / d for d ≥ 1 (or NaN): the 14-bit estimate and one Newton step, within an ulp. */
-static inline __m512 reciprocal16(__m512 d) {
-  __m512 y = _mm512_rcp14_ps(d);
-  return _mm512_fmadd_ps(y, _mm512_fnmadd_ps(d, y, _mm512_set1_ps(1.0f)), y);
-}
-
 /* tanh x = sign(x)·(−m) / (2 + m) with m = e^{−2|x|} − 1 ∈ (−1, 0], one path for every x: with
  * −2|x| = n·ln 2 + r, m = 2^n·(r + r²·P(r)) + (2^n − 1), P the exponential's polynomial past its
  * linear term, so m keeps its relative accuracy as x → 0 (no cancellation, no second polynomial).
@@ -92,24 +87,18 @@ static inline __m512 tanh16(__m512 x) {
   __m512 mr = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r); /* e^r − 1 */
   __m512 scale = _mm512_scalef_ps(_mm512_set1_ps(1.0f), n);
   __m512 m = _mm512_fmadd_ps(scale, mr, _mm512_sub_ps(scale, _mm512_set1_ps(1.0f)));
-  /* m / d by the 14-bit reciprocal q0, y0 = m·q0 and one correction y0 + (m − d·y0)·q0 (error
-   * about q0's squared, so within half an ulp or so, where 1 / d then m·(1 / d) would add two) */
-  __m512 d = _mm512_add_ps(m, _mm512_set1_ps(2.0f));
-  __m512 q0 = _mm512_rcp14_ps(d);
-  __m512 y0 = _mm512_mul_ps(m, q0);
-  __m512 quotient = _mm512_fmadd_ps(_mm512_fnmadd_ps(d, y0, m), q0, y0);
+  __m512 quotient = _mm512_div_ps(m, _mm512_add_ps(m, _mm512_set1_ps(2.0f)));
   /* quotient ≤ 0: its magnitude, then x's sign (which keeps tanh(−0) = −0) */
   return _mm512_or_ps(_mm512_andnot_ps(sign, quotient), _mm512_and_ps(sign, x));
 }
 
-/* 1 / (1 + e^{−x}) as s = 1 / (1 + t) for x ≥ 0 and t·s below, with t = e^{−|x|} ≤ 1: no overflow,
+/* 1 / (1 + e^{−x}) as 1 / (1 + t) for x ≥ 0 and t / (1 + t) below, with t = e^{−|x|} ≤ 1: no overflow,
  * and the far negative side keeps its tiny (gradually underflowing) values. */
 static inline __m512 sigmoid16(__m512 x) {
   const __m512 sign = _mm512_castsi512_ps(_mm512_set1_epi32(INT32_MIN));
   __m512 t = exp16_core(_mm512_max_ps(_mm512_set1_ps(-104.0f), _mm512_or_ps(sign, x)));
-  __m512 s = reciprocal16(_mm512_add_ps(t, _mm512_set1_ps(1.0f)));
-  __m512 below = _mm512_mul_ps(t, s);
-  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ), s, below);
+  __m512 numerator = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ), _mm512_set1_ps(1.0f), t);
+  return _mm512_div_ps(numerator, _mm512_add_ps(t, _mm512_set1_ps(1.0f)));
 }
 
 #define RECURRENT_ARRAY16(name, f)                                                        \
