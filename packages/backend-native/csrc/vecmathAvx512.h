@@ -40,6 +40,23 @@ static inline __m512 exp16(__m512 x) {
 /* e^x for x ≤ 0 or NaN (x − max in softmax): only the lower clamp. */
 static inline __m512 exp16_nonpositive(__m512 x) { return exp16_core(_mm512_max_ps(_mm512_set1_ps(-104.0f), x)); }
 
+/* e^x for x ≤ 0 or NaN where only a sum with a term ≥ 1 needs it (logsumexp, log-softmax of a
+ * row with a finite max), to about 1e−7 relative, as vecmathAvx2.h's exp8_summand: a one-constant
+ * reduction and the degree-5 polynomial fitted there, both within the float lanes' own rounding
+ * of that sum. */
+static inline __m512 exp16_summand(__m512 x) {
+  const __m512 magic = _mm512_set1_ps(12582912.0f);
+  x = _mm512_max_ps(_mm512_set1_ps(-104.0f), x);
+  __m512 n = _mm512_sub_ps(_mm512_fmadd_ps(x, _mm512_set1_ps(1.44269504088896341f), magic), magic);
+  __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693147182f), x);
+  __m512 p = _mm512_set1_ps(8.3125252277e-3f);
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1890114546e-2f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6667114198e-1f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.9999231100e-1f));
+  p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r);
+  return _mm512_scalef_ps(_mm512_add_ps(p, _mm512_set1_ps(1.0f)), n);
+}
+
 /* The largest lane of a row (NaN skipped; −∞ for an empty row), and in *nan whether it held NaN:
  * four accumulators, then one tree across the lanes. */
 static inline float row_max16(const float *row, size_t length, int *nan) {
@@ -117,9 +134,9 @@ RECURRENT_ARRAY16(sigmoid_array16, sigmoid16)
 
 /* Σ e^{x − m} over a row, as elementwiseImpl.h's row_sum_exp: the exponentials summed in sixteen
  * float lanes over blocks of 512 elements, each block's lanes added into double lanes; with
- * `store`, each e^{x − m} is also written there. */
+ * `store`, each e^{x − m} is also written there. `summand`: m is the row's (finite) max and only
+ * the sum is wanted, so exp16_summand serves. */
 static inline __attribute__((always_inline)) double sum_exp16(const float *row, size_t length, float m, float *store, int summand) {
-  (void)summand; /* one clamp either way here */
   const __m512 shift = _mm512_set1_ps(m);
   /* this pass reads the row from cache (the max pass brought it); meanwhile, one cache line an
    * iteration, the memory up to 4 KB ahead (the next rows: the next max pass) is fetched */
@@ -131,13 +148,13 @@ static inline __attribute__((always_inline)) double sum_exp16(const float *row, 
     __m512 lanes = _mm512_setzero_ps();
     for (; p + 16 <= end; p += 16) {
       _mm_prefetch((const char *)(row + p + ahead), _MM_HINT_T0);
-      __m512 e = exp16_nonpositive(_mm512_sub_ps(_mm512_loadu_ps(row + p), shift));
+      __m512 e = (summand ? exp16_summand : exp16_nonpositive)(_mm512_sub_ps(_mm512_loadu_ps(row + p), shift));
       if (store) _mm512_storeu_ps(store + p, e);
       lanes = _mm512_add_ps(lanes, e);
     }
     if (p < end) {
       __mmask16 mask = (__mmask16)((1u << (end - p)) - 1);
-      __m512 e = _mm512_maskz_mov_ps(mask, exp16_nonpositive(_mm512_sub_ps(_mm512_maskz_loadu_ps(mask, row + p), shift)));
+      __m512 e = _mm512_maskz_mov_ps(mask, (summand ? exp16_summand : exp16_nonpositive)(_mm512_sub_ps(_mm512_maskz_loadu_ps(mask, row + p), shift)));
       if (store) _mm512_mask_storeu_ps(store + p, mask, e);
       lanes = _mm512_add_ps(lanes, e);
       p = end;
