@@ -85,6 +85,19 @@ describe.each(isas)('softmax, log-softmax and logsumexp rows on %s', (isa) => {
     return [plain(), masked, spread, withNaN, withInfinity, new Float32Array(length).fill(-Infinity)];
   };
   const close = (got: number, want: number) => (Number.isFinite(want) ? Math.abs(got - want) <= 2e-6 * Math.abs(want) + 1e-6 : Object.is(got, want));
+  it('logsumexp of rows stays within 2 float32 ulp of the float64 value', () => {
+    const outer = 200;
+    const length = 1000;
+    const x = Float32Array.from({ length: outer * length }, (_, i) => (1 + (Math.floor(i / length) % 7)) * generator.normal());
+    const got = new Float32Array(outer);
+    kernels.reduce('logsumexp', x, { outer, length, inner: 1 }, got);
+    for (let o = 0; o < outer; o++) {
+      const row = x.subarray(o * length, (o + 1) * length);
+      const m = row.reduce((a, v) => Math.max(a, v), -Infinity);
+      const want = m + Math.log(row.reduce((a, v) => a + Math.exp(v - m), 0));
+      expect(ulps(got[o], want), `row ${o}`).toBeLessThanOrEqual(2);
+    }
+  });
   it.each([37, 1024])('rows of %i follow the CPU backend (special values exactly)', (length) => {
     for (const x of rows(length)) {
       const layout = { outer: 1, length, inner: 1 };
