@@ -5,6 +5,8 @@
  * bar is "within 2× of a copy" (`ofCopy` ≥ 0.5).
  *
  *   pnpm bench:elementwise --backend native    (or pnpm --filter @recurrent/backend-native bench:elementwise)
+ *   … --isa avx2                                 (a narrower instruction set than the CPU's widest)
+ *   … --threads 2                                (the backend's threads, default 1: the copy runs on one)
  *
  * One JSON line per case ({"name", "kind", "backend": "native", "isa", "elements", "ms", "gbps",
  * "copyGbps", "ofCopy"}), then a table.
@@ -13,7 +15,12 @@ import { cpus, loadavg } from 'node:os';
 import { Generator, type DataArray, type Strided } from '@recurrent/tensor';
 import { createNativeBackend } from '../src/index.js';
 
-const backend = createNativeBackend({ threads: 1 });
+const argument = (flag: string) => {
+  const index = process.argv.indexOf(flag);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+};
+const threads = Number(argument('--threads') ?? 1);
+const backend = createNativeBackend({ threads, isa: argument('--isa') as 'avx512' | 'avx2' | 'scalar' | undefined });
 const { kernels } = backend;
 const size = 1 << 20;
 const rows = 1024;
@@ -53,7 +60,7 @@ function measure(name: string, kind: string, bytes: number, run: () => unknown):
   const gbps = bytes / seconds / 1e9;
   const copyGbps = copyBytes / copySeconds / 1e9;
   results.push({ name, gbps, copyGbps, ms: seconds * 1e3 });
-  console.log(JSON.stringify({ name, kind, backend: 'native', isa: backend.isa, elements: size, ms: +(seconds * 1e3).toFixed(3), gbps: +gbps.toFixed(2),
+  console.log(JSON.stringify({ name, kind, backend: 'native', isa: backend.isa, threads, elements: size, ms: +(seconds * 1e3).toFixed(3), gbps: +gbps.toFixed(2),
     copyGbps: +copyGbps.toFixed(2), ofCopy: +(gbps / copyGbps).toFixed(2) }));
 }
 
@@ -76,7 +83,7 @@ measure('softmax last axis', 'reduce', 2 * size * element, () => kernels.softmax
 measure('logSoftmax last axis', 'reduce', 2 * size * element, () => kernels.softmax(x, { outer: rows, length: columns, inner: 1 }, true, out));
 if (backend.fallbacks.size > 0) console.log(`CPU fallbacks: ${JSON.stringify([...backend.fallbacks])}`);
 
-console.log(`\nnative kernels (${backend.isa}), 1M float32, Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg()[0].toFixed(1)} on ${cpus().length} shared cores`);
+console.log(`\nnative kernels (${backend.isa}, ${threads} thread${threads === 1 ? '' : 's'}; the copy on one), 1M float32, Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg()[0].toFixed(1)} on ${cpus().length} shared cores`);
 console.log(`${'case'.padEnd(32)} ${'ms'.padStart(7)} ${'GB/s'.padStart(6)} ${'copy GB/s'.padStart(9)} ${'of copy'.padStart(7)}`);
 for (const r of results) {
   console.log(`${r.name.padEnd(32)} ${r.ms.toFixed(3).padStart(7)} ${r.gbps.toFixed(2).padStart(6)} ${r.copyGbps.toFixed(2).padStart(9)} ${(r.gbps / r.copyGbps).toFixed(2).padStart(7)}`);

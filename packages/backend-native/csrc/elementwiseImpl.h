@@ -1,7 +1,9 @@
 /* Elementwise kernels, reductions and softmax on contiguous float32 or float64 rows, included by
  * elementwise_{scalar,avx2,avx512}.c once per element type: REAL is the type, SFX the name suffix,
  * EXP / TANH its exponential and tanh (vecmath.h's for float32, so those loops vectorise; libm's
- * for float64). The semantics are the CPU backend's (packages/tensor/src/cpu): NaN propagates,
+ * for float64). A unit may also define EXP_ARRAY / TANH_ARRAY / SIGMOID_ARRAY(x, out, n) and
+ * SUM_EXP(row, length, m, store), hand-vectorised loops that replace the plain ones.
+ * The semantics are the CPU backend's (packages/tensor/src/cpu): NaN propagates,
  * comparisons give 1 or 0, reductions of float32 accumulate in float64 where the CPU's do. */
 #include <math.h>
 #include <stddef.h>
@@ -21,13 +23,19 @@ int F(ew_unary)(int op, const REAL *restrict x, REAL *restrict out, size_t n) {
   switch (op) {
     case U_NEG: for (size_t i = 0; i < n; i++) out[i] = -x[i]; return 1;
     case U_ABS: for (size_t i = 0; i < n; i++) out[i] = (REAL)fabs(x[i]); return 1;
+#ifdef EXP_ARRAY
+    case U_EXP: EXP_ARRAY(x, out, n); return 1;
+    case U_TANH: TANH_ARRAY(x, out, n); return 1;
+    case U_SIGMOID: SIGMOID_ARRAY(x, out, n); return 1;
+#else
     case U_EXP: for (size_t i = 0; i < n; i++) out[i] = EXP(x[i]); return 1;
+    case U_TANH: for (size_t i = 0; i < n; i++) out[i] = TANH(x[i]); return 1;
+    case U_SIGMOID: for (size_t i = 0; i < n; i++) out[i] = SIGMOID(x[i]); return 1;
+#endif
     case U_SQRT: for (size_t i = 0; i < n; i++) out[i] = SQRT(x[i]); return 1;
     case U_RSQRT: for (size_t i = 0; i < n; i++) out[i] = (REAL)1 / SQRT(x[i]); return 1;
     case U_SQUARE: for (size_t i = 0; i < n; i++) out[i] = x[i] * x[i]; return 1;
     case U_RECIPROCAL: for (size_t i = 0; i < n; i++) out[i] = (REAL)1 / x[i]; return 1;
-    case U_TANH: for (size_t i = 0; i < n; i++) out[i] = TANH(x[i]); return 1;
-    case U_SIGMOID: for (size_t i = 0; i < n; i++) out[i] = SIGMOID(x[i]); return 1;
     case U_RELU: for (size_t i = 0; i < n; i++) { REAL v = x[i]; out[i] = v > 0 ? v : (v != v ? v : 0); } return 1;
     case U_SIGN: for (size_t i = 0; i < n; i++) { REAL v = x[i]; out[i] = v > 0 ? 1 : (v < 0 ? -1 : v); } return 1;
     default: return 0;
@@ -83,6 +91,13 @@ typedef MASKINT F(vmask) __attribute__((vector_size(VBYTES)));
 #define VLANES ((int)(VBYTES / sizeof(REAL)))
 
 static inline REAL F(row_extreme)(const REAL *restrict row, size_t length, const int greater, const int nan_sticky) {
+#ifdef ROW_MAX
+  if (greater) {
+    int any;
+    REAL m = ROW_MAX(row, length, &any);
+    return nan_sticky && any ? (REAL)NAN : m;
+  }
+#endif
   F(vreal) acc[4];
   F(vmask) nan = {0};
   const REAL start = greater ? (REAL)-INFINITY : (REAL)INFINITY;
@@ -97,11 +112,15 @@ static inline REAL F(row_extreme)(const REAL *restrict row, size_t length, const
       nan |= v != v;
     }
   }
+  /* the four accumulators folded into one as vectors, then its lanes (VLANES steps, not 4·VLANES) */
+  for (int a = 1; a < 4; a++) {
+    F(vmask) take = greater ? (acc[a] > acc[0]) : (acc[a] < acc[0]);
+    acc[0] = (F(vreal))(((F(vmask))acc[a] & take) | ((F(vmask))acc[0] & ~take));
+  }
   REAL m = start;
   int any = 0;
   for (; p < length; p++) { REAL v = row[p]; m = (greater ? v > m : v < m) ? v : m; any |= v != v; }
-  for (int a = 0; a < 4; a++) for (int l = 0; l < VLANES; l++) { REAL v = acc[a][l]; m = (greater ? v > m : v < m) ? v : m; }
-  for (int l = 0; l < VLANES; l++) any |= nan[l] != 0;
+  for (int l = 0; l < VLANES; l++) { REAL v = acc[0][l]; m = (greater ? v > m : v < m) ? v : m; any |= nan[l] != 0; }
   return nan_sticky && any ? (REAL)NAN : m;
 }
 static inline REAL F(row_max)(const REAL *restrict row, size_t length) { return F(row_extreme)(row, length, 1, 1); }
@@ -110,8 +129,14 @@ static inline REAL F(row_min)(const REAL *restrict row, size_t length) { return 
 /* Σ e^{x − m}: one pass, the exponentials summed in sixteen float lanes (so the loop vectorises
  * with the exponential inlined) over blocks of 512 elements, each block's total added in double;
  * with `store`, each e^{x − m} is also written there (softmax). `store` is a constant at each call
- * (the function is inlined), so neither loop tests it. */
-static inline __attribute__((always_inline)) double F(row_sum_exp)(const REAL *restrict row, size_t length, REAL m, REAL *restrict store) {
+ * (the function is inlined), so neither loop tests it. `summand` (m is the row's finite max, no
+ * `store`) lets an ISA's SUM_EXP skip exactness below e^−87, which that sum cannot see. */
+static inline __attribute__((always_inline)) double F(row_sum_exp)(const REAL *restrict row, size_t length, REAL m, REAL *restrict store,
+                                                                  int summand) {
+#ifdef SUM_EXP
+  return SUM_EXP(row, length, m, store, summand);
+#endif
+  (void)summand;
   double s = 0;
   size_t p = 0;
   while (p + 16 <= length) {
@@ -157,7 +182,7 @@ int F(ew_reduce)(int op, const REAL *restrict x, size_t outer, size_t length, si
       else if (op == R_MAX || op == R_MIN || op == R_LOGSUMEXP) {
         REAL m = op == R_MIN ? F(row_min)(base, length) : F(row_max)(base, length);
         r = m;
-        if (op == R_LOGSUMEXP && isfinite(r)) r = r + log(F(row_sum_exp)(base, length, m, NULL));
+        if (op == R_LOGSUMEXP && isfinite(r)) r = r + log(F(row_sum_exp)(base, length, m, NULL, 1));
       } else return 0;
       out[o] = (REAL)r;
       continue;
@@ -204,15 +229,25 @@ void F(ew_softmax_rows)(const REAL *restrict x, size_t outer, size_t length, int
     REAL *restrict dst = out + o * length;
     /* the CPU's max for softmax skips NaN (x > max is false for it) */
     REAL m = F(row_extreme)(row, length, 1, 0);
+    int finite = isfinite(m);
     if (m == (REAL)-INFINITY) m = 0;
     double sum = 0;
     if (logarithm) {
-      sum = F(row_sum_exp)(row, length, m, NULL);
-      /* in double: rounding max + log Σ to float first loses digits when max is large */
+      /* two calls, so that each inlined copy sees its flag as a constant */
+      sum = finite ? F(row_sum_exp)(row, length, m, NULL, 1) : F(row_sum_exp)(row, length, m, NULL, 0);
+      /* not max + log Σ rounded to float: that loses digits when max is large */
       double logSum = log(sum) + m;
-      for (size_t p = 0; p < length; p++) dst[p] = (REAL)(row[p] - logSum);
+      if (sizeof(REAL) == sizeof(float)) {
+        /* float32: log Σ + max as a float pair hi + lo, so the pass runs in float lanes; x − hi is
+         * exact where x is near hi, and lo corrects it (within an ulp of the double difference) */
+        REAL hi = (REAL)logSum;
+        REAL lo = isfinite(logSum) ? (REAL)(logSum - hi) : 0;
+        for (size_t p = 0; p < length; p++) dst[p] = (row[p] - hi) - lo;
+      } else {
+        for (size_t p = 0; p < length; p++) dst[p] = (REAL)(row[p] - logSum);
+      }
     } else {
-      sum = F(row_sum_exp)(row, length, m, dst);
+      sum = F(row_sum_exp)(row, length, m, dst, 0);
       REAL scale = (REAL)(1.0 / sum);
       for (size_t p = 0; p < length; p++) dst[p] *= scale;
     }

@@ -1,6 +1,7 @@
 /* The elementwise kernels compiled for this instruction set (chosen per backend at run time). */
 #pragma GCC target("avx512f,avx512bw,avx512dq,avx512vl,fma,prefer-vector-width=512")
 #include "vecmath.h"
+#include "vecmathAvx512.h"
 #define ISA avx512
 /* the width of the vector-extension loops (row max and min) */
 #define VBYTES 64
@@ -9,10 +10,21 @@
 #define MASKINT int32_t
 #define SFX f32
 #define EXP(v) exp_f(v)
-#define TANH(v) tanh_f(v)
-#define SIGMOID(v) sigmoid_f(v)
+#define TANH(v) tanh_signed_f(v)
+#define SIGMOID(v) logistic_f(v)
 #define SQRT(v) sqrtf(v)
+/* the intrinsic loops of vecmathAvx512.h for float32 */
+#define EXP_ARRAY(x, out, n) exp_array16(x, out, n)
+#define TANH_ARRAY(x, out, n) tanh_array16(x, out, n)
+#define SIGMOID_ARRAY(x, out, n) sigmoid_array16(x, out, n)
+#define SUM_EXP(row, length, m, store, summand) sum_exp16(row, length, m, store, summand)
+#define ROW_MAX(row, length, nan) row_max16(row, length, nan)
 #include "elementwiseImpl.h"
+#undef EXP_ARRAY
+#undef TANH_ARRAY
+#undef SIGMOID_ARRAY
+#undef SUM_EXP
+#undef ROW_MAX
 #undef REAL
 #undef MASKINT
 #undef VLANES

@@ -9,8 +9,8 @@
 #define MASKINT int32_t
 #define SFX f32
 #define EXP(v) exp_f(v)
-#define TANH(v) tanh_f(v)
-#define SIGMOID(v) sigmoid_f(v)
+#define TANH(v) tanh_signed_f(v)
+#define SIGMOID(v) logistic_f(v)
 #define SQRT(v) sqrtf(v)
 #include "elementwiseImpl.h"
 #undef REAL

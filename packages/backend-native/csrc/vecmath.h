@@ -36,6 +36,15 @@ static inline float exp_f(float x) {
 
 static inline float sigmoid_f(float x) { return 1.0f / (1.0f + exp_f(-x)); }
 
+/* The logistic over the whole float range, for the elementwise kernel: t = e^{−|x|} ≤ 1, then
+ * 1 / (1 + t) for x ≥ 0 and t / (1 + t) below, so e^{−x} never overflows and the far negative
+ * side underflows gradually as the true value does (sigmoid_f, the gates', gives 0 below −88.7). */
+static inline float logistic_f(float x) {
+  float t = exp_f(-fabsf(x));
+  float s = 1.0f / (1.0f + t);
+  return x < 0.0f ? t * s : s;
+}
+
 /* tf.keras's hard sigmoid max(0, min(1, 0.2·x + 0.5)). */
 static inline float hard_sigmoid_f(float x) {
   float y = 0.2f * x + 0.5f;
@@ -51,5 +60,8 @@ static inline float tanh_f(float x) {
   float large = copysignf(1.0f - 2.0f / (exp_f(2.0f * ax) + 1.0f), x);
   return ax < 0.625f ? small : large;
 }
+
+/* tanh with the sign of zero kept (tanh(−0) = −0), for the elementwise kernel. */
+static inline float tanh_signed_f(float x) { return copysignf(tanh_f(x), x); }
 
 #endif

@@ -6,7 +6,8 @@ import { createNativeRecurrence } from './nativeRecurrence.js';
 
 /** Options of {@link createNativeBackend}. */
 export interface NativeBackendOptions {
-  /** Threads for the BLAS products and the gate loops (default: every core, `os.availableParallelism()`). */
+  /** Threads for the BLAS products, the gate loops and elementwise kernels, reductions and softmax
+   * on arrays of 64K elements and more (default: every core, `os.availableParallelism()`). */
   threads?: number;
   /** Name shown in messages and benchmarks (default `native`). */
   name?: string;
@@ -20,7 +21,7 @@ export interface NativeBackendOptions {
 
 /** A @recurrent/tensor backend whose kernels run in the native addon. */
 export interface NativeBackend extends Backend {
-  /** Threads its products and gate loops use. */
+  /** Threads its products, gate loops and large elementwise kernels use. */
   readonly threads: number;
   /** The instruction set its C kernels run (see {@link NativeBackendOptions.isa}). */
   readonly isa: 'avx512' | 'avx2' | 'scalar';
@@ -64,8 +65,11 @@ export function createNativeBackend(options: NativeBackendOptions = {}): NativeB
   }
   const host = createCpuBackend();
   const fallbacks = new Map<string, number>();
-  const kernels: KernelTable = createNativeKernels({ addon, fallback: host.kernels, fallbacks, threads, isa });
-  kernels.recurrent = createNativeRecurrence(addon, host, isa, threads);
+  // one pool of threads for the recurrence and the elementwise kernels (calls never overlap: each
+  // returns before the next begins)
+  const pool = threads > 1 ? addon.createThreadPool(threads) : null;
+  const kernels: KernelTable = createNativeKernels({ addon, fallback: host.kernels, fallbacks, threads, pool, isa });
+  kernels.recurrent = createNativeRecurrence(addon, host, isa, threads, pool);
   addon.setBlasThreads(threads);
   return {
     name: options.name ?? 'native',

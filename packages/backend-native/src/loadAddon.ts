@@ -25,21 +25,23 @@ export interface NativeAddon {
     a: Float32Array | Float64Array, aOffset: number, lda: number, b: Float32Array | Float64Array, bOffset: number, ldb: number,
     beta: number, c: Float32Array | Float64Array, cOffset: number, ldc: number, threads: number,
   ): boolean;
-  /** Elementwise kernels (csrc/elementwiseBinding.c); each returns false for dtypes it does not take. */
-  unary(isa: number, op: number, x: DataArray, out: DataArray): boolean;
-  affine(isa: number, x: DataArray, scale: number, shift: number, out: DataArray): boolean;
-  clamp(isa: number, x: DataArray, low: number, high: number, out: DataArray): boolean;
+  /** Elementwise kernels (csrc/elementwiseBinding.c); each returns false for dtypes it does not take.
+   * `pool` (from {@link NativeAddon.createThreadPool}, or null for one thread) splits large arrays. */
+  unary(isa: number, op: number, x: DataArray, out: DataArray, pool: object | null): boolean;
+  affine(isa: number, x: DataArray, scale: number, shift: number, out: DataArray, pool: object | null): boolean;
+  clamp(isa: number, x: DataArray, low: number, high: number, out: DataArray, pool: object | null): boolean;
   binary(isa: number, op: number, a: DataArray, aOffset: number, a0: number, a1: number, b: DataArray, bOffset: number, b0: number, b1: number,
-    out: DataArray, outer: number, inner: number): boolean;
-  reduce(isa: number, op: number, x: DataArray, outer: number, length: number, inner: number, out: DataArray): boolean;
-  softmax(isa: number, x: DataArray, outer: number, length: number, inner: number, log: boolean, out: DataArray): boolean;
+    out: DataArray, outer: number, inner: number, pool: object | null): boolean;
+  reduce(isa: number, op: number, x: DataArray, outer: number, length: number, inner: number, out: DataArray, pool: object | null): boolean;
+  softmax(isa: number, x: DataArray, outer: number, length: number, inner: number, log: boolean, out: DataArray, pool: object | null): boolean;
   copy(source: DataArray, offset: number, s0: number, s1: number, out: DataArray, outer: number, inner: number): boolean;
   /** Whole-sequence forward (csrc/recurrenceBinding.c): named sizes, flags and arrays. */
   recurrentForward(args: Record<string, unknown>): void;
   /** Whole-sequence backward from the arrays a forward wrote. */
   recurrentBackward(args: Record<string, unknown>): void;
-  /** A pool of `threads` participants for the recurrence (the caller and threads − 1 worker
-   * threads), passed as the `pool` field of its arguments; its threads end when it is collected. */
+  /** A pool of `threads` participants (the caller and threads − 1 worker threads) for the
+   * recurrence (the `pool` field of its arguments) and the elementwise kernels (their last
+   * argument); its threads end when it is collected. */
   createThreadPool(threads: number): object;
 
 }

@@ -11,6 +11,9 @@ export interface NativeKernelContext {
   /** Calls that ran on `fallback`, by kernel name. */
   fallbacks: Map<string, number>;
   threads: number;
+  /** The backend's thread pool (null with one thread): elementwise kernels split arrays of 64K
+   * elements and more across it. */
+  pool: object | null;
   /** Instruction set of the C kernels. */
   isa: string;
 }
@@ -25,7 +28,7 @@ const isaCodes: Record<string, number> = { scalar: 0, avx2: 1, avx512: 2 };
  * to the CPU kernel (counted) where the addon does not take it.
  */
 export function createNativeKernels(context: NativeKernelContext): KernelTable {
-  const { addon, fallback, fallbacks, threads } = context;
+  const { addon, fallback, fallbacks, threads, pool } = context;
   const isa = isaCodes[context.isa];
   const count = (name: string) => fallbacks.set(name, (fallbacks.get(name) ?? 0) + 1);
   const delegate = <K extends keyof KernelTable>(name: K) => {
@@ -37,23 +40,23 @@ export function createNativeKernels(context: NativeKernelContext): KernelTable {
   };
   return {
     unary(op: UnaryOp, x: DataArray, out: DataArray): void {
-      if (addon.unary(isa, unaryOps.indexOf(op), x, out)) return;
+      if (addon.unary(isa, unaryOps.indexOf(op), x, out, pool)) return;
       count('unary');
       fallback.unary(op, x, out);
     },
     affine(x: DataArray, scale: number, shift: number, out: DataArray): void {
-      if (addon.affine(isa, x, scale, shift, out)) return;
+      if (addon.affine(isa, x, scale, shift, out, pool)) return;
       count('affine');
       fallback.affine(x, scale, shift, out);
     },
     clamp(x: DataArray, low: number, high: number, out: DataArray): void {
-      if (addon.clamp(isa, x, low, high, out)) return;
+      if (addon.clamp(isa, x, low, high, out, pool)) return;
       count('clamp');
       fallback.clamp(x, low, high, out);
     },
     binary(op: BinaryOp, a: Strided, b: Strided, out: DataArray, shape: readonly number[]): void {
       const walk = collapse(shape, a.strides, b.strides);
-      if (walk && addon.binary(isa, binaryOps.indexOf(op), a.data, a.offset, walk.a0, walk.a1, b.data, b.offset, walk.b0, walk.b1, out, walk.outer, walk.inner)) {
+      if (walk && addon.binary(isa, binaryOps.indexOf(op), a.data, a.offset, walk.a0, walk.a1, b.data, b.offset, walk.b0, walk.b1, out, walk.outer, walk.inner, pool)) {
         return;
       }
       count('binary');
@@ -67,13 +70,13 @@ export function createNativeKernels(context: NativeKernelContext): KernelTable {
       fallback.copy(source, out, shape);
     },
     reduce(op: ReduceOp, x: DataArray, layout: AxisLayout, out: DataArray): void {
-      if (addon.reduce(isa, reduceOps.indexOf(op), x, layout.outer, layout.length, layout.inner, out)) return;
+      if (addon.reduce(isa, reduceOps.indexOf(op), x, layout.outer, layout.length, layout.inner, out, pool)) return;
       count('reduce');
       fallback.reduce(op, x, layout, out);
     },
     argReduce: delegate('argReduce'),
     softmax(x: DataArray, layout: AxisLayout, log: boolean, out: DataArray): void {
-      if (addon.softmax(isa, x, layout.outer, layout.length, layout.inner, log, out)) return;
+      if (addon.softmax(isa, x, layout.outer, layout.length, layout.inner, log, out, pool)) return;
       count('softmax');
       fallback.softmax(x, layout, log, out);
     },

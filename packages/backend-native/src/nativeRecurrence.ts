@@ -79,9 +79,12 @@ function codeOf(args: RecurrentForwardArgs): number {
  * Results and gradients are new arrays from the backend's `allocate`; tapes and work buffers come
  * from its workspace ({@link Workspace}); the C code writes them all in place.
  */
-export function createNativeRecurrence(addon: NativeAddon, backend: Pick<Backend, 'allocate' | 'stats'>, isa: string, threads = 1): RecurrentKernels {
-  // this recurrence's own threads (none with one): each sequence splits its hidden units among them
-  const pool = threads > 1 ? addon.createThreadPool(threads) : null;
+export function createNativeRecurrence(
+  addon: NativeAddon, backend: Pick<Backend, 'allocate' | 'stats'>, isa: string, threads = 1,
+  // the backend's pool (shared with its elementwise kernels), or this recurrence's own; none with one thread
+  pool: object | null = threads > 1 ? addon.createThreadPool(threads) : null,
+): RecurrentKernels {
+  // each sequence splits its hidden units among the pool's threads
   const allocate = (n: number) => backend.allocate('float32', n);
   const workspace = new Workspace(backend);
   const take = (n: number) => workspace.take(n);
