@@ -97,19 +97,9 @@ static inline __m256 exp8_nonpositive(__m256 x) {
  * From |x| = 20 on m = −1 in float, so the argument is clamped there (and 2^n stays normal). */
 static inline __m256 tanh8(__m256 x) {
   const __m256 sign = _mm256_castsi256_ps(_mm256_set1_epi32(INT32_MIN));
-  const __m256 magic = _mm256_set1_ps(RECURRENT_MAGIC);
   __m256 y = _mm256_max_ps(_mm256_set1_ps(-40.0f), _mm256_mul_ps(_mm256_andnot_ps(sign, x), _mm256_set1_ps(-2.0f)));
-  __m256 t = _mm256_fmadd_ps(y, _mm256_set1_ps(1.44269504088896341f), magic);
-  __m256 n = _mm256_sub_ps(t, magic);
-  __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), y);
-  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
-  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
-  __m256 mr = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), r); /* e^r − 1 */
+  __m256 t, n;
+  __m256 mr = exp8_reduced(y, &t, &n); /* e^r − 1 */
   __m256 scale = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_castps_si256(t), _mm256_set1_epi32(127)), 23));
   __m256 m = _mm256_fmadd_ps(scale, mr, _mm256_sub_ps(scale, _mm256_set1_ps(1.0f)));
   __m256 quotient = _mm256_div_ps(m, _mm256_add_ps(m, _mm256_set1_ps(2.0f)));

@@ -13,20 +13,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* e^x for x already inside [−104, 89] (or NaN, which comes out NaN). */
-static inline __m512 exp16_core(__m512 x) {
+/* q ≈ e^r − 1 and n with x = n·ln 2 + r, |r| ≤ ln 2 / 2 (Cody–Waite reduction, vecmath.h's polynomial). */
+static inline __m512 exp16_reduced(__m512 x, __m512 *n) {
   const __m512 magic = _mm512_set1_ps(12582912.0f); /* 1.5·2^23: adding it rounds to an integer */
-  __m512 n = _mm512_sub_ps(_mm512_fmadd_ps(x, _mm512_set1_ps(1.44269504088896341f), magic), magic);
-  __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
-  r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+  *n = _mm512_sub_ps(_mm512_fmadd_ps(x, _mm512_set1_ps(1.44269504088896341f), magic), magic);
+  __m512 r = _mm512_fnmadd_ps(*n, _mm512_set1_ps(0.693359375f), x);
+  r = _mm512_fnmadd_ps(*n, _mm512_set1_ps(-2.12194440e-4f), r);
   __m512 p = _mm512_set1_ps(1.9875691500e-4f);
   p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
   p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
   p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
   p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
   p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
-  p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r);
-  p = _mm512_add_ps(p, _mm512_set1_ps(1.0f));
+  return _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r);
+}
+
+/* e^x for x already inside [−104, 89] (or NaN, which comes out NaN). */
+static inline __m512 exp16_core(__m512 x) {
+  __m512 n;
+  __m512 p = _mm512_add_ps(exp16_reduced(x, &n), _mm512_set1_ps(1.0f));
   return _mm512_scalef_ps(p, n);
 }
 
@@ -90,18 +95,9 @@ static inline float row_max16(const float *row, size_t length, int *nan) {
  * From |x| = 20 on m = −1 in float, so the argument is clamped there. */
 static inline __m512 tanh16(__m512 x) {
   const __m512 sign = _mm512_castsi512_ps(_mm512_set1_epi32(INT32_MIN));
-  const __m512 magic = _mm512_set1_ps(12582912.0f);
   __m512 y = _mm512_max_ps(_mm512_set1_ps(-40.0f), _mm512_mul_ps(_mm512_andnot_ps(sign, x), _mm512_set1_ps(-2.0f)));
-  __m512 n = _mm512_sub_ps(_mm512_fmadd_ps(y, _mm512_set1_ps(1.44269504088896341f), magic), magic);
-  __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), y);
-  r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
-  __m512 p = _mm512_set1_ps(1.9875691500e-4f);
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
-  __m512 mr = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r); /* e^r − 1 */
+  __m512 n;
+  __m512 mr = exp16_reduced(y, &n); /* e^r − 1 */
   __m512 scale = _mm512_scalef_ps(_mm512_set1_ps(1.0f), n);
   __m512 m = _mm512_fmadd_ps(scale, mr, _mm512_sub_ps(scale, _mm512_set1_ps(1.0f)));
   __m512 quotient = _mm512_div_ps(m, _mm512_add_ps(m, _mm512_set1_ps(2.0f)));
