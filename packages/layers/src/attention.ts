@@ -1,10 +1,10 @@
-import { type Tensor, Generator, checkOptions, describeValue, fail, formatShape, isTensor, option, zeros } from '@recurrent/tensor';
+import { type Backend, type Tensor, Generator, checkOptions, describeValue, fail, formatShape, isTensor, option, zeros } from '@recurrent/tensor';
 import {
   Module, Parameter, type Variable, add, matmul, narrow, reshape, softmax, tanh, unsqueeze, valueOf, where,
 } from '@recurrent/autograd';
 import { Linear } from './linear.js';
 import { checkLengths } from './recurrent.js';
-import { checkParameterSize, tensorArgument } from './internal/commonOptions.js';
+import { checkParameterSize, common, tensorArgument } from './internal/commonOptions.js';
 
 /** Checks that a memory is what `prepare` gives for this attention: keys `[B, S, keySize]`, the projected keys its score needs, a `[B, S]` mask or none. */
 function checkMemory(attention: Attention, memory: AttentionMemory): void {
@@ -59,6 +59,8 @@ export interface AttentionOptions {
   generator?: Generator;
   /** Seed used when no generator is given (default 0). */
   seed?: number;
+  /** Backend the parameters live on (default: the CPU backend); give the query and keys the same one. */
+  backend?: Backend;
 }
 
 const schema = {
@@ -68,6 +70,7 @@ const schema = {
   attentionSize: option.integer({ min: 1 }),
   generator: option.instance(Generator, 'a Generator'),
   seed: option.integer(),
+  backend: common.backend,
 };
 
 /**
@@ -120,20 +123,21 @@ export class Attention extends Module {
     this.keySize = K;
     this.attentionSize = A;
     const generator = options.generator ?? new Generator(options.seed ?? 0);
+    const backend = options.backend;
     // sizes past a typed array's reach are refused here, naming the attention, not its inner Linear
     if (score === 'general') checkParameterSize('Attention', 'weight', [Q, K]);
     if (score === 'concat') checkParameterSize('Attention', 'linear.weight', [A, Q + K]);
     if (score === 'additive') for (const [name, width] of [['query', Q], ['key', K]] as const) checkParameterSize('Attention', `${name}.weight`, [A, width]);
     if (score === 'general') {
-      const linear = new Linear({ inFeatures: K, outFeatures: Q, bias: false, generator });
+      const linear = new Linear({ inFeatures: K, outFeatures: Q, bias: false, generator , backend });
       this.weight = this.registerParameter('weight', linear.weight);
     } else if (score === 'concat') {
-      this.linear = this.registerModule('linear', new Linear({ inFeatures: Q + K, outFeatures: A, bias: false, generator }));
+      this.linear = this.registerModule('linear', new Linear({ inFeatures: Q + K, outFeatures: A, bias: false, generator , backend }));
     } else if (score === 'additive') {
-      this.query = this.registerModule('query', new Linear({ inFeatures: Q, outFeatures: A, bias: false, generator }));
-      this.key = this.registerModule('key', new Linear({ inFeatures: K, outFeatures: A, generator }));
+      this.query = this.registerModule('query', new Linear({ inFeatures: Q, outFeatures: A, bias: false, generator , backend }));
+      this.key = this.registerModule('key', new Linear({ inFeatures: K, outFeatures: A, generator , backend }));
     }
-    if (score === 'concat' || score === 'additive') this.v = this.registerModule('v', new Linear({ inFeatures: A, outFeatures: 1, bias: false, generator }));
+    if (score === 'concat' || score === 'additive') this.v = this.registerModule('v', new Linear({ inFeatures: A, outFeatures: 1, bias: false, generator , backend }));
   }
 
   /** The options that rebuild this module (its parameters aside), as JSON. */

@@ -1,4 +1,4 @@
-import { type Tensor, checkOptions, describeValue, empty, fail, formatShape, isTensor, logSoftmax as logSoftmaxValues, option, tensor, zeros } from '@recurrent/tensor';
+import { type Tensor, checkOptions, describeValue, empty, fail, formatShape, isTensor, logSoftmax as logSoftmaxValues, option, zeros } from '@recurrent/tensor';
 import {
   Module, type Variable, concat, indexSelect, narrow, noGrad, permute, reshape, stack as stackAxis, tanh, valueOf,
 } from '@recurrent/autograd';
@@ -174,7 +174,7 @@ export class AttentionEncoderDecoder extends Module {
 
   /** One decoder step from the previous tokens `[B]`. */
   decodeStep(previous: readonly number[], state: AttentionDecoderState, memory: AttentionMemory, time: number): AttentionStepResult {
-    const embedded = this.targetEmbedding.forward(tensor([...previous], { dtype: 'int32' }));
+    const embedded = this.targetEmbedding.forward([...previous]);
     const input = state.feed ? concat([embedded, state.feed], 1) : embedded;
     const step = this.decoder.step(input, state.cell, time);
     const { context, weights } = this.attention.forward(step.output, memory);

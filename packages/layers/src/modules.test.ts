@@ -5,6 +5,7 @@ import { Linear } from './linear.js';
 import { Embedding } from './embedding.js';
 import { Dropout } from './dropout.js';
 import { LayerNorm } from './layerNorm.js';
+import { Attention, type AttentionScore } from './attention.js';
 
 describe('Linear', () => {
   it('computes x Wᵀ + b over leading axes, as a plain loop does', () => {
@@ -110,6 +111,10 @@ describe('backend option', () => {
     ['Linear', () => both((backend) => new Linear({ inFeatures: 4, outFeatures: 5, seed: 3, backend }), (m, backend) => m.forward(inputOn(backend)))],
     ['Embedding', () => both((backend) => new Embedding({ numEmbeddings: 6, embeddingDim: 4, paddingIdx: 0, seed: 3, backend }), (m) => m.forward([1, 0, 5, 2, 2, 3]))],
     ['LayerNorm', () => both((backend) => new LayerNorm({ normalizedShape: 4, backend }), (m, backend) => m.forward(inputOn(backend)))],
+    ...(['general', 'concat', 'additive'] as AttentionScore[]).map((score) => [`Attention (${score})`, () => both(
+      (backend) => new Attention({ score, querySize: 4, keySize: 4, attentionSize: 3, seed: 3, backend }),
+      (m, backend) => m.forward(uniform([3, 4], -1, 1, new Generator(5), { backend }), m.prepare(inputOn(backend), [2, 1, 2])).context, // keys [3, 2, 4]
+    )] as const),
   ] as const)('%s puts its parameters, outputs and gradients on the given backend, with the default backend\'s bits', (_name, build) => {
     const { backend, plain, own } = build();
     const parameters = own.module.parameters();

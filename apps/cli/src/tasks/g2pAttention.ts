@@ -2,7 +2,7 @@ import { backward, crossEntropy, noGrad, reshape } from '@recurrent/autograd';
 import { GRUCell, LSTMCell } from '@recurrent/cells';
 import { type G2PExample, loadCmudict } from '@recurrent/data';
 import { Attention, AttentionEncoderDecoder, Embedding, GRU, LSTM, Linear } from '@recurrent/layers';
-import { Generator, fromData } from '@recurrent/tensor';
+import { type Backend, Generator, fromData } from '@recurrent/tensor';
 import { CliError } from '../cliError.js';
 import type { TrainingTask } from '../training/task.js';
 import { editDistance } from './g2p.js';
@@ -36,35 +36,36 @@ export interface G2PAttentionConfig {
 /**
  * The attentional encoder–decoder of the g2p task: letters → bidirectional encoder (hidden `H` per
  * direction) → a decoder cell of `H` with Luong's general score, input feeding and a tanh
- * attentional layer of `H`. Target ids: the phonemes (0 is end of word), then one start id.
+ * attentional layer of `H`. Target ids: the phonemes (0 is end of word), then one start id. Every
+ * parameter lives on `backend` (default: the CPU backend); give the inputs the same one.
  */
-export function g2pAttentionModel(config: G2PAttentionConfig, generator: Generator): AttentionEncoderDecoder {
+export function g2pAttentionModel(config: G2PAttentionConfig, generator: Generator, backend?: Backend): AttentionEncoderDecoder {
   const { embeddingSize: E, hiddenSize: H, numLayers } = config;
   const V = config.phonemes + 1;
   const Layer = config.cell === 'gru' ? GRU : LSTM;
   const Cell = config.cell === 'gru' ? GRUCell : LSTMCell;
   return new AttentionEncoderDecoder({
-    sourceEmbedding: new Embedding({ numEmbeddings: config.letters, embeddingDim: E, generator }),
-    encoder: new Layer({ inputSize: E, hiddenSize: H, numLayers, bidirectional: true, generator }),
-    bridge: new Linear({ inFeatures: 2 * H, outFeatures: H, generator }),
-    targetEmbedding: new Embedding({ numEmbeddings: V, embeddingDim: E, generator }),
-    decoder: new Cell({ inputSize: E + H, hiddenSize: H, generator }),
-    attention: new Attention({ score: 'general', querySize: H, keySize: 2 * H, generator }),
-    combine: new Linear({ inFeatures: 3 * H, outFeatures: H, bias: false, generator }),
-    projection: new Linear({ inFeatures: H, outFeatures: V, generator }),
+    sourceEmbedding: new Embedding({ numEmbeddings: config.letters, embeddingDim: E, generator, backend }),
+    encoder: new Layer({ inputSize: E, hiddenSize: H, numLayers, bidirectional: true, generator, backend }),
+    bridge: new Linear({ inFeatures: 2 * H, outFeatures: H, generator, backend }),
+    targetEmbedding: new Embedding({ numEmbeddings: V, embeddingDim: E, generator, backend }),
+    decoder: new Cell({ inputSize: E + H, hiddenSize: H, generator, backend }),
+    attention: new Attention({ score: 'general', querySize: H, keySize: 2 * H, generator, backend }),
+    combine: new Linear({ inFeatures: 3 * H, outFeatures: H, bias: false, generator, backend }),
+    projection: new Linear({ inFeatures: H, outFeatures: V, generator, backend }),
     inputFeeding: true,
     bos: config.phonemes,
     eos: 0,
   });
 }
 
-/** Letters `[T_in, B]` (padded with 0) and their lengths. */
-export function letterBatch(examples: readonly G2PExample[]) {
+/** Letters `[T_in, B]` (padded with 0) on `backend` (default: the CPU backend) and their lengths. */
+export function letterBatch(examples: readonly G2PExample[], backend?: Backend) {
   const lengths = examples.map((example) => example.letterIds.length);
   const T = Math.max(...lengths), B = examples.length;
   const ids = new Int32Array(T * B);
   examples.forEach((example, b) => example.letterIds.forEach((letter, t) => (ids[t * B + b] = letter)));
-  return { source: fromData(ids, [T, B]), lengths };
+  return { source: fromData(ids, [T, B], { backend }), lengths };
 }
 
 /**
@@ -84,7 +85,7 @@ export async function g2pAttentionTask(settings: G2PAttentionSettings): Promise<
     embeddingSize: settings.embeddingSize, hiddenSize: settings.hiddenSize, numLayers: settings.numLayers,
   };
   const generator = new Generator(settings.seed);
-  const model = g2pAttentionModel(modelConfig, generator);
+  const model = g2pAttentionModel(modelConfig, generator, settings.backend);
   const batches = new ShuffledBatches(train.length, settings.batch, settings.seed + 1);
   const V = cmudict.phonemes.size + 1;
   let details: Record<string, number> = {};
@@ -101,7 +102,7 @@ export async function g2pAttentionTask(settings: G2PAttentionSettings): Promise<
     generators: { model: generator, data: batches.generator },
     trainStep() {
       const examples = batches.next().map((k) => train[k]);
-      const { source, lengths } = letterBatch(examples);
+      const { source, lengths } = letterBatch(examples, settings.backend);
       // targets: the phonemes then the end-of-word id 0; past that, −100 (ignored by the loss; the
       // decoder is fed id 0 there, whose outputs no loss reads)
       const steps = Math.max(...examples.map((e) => e.phonemeIds.length)) + 1, B = examples.length;
@@ -111,8 +112,8 @@ export async function g2pAttentionTask(settings: G2PAttentionSettings): Promise<
         example.phonemeIds.forEach((id, t) => (fed[t * B + b] = targets[t * B + b] = id));
         targets[example.phonemeIds.length * B + b] = 0;
       });
-      const { logits } = model.forward(source, fromData(fed, [steps, B]), { sourceLengths: lengths });
-      const loss = crossEntropy(reshape(logits, [steps * B, V]), fromData(targets, [steps * B]));
+      const { logits } = model.forward(source, fromData(fed, [steps, B], { backend: settings.backend }), { sourceLengths: lengths });
+      const loss = crossEntropy(reshape(logits, [steps * B, V]), fromData(targets, [steps * B], { backend: settings.backend }));
       backward(loss);
       return loss.item();
     },
@@ -123,7 +124,7 @@ export async function g2pAttentionTask(settings: G2PAttentionSettings): Promise<
       noGrad(() => {
         for (let start = 0; start < words.length; start += 256) {
           const examples = words.slice(start, start + 256);
-          const { source, lengths } = letterBatch(examples);
+          const { source, lengths } = letterBatch(examples, settings.backend);
           const { tokens } = model.greedyDecode(source, { maxLength: Math.max(...lengths) + extraSteps, sourceLengths: lengths });
           examples.forEach((example, b) => {
             // each word decoded to at most its own letters + extraSteps (as it would be alone), not its batch's longest

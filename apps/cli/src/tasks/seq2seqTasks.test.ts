@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createCpuBackend } from '@recurrent/tensor';
 import { clipping, createOptimizer } from '../training/optimizers.js';
 import type { TrainingTask } from '../training/task.js';
 import { train } from '../training/trainer.js';
@@ -34,6 +35,17 @@ describe('recurrent train g2p-attention and autoencoder learn on a slice of thei
     expect(last.value).toBeLessThan(0.95);
     expect(last.details.word_error_rate).toBeGreaterThanOrEqual(last.value);
   }, 120_000);
+
+  it('g2p-attention: the model and its inputs live on the run\'s backend (its first step\'s loss that of the default backend)', async () => {
+    const backend = createCpuBackend({ name: 'own-cpu' });
+    const settings = { ...common, hiddenSize: 8, embeddingSize: 4, batch: 4, slice: { train: 8, validation: 4 } };
+    const [plain, own] = await Promise.all([g2pAttentionTask(settings), g2pAttentionTask({ ...settings, backend })]);
+    for (const parameter of own.model.parameters()) expect(parameter.value.backend).toBe(backend);
+    for (const parameter of plain.model.parameters()) expect(parameter.value.backend).not.toBe(backend);
+    expect(own.trainStep()).toBe(plain.trainStep());
+    for (const parameter of own.model.parameters()) expect(parameter.grad!.backend).toBe(backend);
+    expect(own.evaluate(true)).toBe(plain.evaluate(true));
+  }, 60_000);
 
   it('autoencoder: names through a fixed code come back, some of them exactly', async () => {
     const task = await autoencoderTask({ ...common, hiddenSize: 48, embeddingSize: 16, batch: 32, slice: { train: 2000, validation: 200 } });

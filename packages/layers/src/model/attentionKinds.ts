@@ -19,9 +19,9 @@ const attentionKind: ModuleKind = {
   required: ['score', 'querySize', 'keySize'],
   matches: (module) => module instanceof Attention,
   describe: (module) => ({ options: (module as Attention).config() }),
-  build: (options) => new Attention({
+  build: (options, _children, context) => new Attention({
     score: options.score as AttentionScore, querySize: options.querySize as number, keySize: options.keySize as number,
-    attentionSize: options.attentionSize as number | undefined,
+    attentionSize: options.attentionSize as number | undefined, backend: context.backend,
   }),
   parameterShapes(options): ShapeMap {
     const Q = options.querySize as number, K = options.keySize as number, A = (options.attentionSize ?? Q) as number;
