@@ -1,4 +1,4 @@
-import { type Tensor, Generator, checkOptions, describeValue, isTensor, empty, fail, formatShape, logSoftmax as logSoftmaxValues, option, tensor } from '@recurrent/tensor';
+import { type Tensor, Generator, checkOptions, describeValue, isTensor, empty, fail, formatShape, logSoftmax as logSoftmaxValues, option } from '@recurrent/tensor';
 import { Module, type Variable, noGrad, valueOf } from '@recurrent/autograd';
 import { Embedding } from './embedding.js';
 import { Linear } from './linear.js';
@@ -108,7 +108,7 @@ export class EncoderDecoder extends Module {
 
   /** One decoder step from the previous tokens; returns logits `[B, V]` and the new state. */
   decodeStep(previous: readonly number[], state: readonly (Variable | Tensor)[], time: number): { logits: Variable; state: Variable[] } {
-    const x = this.targetEmbedding.forward(tensor([...previous], { dtype: 'int32' }));
+    const x = this.targetEmbedding.forward([...previous]);
     const result = this.decoder.step(x, state, time);
     return { logits: this.projection.forward(result.output), state: result.state };
   }

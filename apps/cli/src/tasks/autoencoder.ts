@@ -2,7 +2,7 @@ import { backward, crossEntropy, noGrad, reshape } from '@recurrent/autograd';
 import { GRUCell, LSTMCell } from '@recurrent/cells';
 import { type NameExample, loadFirstNames } from '@recurrent/data';
 import { Embedding, EncoderDecoder, Linear } from '@recurrent/layers';
-import { Generator, type Tensor, fromData } from '@recurrent/tensor';
+import { type Backend, Generator, type Tensor, fromData } from '@recurrent/tensor';
 import { CliError } from '../cliError.js';
 import type { TrainingTask } from '../training/task.js';
 import type { RecurrentModelSettings } from './models.js';
@@ -34,24 +34,25 @@ export interface AutoencoderConfig {
 
 /**
  * The sequence auto-encoder (Sutskever-style encoder–decoder without attention): the encoder's
- * final state is the name's fixed code, from which the decoder spells the name again.
+ * final state is the name's fixed code, from which the decoder spells the name again. Every
+ * parameter lives on `backend` (default: the CPU backend); give the inputs the same one.
  */
-export function autoencoderModel(config: AutoencoderConfig, generator: Generator): EncoderDecoder {
+export function autoencoderModel(config: AutoencoderConfig, generator: Generator, backend?: Backend): EncoderDecoder {
   const { characters: V, embeddingSize: E, hiddenSize: H } = config;
   const Cell = config.cell === 'gru' ? GRUCell : LSTMCell;
   return new EncoderDecoder({
-    sourceEmbedding: new Embedding({ numEmbeddings: V, embeddingDim: E, generator }),
-    encoder: new Cell({ inputSize: E, hiddenSize: H, generator }),
-    decoder: new Cell({ inputSize: E, hiddenSize: H, generator }),
-    targetEmbedding: new Embedding({ numEmbeddings: V, embeddingDim: E, generator }),
-    projection: new Linear({ inFeatures: H, outFeatures: V, generator }),
+    sourceEmbedding: new Embedding({ numEmbeddings: V, embeddingDim: E, generator, backend }),
+    encoder: new Cell({ inputSize: E, hiddenSize: H, generator, backend }),
+    decoder: new Cell({ inputSize: E, hiddenSize: H, generator, backend }),
+    targetEmbedding: new Embedding({ numEmbeddings: V, embeddingDim: E, generator, backend }),
+    projection: new Linear({ inFeatures: H, outFeatures: V, generator, backend }),
     bos: config.bos,
     eos: config.eos,
   });
 }
 
-/** Names as source `[T, B]` (padded with `pad`), teacher-forcing inputs and targets `[T + 1, B]` (−100 past the end). */
-export function nameBatch(encoded: readonly Int32Array[], pad: number, eos: number): { source: Tensor; lengths: number[]; fed: Tensor; targets: Tensor } {
+/** Names as source `[T, B]` (padded with `pad`), teacher-forcing inputs and targets `[T + 1, B]` (−100 past the end), on `backend` (default: the CPU backend). */
+export function nameBatch(encoded: readonly Int32Array[], pad: number, eos: number, backend?: Backend): { source: Tensor; lengths: number[]; fed: Tensor; targets: Tensor } {
   const lengths = encoded.map((ids) => ids.length);
   const T = Math.max(...lengths), B = encoded.length;
   const source = new Int32Array(T * B).fill(pad);
@@ -61,7 +62,7 @@ export function nameBatch(encoded: readonly Int32Array[], pad: number, eos: numb
     ids.forEach((id, t) => (source[t * B + b] = fed[t * B + b] = targets[t * B + b] = id));
     targets[ids.length * B + b] = eos;
   });
-  return { source: fromData(source, [T, B]), lengths, fed: fromData(fed, [T + 1, B]), targets: fromData(targets, [(T + 1) * B]) };
+  return { source: fromData(source, [T, B], { backend }), lengths, fed: fromData(fed, [T + 1, B], { backend }), targets: fromData(targets, [(T + 1) * B], { backend }) };
 }
 
 /**
@@ -83,14 +84,14 @@ export async function autoencoderTask(settings: AutoencoderSettings): Promise<Tr
     embeddingSize: settings.embeddingSize, hiddenSize: settings.hiddenSize, bos: characters.bosId!, eos: characters.eosId!,
   };
   const generator = new Generator(settings.seed);
-  const model = autoencoderModel(config, generator);
+  const model = autoencoderModel(config, generator, settings.backend);
   const batches = new ShuffledBatches(train.length, settings.batch, settings.seed + 1);
   const pad = characters.padId ?? 0;
   const exactRate = (encoded: readonly Int32Array[]) => noGrad(() => {
     let exact = 0;
     for (let start = 0; start < encoded.length; start += 512) {
       const chunk = encoded.slice(start, start + 512);
-      const { source, lengths } = nameBatch(chunk, pad, config.eos);
+      const { source, lengths } = nameBatch(chunk, pad, config.eos, settings.backend);
       const decoded = model.greedyDecode(source, { maxLength: Math.max(...lengths) + autoencoderExtraSteps, sourceLengths: lengths });
       // (a name decoded alone stops at its own length + autoencoderExtraSteps; an exact one ends before that anyway)
       chunk.forEach((ids, b) => {
@@ -113,7 +114,7 @@ export async function autoencoderTask(settings: AutoencoderSettings): Promise<Tr
     stepsPerEpoch: batches.stepsPerEpoch,
     generators: { model: generator, data: batches.generator },
     trainStep() {
-      const { source, lengths, fed, targets } = nameBatch(batches.next().map((k) => trainIds[k]), pad, config.eos);
+      const { source, lengths, fed, targets } = nameBatch(batches.next().map((k) => trainIds[k]), pad, config.eos, settings.backend);
       const logits = model.forward(source, fed, { sourceLengths: lengths });
       const loss = crossEntropy(reshape(logits, [-1, characters.size]), targets);
       backward(loss);

@@ -47,6 +47,17 @@ describe('recurrent train g2p-attention and autoencoder learn on a slice of thei
     expect(own.evaluate(true)).toBe(plain.evaluate(true));
   }, 60_000);
 
+  it('autoencoder: the model and its inputs live on the run\'s backend (its first step\'s loss that of the default backend)', async () => {
+    const backend = createCpuBackend({ name: 'own-cpu' });
+    const settings = { ...common, hiddenSize: 8, embeddingSize: 4, batch: 4, slice: { train: 8, validation: 4 } };
+    const [plain, own] = await Promise.all([autoencoderTask(settings), autoencoderTask({ ...settings, backend })]);
+    for (const parameter of own.model.parameters()) expect(parameter.value.backend).toBe(backend);
+    for (const parameter of plain.model.parameters()) expect(parameter.value.backend).not.toBe(backend);
+    expect(own.trainStep()).toBe(plain.trainStep());
+    for (const parameter of own.model.parameters()) expect(parameter.grad!.backend).toBe(backend);
+    expect(own.evaluate(true)).toEqual(plain.evaluate(true));
+  }, 60_000);
+
   it('autoencoder: names through a fixed code come back, some of them exactly', async () => {
     const task = await autoencoderTask({ ...common, hiddenSize: 48, embeddingSize: 16, batch: 32, slice: { train: 2000, validation: 200 } });
     const { curve, last } = await run(task, 120, 1e-2, 'autoencoder');
