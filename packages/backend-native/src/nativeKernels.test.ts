@@ -49,3 +49,25 @@ describe('native elementwise kernels on several threads', () => {
   });
 });
 
+
+describe('copy of a view that does not collapse to two axes', () => {
+  // [T, B, H] read as [B, T, H] (a batch-first layer's transpose), from an offset, reversed, rank 4:
+  // one two-axis copy per index of the first axis, the element bits the CPU kernel writes
+  const cpu = createCpuBackend();
+  const cases: [string, Strided, number[]][] = [
+    ['leading axes swapped, contiguous rows', { data: x, offset: 0, strides: [48, 7 * 48, 1] }, [7, 40, 48]],
+    ['leading axes swapped, from an offset', { data: x, offset: 5, strides: [48, 9 * 48, 1] }, [9, 40, 48]],
+    ['first axis reversed', { data: x, offset: 5 * 4096, strides: [-4096, 64, 1] }, [6, 64, 64]],
+    ['four axes, the first two swapped', { data: x, offset: 0, strides: [4096, 4 * 4096, 64, 1] }, [4, 3, 64, 64]],
+  ];
+  it.each(cases)('%s', (_name, source, shape) => {
+    const backend = createNativeBackend({ threads: 1 });
+    const size = shape.reduce((a, b) => a * b, 1);
+    const actual = new Float32Array(size);
+    const expected = new Float32Array(size);
+    backend.kernels.copy(source, actual, shape);
+    cpu.kernels.copy(source, expected, shape);
+    expect(actual).toEqual(expected);
+    expect(backend.fallbacks.size).toBe(0);
+  });
+});

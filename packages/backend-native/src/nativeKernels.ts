@@ -66,6 +66,7 @@ export function createNativeKernels(context: NativeKernelContext): KernelTable {
     copy(source: Strided, out: DataArray, shape: readonly number[]): void {
       const walk = collapse(shape, source.strides, source.strides);
       if (walk && addon.copy(source.data, source.offset, walk.a0, walk.a1, out, walk.outer, walk.inner)) return;
+      if (copySlabs(addon, source, out, shape)) return;
       count('copy');
       fallback.copy(source, out, shape);
     },
@@ -93,6 +94,26 @@ export function createNativeKernels(context: NativeKernelContext): KernelTable {
     },
     packB: () => null,
   } satisfies KernelTable;
+}
+
+/**
+ * A view that does not collapse to two axes (a swap of the leading axes, as a batch-first layer's
+ * transpose `[B, T, H] ↔ [T, B, H]`): one two-axis copy per index of the first axis, each into its
+ * contiguous slab of `out`, when the rest collapses and each slab is long enough (1,024 elements)
+ * to be worth a call. False where it does not apply (the caller's fallback then writes everything).
+ */
+function copySlabs(addon: NativeAddon, source: Strided, out: DataArray, shape: readonly number[]): boolean {
+  if (shape.length < 3 || shape[0] < 2) return false;
+  const slab = out.length / shape[0];
+  if (!(slab >= 1024)) return false;
+  const strides = source.strides.slice(1);
+  const walk = collapse(shape.slice(1), strides, strides);
+  if (!walk) return false;
+  for (let i = 0; i < shape[0]; i++) {
+    const offset = source.offset + i * source.strides[0];
+    if (!addon.copy(source.data, offset, walk.a0, walk.a1, out.subarray(i * slab, (i + 1) * slab), walk.outer, walk.inner)) return false;
+  }
+  return true;
 }
 
 /** Two operands over `shape` as at most two axes `[outer, inner]` (axes of size 1 dropped,
