@@ -135,7 +135,9 @@ export function dailyCalendarInputs(series: DailySeries, origins: readonly numbe
       dayOfYear[r] = series.dayOfYear[t + h] - 1;
       step[r] = h - 1;
       const yearAgo = scaled(t + h - seasonLag);
-      values.set([yearAgo, scaled(t + h - 7 * Math.ceil(h / 7)), scaled(t)], r * V);
+      values[r * V] = yearAgo;
+      values[r * V + 1] = scaled(t + h - 7 * Math.ceil(h / 7));
+      values[r * V + 2] = scaled(t);
       base[r] = yearAgo;
     }
   });
