@@ -23,67 +23,96 @@
 #define INLINE static inline __attribute__((always_inline))
 #define WITH_HARD(hard, call) do { if (hard) { const int HARD = 1; call; } else { const int HARD = 0; call; } } while (0)
 
-static inline float FN(gate)(float v, int hard) { return hard ? hard_sigmoid_f(v) : sigmoid_f(v); }
+/* The activations over a span of one row, in place or into another array: the vector loops of
+ * vecmathAvx512.h / vecmathAvx2.h where the including file names them (TANH_SPAN, SIGMOID_SPAN),
+ * else vecmath.h's functions in a loop GCC vectorises. The gate loops below first write every
+ * pre-activation of a row's span, then run these over it: a scalar call per unit inside a loop
+ * that also mixes gates would not vectorise. */
+#ifndef TANH_SPAN
+static inline void FN(tanh_span)(const float *x, float *out, size_t n) {
+  for (size_t p = 0; p < n; p++) out[p] = tanh_f(x[p]);
+}
+static inline void FN(sigmoid_span)(const float *x, float *out, size_t n) {
+  for (size_t p = 0; p < n; p++) out[p] = sigmoid_f(x[p]);
+}
+#define TANH_SPAN(x, out, n) FN(tanh_span)(x, out, n)
+#define SIGMOID_SPAN(x, out, n) FN(sigmoid_span)(x, out, n)
+#endif
+
+/* σ over a span in place: the logistic, or tf.keras's hard sigmoid */
+INLINE void FN(gate_span)(float *x, int n, const int hard) {
+  if (n <= 0) return;
+  if (hard) {
+    for (int p = 0; p < n; p++) x[p] = hard_sigmoid_f(x[p]);
+  } else {
+    SIGMOID_SPAN(x, x, (size_t)n);
+  }
+}
+
+/* x[j] += y[j] + z[j] over [j0, j1): a gate's pre-activation from its input side, hidden side, bias */
+INLINE void FN(add2)(float *restrict x, const float *restrict y, const float *restrict z, int j0, int j1) {
+  for (int j = j0; j < j1; j++) x[j] += y[j] + z[j];
+}
 /* dσ from σ's output: y(1 − y) for the logistic, 0.2 inside (0, 1) for the hard sigmoid */
 static inline float FN(gate_slope)(float y, int hard) {
   return hard ? ((y > 0.0f && y < 1.0f) ? 0.2f : 0.0f) : y * (1.0f - y);
 }
 
 /* LSTM gates of one row: pre-activations in g (input side) + w (hidden side) + bias; writes the
- * activated gates back into g, the new cell state into c and the unprojected output into out. */
+ * activated gates back into g, the new cell state into c, tanh of it into tc and the unprojected
+ * output into out. Each step is a pass over the span [j0, j1) of one gate block. */
 INLINE void FN(lstm_row)(int H, int j0, int j1, const int hard, float *restrict g, const float *restrict w, const float *restrict bias,
                          const float *restrict cp, float *restrict c, float *restrict tc, float *restrict out,
                          const float *wci, const float *wcf, const float *wco) {
-  if (wci == NULL) {
+  const int n = j1 - j0;
+  if (n <= 0) return;
+  float *restrict gi = g, *restrict gf = g + H, *restrict gg = g + 2 * H, *restrict go = g + 3 * H;
+  for (int q = 0; q < 4; q++) FN(add2)(g + q * H, w + q * H, bias + q * H, j0, j1);
+  if (wci != NULL) {
+    /* peepholes: i and f see c_{t−1} */
     for (int j = j0; j < j1; j++) {
-      float bi = bias[j], bf = bias[H + j], bg = bias[2 * H + j], bo = bias[3 * H + j];
-      float i = FN(gate)(g[j] + w[j] + bi, hard);
-      float f = FN(gate)(g[H + j] + w[H + j] + bf, hard);
-      float gg = tanh_f(g[2 * H + j] + w[2 * H + j] + bg);
-      float o = FN(gate)(g[3 * H + j] + w[3 * H + j] + bo, hard);
-      float cn = f * cp[j] + i * gg;
-      float t = tanh_f(cn);
-      g[j] = i; g[H + j] = f; g[2 * H + j] = gg; g[3 * H + j] = o;
-      c[j] = cn; tc[j] = t; out[j] = o * t;
+      gi[j] += wci[j] * cp[j];
+      gf[j] += wcf[j] * cp[j];
     }
-    return;
   }
-  for (int j = j0; j < j1; j++) {
-    float bi = bias[j], bf = bias[H + j], bg = bias[2 * H + j], bo = bias[3 * H + j];
-    float i = FN(gate)(g[j] + w[j] + bi + wci[j] * cp[j], hard);
-    float f = FN(gate)(g[H + j] + w[H + j] + bf + wcf[j] * cp[j], hard);
-    float gg = tanh_f(g[2 * H + j] + w[2 * H + j] + bg);
-    float cn = f * cp[j] + i * gg;
-    float o = FN(gate)(g[3 * H + j] + w[3 * H + j] + bo + wco[j] * cn, hard);
-    float t = tanh_f(cn);
-    g[j] = i; g[H + j] = f; g[2 * H + j] = gg; g[3 * H + j] = o;
-    c[j] = cn; tc[j] = t; out[j] = o * t;
-  }
+  FN(gate_span)(gi + j0, n, hard);
+  FN(gate_span)(gf + j0, n, hard);
+  TANH_SPAN(gg + j0, gg + j0, (size_t)n);
+  for (int j = j0; j < j1; j++) c[j] = gf[j] * cp[j] + gi[j] * gg[j];
+  /* with peepholes o sees c_t */
+  if (wco != NULL) for (int j = j0; j < j1; j++) go[j] += wco[j] * c[j];
+  FN(gate_span)(go + j0, n, hard);
+  TANH_SPAN(c + j0, tc + j0, (size_t)n);
+  for (int j = j0; j < j1; j++) out[j] = go[j] * tc[j];
 }
 
 /* GRU, reset before the product: r, z and r ⊙ h of one row. */
 INLINE void FN(gru_rz_row)(int H, int j0, int j1, const int hard, float *restrict g, const float *restrict w, const float *restrict bias,
                            const float *restrict h, float *restrict rh) {
-  for (int j = j0; j < j1; j++) {
-    float r = FN(gate)(g[j] + w[j] + bias[j], hard);
-    g[j] = r;
-    g[H + j] = FN(gate)(g[H + j] + w[H + j] + bias[H + j], hard);
-    rh[j] = r * h[j];
-  }
+  if (j1 <= j0) return;
+  FN(add2)(g, w, bias, j0, j1);
+  FN(add2)(g + H, w + H, bias + H, j0, j1);
+  FN(gate_span)(g + j0, j1 - j0, hard);
+  FN(gate_span)(g + H + j0, j1 - j0, hard);
+  for (int j = j0; j < j1; j++) rh[j] = g[j] * h[j];
 }
 
 /* GRU, reset after the product (PyTorch's): the gates and new state of one row. */
 INLINE void FN(gru_after_row)(int H, int j0, int j1, const int hard, float *restrict g, const float *restrict w, const float *restrict bias,
                               const float *restrict bhn, const float *restrict h, float *restrict hn, float *restrict out) {
+  if (j1 <= j0) return;
+  float *restrict gr = g, *restrict gz = g + H, *restrict gn = g + 2 * H;
+  FN(add2)(gr, w, bias, j0, j1);
+  FN(add2)(gz, w + H, bias + H, j0, j1);
+  FN(gate_span)(gr + j0, j1 - j0, hard);
+  FN(gate_span)(gz + j0, j1 - j0, hard);
   for (int j = j0; j < j1; j++) {
-    float r = FN(gate)(g[j] + w[j] + bias[j], hard);
-    float z = FN(gate)(g[H + j] + w[H + j] + bias[H + j], hard);
     float hv = w[2 * H + j] + bhn[j];
-    float n = tanh_f(g[2 * H + j] + bias[2 * H + j] + r * hv);
-    g[j] = r; g[H + j] = z; g[2 * H + j] = n;
     hn[j] = hv;
-    out[j] = (1.0f - z) * n + z * h[j];
+    gn[j] = gn[j] + bias[2 * H + j] + gr[j] * hv;
   }
+  TANH_SPAN(gn + j0, gn + j0, (size_t)(j1 - j0));
+  for (int j = j0; j < j1; j++) out[j] = (1.0f - gz[j]) * gn[j] + gz[j] * h[j];
 }
 
 /* LSTM backward of one row without peepholes: dc carries to c_{t−1}, dg gets the gate gradients. */
@@ -298,12 +327,10 @@ static void FN(forward_part)(void *context, int k) {
         if (d->resetAfter) {
           WITH_HARD(hard, FN(gru_after_row)(H, j0, j1, HARD, g, w, bias, bhn, h, hnb, out));
         } else {
-          for (int j = j0; j < j1; j++) {
-            float z = g[H + j];
-            float nv = tanh_f(g[2 * H + j] + bias[2 * H + j] + w[2 * H + j] + bhn[j]);
-            g[2 * H + j] = nv;
-            out[j] = (1.0f - z) * nv + z * h[j];
-          }
+          float *restrict gn = g + 2 * H;
+          for (int j = j0; j < j1; j++) gn[j] = gn[j] + bias[2 * H + j] + w[2 * H + j] + bhn[j];
+          if (j1 > j0) TANH_SPAN(gn + j0, gn + j0, (size_t)(j1 - j0));
+          for (int j = j0; j < j1; j++) out[j] = (1.0f - g[H + j]) * gn[j] + g[H + j] * h[j];
         }
         for (int j = j0; j < j1; j++) hn[j] = out[j];
       } else if (relu) {
@@ -313,9 +340,11 @@ static void FN(forward_part)(void *context, int k) {
           g[j] = y; out[j] = y; hn[j] = y;
         }
       } else {
-        for (int j = j0; j < j1; j++) {
-          float y = tanh_f(g[j] + w[j] + bias[j]);
-          g[j] = y; out[j] = y; hn[j] = y;
+        FN(add2)(g, w, bias, j0, j1);
+        if (j1 > j0) {
+          TANH_SPAN(g + j0, g + j0, (size_t)(j1 - j0));
+          memcpy(out + j0, g + j0, (size_t)(j1 - j0) * sizeof(float));
+          memcpy(hn + j0, g + j0, (size_t)(j1 - j0) * sizeof(float));
         }
       }
     }
