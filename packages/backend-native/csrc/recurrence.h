@@ -13,6 +13,8 @@ enum { MODE_RNN_TANH = 0, MODE_RNN_RELU = 1, MODE_LSTM = 2, MODE_GRU = 3 };
 typedef struct {
   int mode, T, B, I, H, P, R, G;
   int resetAfter, hardSigmoid, reverse;
+  /* the sequence arrays (x, output, the tape, dOutput, dx) are [B, T, ·] instead of [T, B, ·] */
+  int batchFirst;
   const int32_t *lengths; /* [B] or NULL */
 } rec_dims_t;
 
@@ -20,7 +22,7 @@ typedef struct {
   const float *weightIh, *weightHh, *biasIh, *biasHh, *weightHr, *weightCi, *weightCf, *weightCo;
 } rec_weights_t;
 
-/* What backward reads, written by forward (all [T, B, ·], time-major, indexed by the time step):
+/* What backward reads, written by forward (all [T, B, ·], or [B, T, ·] batch-first, as x is):
  * gates: the activated gates (LSTM i f g o; GRU r z n; RNN the new state h);
  * hPrev: the state each step started from; LSTM: cPrev, cells (c_t), tanhCells, unprojected
  * (o ⊙ tanh c before the projection, P > 0); GRU: hn (W_hn h + b_hn, reset-after; r ⊙ h, reset-before). */
@@ -32,7 +34,7 @@ typedef struct {
   rec_dims_t d;
   rec_weights_t w;
   const float *x, *h0, *c0;
-  float *output, *hN, *cN; /* [T, B, R], [B, R], [B, H] (cN LSTM only) */
+  float *output, *hN, *cN; /* [T, B, R] (or [B, T, R]), [B, R], [B, H] (cN LSTM only) */
   float *scratchGates;     /* [T, B, G] work buffer for inference (keepTape 0), or NULL: allocated here */
   rec_tape_t tape;         /* every pointer NULL for inference */
   int keepTape;
@@ -45,7 +47,7 @@ typedef struct {
   const float *x;
   rec_tape_t tape;
   const float *dOutput, *dhN, *dcN; /* NULL: zero */
-  float *dx;                        /* [T, B, I] or NULL (not needed) */
+  float *dx;                        /* [T, B, I] (or [B, T, I]) or NULL (not needed) */
   float *dh0, *dc0;                 /* [B, R], [B, H] (LSTM) */
   float *dWeightIh, *dWeightHh, *dBiasIh, *dBiasHh, *dWeightHr, *dWeightCi, *dWeightCf, *dWeightCo; /* NULL: not needed / absent */
   /* work buffers from the caller's workspace, or NULL (allocated here): the gate gradients

@@ -120,7 +120,7 @@ static int get_dims(napi_env env, napi_value o, const char *op, rec_dims_t *d) {
       !get_int_field(env, o, op, "batch", &d->B) || !get_int_field(env, o, op, "inputSize", &d->I) ||
       !get_int_field(env, o, op, "hiddenSize", &d->H) || !get_int_field(env, o, op, "projSize", &d->P) ||
       !get_flag_field(env, o, op, "resetAfter", &d->resetAfter) || !get_flag_field(env, o, op, "hardSigmoid", &d->hardSigmoid) ||
-      !get_flag_field(env, o, op, "reverse", &d->reverse)) {
+      !get_flag_field(env, o, op, "reverse", &d->reverse) || !get_flag_field(env, o, op, "batchFirst", &d->batchFirst)) {
     return 0;
   }
   if (d->mode > MODE_GRU || d->T < 1 || d->B < 1 || d->H < 1 || (d->P > 0 && d->mode != MODE_LSTM)) {

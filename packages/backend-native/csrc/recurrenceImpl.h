@@ -13,6 +13,13 @@
 #include "vecmath.h"
 
 #define ACTIVE(d, b, t) ((d)->lengths == NULL || (t) < (d)->lengths[b])
+/* The sequence arrays (x, output, every tape array, dOutput, dx and the gate-gradient buffers) are
+ * [T, B, ·] time-major or [B, T, ·] batch-first: the batch rows of step t start at row
+ * SEQ_BASE(d, t) and lie SEQ_STRIDE(d) rows apart (ROW(b) in the loops below). The products over
+ * all T·B rows (input projection, weight gradients, ∂L/∂x) do not care which. */
+#define SEQ_BASE(d, t) ((d)->batchFirst ? (size_t)(t) : (size_t)(t) * (size_t)(d)->B)
+#define SEQ_STRIDE(d) ((d)->batchFirst ? (size_t)(d)->T : (size_t)1)
+#define ROW(b) (row0 + (size_t)(b) * stride)
 #define GEMM(ta, tb, m, n, k, a, lda, b, ldb, beta, c, ldc) \
   cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, a, lda, b, ldb, beta, c, ldc)
 #define NT CblasNoTrans
@@ -284,21 +291,22 @@ static void FN(forward_part)(void *context, int k) {
   pool_barrier(job->pool, n);
   for (int s = 0; s < T; s++) {
     const int t = d->reverse ? T - 1 - s : s;
-    const size_t row0 = (size_t)t * B;
+    const size_t row0 = SEQ_BASE(d, t), stride = SEQ_STRIDE(d);
     const int nb = job->rows ? job->rows[t] : B;
     if (tp) {
-      FN(copy_columns)(tp->hPrev + row0 * R, R, hCur, R, B, r0, r1);
-      if (lstm) FN(copy_columns)(tp->cPrev + row0 * H, H, a->cN, H, B, j0, j1);
+      FN(copy_columns)(tp->hPrev + row0 * R, (int)(stride * R), hCur, R, B, r0, r1);
+      if (lstm) FN(copy_columns)(tp->cPrev + row0 * H, (int)(stride * H), a->cN, H, B, j0, j1);
     }
     float *rhBase = gru ? (tp ? tp->hn + row0 * H : job->hnRow) : NULL;
+    const size_t rhStride = tp ? stride * H : (size_t)H; /* rows of rhBase */
     if (gru && !d->resetAfter) {
       /* reset before the product: r and z first, then W_hn (r ⊙ h), which needs every unit's r ⊙ h */
       FN(gate_product)(nb, R, hCur, R, a->w.weightHh, 2, H, j0, j1, work, G);
       for (int b = 0; b < nb; b++) {
-        WITH_HARD(hard, FN(gru_rz_row)(H, j0, j1, HARD, gates + (row0 + b) * G, work + (size_t)b * G, bias, hCur + (size_t)b * R, rhBase + (size_t)b * H));
+        WITH_HARD(hard, FN(gru_rz_row)(H, j0, j1, HARD, gates + ROW(b) * G, work + (size_t)b * G, bias, hCur + (size_t)b * R, rhBase + (size_t)b * rhStride));
       }
       pool_barrier(job->pool, n);
-      if (j1 > j0 && nb > 0) GEMM(NT, TR, nb, j1 - j0, H, rhBase, H, a->w.weightHh + ((size_t)2 * H + j0) * R, R, 0.0f, work + 2 * H + j0, G);
+      if (j1 > j0 && nb > 0) GEMM(NT, TR, nb, j1 - j0, H, rhBase, (int)rhStride, a->w.weightHh + ((size_t)2 * H + j0) * R, R, 0.0f, work + 2 * H + j0, G);
     } else {
       FN(gate_product)(nb, R, hCur, R, a->w.weightHh, blocks, H, j0, j1, work, G);
     }
@@ -310,20 +318,20 @@ static void FN(forward_part)(void *context, int k) {
         if (P == 0 && j1 > j0) memcpy(hn + j0, h + j0, (size_t)(j1 - j0) * sizeof(float));
         continue;
       }
-      float *restrict g = gates + (row0 + b) * G;
+      float *restrict g = gates + ROW(b) * G;
       const float *restrict w = work + (size_t)b * G;
-      float *restrict out = a->output + (row0 + b) * R;
+      float *restrict out = a->output + ROW(b) * R;
       if (lstm) {
-        float *c = tp ? tp->cells + (row0 + b) * H : job->cells + (size_t)b * H;
-        float *tc = tp ? tp->tanhCells + (row0 + b) * H : job->tcs + (size_t)b * H;
-        float *m = P > 0 ? (tp ? tp->unprojected + (row0 + b) * H : job->unproj + (size_t)b * H) : out;
+        float *c = tp ? tp->cells + ROW(b) * H : job->cells + (size_t)b * H;
+        float *tc = tp ? tp->tanhCells + ROW(b) * H : job->tcs + (size_t)b * H;
+        float *m = P > 0 ? (tp ? tp->unprojected + ROW(b) * H : job->unproj + (size_t)b * H) : out;
         WITH_HARD(hard, FN(lstm_row)(H, j0, j1, HARD, g, w, bias, a->cN + (size_t)b * H, c, tc, m, a->w.weightCi, a->w.weightCf, a->w.weightCo));
         if (j1 > j0) {
           memcpy(a->cN + (size_t)b * H + j0, c + j0, (size_t)(j1 - j0) * sizeof(float));
           if (P == 0) memcpy(hn + j0, out + j0, (size_t)(j1 - j0) * sizeof(float));
         }
       } else if (gru) {
-        float *restrict hnb = rhBase + (size_t)b * H;
+        float *restrict hnb = rhBase + (size_t)b * rhStride;
         if (d->resetAfter) {
           WITH_HARD(hard, FN(gru_after_row)(H, j0, j1, HARD, g, w, bias, bhn, h, hnb, out));
         } else {
@@ -352,7 +360,7 @@ static void FN(forward_part)(void *context, int k) {
       /* the projection needs every unit of o ⊙ tanh c */
       pool_barrier(job->pool, n);
       const float *m = tp ? tp->unprojected + row0 * H : job->unproj;
-      if (r1 > r0 && nb > 0) GEMM(NT, TR, nb, r1 - r0, H, m, H, a->w.weightHr + (size_t)r0 * H, H, 0.0f, proj + r0, P);
+      if (r1 > r0 && nb > 0) GEMM(NT, TR, nb, r1 - r0, H, m, tp ? (int)(stride * H) : H, a->w.weightHr + (size_t)r0 * H, H, 0.0f, proj + r0, P);
       for (int b = 0; b < B; b++) {
         float *hn = hNext + (size_t)b * P;
         if (r1 <= r0) break;
@@ -361,7 +369,7 @@ static void FN(forward_part)(void *context, int k) {
           continue;
         }
         memcpy(hn + r0, proj + (size_t)b * P + r0, (size_t)(r1 - r0) * sizeof(float));
-        memcpy(a->output + (row0 + b) * P + r0, proj + (size_t)b * P + r0, (size_t)(r1 - r0) * sizeof(float));
+        memcpy(a->output + ROW(b) * P + r0, proj + (size_t)b * P + r0, (size_t)(r1 - r0) * sizeof(float));
       }
     }
     /* h_t complete before the next step's product reads it */
@@ -449,17 +457,17 @@ static void FN(backward_part)(void *context, int k) {
   }
   for (int s = T - 1; s >= 0; s--) {
     const int t = d->reverse ? T - 1 - s : s;
-    const size_t row0 = (size_t)t * B;
+    const size_t row0 = SEQ_BASE(d, t), stride = SEQ_STRIDE(d);
     const int nb = job->rows ? job->rows[t] : B;
     for (int b = 0; b < B; b++) {
       if (!ACTIVE(d, b, t) || !a->dOutput) continue;
       float *restrict dhb = dh + (size_t)b * R;
-      const float *restrict dob = a->dOutput + (row0 + b) * R;
+      const float *restrict dob = a->dOutput + ROW(b) * R;
       for (int j = r0; j < r1; j++) dhb[j] += dob[j];
     }
     if (P > 0) {
       for (int b = 0; b < B; b++) {
-        if (ACTIVE(d, b, t) && r1 > r0) memcpy(dHidden + (row0 + b) * P + r0, dh + (size_t)b * P + r0, (size_t)(r1 - r0) * sizeof(float));
+        if (ACTIVE(d, b, t) && r1 > r0) memcpy(dHidden + ROW(b) * P + r0, dh + (size_t)b * P + r0, (size_t)(r1 - r0) * sizeof(float));
       }
       /* ∂L/∂m = ∂L/∂h · W_hr needs every projected unit */
       pool_barrier(job->pool, n);
@@ -467,20 +475,20 @@ static void FN(backward_part)(void *context, int k) {
     }
     for (int b = 0; b < B; b++) {
       if (!ACTIVE(d, b, t)) continue;
-      const float *restrict g = tp->gates + (row0 + b) * G;
-      float *restrict dg = dG + (row0 + b) * G;
+      const float *restrict g = tp->gates + ROW(b) * G;
+      float *restrict dg = dG + ROW(b) * G;
       if (lstm) {
-        const float *restrict tc = tp->tanhCells + (row0 + b) * H;
-        const float *restrict cp = tp->cPrev + (row0 + b) * H;
+        const float *restrict tc = tp->tanhCells + ROW(b) * H;
+        const float *restrict cp = tp->cPrev + ROW(b) * H;
         const float *restrict dmb = P > 0 ? dm + (size_t)b * H : dh + (size_t)b * R;
         float *restrict dcb = dc + (size_t)b * H;
         if (!peep) WITH_HARD(hard, FN(lstm_back_row)(H, j0, j1, HARD, g, tc, cp, dmb, dcb, dg));
-        else WITH_HARD(hard, FN(lstm_back_peep_row)(H, j0, j1, HARD, g, tc, cp, tp->cells + (row0 + b) * H, dmb, dcb, dg, &a->w, a));
+        else WITH_HARD(hard, FN(lstm_back_peep_row)(H, j0, j1, HARD, g, tc, cp, tp->cells + ROW(b) * H, dmb, dcb, dg, &a->w, a));
       } else if (gru) {
-        const float *restrict hp = tp->hPrev + (row0 + b) * R;
-        const float *restrict hn = tp->hn + (row0 + b) * H;
+        const float *restrict hp = tp->hPrev + ROW(b) * R;
+        const float *restrict hn = tp->hn + ROW(b) * H;
         const float *restrict dhb = dh + (size_t)b * R;
-        float *restrict dgh = dGh + (row0 + b) * G;
+        float *restrict dgh = dGh + ROW(b) * G;
         if (d->resetAfter) WITH_HARD(hard, FN(gru_back_row)(H, j0, j1, HARD, 1, g, hp, hn, dhb, dg, dgh));
         else WITH_HARD(hard, FN(gru_back_row)(H, j0, j1, HARD, 0, g, hp, hn, dhb, dg, dgh));
       } else {
@@ -493,25 +501,25 @@ static void FN(backward_part)(void *context, int k) {
     pool_barrier(job->pool, n);
     if (gru && !d->resetAfter) {
       /* d(r ⊙ h) = dn · W_hn first: it gives dr, which the r block of the product needs */
-      if (j1 > j0 && nb > 0) GEMM(NT, NT, nb, j1 - j0, H, dGh + row0 * G + 2 * H, G, a->w.weightHh + (size_t)2 * H * R + j0, R, 0.0f, drh + j0, H);
+      if (j1 > j0 && nb > 0) GEMM(NT, NT, nb, j1 - j0, H, dGh + row0 * G + 2 * H, (int)(stride * G), a->w.weightHh + (size_t)2 * H * R + j0, R, 0.0f, drh + j0, H);
       for (int b = 0; b < B; b++) {
         if (!ACTIVE(d, b, t)) continue;
-        const float *restrict g = tp->gates + (row0 + b) * G;
-        const float *restrict hp = tp->hPrev + (row0 + b) * R;
-        float *restrict dg = dG + (row0 + b) * G, *restrict dgh = dGh + (row0 + b) * G;
+        const float *restrict g = tp->gates + ROW(b) * G;
+        const float *restrict hp = tp->hPrev + ROW(b) * R;
+        float *restrict dg = dG + ROW(b) * G, *restrict dgh = dGh + ROW(b) * G;
         WITH_HARD(hard, FN(gru_dr_row)(H, j0, j1, HARD, g, hp, drh + (size_t)b * H, dg, dgh));
       }
       pool_barrier(job->pool, n);
-      if (r1 > r0 && nb > 0) GEMM(NT, NT, nb, r1 - r0, 2 * H, dGh + row0 * G, G, a->w.weightHh + r0, R, 0.0f, next + r0, R);
+      if (r1 > r0 && nb > 0) GEMM(NT, NT, nb, r1 - r0, 2 * H, dGh + row0 * G, (int)(stride * G), a->w.weightHh + r0, R, 0.0f, next + r0, R);
     } else if (r1 > r0 && nb > 0) {
-      GEMM(NT, NT, nb, r1 - r0, G, dGh + row0 * G, G, a->w.weightHh + r0, R, 0.0f, next + r0, R);
+      GEMM(NT, NT, nb, r1 - r0, G, dGh + row0 * G, (int)(stride * G), a->w.weightHh + r0, R, 0.0f, next + r0, R);
     }
     for (int b = 0; b < B; b++) {
       if (!ACTIVE(d, b, t)) continue;
       float *restrict dhb = dh + (size_t)b * R;
       const float *restrict nb = next + (size_t)b * R;
       if (gru) {
-        const float *restrict g = tp->gates + (row0 + b) * G;
+        const float *restrict g = tp->gates + ROW(b) * G;
         if (d->resetAfter) {
           for (int j = r0; j < r1; j++) dhb[j] = nb[j] + dhb[j] * g[H + j];
         } else {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Generator, createCpuBackend, type RecurrentForwardArgs, type RecurrentMode, type RecurrentWeights,
+  type Backend, Generator, createCpuBackend, randn, type RecurrentForwardArgs, type RecurrentMode, type RecurrentWeights,
 } from '@recurrent/tensor';
+import { Variable, backward, mul, sum } from '@recurrent/autograd';
+import { GRU, LSTM } from '@recurrent/layers';
 import { createNativeBackend } from './index.js';
 
 // The native recurrence against the CPU backend's (the TypeScript kernels of @recurrent/tensor's
@@ -64,7 +66,18 @@ function expectClose(label: string, actual: Float32Array | null, expected: Float
 const variantName = (variant: Variant) =>
   `${variant.mode}${variant.projSize ? ' projection' : ''}${variant.peephole ? ' peephole' : ''}${variant.resetAfter === false ? ' reset-before' : ''}${variant.hard ? ' hard sigmoid' : ''}`;
 
-/** Forward and backward of one case on both backends, every result and gradient compared. */
+/** [T, B, F] → [B, T, F] (or back, with the two leading sizes given the other way round). */
+function swapLeading(values: Float32Array, first: number, second: number): Float32Array {
+  const features = values.length / (first * second);
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < first; i++) {
+    for (let j = 0; j < second; j++) out.set(values.subarray((i * second + j) * features, (i * second + j + 1) * features), (j * first + i) * features);
+  }
+  return out;
+}
+
+/** Forward and backward of one case on both backends, every result and gradient compared; the
+ * native side runs it twice, time-major and batch-first (`batchFirst: true`, its arrays swapped). */
 function compare(native: ReturnType<typeof createNativeBackend>, args: RecurrentForwardArgs): void {
   const ours = native.kernels.recurrent!.forward(args);
   const theirs = cpu.kernels.recurrent!.forward(args);
@@ -79,6 +92,18 @@ function compare(native: ReturnType<typeof createNativeBackend>, args: Recurrent
   const a = native.kernels.recurrent!.backward({ tape: ours.tape!, ...grads, needs });
   const b = cpu.kernels.recurrent!.backward({ tape: theirs.tape!, ...grads, needs });
   for (const key of Object.keys(b) as (keyof typeof b)[]) expectClose(key, a[key], b[key]);
+  // batch-first: the same numbers, with x, output, dOutput and ∂L/∂x as [B, T, ·]
+  const { steps: T, batch: B } = args;
+  const batchFirst = native.kernels.recurrent!.forward({ ...args, x: swapLeading(args.x, T, B), batchFirst: true });
+  expectClose('batch-first output', swapLeading(batchFirst.output, B, T), theirs.output);
+  for (const key of ['hN', 'cN'] as const) expectClose(`batch-first ${key}`, batchFirst[key], theirs[key]);
+  const batchFirstInference = native.kernels.recurrent!.forward({ ...args, x: swapLeading(args.x, T, B), batchFirst: true, keepTape: false });
+  expectClose('batch-first output without a tape', swapLeading(batchFirstInference.output, B, T), theirs.output);
+  const c = native.kernels.recurrent!.backward({ tape: batchFirst.tape!, ...grads, dOutput: swapLeading(grads.dOutput, T, B), needs });
+  for (const key of Object.keys(b) as (keyof typeof b)[]) {
+    expectClose(`batch-first ${key}`, key === 'x' && c.x ? swapLeading(c.x, B, T) : c[key], b[key]);
+  }
+  native.kernels.recurrent!.releaseTape(batchFirst.tape!);
   native.kernels.recurrent!.releaseTape(ours.tape!);
   cpu.kernels.recurrent!.releaseTape(theirs.tape!);
 }
@@ -180,5 +205,38 @@ describe('the native recurrence workspace', () => {
     recurrence.releaseTape(again.tape!);
     recurrence.releaseWorkspace();
     expect(native.stats.workspaceFloats).toBeLessThanOrEqual(before);
+  });
+});
+
+describe('batch-first sequences', () => {
+  it('a time-major recurrence refuses batchFirst: true, naming it', () => {
+    const args = makeArgs({ mode: 'LSTM' }, runs[0], 3);
+    expect(() => cpu.kernels.recurrent!.forward({ ...args, batchFirst: true })).toThrow(/time-major arrays .* got batchFirst: true/);
+    expect(cpu.kernels.recurrent!.batchFirst).toBeUndefined();
+  });
+
+  it.each([
+    ['LSTM, two layers, bidirectional', { mode: 'lstm', numLayers: 2, bidirectional: true }],
+    ['GRU with unsorted lengths', { mode: 'gru', numLayers: 1, bidirectional: false, lengths: [3, 5, 1, 4] }],
+  ] as const)('%s: a batch-first layer hands its [B, T, I] input to the kernel as it is, with the CPU layer\'s numbers', (_name, c) => {
+    const native = createNativeBackend({ threads: 2 });
+    const recurrent = native.kernels.recurrent!;
+    const layouts: (boolean | undefined)[] = [];
+    const spied = { ...native, kernels: { ...native.kernels, recurrent: { ...recurrent, forward: (a: RecurrentForwardArgs) => (layouts.push(a.batchFirst), recurrent.forward(a)) } } };
+    const run = (backend: Backend) => {
+      const generator = new Generator(5);
+      const options = { inputSize: 3, hiddenSize: 4, numLayers: c.numLayers, bidirectional: c.bidirectional, batchFirst: true, generator, backend };
+      const layer = c.mode === 'lstm' ? new LSTM(options) : new GRU(options);
+      const x = new Variable(randn([4, 5, 3], new Generator(6), { backend }), { requiresGrad: true });
+      const lengths = 'lengths' in c ? c.lengths : undefined;
+      const { output, h_n } = layer.forward(x, lengths ? { lengths: [...lengths] } : undefined);
+      backward(sum(mul(output, output)));
+      return { output: output.value.data as Float32Array, hN: h_n.value.data as Float32Array, dx: x.grad!.data as Float32Array, dW: layer.parameters()[0].grad!.data as Float32Array };
+    };
+    const ours = run(spied);
+    const theirs = run(cpu);
+    expect(layouts.length).toBeGreaterThan(0);
+    expect(layouts.every((l) => l === true)).toBe(true);
+    for (const key of ['output', 'hN', 'dx', 'dW'] as const) expectClose(key, ours[key], theirs[key]);
   });
 });

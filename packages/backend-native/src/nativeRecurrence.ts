@@ -77,7 +77,8 @@ function codeOf(args: RecurrentForwardArgs): number {
  * With `threads` > 1 the hidden units are split across a pool of that many threads (products and
  * gate loops alike; each product runs single-threaded in the BLAS), meeting once or twice a step.
  * Results and gradients are new arrays from the backend's `allocate`; tapes and work buffers come
- * from its workspace ({@link Workspace}); the C code writes them all in place.
+ * from its workspace ({@link Workspace}); the C code writes them all in place. It takes
+ * batch-first sequences as they are (`batchFirst: true`), without transposes.
  */
 export function createNativeRecurrence(
   addon: NativeAddon, backend: Pick<Backend, 'allocate' | 'stats'>, isa: string, threads = 1,
@@ -92,10 +93,11 @@ export function createNativeRecurrence(
     isa, pool, mode: codeOf(args), steps: args.steps, batch: args.batch, inputSize: args.inputSize, hiddenSize: args.hiddenSize,
     projSize: args.mode === 'LSTM' ? args.projSize : 0, resetAfter: args.resetAfter !== false,
     hardSigmoid: args.recurrentActivation === 'hardSigmoid', reverse: args.reverse, lengths: args.lengths,
+    batchFirst: args.batchFirst === true,
   });
   return {
     forward(args: RecurrentForwardArgs): RecurrentForwardResult {
-      checkRecurrentArgs(args);
+      checkRecurrentArgs(args, { batchFirst: true });
       const { steps: T, batch: B, hiddenSize: H, mode } = args;
       const P = mode === 'LSTM' ? args.projSize : 0;
       const R = P > 0 ? P : H;
@@ -177,5 +179,7 @@ export function createNativeRecurrence(
       workspace.give(...Object.values(native.arrays));
     },
     releaseWorkspace: () => workspace.clear(),
+    // x, output, dOutput and ∂L/∂x may be [B, T, ·]: the C loops index rows either way
+    batchFirst: true,
   };
 }

@@ -15,6 +15,9 @@ export interface RecurrentPrimitiveOptions {
   resetAfter: boolean;
   /** LSTM and GRU gate activation. */
   recurrentActivation: RecurrentActivation;
+  /** The sequence is `[B, T, I]` in and `[B, T, R]` out, run as it is: only where the backend's
+   * recurrence takes it (`RecurrentKernels.batchFirst`); the default is time-major. */
+  batchFirst?: boolean;
 }
 
 /** The inputs of {@link recurrentPrimitive}, by name (`weightCi` … are the LSTM peepholes). */
@@ -36,7 +39,7 @@ export function recurrenceOf(x: Tensor, layer: string): RecurrentKernels {
  * One direction of one layer over a whole sequence (or one step of a built-in cell) as a single
  * graph node, run by the input's backend (`backend.kernels.recurrent`): the fused `RNN`, `LSTM`
  * and `GRU` layers and the `RNNCell`, `LSTMCell` and `GRUCell` steps are all this primitive.
- * Inputs: `x [T, B, I]` (time-major; `[B, I]` for a step), `h0 [B, R]`, `c0 [B, H]` (LSTM),
+ * Inputs: `x [T, B, I]` (time-major; `[B, T, I]` with `batchFirst`; `[B, I]` for a step), `h0 [B, R]`, `c0 [B, H]` (LSTM),
  * `weightIh`, `weightHh`, `biasIh`, `biasHh`, `weightHr` (projection), `weightCi`, `weightCf`,
  * `weightCo` (peepholes); any may be absent except `x` and the two weights.
  * Outputs: `output [T, B, R]` (not for a step), `h_n [B, R]` and, for LSTM, `c_n [B, H]`.
@@ -51,7 +54,8 @@ export const recurrentPrimitive = definePrimitive<RecurrentPrimitiveOptions, Rec
   inputs: inputNames,
   forward(context, inputs, options) {
     const input = inputs.x!;
-    const [steps, batch, inputSize] = options.step ? [1, ...input.shape] : input.shape;
+    const batchFirst = !options.step && options.batchFirst === true;
+    const [steps, batch, inputSize] = options.step ? [1, ...input.shape] : batchFirst ? [input.shape[1], input.shape[0], input.shape[2]] : input.shape;
     const hiddenSize = inputs.weightIh!.shape[0] / gateCount[options.mode];
     const recurrent = recurrenceOf(input, options.step ? `${options.mode === 'LSTM' ? 'LSTM' : options.mode === 'GRU' ? 'GRU' : 'RNN'}Cell` : options.mode);
     const width = options.projSize || hiddenSize;
@@ -64,6 +68,7 @@ export const recurrentPrimitive = definePrimitive<RecurrentPrimitiveOptions, Rec
         weightHr: data(inputs.weightHr), weightCi: data(inputs.weightCi), weightCf: data(inputs.weightCf), weightCo: data(inputs.weightCo),
       },
       reverse: options.reverse, lengths: options.lengths,
+      ...(batchFirst ? { batchFirst } : {}),
       // without a graph to keep (inference, or no input needing a gradient) forward reuses its buffers
       keepTape: isGradEnabled() && Object.values(context.needsGrad).some(Boolean),
     });
@@ -71,7 +76,8 @@ export const recurrentPrimitive = definePrimitive<RecurrentPrimitiveOptions, Rec
     context.saved.recurrent = recurrent;
     context.saved.shapes = Object.fromEntries(inputNames.map((name) => [name, inputs[name]?.shape ?? null]));
     const wrap = (values: Float32Array, shape: number[]) => fromData(values, shape, { backend: input.backend });
-    const outputs = options.step ? [wrap(result.hN, [batch, width])] : [wrap(result.output, [steps, batch, width]), wrap(result.hN, [batch, width])];
+    const sequenceShape = batchFirst ? [batch, steps, width] : [steps, batch, width];
+    const outputs = options.step ? [wrap(result.hN, [batch, width])] : [wrap(result.output, sequenceShape), wrap(result.hN, [batch, width])];
     if (result.cN) outputs.push(wrap(result.cN, [batch, hiddenSize]));
     return outputs;
   },

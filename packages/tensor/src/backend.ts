@@ -174,8 +174,8 @@ export interface RecurrentWeights {
 
 /**
  * One direction of one layer over a whole sequence, the arguments of
- * {@link RecurrentKernels.forward}. All arrays are float32, row-major, time-major, and never
- * written by the kernel.
+ * {@link RecurrentKernels.forward}. All arrays are float32, row-major, time-major (batch-first
+ * where `batchFirst` is set and the backend takes it), and never written by the kernel.
  */
 export interface RecurrentForwardArgs {
   mode: RecurrentMode;
@@ -194,7 +194,7 @@ export interface RecurrentForwardArgs {
   resetAfter: boolean;
   /** LSTM and GRU gate activation (`'sigmoid'` for PyTorch's layers). */
   recurrentActivation: RecurrentActivation;
-  /** Input `[T, B, I]`. */
+  /** Input `[T, B, I]` (`[B, T, I]` with `batchFirst`). */
   x: Float32Array;
   /** Initial hidden state `[B, R]`, or null for zeros. */
   h0: Float32Array | null;
@@ -214,6 +214,12 @@ export interface RecurrentForwardArgs {
   /** Keep a tape for {@link RecurrentKernels.backward}. False (inference): the kernel may work in
    * its workspace and returns `tape: null`. */
   keepTape: boolean;
+  /**
+   * The sequence arrays (`x`, `output`, and backward's `dOutput` and gradient `x`) are batch-first,
+   * `[B, T, ·]`, as a `batchFirst` layer's input, so no transposes run around the kernel. Only for
+   * a recurrence whose {@link RecurrentKernels.batchFirst} is true; absent or false: time-major.
+   */
+  batchFirst?: boolean;
 }
 
 /**
@@ -227,7 +233,7 @@ export interface RecurrentTape {
 
 /** The results of {@link RecurrentKernels.forward}: new arrays from `Backend.allocate`, owned by the caller. */
 export interface RecurrentForwardResult {
-  /** `[T, B, R]`, 0 past each row's length. */
+  /** `[T, B, R]` (`[B, T, R]` with `batchFirst`), 0 past each row's length. */
   output: Float32Array;
   /** Final hidden state `[B, R]`. */
   hN: Float32Array;
@@ -249,7 +255,7 @@ export interface RecurrentNeeds {
 /** The arguments of {@link RecurrentKernels.backward}: gradients of the three outputs (null: zero). */
 export interface RecurrentBackwardArgs {
   tape: RecurrentTape;
-  /** `[T, B, R]` (rows past their length are ignored). */
+  /** `[T, B, R]`, in the forward's layout (rows past their length are ignored). */
   dOutput: Float32Array | null;
   /** `[B, R]`. */
   dhN: Float32Array | null;
@@ -295,6 +301,9 @@ export interface RecurrentKernels {
   releaseTape(tape: RecurrentTape): void;
   /** Frees the whole workspace (kept scratch, free tapes, device memory); it grows again on demand. */
   releaseWorkspace(): void;
+  /** True when {@link RecurrentKernels.forward} takes `batchFirst: true` (batch-first arrays in and
+   * out); otherwise callers transpose to time-major and back. */
+  readonly batchFirst?: boolean;
 }
 
 /** Counts of the buffers a backend has handed out, for leak tests. */

@@ -222,8 +222,12 @@ export abstract class FusedLayer extends Module {
     const lengths = order ? Int32Array.from(order, (b) => givenLengths![b]) : givenLengths;
     const h0 = state.h0 ? this.checkState('h0', state.h0, [rows, B, width], sorting) : null;
     const c0 = isLSTM && state.c0 ? this.checkState('c0', state.c0, [rows, B, this.hiddenSize], sorting) : null;
-    const timeMajorInput: LayerInput = this.batchFirst ? transpose(x, 0, 1) : x;
-    let layerInput: LayerInput = sorting ? indexSelect(timeMajorInput, 1, sorting.order) : timeMajorInput;
+    // a backend whose recurrence takes batch-first sequences runs them as they come; otherwise
+    // the layer works time-major and transposes in and out
+    const batchFirstKernels = this.batchFirst && input.backend.kernels.recurrent?.batchFirst === true;
+    const batchAxis = batchFirstKernels ? 0 : 1;
+    const sequenceInput: LayerInput = this.batchFirst && !batchFirstKernels ? transpose(x, 0, 1) : x;
+    let layerInput: LayerInput = sorting ? indexSelect(sequenceInput, batchAxis, sorting.order) : sequenceInput;
     const finalH: Variable[] = [];
     const finalC: Variable[] = [];
     for (let layer = 0; layer < this.numLayers; layer++) {
@@ -238,7 +242,7 @@ export abstract class FusedLayer extends Module {
           },
           {
             mode: this.mode, step: false, reverse: direction === 1, lengths, projSize: this.projSize,
-            resetAfter: this.resetAfter, recurrentActivation: this.recurrentActivation,
+            resetAfter: this.resetAfter, recurrentActivation: this.recurrentActivation, batchFirst: batchFirstKernels,
           },
         );
         outputs.push(output);
@@ -251,9 +255,10 @@ export abstract class FusedLayer extends Module {
       }
       layerInput = joined;
     }
-    const unsorted = (v: Variable): Variable => (sorting ? indexSelect(v, 1, sorting.inverse) : v);
-    const timeMajor = unsorted(layerInput as Variable);
-    const output = this.batchFirst ? transpose(timeMajor, 0, 1) : timeMajor;
+    // states [rows, B, ·] have the batch on axis 1; the sequence on batchAxis
+    const unsorted = (v: Variable, axis = 1): Variable => (sorting ? indexSelect(v, axis, sorting.inverse) : v);
+    const sequence = unsorted(layerInput as Variable, batchAxis);
+    const output = this.batchFirst && !batchFirstKernels ? transpose(sequence, 0, 1) : sequence;
     const result: FusedLayerOutput = { output, h_n: unsorted(stack(finalH, 0)) };
     if (isLSTM) result.c_n = unsorted(stack(finalC, 0));
     return result;

@@ -40,9 +40,14 @@ function checkArray(name: string, array: Float32Array | null, size: number, shap
   if (array.length !== size) fail('recurrence', `${name} ${shape} (${size} floats)`, `${array.length} floats`);
 }
 
-/** Checks the sizes of a forward's arrays against its shapes (see {@link RecurrentForwardArgs}). */
-export function checkRecurrentArgs(args: RecurrentForwardArgs): void {
+/**
+ * Checks the sizes of a forward's arrays against its shapes (see {@link RecurrentForwardArgs});
+ * `batchFirst: true` passes only where the calling recurrence takes it (`layouts.batchFirst`).
+ */
+export function checkRecurrentArgs(args: RecurrentForwardArgs, layouts: { batchFirst?: boolean } = {}): void {
   const { mode, steps: T, batch: B, inputSize: I, hiddenSize: H, projSize: P, weights } = args;
+  if (args.batchFirst !== undefined && typeof args.batchFirst !== 'boolean') fail('recurrence', 'batchFirst a boolean', String(args.batchFirst));
+  if (args.batchFirst && !layouts.batchFirst) fail('recurrence', 'time-major arrays (this recurrence has no batch-first layout; see RecurrentKernels.batchFirst)', 'batchFirst: true');
   if (!(mode in gateCount)) fail('recurrence', "mode 'RNN_TANH', 'RNN_RELU', 'LSTM' or 'GRU'", String(mode));
   for (const [name, value] of [['steps', T], ['batch', B], ['hiddenSize', H]] as const) {
     if (!Number.isInteger(value) || value < 1) fail('recurrence', `${name} an integer ≥ 1`, String(value));
@@ -54,7 +59,7 @@ export function checkRecurrentArgs(args: RecurrentForwardArgs): void {
   }
   const G = gateCount[mode] * H;
   const R = P || H;
-  checkArray('x', args.x, T * B * I, `[${T}, ${B}, ${I}]`, false);
+  checkArray('x', args.x, T * B * I, args.batchFirst ? `[${B}, ${T}, ${I}]` : `[${T}, ${B}, ${I}]`, false);
   checkArray('h0', args.h0, B * R, `[${B}, ${R}]`);
   if (mode !== 'LSTM' && args.c0 !== null) fail('recurrence', `no c0 for ${mode}`, 'c0');
   checkArray('c0', args.c0, B * H, `[${B}, ${H}]`);
