@@ -8,6 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Generator, randn } from '@recurrent/tensor';
 import { backward, mean, mul, noGrad } from '@recurrent/autograd';
 import { GRU, LSTM, RNN } from '@recurrent/layers';
@@ -38,7 +40,14 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
+// Each PyTorch row runs in a process of its own; ours share one, so the garbage of the rows before
+// (a tape of s3 is hundreds of MB of typed arrays) is collected before each row starts, not by the
+// collector's background threads while the row is timed.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
 function measure(cell: string, shape: Shape, mode: string): number {
+  collectGarbage();
   const generator = new Generator(config.seed);
   const options = { inputSize: shape.I, hiddenSize: shape.H, batchFirst: true, generator, backend };
   const layer = cell === 'lstm' ? new LSTM(options) : cell === 'gru' ? new GRU(options) : new RNN(options);
