@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { DataLoader } from '../dataLoader.js';
 import { TextStream } from '../textStream.js';
@@ -70,6 +72,10 @@ describe('real data sets', () => {
       expect(cmu.letters.decode(example.letterIds).join('')).toBe(example.word);
       expect(cmu.phonemes.decode(example.phonemeIds)).toEqual(example.phonemes);
     }
+    // the dictionary's own entry (AABERG  AA1 B ER0 G), through the compact example's getters
+    const aaberg = cmu.train.find((e) => e.word === 'aaberg')!;
+    expect(aaberg.phonemes).toEqual(['AA', 'B', 'ER', 'G']);
+    expect(JSON.parse(JSON.stringify(aaberg))).toEqual({ word: 'aaberg', phonemes: ['AA', 'B', 'ER', 'G'], letterIds: Array.from(cmu.letters.encode('aaberg')), phonemeIds: Array.from(cmu.phonemes.encode(['AA', 'B', 'ER', 'G'])) });
     expect(cmu.validation.every((e) => fnv1a32(e.word) % 10 === 0)).toBe(true);
     expect(cmu.train.every((e) => fnv1a32(e.word) % 10 !== 0)).toBe(true);
     const items = cmu.validation.slice(0, 3);
@@ -84,6 +90,21 @@ describe('real data sets', () => {
       const width = batch.targets.shape[1];
       expect(cmu.phonemes.decode(Array.from(batch.targets.data.slice(b * width, b * width + e.phonemes.length)))).toEqual(e.phonemes);
     });
+  });
+
+  it('CMUdict: the examples hold about 100 bytes of heap each (word and offsets; the id views are made when read)', async () => {
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    const cmu = await loadCmudict();
+    const usedWith = () => (collect(), collect(), getHeapStatistics().used_heap_size);
+    const before = usedWith();
+    const count = cmu.train.length + cmu.validation.length;
+    cmu.train.length = 0;
+    cmu.validation.length = 0;
+    const perExample = (before - usedWith()) / count;
+    // two typed-array views and a string array an example took 382 bytes
+    expect(perExample).toBeGreaterThan(20);
+    expect(perExample).toBeLessThan(150);
   });
 
   it('first names: both lists, de-duplicated, a name-hash split with no name in both splits', async () => {
