@@ -6,6 +6,8 @@
 #include <cblas.h>
 /* cblas.h brings complex.h, whose macro I would shadow the input size */
 #undef I
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include "recurrence.h"
@@ -215,6 +217,15 @@ static inline int FN(participants)(const rec_dims_t *d, void *pool) {
   return n < 1 ? 1 : n;
 }
 
+/* How many chunks the forward cuts each phase into: one alone; else two a participant (so that one
+ * descheduled holds back at most a small part of a step), at least 64 units each where the size allows. */
+static inline int FN(chunk_count)(int H, int n) {
+  if (n <= 1) return 1;
+  int chunks = 2 * n, wide = H / 64;
+  if (chunks > wide) chunks = wide > n ? wide : n;
+  return chunks;
+}
+
 /* out[:, q·H + j0 … q·H + j1) = in · W[q·H + j0 … q·H + j1, :]ᵀ for each of the `blocks` gate
  * blocks (W is [blocks·H, K], out rows `ldo` apart): one thread's columns of a gate product. */
 static inline void FN(gate_product)(int rows, int K, const float *in, int ldi, const float *W, int blocks, int H, int j0, int j1, float *out, int ldo) {
@@ -256,127 +267,176 @@ typedef struct {
   const int *rows; /* FN(active_rows), or NULL */
   void *pool;
   int n;
+  /* chunks of hidden (and projected) units a phase is cut into */
+  int chunks;
+  /* chunk tickets handed out and chunks finished, counted over all phases */
+  atomic_long next, done;
 } FN(forward_job_t);
 
-/* One participant of the forward: hidden units [j0, j1) of every gate (and projected units
- * [r0, r1)), from the input projection to the last step. The state alternates between two
- * buffers, so a step's products read h_{t−1} while its gates write h_t; a barrier ends each step. */
+/* The participants share the forward by chunks, not by fixed shares: each phase (the input
+ * projection, then every step, or two phases a step with a projection or a reset-before GRU) is
+ * cut into `chunks` column ranges, the tickets of phase p are [base_p, base_p + chunks), and a
+ * participant takes tickets until the phase has none left, then waits until every chunk of the
+ * phase is finished before the next. A participant the system has descheduled (another process, a
+ * garbage collector's thread on a two-core machine) holds back nothing but the chunk it holds:
+ * the others take the rest. The chunks and the products inside them are the same however they
+ * are shared, so the results do not depend on the threads. */
+static inline int FN(take)(atomic_long *next, long base, int count) {
+  long v = atomic_load_explicit(next, memory_order_relaxed);
+  while (v < base + count) {
+    if (atomic_compare_exchange_weak_explicit(next, &v, v + 1, memory_order_acq_rel, memory_order_relaxed)) return (int)(v - base);
+  }
+  return -1;
+}
+
+static inline void FN(finished)(atomic_long *done) { atomic_fetch_add_explicit(done, 1, memory_order_release); }
+
+/* Waits until `target` chunks are finished: spins briefly, then yields the core (see threadPool.c). */
+static inline void FN(wait_for)(atomic_long *done, long target) {
+  for (int spin = 0; atomic_load_explicit(done, memory_order_acquire) < target; spin++) {
+    if (spin < 200) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    } else {
+      sched_yield();
+    }
+  }
+}
+
+/* One participant of the forward (k is unused: chunks, not shares, say which units it computes).
+ * The state alternates between two buffers, so a step's products read h_{t−1} while its gates
+ * write h_t; a phase's end is every chunk of it finished. */
 static void FN(forward_part)(void *context, int k) {
-  const FN(forward_job_t) *job = context;
+  (void)k;
+  FN(forward_job_t) *job = context;
   const rec_forward_t *a = job->a;
   const rec_dims_t *d = &a->d;
-  const int T = d->T, B = d->B, I = d->I, H = d->H, P = d->P, R = d->R, G = d->G, hard = d->hardSigmoid, n = job->n;
+  const int T = d->T, B = d->B, I = d->I, H = d->H, P = d->P, R = d->R, G = d->G, hard = d->hardSigmoid, C = job->chunks;
   const int lstm = d->mode == MODE_LSTM, gru = d->mode == MODE_GRU, relu = d->mode == MODE_RNN_RELU;
   const int blocks = G / H;
   const size_t TB = (size_t)T * B;
   const rec_tape_t *tp = a->keepTape ? &a->tape : NULL;
   float *gates = job->gates, *work = job->work, *proj = job->proj;
   const float *bias = job->bias, *bhn = job->bias + G;
-  int j0, j1, r0, r1;
-  FN(share)(H, n, k, &j0, &j1);
-  if (P > 0) FN(share)(P, n, k, &r0, &r1);
-  else { r0 = j0; r1 = j1; }
-  /* this participant's gate columns of the input projection of every step */
-  FN(gate_product)((int)TB, I, a->x, I, a->w.weightIh, blocks, H, j0, j1, gates, G);
-  float *hCur = a->hN, *hNext = job->hAlt;
-  if (a->h0) FN(copy_columns)(hCur, R, a->h0, R, B, r0, r1);
-  else FN(zero_columns)(hCur, R, B, r0, r1);
-  if (lstm) {
-    if (a->c0) FN(copy_columns)(a->cN, H, a->c0, H, B, j0, j1);
-    else FN(zero_columns)(a->cN, H, B, j0, j1);
+  long base = 0;
+  int c, j0, j1, r0, r1;
+  /* phase 0: each chunk's gate columns of the input projection of every step (and, with lengths,
+   * its zeros of the output: rows past their length stay zero, every other row is written at its step) */
+  while ((c = FN(take)(&job->next, base, C)) >= 0) {
+    FN(share)(H, C, c, &j0, &j1);
+    FN(gate_product)((int)TB, I, a->x, I, a->w.weightIh, blocks, H, j0, j1, gates, G);
+    FN(share)(R, C, c, &r0, &r1);
+    if (d->lengths) FN(zero_columns)(a->output, R, (int)TB, r0, r1);
+    FN(finished)(&job->done);
   }
-  /* rows past their length stay zero; every other row is written at its step */
-  if (d->lengths) FN(zero_columns)(a->output, R, (int)TB, r0, r1);
-  /* every unit of h_0 in place before the first product reads them */
-  pool_barrier(job->pool, n);
+  base += C;
+  float *hCur = a->hN, *hNext = job->hAlt;
   for (int s = 0; s < T; s++) {
     const int t = d->reverse ? T - 1 - s : s;
     const size_t row0 = SEQ_BASE(d, t), stride = SEQ_STRIDE(d);
     const int nb = job->rows ? job->rows[t] : B;
-    if (tp) {
-      FN(copy_columns)(tp->hPrev + row0 * R, (int)(stride * R), hCur, R, B, r0, r1);
-      if (lstm) FN(copy_columns)(tp->cPrev + row0 * H, (int)(stride * H), a->cN, H, B, j0, j1);
-    }
     float *rhBase = gru ? (tp ? tp->hn + row0 * H : job->hnRow) : NULL;
     const size_t rhStride = tp ? stride * H : (size_t)H; /* rows of rhBase */
+    /* h_{t−1} (and every earlier phase) complete */
+    FN(wait_for)(&job->done, base);
     if (gru && !d->resetAfter) {
       /* reset before the product: r and z first, then W_hn (r ⊙ h), which needs every unit's r ⊙ h */
-      FN(gate_product)(nb, R, hCur, R, a->w.weightHh, 2, H, j0, j1, work, G);
-      for (int b = 0; b < nb; b++) {
-        WITH_HARD(hard, FN(gru_rz_row)(H, j0, j1, HARD, gates + ROW(b) * G, work + (size_t)b * G, bias, hCur + (size_t)b * R, rhBase + (size_t)b * rhStride));
+      while ((c = FN(take)(&job->next, base, C)) >= 0) {
+        FN(share)(H, C, c, &j0, &j1);
+        if (tp) FN(copy_columns)(tp->hPrev + row0 * R, (int)(stride * R), hCur, R, B, j0, j1);
+        FN(gate_product)(nb, R, hCur, R, a->w.weightHh, 2, H, j0, j1, work, G);
+        for (int b = 0; b < nb; b++) {
+          WITH_HARD(hard, FN(gru_rz_row)(H, j0, j1, HARD, gates + ROW(b) * G, work + (size_t)b * G, bias, hCur + (size_t)b * R, rhBase + (size_t)b * rhStride));
+        }
+        FN(finished)(&job->done);
       }
-      pool_barrier(job->pool, n);
-      if (j1 > j0 && nb > 0) GEMM(NT, TR, nb, j1 - j0, H, rhBase, (int)rhStride, a->w.weightHh + ((size_t)2 * H + j0) * R, R, 0.0f, work + 2 * H + j0, G);
-    } else {
-      FN(gate_product)(nb, R, hCur, R, a->w.weightHh, blocks, H, j0, j1, work, G);
+      base += C;
+      FN(wait_for)(&job->done, base);
     }
-    for (int b = 0; b < B; b++) {
-      float *restrict hn = hNext + (size_t)b * R;
-      const float *restrict h = hCur + (size_t)b * R;
-      if (!ACTIVE(d, b, t)) {
-        /* the state carries over (the projected one below, with a projection) */
-        if (P == 0 && j1 > j0) memcpy(hn + j0, h + j0, (size_t)(j1 - j0) * sizeof(float));
-        continue;
+    while ((c = FN(take)(&job->next, base, C)) >= 0) {
+      FN(share)(H, C, c, &j0, &j1);
+      FN(share)(R, C, c, &r0, &r1);
+      if (tp && !(gru && !d->resetAfter)) {
+        FN(copy_columns)(tp->hPrev + row0 * R, (int)(stride * R), hCur, R, B, r0, r1);
+        if (lstm) FN(copy_columns)(tp->cPrev + row0 * H, (int)(stride * H), a->cN, H, B, j0, j1);
       }
-      float *restrict g = gates + ROW(b) * G;
-      const float *restrict w = work + (size_t)b * G;
-      float *restrict out = a->output + ROW(b) * R;
-      if (lstm) {
-        float *c = tp ? tp->cells + ROW(b) * H : job->cells + (size_t)b * H;
-        float *tc = tp ? tp->tanhCells + ROW(b) * H : job->tcs + (size_t)b * H;
-        float *m = P > 0 ? (tp ? tp->unprojected + ROW(b) * H : job->unproj + (size_t)b * H) : out;
-        WITH_HARD(hard, FN(lstm_row)(H, j0, j1, HARD, g, w, bias, a->cN + (size_t)b * H, c, tc, m, a->w.weightCi, a->w.weightCf, a->w.weightCo));
-        if (j1 > j0) {
-          memcpy(a->cN + (size_t)b * H + j0, c + j0, (size_t)(j1 - j0) * sizeof(float));
-          if (P == 0) memcpy(hn + j0, out + j0, (size_t)(j1 - j0) * sizeof(float));
-        }
-      } else if (gru) {
-        float *restrict hnb = rhBase + (size_t)b * rhStride;
-        if (d->resetAfter) {
-          WITH_HARD(hard, FN(gru_after_row)(H, j0, j1, HARD, g, w, bias, bhn, h, hnb, out));
-        } else {
-          float *restrict gn = g + 2 * H;
-          for (int j = j0; j < j1; j++) gn[j] = gn[j] + bias[2 * H + j] + w[2 * H + j] + bhn[j];
-          if (j1 > j0) TANH_SPAN(gn + j0, gn + j0, (size_t)(j1 - j0));
-          for (int j = j0; j < j1; j++) out[j] = (1.0f - g[H + j]) * gn[j] + g[H + j] * h[j];
-        }
-        for (int j = j0; j < j1; j++) hn[j] = out[j];
-      } else if (relu) {
-        for (int j = j0; j < j1; j++) {
-          float v = g[j] + w[j] + bias[j];
-          float y = v > 0.0f ? v : 0.0f;
-          g[j] = y; out[j] = y; hn[j] = y;
-        }
+      if (gru && !d->resetAfter) {
+        if (j1 > j0 && nb > 0) GEMM(NT, TR, nb, j1 - j0, H, rhBase, (int)rhStride, a->w.weightHh + ((size_t)2 * H + j0) * R, R, 0.0f, work + 2 * H + j0, G);
       } else {
-        FN(add2)(g, w, bias, j0, j1);
-        if (j1 > j0) {
-          TANH_SPAN(g + j0, g + j0, (size_t)(j1 - j0));
-          memcpy(out + j0, g + j0, (size_t)(j1 - j0) * sizeof(float));
-          memcpy(hn + j0, g + j0, (size_t)(j1 - j0) * sizeof(float));
-        }
+        FN(gate_product)(nb, R, hCur, R, a->w.weightHh, blocks, H, j0, j1, work, G);
       }
-    }
-    if (P > 0) {
-      /* the projection needs every unit of o ⊙ tanh c */
-      pool_barrier(job->pool, n);
-      const float *m = tp ? tp->unprojected + row0 * H : job->unproj;
-      if (r1 > r0 && nb > 0) GEMM(NT, TR, nb, r1 - r0, H, m, tp ? (int)(stride * H) : H, a->w.weightHr + (size_t)r0 * H, H, 0.0f, proj + r0, P);
       for (int b = 0; b < B; b++) {
-        float *hn = hNext + (size_t)b * P;
-        if (r1 <= r0) break;
+        float *restrict hn = hNext + (size_t)b * R;
+        const float *restrict h = hCur + (size_t)b * R;
         if (!ACTIVE(d, b, t)) {
-          memcpy(hn + r0, hCur + (size_t)b * P + r0, (size_t)(r1 - r0) * sizeof(float));
+          /* the state carries over (the projected one below, with a projection) */
+          if (P == 0 && j1 > j0) memcpy(hn + j0, h + j0, (size_t)(j1 - j0) * sizeof(float));
           continue;
         }
-        memcpy(hn + r0, proj + (size_t)b * P + r0, (size_t)(r1 - r0) * sizeof(float));
-        memcpy(a->output + ROW(b) * P + r0, proj + (size_t)b * P + r0, (size_t)(r1 - r0) * sizeof(float));
+        float *restrict g = gates + ROW(b) * G;
+        const float *restrict w = work + (size_t)b * G;
+        float *restrict out = a->output + ROW(b) * R;
+        if (lstm) {
+          float *c = tp ? tp->cells + ROW(b) * H : job->cells + (size_t)b * H;
+          float *tc = tp ? tp->tanhCells + ROW(b) * H : job->tcs + (size_t)b * H;
+          float *m = P > 0 ? (tp ? tp->unprojected + ROW(b) * H : job->unproj + (size_t)b * H) : out;
+          WITH_HARD(hard, FN(lstm_row)(H, j0, j1, HARD, g, w, bias, a->cN + (size_t)b * H, c, tc, m, a->w.weightCi, a->w.weightCf, a->w.weightCo));
+          if (j1 > j0) {
+            memcpy(a->cN + (size_t)b * H + j0, c + j0, (size_t)(j1 - j0) * sizeof(float));
+            if (P == 0) memcpy(hn + j0, out + j0, (size_t)(j1 - j0) * sizeof(float));
+          }
+        } else if (gru) {
+          float *restrict hnb = rhBase + (size_t)b * rhStride;
+          if (d->resetAfter) {
+            WITH_HARD(hard, FN(gru_after_row)(H, j0, j1, HARD, g, w, bias, bhn, h, hnb, out));
+          } else {
+            float *restrict gn = g + 2 * H;
+            for (int j = j0; j < j1; j++) gn[j] = gn[j] + bias[2 * H + j] + w[2 * H + j] + bhn[j];
+            if (j1 > j0) TANH_SPAN(gn + j0, gn + j0, (size_t)(j1 - j0));
+            for (int j = j0; j < j1; j++) out[j] = (1.0f - g[H + j]) * gn[j] + g[H + j] * h[j];
+          }
+          for (int j = j0; j < j1; j++) hn[j] = out[j];
+        } else if (relu) {
+          for (int j = j0; j < j1; j++) {
+            float y = g[j] + w[j] + bias[j];
+            y = y > 0.0f ? y : 0.0f;
+            g[j] = y; out[j] = y; hn[j] = y;
+          }
+        } else {
+          FN(add2)(g, w, bias, j0, j1);
+          if (j1 > j0) {
+            TANH_SPAN(g + j0, g + j0, (size_t)(j1 - j0));
+            memcpy(out + j0, g + j0, (size_t)(j1 - j0) * sizeof(float));
+            memcpy(hn + j0, g + j0, (size_t)(j1 - j0) * sizeof(float));
+          }
+        }
       }
+      FN(finished)(&job->done);
     }
-    /* h_t complete before the next step's product reads it */
-    pool_barrier(job->pool, n);
+    base += C;
+    if (P > 0) {
+      /* the projection needs every unit of o ⊙ tanh c */
+      FN(wait_for)(&job->done, base);
+      const float *m = tp ? tp->unprojected + row0 * H : job->unproj;
+      while ((c = FN(take)(&job->next, base, C)) >= 0) {
+        FN(share)(P, C, c, &r0, &r1);
+        if (r1 > r0 && nb > 0) GEMM(NT, TR, nb, r1 - r0, H, m, tp ? (int)(stride * H) : H, a->w.weightHr + (size_t)r0 * H, H, 0.0f, proj + r0, P);
+        for (int b = 0; b < B && r1 > r0; b++) {
+          float *hn = hNext + (size_t)b * P;
+          if (!ACTIVE(d, b, t)) {
+            memcpy(hn + r0, hCur + (size_t)b * P + r0, (size_t)(r1 - r0) * sizeof(float));
+            continue;
+          }
+          memcpy(hn + r0, proj + (size_t)b * P + r0, (size_t)(r1 - r0) * sizeof(float));
+          memcpy(a->output + ROW(b) * P + r0, proj + (size_t)b * P + r0, (size_t)(r1 - r0) * sizeof(float));
+        }
+        FN(finished)(&job->done);
+      }
+      base += C;
+    }
     float *swap = hCur; hCur = hNext; hNext = swap;
   }
-  if (hCur != a->hN) FN(copy_columns)(a->hN, R, hCur, R, B, r0, r1);
 }
 
 const char *FN(rec_forward)(const rec_forward_t *a) {
@@ -409,9 +469,21 @@ const char *FN(rec_forward)(const rec_forward_t *a) {
   }
   /* GRU's b_hn after the gate biases, zeros without a bias: the gate loops read it unconditionally */
   for (int j = 0; j < H; j++) job.bias[G + j] = gru && a->w.biasHh ? a->w.biasHh[2 * H + j] : 0.0f;
+  /* h_0 and c_0 in place before the first product reads them */
+  if (a->h0) memcpy(a->hN, a->h0, (size_t)B * R * sizeof(float));
+  else memset(a->hN, 0, (size_t)B * R * sizeof(float));
+  if (lstm) {
+    if (a->c0) memcpy(a->cN, a->c0, (size_t)B * H * sizeof(float));
+    else memset(a->cN, 0, (size_t)B * H * sizeof(float));
+  }
   int *rows = FN(active_rows)(d);
   job.rows = rows;
+  job.chunks = FN(chunk_count)(H, job.n);
+  atomic_init(&job.next, 0);
+  atomic_init(&job.done, 0);
   pool_run(a->pool, job.n, FN(forward_part), &job);
+  /* the last state sits in hAlt after an odd number of steps */
+  if (T % 2 == 1) memcpy(a->hN, job.hAlt, (size_t)B * R * sizeof(float));
   free(rows);
   if (ownGates) free(job.gates);
   free(job.work); free(job.bias); free(job.hAlt); free(job.cells); free(job.tcs); free(job.unproj); free(job.hnRow); free(job.proj);
