@@ -240,3 +240,17 @@ describe('batch-first sequences', () => {
     for (const key of ['output', 'hN', 'dx', 'dW'] as const) expectClose(key, ours[key], theirs[key]);
   });
 });
+
+describe('the forward on several threads', () => {
+  // large enough to be shared (batch × gates × hidden ≥ 2^18): chunks of 128, 64 or 43→48 units
+  it.each(['RNN_TANH', 'LSTM', 'GRU'] as const)('%s: the same bits on 1, 2 and 3 threads', (mode) => {
+    const sizes = { T: 12, B: 32, I: 16, H: 256 };
+    const lengths = Array.from({ length: sizes.B }, (_, b) => 1 + ((b * 5) % sizes.T));
+    const args = { ...makeArgs({ mode }, { reverse: false, lengths }, 5, sizes), keepTape: false };
+    const [one, ...others] = [1, 2, 3].map((threads) => createNativeBackend({ threads }).kernels.recurrent!.forward(args));
+    for (const other of others) {
+      expect(Buffer.from(other.output.buffer).equals(Buffer.from(one.output.buffer))).toBe(true);
+      expect(Buffer.from(other.hN.buffer).equals(Buffer.from(one.hN.buffer))).toBe(true);
+    }
+  });
+});
