@@ -6,7 +6,6 @@
 #include <cblas.h>
 /* cblas.h brings complex.h, whose macro I would shadow the input size */
 #undef I
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,7 +278,7 @@ typedef struct {
  * participant takes tickets until the phase has none left, then waits until every chunk of the
  * phase is finished before the next. A participant the system has descheduled (another process, a
  * garbage collector's thread on a two-core machine) holds back nothing but the chunk it holds:
- * the others take the rest. The chunks and the products inside them are the same however they
+ * the others take the rest (waiting: pool_wait_count). The chunks and the products inside them are the same however they
  * are shared, so the results do not depend on the threads. */
 static inline int FN(take)(atomic_long *next, long base, int count) {
   long v = atomic_load_explicit(next, memory_order_relaxed);
@@ -291,19 +290,6 @@ static inline int FN(take)(atomic_long *next, long base, int count) {
 
 static inline void FN(finished)(atomic_long *done) { atomic_fetch_add_explicit(done, 1, memory_order_release); }
 
-/* Waits until `target` chunks are finished: spins briefly, then yields the core (see threadPool.c). */
-static inline void FN(wait_for)(atomic_long *done, long target) {
-  for (int spin = 0; atomic_load_explicit(done, memory_order_acquire) < target; spin++) {
-    if (spin < 200) {
-#if defined(__x86_64__) || defined(__i386__)
-      __builtin_ia32_pause();
-#endif
-    } else {
-      sched_yield();
-    }
-  }
-}
-
 /* One participant of the forward (k is unused: chunks, not shares, say which units it computes).
  * The state alternates between two buffers, so a step's products read h_{t−1} while its gates
  * write h_t; a phase's end is every chunk of it finished. */
@@ -314,6 +300,7 @@ static void FN(forward_part)(void *context, int k) {
   const rec_dims_t *d = &a->d;
   const int T = d->T, B = d->B, I = d->I, H = d->H, P = d->P, R = d->R, G = d->G, hard = d->hardSigmoid, C = job->chunks;
   const int lstm = d->mode == MODE_LSTM, gru = d->mode == MODE_GRU, relu = d->mode == MODE_RNN_RELU;
+  const int resetBefore = gru && !d->resetAfter;
   const int blocks = G / H;
   const size_t TB = (size_t)T * B;
   const rec_tape_t *tp = a->keepTape ? &a->tape : NULL;
@@ -339,8 +326,8 @@ static void FN(forward_part)(void *context, int k) {
     float *rhBase = gru ? (tp ? tp->hn + row0 * H : job->hnRow) : NULL;
     const size_t rhStride = tp ? stride * H : (size_t)H; /* rows of rhBase */
     /* h_{t−1} (and every earlier phase) complete */
-    FN(wait_for)(&job->done, base);
-    if (gru && !d->resetAfter) {
+    pool_wait_count(&job->done, base);
+    if (resetBefore) {
       /* reset before the product: r and z first, then W_hn (r ⊙ h), which needs every unit's r ⊙ h */
       while ((c = FN(take)(&job->next, base, C)) >= 0) {
         FN(share)(H, C, c, &j0, &j1);
@@ -352,16 +339,16 @@ static void FN(forward_part)(void *context, int k) {
         FN(finished)(&job->done);
       }
       base += C;
-      FN(wait_for)(&job->done, base);
+      pool_wait_count(&job->done, base);
     }
     while ((c = FN(take)(&job->next, base, C)) >= 0) {
       FN(share)(H, C, c, &j0, &j1);
       FN(share)(R, C, c, &r0, &r1);
-      if (tp && !(gru && !d->resetAfter)) {
+      if (tp && !resetBefore) {
         FN(copy_columns)(tp->hPrev + row0 * R, (int)(stride * R), hCur, R, B, r0, r1);
         if (lstm) FN(copy_columns)(tp->cPrev + row0 * H, (int)(stride * H), a->cN, H, B, j0, j1);
       }
-      if (gru && !d->resetAfter) {
+      if (resetBefore) {
         if (j1 > j0 && nb > 0) GEMM(NT, TR, nb, j1 - j0, H, rhBase, (int)rhStride, a->w.weightHh + ((size_t)2 * H + j0) * R, R, 0.0f, work + 2 * H + j0, G);
       } else {
         FN(gate_product)(nb, R, hCur, R, a->w.weightHh, blocks, H, j0, j1, work, G);
@@ -417,7 +404,7 @@ static void FN(forward_part)(void *context, int k) {
     base += C;
     if (P > 0) {
       /* the projection needs every unit of o ⊙ tanh c */
-      FN(wait_for)(&job->done, base);
+      pool_wait_count(&job->done, base);
       const float *m = tp ? tp->unprojected + row0 * H : job->unproj;
       while ((c = FN(take)(&job->next, base, C)) >= 0) {
         FN(share)(P, C, c, &r0, &r1);

@@ -43,6 +43,13 @@ static void wait_while_equal(atomic_uint *value, unsigned seen) {
   }
 }
 
+void pool_wait_count(const atomic_long *count, long target) {
+  for (int spin = 0; atomic_load_explicit(count, memory_order_acquire) < target; spin++) {
+    if (spin < 200) cpu_relax();
+    else sched_yield();
+  }
+}
+
 static void *worker_main(void *argument) {
   worker_arg_t self = *(worker_arg_t *)argument;
   free(argument);

@@ -3,6 +3,7 @@
  * meet at a barrier between the steps. No state outside the pool object itself. */
 #ifndef RECURRENT_THREAD_POOL_H
 #define RECURRENT_THREAD_POOL_H
+#include <stdatomic.h>
 
 typedef struct thread_pool thread_pool_t;
 
@@ -18,5 +19,8 @@ int pool_size(const thread_pool_t *pool);
 void pool_run(thread_pool_t *pool, int n, pool_job_fn fn, void *context);
 /* Waits until all n participants of the running job have arrived (a no-op for n = 1). */
 void pool_barrier(thread_pool_t *pool, int n);
+/* Waits until *count ≥ target (acquire), spinning and then yielding as the barrier does: for jobs
+ * whose participants count finished pieces of work instead of meeting at a barrier. */
+void pool_wait_count(const atomic_long *count, long target);
 
 #endif

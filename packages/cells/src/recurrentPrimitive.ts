@@ -68,7 +68,7 @@ export const recurrentPrimitive = definePrimitive<RecurrentPrimitiveOptions, Rec
         weightHr: data(inputs.weightHr), weightCi: data(inputs.weightCi), weightCf: data(inputs.weightCf), weightCo: data(inputs.weightCo),
       },
       reverse: options.reverse, lengths: options.lengths,
-      ...(batchFirst ? { batchFirst } : {}),
+      batchFirst,
       // without a graph to keep (inference, or no input needing a gradient) forward reuses its buffers
       keepTape: isGradEnabled() && Object.values(context.needsGrad).some(Boolean),
     });
