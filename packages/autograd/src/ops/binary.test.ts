@@ -33,6 +33,20 @@ describe('binary gradient rules (gradcheck over broadcasting shapes)', () => {
     gradcheck((x) => sub(1, pow(x, 2)), [values(generator, [4])]);
   });
 
+  it('a square mul(x, x) has one gradient, (x + x)·dy, bit for bit the two products summed', () => {
+    gradcheck((x) => mul(x, x), [values(generator, [3, 4])], { name: 'square' });
+    const x = new Variable(values(generator, [5, 7]), { requiresGrad: true });
+    const dy = values(generator, [5, 7]);
+    const y = mul(x, x);
+    expect(y.node!.inputs.length).toBe(2);
+    backward(y, { seed: dy });
+    const twice = new Variable(x.value, { requiresGrad: true });
+    const other = new Variable(x.value, { requiresGrad: true });
+    backward(mul(twice, other), { seed: dy });
+    const summed = twice.grad!.toFlatArray().map((g, i) => g + other.grad!.toFlatArray()[i]);
+    expect(x.grad!.toFlatArray()).toEqual(summed);
+  });
+
   it('shares the gradient of a tie evenly between maximum’s operands (PyTorch’s rule)', () => {
     const a = new Variable(tensor([1, 2, 3]), { requiresGrad: true });
     const b = new Variable(tensor([1, 5, 0]), { requiresGrad: true });

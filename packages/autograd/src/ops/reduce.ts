@@ -14,12 +14,17 @@ export function sum(x: Differentiable, options: T.ReduceOptions = {}): Variable 
   return one('sum', x, T.sum(v, options), (dy) => spread(dy, v, options));
 }
 
-/** Mean over axes. Gradient: `d x = dy / count`, broadcast back. @example mean(x, { axis: -1, keepDims: true }) */
+/**
+ * Mean over axes. Gradient: `d x = dy / count`, broadcast back (scaled before the broadcast, so
+ * that one pass over `x`'s size makes it).
+ *
+ * @example mean(x, { axis: -1, keepDims: true })
+ */
 export function mean(x: Differentiable, options: T.ReduceOptions = {}): Variable {
   const v = value(x);
   const out = T.mean(v, options);
   const count = v.size / Math.max(out.size, 1);
-  return one('mean', x, out, (dy) => T.affine(spread(dy, v, options), 1 / count));
+  return one('mean', x, out, (dy) => spread(T.affine(dy, 1 / count), v, options));
 }
 
 /**
