@@ -9,7 +9,7 @@ import { writeFileAtomic } from './checkpoint/atomicWrite.js';
 import { runTraining } from './commands/train.js';
 import { evalCommand } from './commands/evaluate.js';
 import { parseTrainOptions, resolveTrainOptions } from './options.js';
-import { prepareLogFile, prepareOutputDirectory } from './run/paths.js';
+import { makeLevel, prepareLogFile, prepareOutputDirectory } from './run/paths.js';
 import { acquireRunLock, removeStaleTemporaries } from './run/runLock.js';
 import { buildTask, modelSettings, sharedModelDefaults } from './tasks/registry.js';
 import { ShuffledBatches } from './tasks/shuffledBatches.js';
@@ -109,6 +109,16 @@ describe('paths checked before training', () => {
   it('--out /proc/nope is refused at once (it hung: recursive mkdir spun)', () => {
     expect(() => prepareOutputDirectory('/proc/nope')).toThrow("recurrent train: expected a writable output directory on a real file system, got '/proc/nope' (under /proc)");
     expect(() => prepareOutputDirectory(join(csv, 'run'))).toThrow(/\(ENOTDIR\)$/);
+  });
+
+  it('a level another trainer made a moment before is taken as made (two trainers into a new runs/ failed with EEXIST)', () => {
+    const level = join(folder, 'made-by-another');
+    mkdirSync(level);
+    expect(() => makeLevel(level)).not.toThrow();
+    expect(statSync(level).isDirectory()).toBe(true);
+    const file = join(folder, 'a-file-not-a-level');
+    writeFileSync(file, '');
+    expect(() => makeLevel(file)).toThrow(/EEXIST/);
   });
 
   it('an unwritable --log-json fails before training, not at the first evaluation with an empty run', async () => {

@@ -28,6 +28,19 @@ function refuseVirtual(command: string, what: string, given: string, absolute: s
 }
 
 /**
+ * Makes one missing level of an output path. Another trainer started at the same moment may make
+ * it first (two runs into sibling directories of a new `runs/`): a directory already there is
+ * what was asked for; anything else there is still an error.
+ */
+export function makeLevel(level: string): void {
+  try {
+    mkdirSync(level);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(level).isDirectory()) throw error;
+  }
+}
+
+/**
  * Checks that the output directory exists or can be made, and is writable, before any work:
  * paths under /proc, /sys or /dev are refused, and missing directories are made one level at a
  * time from the deepest existing one (so a path that cannot be made fails at once).
@@ -40,7 +53,7 @@ export function prepareOutputDirectory(path: string, command = 'train'): string 
     if (!statSync(ancestor).isDirectory()) throw Object.assign(new Error('ENOTDIR'), { code: 'ENOTDIR' });
     const missing: string[] = [];
     for (let at = directory; at !== ancestor; at = dirname(at)) missing.unshift(at);
-    for (const level of missing) mkdirSync(level);
+    for (const level of missing) makeLevel(level);
     // a real write: permission bits do not stop root, a read-only file system does
     const probe = join(directory, `.write-probe-${process.pid}`);
     writeFileSync(probe, '');
